@@ -1,0 +1,99 @@
+package io.skillmix.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigSyntax;
+import io.skillmix.UserError;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Reads the one HOCON tree of a run: {@code reference.conf} (every default, documented) under the
+ * user's file, under {@code key=value} overrides from the command line.
+ */
+public final class ConfigLoader {
+
+  /** The top-level keys that belong to skillmix (the rest of the tree is Pekko's and the JVM's). */
+  public static final List<String> ROOTS =
+      List.of("seed", "run", "model", "devices", "data", "train", "mix", "eval");
+
+  private ConfigLoader() {}
+
+  /** The skillmix part of a resolved config, as HOCON a user can read and pass back in. */
+  public static String render(Config config) {
+    Config ours = ConfigFactory.empty();
+    for (String root : ROOTS) {
+      if (config.hasPath(root)) {
+        ours = ours.withValue(root, config.getValue(root));
+      }
+    }
+    return ours.root().render(
+        ConfigRenderOptions.defaults().setOriginComments(false).setJson(false));
+  }
+
+  /**
+   * @param file the user's config file, or {@code null} for the defaults alone
+   * @param overrides {@code key=value} strings, applied in order, later ones winning
+   */
+  public static Config load(Path file, List<String> overrides) {
+    Config config = ConfigFactory.empty();
+    for (String override : overrides) {
+      config = parseOverride(override).withFallback(config);
+    }
+    if (file != null) {
+      config = config.withFallback(parseFile(file));
+    }
+    try {
+      return config.withFallback(ConfigFactory.defaultReference()).resolve();
+    } catch (ConfigException e) {
+      throw new UserError(describe(e));
+    }
+  }
+
+  static Config parseOverride(String override) {
+    int eq = override.indexOf('=');
+    if (eq <= 0) {
+      throw new UserError(
+          "override '" + override + "' is not of the form key=value (for example train.steps=200)");
+    }
+    String key = override.substring(0, eq).trim();
+    String value = override.substring(eq + 1).trim();
+    try {
+      return ConfigFactory.parseString(
+          key + " = " + value, ConfigParseOptions.defaults().setOriginDescription("command line"));
+    } catch (ConfigException e) {
+      // A bare string with characters HOCON reserves: quote it rather than fail.
+      try {
+        return ConfigFactory.parseString(key + " = " + quote(value));
+      } catch (ConfigException again) {
+        throw new UserError("override '" + override + "': " + describe(e));
+      }
+    }
+  }
+
+  private static Config parseFile(Path file) {
+    if (!Files.isRegularFile(file)) {
+      throw new UserError(file + ": config file not found; pass an existing .conf file");
+    }
+    try {
+      return ConfigFactory.parseFile(
+          file.toFile(), ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF).setAllowMissing(false));
+    } catch (ConfigException e) {
+      throw new UserError(describe(e));
+    }
+  }
+
+  private static String quote(String value) {
+    return '"' + value.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
+  }
+
+  /** One line from a Typesafe error: its origin (file: line) and reason. */
+  public static String describe(ConfigException e) {
+    String message = e.getMessage();
+    return message == null ? e.getClass().getSimpleName() : message.replace('\n', ' ');
+  }
+}
