@@ -79,14 +79,16 @@ public record ModelConfig(
    * Built-in presets. {@code tiny}: about 0.77M parameters, byte-level vocabulary, trains on two
    * CPU cores in minutes. {@code small}: about 24M parameters, for benchmarks.
    */
-  public static ModelConfig preset(String name, int vocabSize) {
+  public static ModelConfig preset(String name) {
+    // The byte-level tokenizer: 256 bytes, then <pad> 256, <s> 257, </s> 258.
+    int vocabSize = 259;
     return switch (name) {
       // 4 layers × (4·128² q/o + 2·128·64 k/v + 3·128·352 mlp) + 259·128 tied embeddings
       case "tiny" -> new ModelConfig("llama", vocabSize, 128, 352, 4, 4, 2, 32, 512,
-          10000.0, 1e-5, true, false, 1, 2);
+          10000.0, 1e-5, true, false, 257, 258);
       // 8 layers × (2·512² + 2·512·256 + 3·512·1408) ≈ 23.6M + embeddings
       case "small" -> new ModelConfig("llama", vocabSize, 512, 1408, 8, 8, 4, 64, 1024,
-          10000.0, 1e-5, true, false, 1, 2);
+          10000.0, 1e-5, true, false, 257, 258);
       default -> throw new UserError(
           "model.preset '" + name + "' is unknown; use tiny or small, or set model.path");
     };

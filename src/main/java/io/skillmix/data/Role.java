@@ -1,0 +1,8 @@
+package io.skillmix.data;
+
+/** Who speaks a turn of a conversation. Only assistant turns are trained on. */
+public enum Role {
+  SYSTEM,
+  USER,
+  ASSISTANT
+}
