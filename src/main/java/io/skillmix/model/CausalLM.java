@@ -1,0 +1,153 @@
+package io.skillmix.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Embedding;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A Llama-family decoder: token embeddings, {@code numLayers} pre-norm decoder layers, a final
+ * RMSNorm and the language-model head (tied to the embeddings when the config says so).
+ *
+ * <p>{@link #forward} returns the logits and the top-layer hidden states (after the final norm,
+ * as Hugging Face's last {@code hidden_states} entry): the CosSim reward embeds examples with them.
+ */
+public final class CausalLM extends AbstractBlock {
+
+  /** Added to attention scores that must be ignored; finite, so a fully masked row gives no NaN. */
+  private static final float MASKED = -1e9f;
+
+  private final ModelConfig config;
+  private final Parameter embedTokens;
+  private final List<DecoderLayer> layers = new ArrayList<>();
+  private final RmsNorm norm;
+  private final Parameter lmHead;
+  private final Map<String, Parameter> hfParameters = new LinkedHashMap<>();
+
+  public CausalLM(ModelConfig config) {
+    this.config = config;
+    embedTokens = addParameter(
+        ModelParameters.weight("embed_tokens.weight", new Shape(config.vocabSize(), config.hiddenSize())));
+    hfParameters.put("model.embed_tokens.weight", embedTokens);
+    for (int i = 0; i < config.numLayers(); i++) {
+      DecoderLayer layer = addChildBlock("layers." + i, new DecoderLayer(config, i));
+      layers.add(layer);
+      collect("model.layers." + i, layer);
+    }
+    norm = addChildBlock("norm", new RmsNorm(config.hiddenSize(), config.rmsNormEps()));
+    hfParameters.put("model.norm.weight", norm.weight());
+    if (config.tieWordEmbeddings()) {
+      lmHead = null;
+    } else {
+      lmHead = addParameter(
+          ModelParameters.weight("lm_head.weight", new Shape(config.vocabSize(), config.hiddenSize())));
+      hfParameters.put("lm_head.weight", lmHead);
+    }
+  }
+
+  private void collect(String prefix, ai.djl.nn.Block block) {
+    for (Map.Entry<String, Parameter> e : block.getDirectParameters().toMap().entrySet()) {
+      hfParameters.put(prefix + "." + e.getValue().getName(), e.getValue());
+    }
+    for (var child : block.getChildren()) {
+      collect(prefix + "." + stripIndex(child.getKey()), child.getValue());
+    }
+  }
+
+  /** DJL prefixes child names with their position ("01self_attn"); HF names have none. */
+  private static String stripIndex(String djlName) {
+    int i = 0;
+    while (i < djlName.length() && Character.isDigit(djlName.charAt(i))) {
+      i++;
+    }
+    return djlName.substring(i);
+  }
+
+  public ModelConfig config() {
+    return config;
+  }
+
+  /** Every parameter under its Hugging Face tensor name, in a stable order. */
+  public Map<String, Parameter> hfParameters() {
+    return Collections.unmodifiableMap(hfParameters);
+  }
+
+  /**
+   * @param inputIds (B, T) int64 token ids (the new tokens only when a cache is given)
+   * @param attentionMask (B, Tk) 1 for real tokens, 0 for padding, over the cached and new tokens
+   *     (Tk = cached + T)
+   * @param cache keys/values of earlier tokens, extended in place; null for a full forward
+   * @return [logits (B, T, V), hidden (B, T, D)]
+   */
+  public NDList forward(NDArray inputIds, NDArray attentionMask, KvCache cache) {
+    long b = inputIds.getShape().get(0);
+    long t = inputIds.getShape().get(1);
+    long past = cache == null ? 0 : cache.length();
+    long tk = attentionMask.getShape().get(1);
+    if (tk != past + t) {
+      throw new IllegalArgumentException(
+          "attention mask covers " + tk + " positions, expected " + (past + t));
+    }
+    NDArray keyMask = attentionMask.toType(DataType.FLOAT32, false); // (B, Tk)
+    NDArray positions = keyMask.cumSum(1).sub(1f).maximum(0f)
+        .get(":, {}:", past); // (B, T): padding does not advance positions
+    NDList rope = Rotary.table(positions, config.headDim(), config.ropeTheta());
+    NDArray maskBias = maskBias(keyMask, b, t, past);
+
+    NDArray x = Embedding.embedding(inputIds, embedTokens.getArray(), SparseFormat.DENSE)
+        .singletonOrThrow(); // (B, T, D)
+    for (DecoderLayer layer : layers) {
+      x = layer.forward(x, rope, maskBias, cache);
+    }
+    NDArray hidden = norm.apply(x);
+    NDArray head = lmHead == null ? embedTokens.getArray() : lmHead.getArray();
+    NDArray logits = Linear.linear(hidden, head).singletonOrThrow(); // (B, T, V)
+    return new NDList(logits, hidden);
+  }
+
+  /** (B, 1, 1, T, Tk): 0 where query i may read key j (j ≤ past + i and j is real), else MASKED. */
+  private static NDArray maskBias(NDArray keyMask, long b, long t, long past) {
+    long tk = past + t;
+    float[] causal = new float[(int) (t * tk)];
+    for (int i = 0; i < t; i++) {
+      for (int j = 0; j <= past + i; j++) {
+        causal[(int) (i * tk + j)] = 1f;
+      }
+    }
+    NDArray allowed = keyMask.getManager().create(causal, new Shape(1, t, tk))
+        .toDevice(keyMask.getDevice(), false)
+        .mul(keyMask.reshape(b, 1, tk)); // (B, T, Tk)
+    return allowed.sub(1f).mul(-MASKED).reshape(b, 1, 1, t, tk);
+  }
+
+  @Override
+  protected NDList forwardInternal(
+      ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+    return forward(inputs.get(0), inputs.get(1), null);
+  }
+
+  @Override
+  public Shape[] getOutputShapes(Shape[] inputShapes) {
+    Shape ids = inputShapes[0];
+    return new Shape[] {
+      new Shape(ids.get(0), ids.get(1), config.vocabSize()),
+      new Shape(ids.get(0), ids.get(1), config.hiddenSize())
+    };
+  }
+
+  @Override
+  protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {}
+}

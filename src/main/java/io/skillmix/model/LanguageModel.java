@@ -1,0 +1,231 @@
+package io.skillmix.model;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import io.skillmix.UserError;
+import io.skillmix.model.io.DType;
+import io.skillmix.model.io.ModelWeights;
+import io.skillmix.model.io.TensorData;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * A {@link CausalLM} with its weights on one device: created at random (seeded), loaded from a
+ * Hugging Face folder, saved back to one. The model owns the manager its parameters live in;
+ * callers run each forward pass in a sub-manager of {@link #manager()} and close it afterwards.
+ */
+public final class LanguageModel implements AutoCloseable {
+
+  /** Standard deviation of the normal initialisation (Hugging Face's initializer_range). */
+  static final double INIT_STD = 0.02;
+
+  /** Tensors some Hugging Face checkpoints carry that are not parameters. */
+  private static final String ROTARY_BUFFER = "rotary_emb.inv_freq";
+
+  private final ModelConfig config;
+  private final NDManager manager;
+  private final CausalLM block;
+
+  private LanguageModel(ModelConfig config, NDManager manager) {
+    this.config = config;
+    this.manager = manager;
+    this.block = new CausalLM(config);
+  }
+
+  /** A randomly initialised model: normal(0, 0.02) weights, unit norms, zero biases. */
+  public static LanguageModel random(ModelConfig config, Device device, long seed) {
+    return random(config, device, seed, DataType.FLOAT32);
+  }
+
+  /** As {@link #random(ModelConfig, Device, long)}; FLOAT64 serves exact gradient checks. */
+  public static LanguageModel random(ModelConfig config, Device device, long seed, DataType dtype) {
+    LanguageModel model = new LanguageModel(config, NDManager.newBaseManager(device));
+    Random random = new Random(seed);
+    for (Map.Entry<String, Parameter> e : model.block.hfParameters().entrySet()) {
+      Shape shape = e.getValue().getShape();
+      float[] values = new float[Math.toIntExact(shape.size())];
+      if (e.getKey().endsWith("norm.weight")) {
+        Arrays.fill(values, 1f);
+      } else if (e.getValue().getType() == Parameter.Type.WEIGHT) {
+        for (int i = 0; i < values.length; i++) {
+          values[i] = (float) (random.nextGaussian() * INIT_STD);
+        }
+      }
+      model.set(e.getValue(), values, dtype);
+    }
+    return model;
+  }
+
+  /** Loads {@code config.json} and the safetensors weights of a Hugging Face model folder. */
+  public static LanguageModel load(Path folder, Device device) {
+    if (!Files.isDirectory(folder)) {
+      throw new UserError(folder + ": model folder not found");
+    }
+    ModelConfig config = ModelConfig.read(folder.resolve("config.json"));
+    LanguageModel model = new LanguageModel(config, NDManager.newBaseManager(device));
+    try (ModelWeights weights = ModelWeights.open(folder)) {
+      for (Map.Entry<String, Parameter> e : model.block.hfParameters().entrySet()) {
+        String name = e.getKey();
+        if (!weights.names().contains(name)) {
+          throw new UserError(folder + ": tensor '" + name + "' is missing from the weights;"
+              + " the checkpoint does not match its config.json");
+        }
+        long[] expected = e.getValue().getShape().getShape();
+        long[] found = weights.info(name).shape();
+        if (!Arrays.equals(expected, found)) {
+          throw new UserError(folder + ": tensor '" + name + "' has shape " + Arrays.toString(found)
+              + " but config.json implies " + Arrays.toString(expected));
+        }
+        model.set(e.getValue(), weights.readFloats(name), DataType.FLOAT32);
+      }
+      for (String name : weights.names()) {
+        boolean known = model.block.hfParameters().containsKey(name)
+            || name.endsWith(ROTARY_BUFFER)
+            || (name.equals("lm_head.weight") && config.tieWordEmbeddings());
+        if (!known) {
+          throw new UserError(folder + ": unexpected tensor '" + name + "' for a " + config.modelType()
+              + " model with this config.json");
+        }
+      }
+    } catch (RuntimeException e) {
+      model.close();
+      throw e;
+    }
+    return model;
+  }
+
+  /** Writes {@code config.json} and {@code model.safetensors} (sharded past maxShardBytes). */
+  public void save(Path folder, long maxShardBytes) {
+    try {
+      Files.createDirectories(folder);
+      config.write(folder.resolve("config.json"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Map<String, TensorData> tensors = new LinkedHashMap<>();
+    for (Map.Entry<String, Parameter> e : block.hfParameters().entrySet()) {
+      NDArray array = e.getValue().getArray();
+      tensors.put(e.getKey(), new TensorData(array.getShape().getShape(), toFloats(array)));
+    }
+    ModelWeights.write(folder, tensors, DType.F32, maxShardBytes);
+  }
+
+  /** Saves in one file up to 4 GiB, then in 4 GiB shards, like Hugging Face's default. */
+  public void save(Path folder) {
+    save(folder, 4L << 30);
+  }
+
+  private void set(Parameter parameter, float[] values, DataType dtype) {
+    if (parameter.isInitialized()) {
+      // Later updates copy in place: the array keeps its identity, gradient flag and optimizer state.
+      NDArray array = parameter.getArray();
+      if (array.getDataType() == DataType.FLOAT32) {
+        array.set(java.nio.FloatBuffer.wrap(values));
+      } else {
+        try (NDManager scope = manager.newSubManager()) {
+          array.set(scope.create(values, array.getShape()).toType(array.getDataType(), false)
+              .toByteBuffer());
+        }
+      }
+      return;
+    }
+    NDArray array = manager.create(values, parameter.getShape());
+    if (dtype != DataType.FLOAT32) {
+      NDArray converted = array.toType(dtype, false);
+      array.close();
+      array = converted;
+    }
+    array.setRequiresGradient(true);
+    parameter.setShape(null); // DJL accepts an array only on a parameter without a declared shape
+    parameter.setArray(array);
+  }
+
+  private static float[] toFloats(NDArray array) {
+    return array.getDataType() == DataType.FLOAT32
+        ? array.toFloatArray()
+        : array.toType(DataType.FLOAT32, false).toFloatArray();
+  }
+
+  // ---------------------------------------------------------------- weights as plain values
+
+  /** Every parameter's values by Hugging Face name: a snapshot that can cross actors. */
+  public Map<String, float[]> exportWeights() {
+    Map<String, float[]> out = new LinkedHashMap<>();
+    for (Map.Entry<String, Parameter> e : block.hfParameters().entrySet()) {
+      out.put(e.getKey(), toFloats(e.getValue().getArray()));
+    }
+    return out;
+  }
+
+  /** Overwrites every parameter from a snapshot taken with {@link #exportWeights()}. */
+  public void importWeights(Map<String, float[]> weights) {
+    for (Map.Entry<String, Parameter> e : block.hfParameters().entrySet()) {
+      float[] values = weights.get(e.getKey());
+      if (values == null || values.length != e.getValue().getShape().size()) {
+        throw new IllegalArgumentException("snapshot lacks or misshapes " + e.getKey());
+      }
+      set(e.getValue(), values, e.getValue().getArray().getDataType());
+    }
+  }
+
+  // ---------------------------------------------------------------- use
+
+  /** See {@link CausalLM#forward}. */
+  public NDList forward(NDArray inputIds, NDArray attentionMask, KvCache cache) {
+    return block.forward(inputIds, attentionMask, cache);
+  }
+
+  /** A trainable tensor: weight decay applies to matrices, not to norms and biases. */
+  public record NamedParameter(String name, NDArray array, boolean decay) {}
+
+  public List<NamedParameter> parameters() {
+    List<NamedParameter> out = new ArrayList<>();
+    for (Map.Entry<String, Parameter> e : block.hfParameters().entrySet()) {
+      NDArray array = e.getValue().getArray();
+      out.add(new NamedParameter(e.getKey(), array, array.getShape().dimension() >= 2));
+    }
+    return out;
+  }
+
+  public long parameterCount() {
+    long n = 0;
+    for (Parameter p : block.hfParameters().values()) {
+      n += p.getShape().size();
+    }
+    return n;
+  }
+
+  public ModelConfig config() {
+    return config;
+  }
+
+  public CausalLM block() {
+    return block;
+  }
+
+  public NDManager manager() {
+    return manager;
+  }
+
+  public Device device() {
+    return manager.getDevice();
+  }
+
+  @Override
+  public void close() {
+    manager.close();
+  }
+}

@@ -1,0 +1,46 @@
+package io.skillmix.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+
+/** Root-mean-square layer norm over the last axis: {@code x / sqrt(mean(x²) + eps) · weight}. */
+public final class RmsNorm extends AbstractBlock {
+
+  private final Parameter weight;
+  private final float eps;
+
+  public RmsNorm(int dim, double eps) {
+    this.eps = (float) eps;
+    this.weight = addParameter(ModelParameters.weight("weight", new Shape(dim)));
+  }
+
+  public Parameter weight() {
+    return weight;
+  }
+
+  public NDArray apply(NDArray x) {
+    NDArray meanSquare = x.square().mean(new int[] {-1}, true); // (..., 1)
+    return x.mul(meanSquare.add(eps).pow(-0.5f)).mul(weight.getArray());
+  }
+
+  @Override
+  protected NDList forwardInternal(
+      ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+    return new NDList(apply(inputs.singletonOrThrow()));
+  }
+
+  @Override
+  public Shape[] getOutputShapes(Shape[] inputShapes) {
+    return inputShapes;
+  }
+
+  @Override
+  protected void initializeChildBlocks(
+      ai.djl.ndarray.NDManager manager, DataType dataType, Shape... inputShapes) {}
+}
