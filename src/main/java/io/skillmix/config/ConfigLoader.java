@@ -40,18 +40,72 @@ public final class ConfigLoader {
    * @param overrides {@code key=value} strings, applied in order, later ones winning
    */
   public static Config load(Path file, List<String> overrides) {
-    Config config = ConfigFactory.empty();
+    Config user = ConfigFactory.empty();
     for (String override : overrides) {
-      config = parseOverride(override).withFallback(config);
+      user = parseOverride(override).withFallback(user);
     }
     if (file != null) {
-      config = config.withFallback(parseFile(file));
+      user = user.withFallback(parseFile(file));
     }
+    Config reference = ConfigFactory.defaultReference();
+    rejectUnknownKeys(user, reference);
     try {
-      return config.withFallback(ConfigFactory.defaultReference()).resolve();
+      return user.withFallback(reference).resolve();
     } catch (ConfigException e) {
       throw new UserError(describe(e));
     }
+  }
+
+  /** A misspelt key would silently fall back to its default: refuse it, naming the closest key. */
+  private static void rejectUnknownKeys(Config user, Config reference) {
+    List<String> known = new java.util.ArrayList<>();
+    for (var entry : reference.entrySet()) {
+      known.add(entry.getKey());
+    }
+    for (var entry : user.entrySet()) {
+      String key = entry.getKey();
+      String root = key.contains(".") ? key.substring(0, key.indexOf('.')) : key;
+      if (!ROOTS.contains(root) || reference.hasPathOrNull(key)) {
+        continue;
+      }
+      String origin = entry.getValue().origin().description();
+      String closest = closest(key, known);
+      throw new UserError("unknown key '" + key + "' (" + origin + ")"
+          + (closest == null ? "" : "; did you mean '" + closest + "'?")
+          + " Every key is listed in reference.conf.");
+    }
+  }
+
+  private static String closest(String key, List<String> known) {
+    String best = null;
+    int bestDistance = Integer.MAX_VALUE;
+    for (String candidate : known) {
+      int d = editDistance(key, candidate);
+      if (d < bestDistance) {
+        bestDistance = d;
+        best = candidate;
+      }
+    }
+    return bestDistance <= Math.max(3, key.length() / 3) ? best : null;
+  }
+
+  static int editDistance(String a, String b) {
+    int[] previous = new int[b.length() + 1];
+    int[] current = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      previous[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      current[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+        current[j] = Math.min(substitution, Math.min(previous[j] + 1, current[j - 1] + 1));
+      }
+      int[] swap = previous;
+      previous = current;
+      current = swap;
+    }
+    return previous[b.length()];
   }
 
   static Config parseOverride(String override) {
