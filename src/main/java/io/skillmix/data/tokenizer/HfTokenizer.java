@@ -26,6 +26,9 @@ import java.util.OptionalInt;
  * <p>BOS, EOS and padding come from the files beside {@code tokenizer.json}: {@code
  * tokenizer_config.json}, then {@code special_tokens_map.json}, then {@code config.json}. The
  * first file that names a token decides (an explicit {@code null} means the model has none).
+ *
+ * <p>Encode and decode may be called from several threads: the Rust tokenizer does not change
+ * after loading.
  */
 public final class HfTokenizer implements Tokenizer {
 
@@ -139,6 +142,7 @@ public final class HfTokenizer implements Tokenizer {
     return tokenizer.decode(longs, false);
   }
 
+  /** One more than the largest id in tokenizer.json; a model's embedding may be larger. */
   @Override
   public int vocabSize() {
     return vocabSize;
