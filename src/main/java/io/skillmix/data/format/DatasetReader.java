@@ -186,6 +186,9 @@ public final class DatasetReader implements Iterator<Entry>, Closeable {
   /** Gson's first message line, its location made absolute and its path dropped. */
   static String gsonReason(int startLine, String message) {
     String first = message == null ? "unreadable" : message.lines().findFirst().orElse("unreadable");
+    // Gson advises lenient parsing; a user needs to know only that a character is wrong.
+    first = first.replace("Use JsonReader.setStrictness(Strictness.LENIENT) to accept malformed JSON",
+        "unexpected character");
     Matcher m = GSON_LOCATION.matcher(first);
     if (!m.find()) {
       return first;

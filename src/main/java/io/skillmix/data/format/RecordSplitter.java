@@ -179,6 +179,11 @@ final class RecordSplitter implements Closeable {
           break; // the array's own ']': leave it for the caller
         }
         depth--;
+        if (depth == 0) {
+          text.append((char) c);
+          idx++;
+          break; // the element's own closing bracket
+        }
       } else if (c == ',' && depth == 0) {
         break;
       }
