@@ -27,7 +27,6 @@ final class RecordSplitter implements Closeable {
   private int lastLine = 1;
   private Fault queued;
   private State state = State.FIRST_ELEMENT;
-  private int elements;
 
   RecordSplitter(Path file, Utf8Lines lines) {
     this.file = file;
@@ -132,13 +131,8 @@ final class RecordSplitter implements Closeable {
             idx++;
             boolean first = state == State.FIRST_ELEMENT;
             state = State.AFTER_ARRAY;
-            if (first && elements == 0) {
-              return fault(line(), "empty array, no records");
-            }
-            if (!first) {
-              return fault(line(), "malformed JSON: a ',' before the closing ']'");
-            }
-            break;
+            return fault(line(), first ? "empty array, no records"
+                : "malformed JSON: a ',' before the closing ']'");
           }
           return element();
         default:
@@ -150,7 +144,8 @@ final class RecordSplitter implements Closeable {
   /** Captures one array element up to the ',' or ']' that ends it, strings and nesting aware. */
   private Chunk element() throws IOException {
     int start = line();
-    StringBuilder text = new StringBuilder();
+    // Indent the text as in the file, so Gson's column numbers are the file's.
+    StringBuilder text = new StringBuilder().append(" ".repeat(idx));
     int depth = 0;
     boolean inString = false;
     boolean escape = false;
@@ -190,7 +185,6 @@ final class RecordSplitter implements Closeable {
       text.append((char) c);
       idx++;
     }
-    elements++;
     state = State.COMMA_OR_END;
     if (queued != null) {
       return takeQueued();

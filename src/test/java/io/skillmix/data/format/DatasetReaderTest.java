@@ -286,6 +286,17 @@ class DatasetReaderTest {
   }
 
   @Test
+  void malformedRecordInsideAnArrayIsLocatedInTheFile() throws IOException {
+    Path file = write("loc.json", "[\n  {\"prompt\": \"a\", \"response\": \"b\"},\n  {\"prompt\": \"a\"\n   \"response\": \"b\"},\n"
+        + "  {\"prompt\": \"a\", \"response\": \"b\",},\n  {\"prompt\": \"c\", \"response\": \"d\"},\n]\n");
+    List<String> all = readAll(file, null).stream().map(Object::toString).toList();
+    assertEquals(5, all.size(), all::toString);
+    assertEquals(file + ":3: malformed JSON: Unterminated object at line 4 column 5", all.get(1));
+    assertEquals(file + ":5: malformed JSON: Expected name at column 36", all.get(2));
+    assertEquals(file + ":7: malformed JSON: a ',' before the closing ']'", all.get(4));
+  }
+
+  @Test
   void gsonLocationsBecomeFileLines() {
     assertEquals("Unterminated object at column 20",
         DatasetReader.gsonReason(7, "Unterminated object at line 1 column 20 path $.output\nSee https://x"));
