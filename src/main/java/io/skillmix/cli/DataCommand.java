@@ -1,12 +1,122 @@
 package io.skillmix.cli;
 
+import com.typesafe.config.Config;
+import io.skillmix.UserError;
+import io.skillmix.config.ConfigLoader;
+import io.skillmix.data.builtin.BuiltinDataset;
+import io.skillmix.data.builtin.BuiltinMix;
+import io.skillmix.data.format.DatasetFormat;
+import io.skillmix.data.format.DatasetReader;
+import io.skillmix.data.format.DatasetStats;
+import io.skillmix.data.format.Entry;
+import io.skillmix.data.format.Fault;
+import io.skillmix.data.format.Record;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
-/** {@code skillmix data}: placeholder until its issue lands. */
-@Command(name = "data", description = "(not yet available)")
+/** {@code skillmix data check FILE} and {@code skillmix data stats}: look at datasets. */
+@Command(name = "data", mixinStandardHelpOptions = true,
+    description = "Check a dataset file, or show the built-in skill mix.",
+    subcommands = {DataCommand.Check.class, DataCommand.Stats.class})
 public final class DataCommand implements Runnable {
+
+  @Spec
+  CommandSpec spec;
+
   @Override
   public void run() {
-    throw new io.skillmix.UserError("'skillmix data' is not available in this build yet");
+    throw new CommandLine.ParameterException(
+        spec.commandLine(), "a subcommand is needed: check or stats (see --help)");
+  }
+
+  /** Validates every record of a file and prints its Table-1 counts; faults exit with code 2. */
+  @Command(name = "check", mixinStandardHelpOptions = true,
+      description = "Validate a dataset file (JSON Lines or a JSON array) and count it.")
+  static final class Check implements Runnable {
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "FILE", description = "The dataset file.")
+    Path file;
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "auto",
+        description = "auto, alpaca, sharegpt or prompt-response (default: ${DEFAULT-VALUE}).")
+    String format;
+
+    @Override
+    public void run() {
+      DatasetFormat given = DatasetFormat.parse(format);
+      PrintWriter out = spec.commandLine().getOut();
+      PrintWriter err = spec.commandLine().getErr();
+      DatasetStats stats = new DatasetStats();
+      int faults = 0;
+      DatasetFormat used;
+      try (DatasetReader reader = DatasetReader.open(file, given)) {
+        while (reader.hasNext()) {
+          Entry entry = reader.next();
+          if (entry instanceof Record r) {
+            stats.add(r.conversation());
+          } else if (entry instanceof Fault f) {
+            err.println(f);
+            faults++;
+          }
+        }
+        used = reader.format();
+      }
+      err.flush();
+      out.println("file    " + file);
+      out.println("format  " + (used == null ? "unknown (no readable record)"
+          : used + (given == null ? " (detected)" : "")));
+      out.print(DatasetStats.table(Map.of(file.getFileName().toString(), stats)));
+      out.flush();
+      if (faults > 0) {
+        throw new UserError(faults + (faults == 1 ? " fault in " : " faults in ") + file);
+      }
+    }
+  }
+
+  /** The Table-1 counts of the built-in skill mix, per set and split. */
+  @Command(name = "stats", mixinStandardHelpOptions = true,
+      description = "Show examples, turns, words and lengths of the built-in skill mix.")
+  static final class Stats implements Runnable {
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "key=value", arity = "0..*",
+        description = "Config overrides, e.g. data.builtin.total=20000 seed=7.")
+    List<String> overrides = new ArrayList<>();
+
+    @Override
+    public void run() {
+      Config config = ConfigLoader.load(null, overrides);
+      long seed = config.getLong("seed");
+      int total = config.getInt("data.builtin.total");
+      double heldOut = config.getDouble("data.builtin.held-out");
+      Map<String, DatasetStats> rows = new LinkedHashMap<>();
+      DatasetStats all = new DatasetStats();
+      for (BuiltinDataset set : BuiltinMix.build(seed, total, heldOut).values()) {
+        rows.put(set.name() + " (train)", DatasetStats.of(set.train()));
+        rows.put(set.name() + " (held-out)", DatasetStats.of(set.heldOut()));
+        set.train().forEach(all::add);
+        set.heldOut().forEach(all::add);
+      }
+      rows.put("all", all);
+      PrintWriter out = spec.commandLine().getOut();
+      out.println("built-in skill mix: seed " + seed + ", total " + total + ", held-out " + heldOut);
+      out.print(DatasetStats.table(rows));
+      out.flush();
+    }
   }
 }

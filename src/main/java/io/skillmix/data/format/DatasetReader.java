@@ -1,0 +1,210 @@
+package io.skillmix.data.format;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.Strictness;
+import com.google.gson.TypeAdapter;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
+import io.skillmix.UserError;
+import io.skillmix.data.Conversation;
+import java.io.BufferedInputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Streams the records of one dataset file (JSON Lines or one JSON array; UTF-8 with or without a
+ * BOM; LF or CRLF) as {@link Record}s and {@link Fault}s, one record in memory at a time. Each
+ * record's text is parsed by Gson's {@link JsonReader} in strict mode. With no format given, the
+ * first well-formed record decides it; later records in another format are faults.
+ *
+ * <pre>{@code
+ * try (DatasetReader reader = DatasetReader.open(path, null)) {
+ *   while (reader.hasNext()) { Entry e = reader.next(); ... }
+ * }
+ * }</pre>
+ */
+public final class DatasetReader implements Iterator<Entry>, Closeable {
+
+  private static final TypeAdapter<JsonElement> JSON = new Gson().getAdapter(JsonElement.class);
+  private static final Pattern GSON_LOCATION =
+      Pattern.compile(" at line (\\d+) column (\\d+) path \\S*");
+
+  private final Path file;
+  private final RecordSplitter splitter;
+  private DatasetFormat format;
+  private int formatLine;
+  private Entry next;
+  private boolean finished;
+
+  private DatasetReader(Path file, DatasetFormat format, RecordSplitter splitter) {
+    this.file = file;
+    this.format = format;
+    this.splitter = splitter;
+  }
+
+  /**
+   * @param format the records' format, or {@code null} to detect it from the first record
+   * @throws UserError when the file does not exist or cannot be opened
+   */
+  public static DatasetReader open(Path file, DatasetFormat format) {
+    try {
+      var in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+      return new DatasetReader(file, format, new RecordSplitter(file, new Utf8Lines(in)));
+    } catch (NoSuchFileException e) {
+      throw new UserError(file + ": dataset file not found; check the path");
+    } catch (IOException e) {
+      throw new UserError(file + ": cannot open the dataset file (" + e.getMessage() + ")");
+    }
+  }
+
+  /**
+   * Reads a whole file under a policy: {@link OnError#FAIL} throws a {@link UserError} naming the
+   * first fault; {@link OnError#SKIP} leaves faulty records out and reports them.
+   *
+   * @param maxFaultLines how many faults the report keeps word for word
+   */
+  public static LoadedDataset load(Path file, DatasetFormat format, OnError onError, int maxFaultLines) {
+    List<Conversation> conversations = new ArrayList<>();
+    List<Fault> firstFaults = new ArrayList<>();
+    int faults = 0;
+    try (DatasetReader reader = open(file, format)) {
+      while (reader.hasNext()) {
+        Entry entry = reader.next();
+        if (entry instanceof Record r) {
+          conversations.add(r.conversation());
+        } else if (entry instanceof Fault f) {
+          if (onError == OnError.FAIL) {
+            throw new UserError(f + " (fix the record, or set data.on-error = skip to leave bad records out)");
+          }
+          faults++;
+          if (firstFaults.size() < maxFaultLines) {
+            firstFaults.add(f);
+          }
+        }
+      }
+      var report = new DataReport(file, reader.format(), conversations.size(), faults, firstFaults);
+      return new LoadedDataset(conversations, report);
+    }
+  }
+
+  /** The format in use: the one given, or the detected one; {@code null} before detection. */
+  public DatasetFormat format() {
+    return format;
+  }
+
+  public Path file() {
+    return file;
+  }
+
+  @Override
+  public boolean hasNext() {
+    if (next == null && !finished) {
+      next = read();
+      finished = next == null;
+    }
+    return next != null;
+  }
+
+  @Override
+  public Entry next() {
+    if (!hasNext()) {
+      throw new NoSuchElementException();
+    }
+    Entry e = next;
+    next = null;
+    return e;
+  }
+
+  private Entry read() {
+    RecordSplitter.Chunk chunk;
+    try {
+      chunk = splitter.next();
+    } catch (IOException e) {
+      throw new UncheckedIOException(file + ": cannot read the dataset file", e);
+    }
+    if (chunk == null) {
+      return null;
+    }
+    if (chunk.fault() != null) {
+      return chunk.fault();
+    }
+    try {
+      return new Record(chunk.line(), toConversation(chunk.line(), chunk.json()));
+    } catch (BadRecord e) {
+      return new Fault(file, chunk.line(), e.getMessage());
+    }
+  }
+
+  private Conversation toConversation(int line, String json) throws BadRecord {
+    JsonElement value = parseJson(line, json);
+    if (!value.isJsonObject()) {
+      throw new BadRecord("the record is " + RecordParser.kind(value) + ", not a JSON object");
+    }
+    JsonObject record = value.getAsJsonObject();
+    DatasetFormat found = DatasetFormat.detect(record);
+    if (format == null) {
+      if (found == null) {
+        throw new BadRecord("cannot tell the format: the record has none of the keys "
+            + DatasetFormat.signatureKeys());
+      }
+      format = found;
+      formatLine = line;
+    } else if (!format.matches(record) && found != null) {
+      throw new BadRecord("the record is in " + found + " format but the file is " + format
+          + (formatLine > 0 ? " (detected from line " + formatLine + ")" : ""));
+    }
+    return RecordParser.parse(format, record);
+  }
+
+  private static JsonElement parseJson(int line, String json) throws BadRecord {
+    JsonReader reader = new JsonReader(new StringReader(json));
+    reader.setStrictness(Strictness.STRICT);
+    try {
+      JsonElement value = JSON.read(reader);
+      if (reader.peek() != JsonToken.END_DOCUMENT) {
+        throw new BadRecord("malformed JSON: more than one value (one record per line, or a missing ',')");
+      }
+      return value;
+    } catch (IOException | RuntimeException e) {
+      throw new BadRecord("malformed JSON: " + gsonReason(line, e.getMessage()));
+    }
+  }
+
+  /** Gson's first message line, its location made absolute and its path dropped. */
+  static String gsonReason(int startLine, String message) {
+    String first = message == null ? "unreadable" : message.lines().findFirst().orElse("unreadable");
+    // Gson advises lenient parsing; a user needs to know only that a character is wrong.
+    first = first.replace("Use JsonReader.setStrictness(Strictness.LENIENT) to accept malformed JSON",
+        "unexpected character");
+    Matcher m = GSON_LOCATION.matcher(first);
+    if (!m.find()) {
+      return first;
+    }
+    int relative = Integer.parseInt(m.group(1));
+    String where = relative == 1 ? " at column " + m.group(2)
+        : " at line " + (startLine + relative - 1) + " column " + m.group(2);
+    return first.substring(0, m.start()) + where + first.substring(m.end());
+  }
+
+  @Override
+  public void close() {
+    try {
+      splitter.close();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,245 @@
+package io.skillmix.data.format;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * Cuts a file into the JSON text of its records without holding more than one record in
+ * memory. A file whose first character is {@code [} is one JSON array (possibly pretty-printed
+ * over many lines); anything else is JSON Lines, one record per non-blank line. Each record comes
+ * with the line where it starts. Broken structure becomes a {@link Fault}; where the structure
+ * allows it, reading goes on with the next record.
+ */
+final class RecordSplitter implements Closeable {
+
+  /** The text of one record, or a fault in its place. */
+  record Chunk(int line, String json, Fault fault) {}
+
+  private enum State { FIRST_ELEMENT, ELEMENT, COMMA_OR_END, AFTER_ARRAY, DONE }
+
+  private final Path file;
+  private final Utf8Lines lines;
+  private boolean started;
+  private boolean array;
+  private Utf8Lines.Line cur;
+  private int idx;
+  private int lastLine = 1;
+  private Fault queued;
+  private State state = State.FIRST_ELEMENT;
+
+  RecordSplitter(Path file, Utf8Lines lines) {
+    this.file = file;
+    this.lines = lines;
+  }
+
+  /** The next record's text or fault; {@code null} at the end. */
+  Chunk next() throws IOException {
+    if (!started) {
+      started = true;
+      Chunk empty = start();
+      if (empty != null) {
+        return empty;
+      }
+    }
+    return array ? nextInArray() : nextLine();
+  }
+
+  /** Finds the first non-blank line and decides between array and JSON Lines. */
+  private Chunk start() throws IOException {
+    for (Utf8Lines.Line line = lines.next(); line != null; line = lines.next()) {
+      lastLine = line.number();
+      if (!line.text().isBlank()) {
+        cur = line;
+        idx = 0;
+        array = line.text().stripLeading().startsWith("[");
+        if (array) {
+          queueBadBytes(line);
+          skipWhitespace();
+          idx++; // the '['
+        }
+        return null;
+      }
+      if (line.badBytes() != null) {
+        // A line of nothing but undecodable bytes: report it rather than call the file empty.
+        cur = line;
+        idx = 0;
+        return null;
+      }
+    }
+    state = State.DONE;
+    return fault(1, "empty file, no records");
+  }
+
+  private Chunk nextLine() throws IOException {
+    while (true) {
+      Utf8Lines.Line line;
+      if (cur != null) {
+        line = cur;
+        cur = null;
+      } else {
+        line = lines.next();
+      }
+      if (line == null) {
+        return null;
+      }
+      if (line.badBytes() != null) {
+        return fault(line.number(), line.badBytes());
+      }
+      if (!line.text().isBlank()) {
+        return new Chunk(line.number(), line.text(), null);
+      }
+    }
+  }
+
+  private Chunk nextInArray() throws IOException {
+    while (true) {
+      int c = skipWhitespace();
+      if (queued != null) {
+        return takeQueued();
+      }
+      switch (state) {
+        case DONE:
+          return null;
+        case AFTER_ARRAY:
+          state = State.DONE;
+          return c < 0 ? null
+              : fault(line(), "unexpected content after the closing ']' of the JSON array");
+        case COMMA_OR_END:
+          if (c == ',') {
+            idx++;
+            state = State.ELEMENT;
+          } else if (c == ']') {
+            idx++;
+            state = State.AFTER_ARRAY;
+          } else if (c < 0) {
+            state = State.DONE;
+            return fault(line(), "malformed JSON: the array is not closed with ']'");
+          } else {
+            // A missing comma: report it, then read on as if it were there.
+            state = State.ELEMENT;
+            return fault(line(), "malformed JSON: expected ',' or ']' between array elements");
+          }
+          break;
+        case FIRST_ELEMENT:
+        case ELEMENT:
+          if (c < 0) {
+            state = State.DONE;
+            return fault(line(), "malformed JSON: the array is not closed with ']'");
+          }
+          if (c == ']') {
+            idx++;
+            boolean first = state == State.FIRST_ELEMENT;
+            state = State.AFTER_ARRAY;
+            return fault(line(), first ? "empty array, no records"
+                : "malformed JSON: a ',' before the closing ']'");
+          }
+          return element();
+        default:
+          throw new IllegalStateException(state.toString());
+      }
+    }
+  }
+
+  /** Captures one array element up to the ',' or ']' that ends it, strings and nesting aware. */
+  private Chunk element() throws IOException {
+    int start = line();
+    // Indent the text as in the file, so Gson's column numbers are the file's.
+    StringBuilder text = new StringBuilder().append(" ".repeat(idx));
+    int depth = 0;
+    boolean inString = false;
+    boolean escape = false;
+    while (true) {
+      int c = peek();
+      if (c < 0) {
+        state = State.DONE;
+        return queued != null ? takeQueued()
+            : fault(start, "malformed JSON: the record is not closed (a '}' or ']' is missing)");
+      }
+      if (inString) {
+        if (escape) {
+          escape = false;
+        } else if (c == '\\') {
+          escape = true;
+        } else if (c == '"' || c == '\n') {
+          // A JSON string never spans lines; ending it at the newline keeps one bad quote local.
+          inString = false;
+        }
+      } else if (c == '"') {
+        inString = true;
+      } else if (c == '{' || c == '[') {
+        depth++;
+      } else if (c == '}' || c == ']') {
+        if (depth == 0) {
+          break; // the array's own ']': leave it for the caller
+        }
+        depth--;
+        if (depth == 0) {
+          text.append((char) c);
+          idx++;
+          break; // the element's own closing bracket
+        }
+      } else if (c == ',' && depth == 0) {
+        break;
+      }
+      text.append((char) c);
+      idx++;
+    }
+    state = State.COMMA_OR_END;
+    if (queued != null) {
+      return takeQueued();
+    }
+    return new Chunk(start, text.toString(), null);
+  }
+
+  /** Skips whitespace (across lines) and returns the next character, or -1 at the end. */
+  private int skipWhitespace() throws IOException {
+    int c = peek();
+    while (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\uFEFF') {
+      idx++;
+      c = peek();
+    }
+    return c;
+  }
+
+  /** The character at the cursor; a line's end reads as '\n'. */
+  private int peek() throws IOException {
+    while (cur != null && idx > cur.text().length()) {
+      cur = lines.next();
+      idx = 0;
+      if (cur != null) {
+        lastLine = cur.number();
+        queueBadBytes(cur);
+      }
+    }
+    if (cur == null) {
+      return -1;
+    }
+    return idx == cur.text().length() ? '\n' : cur.text().charAt(idx);
+  }
+
+  private void queueBadBytes(Utf8Lines.Line line) {
+    if (line.badBytes() != null && queued == null) {
+      queued = new Fault(file, line.number(), line.badBytes());
+    }
+  }
+
+  private Chunk takeQueued() {
+    Fault f = queued;
+    queued = null;
+    return new Chunk(f.line(), null, f);
+  }
+
+  private int line() {
+    return cur == null ? lastLine : cur.number();
+  }
+
+  private Chunk fault(int line, String reason) {
+    return new Chunk(line, null, new Fault(file, line, reason));
+  }
+
+  @Override
+  public void close() throws IOException {
+    lines.close();
+  }
+}

@@ -1,0 +1,97 @@
+package io.skillmix.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DataCommandTest {
+
+  @TempDir
+  Path dir;
+
+  private record Result(int code, String out, String err) {}
+
+  private static Result run(String... args) {
+    PrintStream oldOut = System.out;
+    PrintStream oldErr = System.err;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    try {
+      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+      int code = Main.execute(args);
+      return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(oldOut);
+      System.setErr(oldErr);
+    }
+  }
+
+  @Test
+  void cleanFileExitsZeroWithCounts() throws IOException {
+    Path file = dir.resolve("good.jsonl");
+    Files.writeString(file, """
+        {"instruction": "Add two and three.", "output": "Two plus three is five."}
+        {"instruction": "Name a colour.", "input": "", "output": "Blue."}
+        """);
+    Result r = run("data", "check", file.toString());
+    assertEquals(0, r.code(), r.err());
+    assertEquals("", r.err());
+    assertTrue(r.out().contains("format  alpaca (detected)"), r.out());
+    // 2 examples, 4 turns, 2.00 per example, 13 words, instruction 3.5, response 3.0 words.
+    assertTrue(r.out().lines().anyMatch(l -> l.matches("good\\.jsonl\\s+2\\s+4\\s+2\\.00\\s+13\\s+3\\.5\\s+3\\.0")), r.out());
+  }
+
+  @Test
+  void faultsArePrintedAndExitTwoWithoutStackTrace() throws IOException {
+    Path file = dir.resolve("bad.json");
+    Files.writeString(file, """
+        [
+          {"prompt": "a", "response": "b"},
+          {"prompt": "c", "response": 7},
+          {"prompt": "e", "response": ""}
+        ]
+        """);
+    Result r = run("data", "check", "--format", "prompt-response", file.toString());
+    assertEquals(2, r.code());
+    List<String> errLines = r.err().lines().toList();
+    assertEquals(List.of(
+        file + ":3: field 'response' must be a string, found a number",
+        file + ":4: empty 'response'",
+        "skillmix: 2 faults in " + file), errLines);
+    assertFalse(r.err().contains("Exception"));
+    assertTrue(r.out().contains("format  prompt-response"), r.out());
+  }
+
+  @Test
+  void missingFileAndBadFormatAreUserErrors() {
+    Result missing = run("data", "check", dir.resolve("none.jsonl").toString());
+    assertEquals(2, missing.code());
+    assertTrue(missing.err().contains("none.jsonl: dataset file not found"), missing.err());
+    Result format = run("data", "check", "--format", "csv", dir.resolve("x").toString());
+    assertEquals(2, format.code());
+    assertTrue(format.err().contains("unknown dataset format 'csv'"), format.err());
+  }
+
+  @Test
+  void statsPrintsTheBuiltinMix() {
+    Result r = run("data", "stats", "data.builtin.total=4000", "seed=5");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("seed 5, total 4000"), r.out());
+    assertTrue(r.out().lines().anyMatch(l -> l.matches("math \\(train\\)\\s+950\\s+1900\\s+2\\.00.*")), r.out());
+    assertTrue(r.out().lines().anyMatch(l -> l.matches("all\\s+4000\\s+8000\\s+2\\.00.*")), r.out());
+    Result bad = run("data", "stats", "data.builtin.total=10");
+    assertEquals(2, bad.code());
+    assertTrue(bad.err().startsWith("skillmix: data.builtin.total = 10 is too small"), bad.err());
+  }
+}
