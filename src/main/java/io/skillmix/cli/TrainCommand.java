@@ -2,6 +2,7 @@ package io.skillmix.cli;
 
 import com.typesafe.config.Config;
 import io.skillmix.config.ConfigLoader;
+import io.skillmix.run.TrainingRun;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,7 +33,14 @@ public final class TrainCommand implements Runnable {
       }
     }
     Config config = ConfigLoader.load(file, overrides);
-    System.out.println("The training loop lands with the training issue. Resolved configuration:");
-    System.out.print(ConfigLoader.render(config));
+    TrainingRun.Outcome outcome = TrainingRun.run(config);
+    StringBuilder probs = new StringBuilder();
+    for (int i = 0; i < outcome.datasets().size(); i++) {
+      probs.append(String.format(java.util.Locale.ROOT, " %s=%.3f", outcome.datasets().get(i),
+          outcome.probabilities()[i]));
+    }
+    System.out.printf(java.util.Locale.ROOT, "done: %d steps; final probabilities%s%n", outcome.steps(), probs);
+    System.out.printf("run folder: %s (report.md, metrics.jsonl, weights.jsonl, plots/, final/)%n",
+        outcome.runDir());
   }
 }

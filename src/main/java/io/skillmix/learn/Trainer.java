@@ -1,0 +1,130 @@
+package io.skillmix.learn;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import io.skillmix.data.TokenizedExample;
+import io.skillmix.model.Devices;
+import io.skillmix.model.LanguageModel;
+import io.skillmix.model.ModelConfig;
+import io.skillmix.model.ModelFolder;
+import io.skillmix.model.ParameterSnapshot;
+import io.skillmix.run.RunSettings;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One optimizer step at a time on the learner's model: micro-batches forward and backward with
+ * gradients accumulated, global-norm clipping, AdamW at the scheduled learning rate. Each step
+ * opens its tensors in a sub-manager and closes them before it returns.
+ */
+public final class Trainer implements AutoCloseable {
+
+  /** What one step did. {@code skipped}: the gradient was not finite and no update was made. */
+  public record StepResult(double loss, double lr, double gradNorm, int tokens, boolean skipped) {}
+
+  private final LanguageModel model;
+  private final List<AdamW.Param> params = new ArrayList<>();
+  private final AdamW optimizer;
+  private final LrSchedule schedule;
+  private final RunSettings.Train settings;
+  private final int padId;
+  private long step;
+
+  public Trainer(LanguageModel model, RunSettings.Train settings, int padId) {
+    this.model = model;
+    this.settings = settings;
+    this.padId = padId;
+    for (LanguageModel.NamedParameter p : model.parameters()) {
+      params.add(new AdamW.Param(p.name(), p.array(), p.decay()));
+    }
+    this.optimizer = new AdamW(new AdamW.Settings(settings.beta1(), settings.beta2(), settings.eps(),
+        settings.weightDecay()));
+    long warmup = Math.round(settings.steps() * settings.warmupFraction());
+    this.schedule = new LrSchedule(settings.lr(), warmup, settings.steps());
+  }
+
+  /** The learner's trainer for a run: the configured model on the learner's device. */
+  public static Trainer create(RunSettings run, ModelConfig config) {
+    Device device = Devices.parse("devices.learner", run.learnerDevice());
+    LanguageModel model = run.modelPath() == null
+        ? LanguageModel.random(config, device, run.seed())
+        : LanguageModel.load(run.modelPath(), device);
+    return new Trainer(model, run.train(), Math.max(0, config.eosTokenId()));
+  }
+
+  public StepResult step(List<TokenizedExample> batch) {
+    int micro = Math.min(settings.microBatchSize(), batch.size());
+    int counted = 0;
+    for (TokenizedExample e : batch) {
+      counted += SftLoss.countedTokens(e);
+    }
+    double lr = schedule.lr(step);
+    double lossSum = 0;
+    int tokens = 0;
+    try (NDManager scope = model.manager().newSubManager()) {
+      for (int from = 0; from < batch.size(); from += micro) {
+        List<TokenizedExample> part = batch.subList(from, Math.min(batch.size(), from + micro));
+        SftLoss.LossInputs in = SftLoss.shift(part, padId);
+        tokens += in.batch() * in.length();
+        try (NDManager microScope = scope.newSubManager();
+            GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+          Shape shape = new Shape(in.batch(), in.length());
+          NDArray ids = microScope.create(in.inputIds(), shape);
+          NDArray mask = microScope.create(in.attentionMask(), shape);
+          NDArray logits = model.forward(ids, mask, null).get(0);
+          NDArray loss = SftLoss.compute(logits, microScope.create(in.targets(), shape),
+              microScope.create(in.weights(), shape));
+          int countedHere = in.countedTokens();
+          float share = counted == 0 ? 0f : (float) countedHere / counted;
+          lossSum += loss.getFloat() * share;
+          collector.backward(loss.mul(share));
+        }
+      }
+      List<NDArray> grads = new ArrayList<>(params.size());
+      for (AdamW.Param p : params) {
+        NDArray g = p.value().getGradient();
+        g.attach(scope); // a view of the parameter's gradient; closing it frees only the handle
+        grads.add(g);
+      }
+      float norm = GradClip.clipByGlobalNorm(grads, (float) settings.gradClip());
+      boolean finite = Float.isFinite(norm) && Double.isFinite(lossSum);
+      if (finite) {
+        optimizer.step(params, (float) lr);
+      }
+      for (NDArray g : grads) {
+        // Gradients accumulate across backward passes: clear them for the next step (a fill, so a
+        // NaN of a skipped step does not survive as NaN · 0).
+        g.set(new ai.djl.ndarray.index.NDIndex("..."), 0f);
+      }
+      step++;
+      return new StepResult(lossSum, lr, norm, tokens, !finite);
+    }
+  }
+
+  public ParameterSnapshot snapshot(long version) {
+    return new ParameterSnapshot(version, model.exportWeights());
+  }
+
+  public void save(Path folder, Path sourceModel) {
+    ModelFolder.save(model, sourceModel, folder);
+  }
+
+  public LanguageModel model() {
+    return model;
+  }
+
+  public long stepCount() {
+    return step;
+  }
+
+  @Override
+  public void close() {
+    optimizer.close();
+    model.close();
+  }
+}

@@ -1,0 +1,81 @@
+package io.skillmix.mix;
+
+import io.skillmix.data.DatasetActor;
+import io.skillmix.learn.Learner;
+import io.skillmix.run.MetricsSink;
+import java.util.List;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+
+/**
+ * The RL agent of Mixture-of-Skills: owns the scorer ψ, its optimizer and the reward EMA. On each
+ * set of rewards it smooths them, updates ψ, and pushes the new probabilities, stamped with the
+ * snapshot's version, to the learner and to every dataset actor.
+ */
+public final class MixtureScorer extends AbstractBehavior<MixtureScorer.Command> {
+
+  public sealed interface Command {}
+
+  /** One reward per dataset for the snapshot taken after {@code version} steps. */
+  public record Rewards(long version, double[] rewards, double evaluatorSeconds) implements Command {}
+
+  /** Who hears the new probabilities (set once the learner exists). */
+  public record Subscribe(ActorRef<Learner.Command> learner) implements Command {}
+
+  /** @param updateSteps Adam steps on ψ per set of rewards (200 in the paper) */
+  public record Settings(int updateSteps) {}
+
+  public static Behavior<Command> create(Settings settings, Scorer scorer, RewardEma ema,
+      List<ActorRef<DatasetActor.Command>> datasets, ActorRef<MetricsSink.Command> metrics) {
+    return Behaviors.setup(context -> new MixtureScorer(context, settings, scorer, ema, datasets, metrics));
+  }
+
+  private final Settings settings;
+  private final Scorer scorer;
+  private final RewardEma ema;
+  private final List<ActorRef<DatasetActor.Command>> datasets;
+  private final ActorRef<MetricsSink.Command> metrics;
+  private ActorRef<Learner.Command> learner;
+
+  private MixtureScorer(ActorContext<Command> context, Settings settings, Scorer scorer, RewardEma ema,
+      List<ActorRef<DatasetActor.Command>> datasets, ActorRef<MetricsSink.Command> metrics) {
+    super(context);
+    this.settings = settings;
+    this.scorer = scorer;
+    this.ema = ema;
+    this.datasets = List.copyOf(datasets);
+    this.metrics = metrics;
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Subscribe.class, this::onSubscribe)
+        .onMessage(Rewards.class, this::onRewards)
+        .build();
+  }
+
+  private Behavior<Command> onSubscribe(Subscribe subscribe) {
+    learner = subscribe.learner();
+    return this;
+  }
+
+  private Behavior<Command> onRewards(Rewards rewards) {
+    double[] smoothed = ema.update(rewards.rewards());
+    scorer.update(smoothed, settings.updateSteps());
+    double[] probabilities = scorer.probabilities();
+    metrics.tell(new MetricsSink.RewardsComputed(rewards.version(), rewards.rewards().clone(),
+        smoothed.clone(), probabilities.clone(), rewards.evaluatorSeconds()));
+    for (int i = 0; i < datasets.size(); i++) {
+      datasets.get(i).tell(new DatasetActor.SetProbability(probabilities[i]));
+    }
+    if (learner != null) {
+      learner.tell(new Learner.NewProbabilities(rewards.version(), probabilities));
+    }
+    return this;
+  }
+}

@@ -1,0 +1,140 @@
+package io.skillmix.mix;
+
+import io.skillmix.data.DatasetActor;
+import io.skillmix.data.TokenizedExample;
+import io.skillmix.model.ParameterSnapshot;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+
+/**
+ * Computes one reward per dataset for each parameter snapshot, on its own device and thread, while
+ * the learner keeps training. It keeps a replica of θ refreshed from snapshots and, for the Diff
+ * reward, the frozen starting weights θ0. Snapshots are evaluated one at a time, in order, so a
+ * run's rewards do not depend on timing.
+ */
+public final class RewardEvaluator extends AbstractBehavior<RewardEvaluator.Command> {
+
+  public sealed interface Command {}
+
+  /** The starting weights θ0 (version 0), sent once before any {@link Evaluate}. */
+  public record Reference(ParameterSnapshot snapshot) implements Command {}
+
+  /** Compute rewards on these parameters and send them to the scorer. */
+  public record Evaluate(ParameterSnapshot snapshot) implements Command {}
+
+  private record BatchArrived(DatasetActor.Batch batch) implements Command {}
+
+  /** What the evaluator computes with: the model side of a reward. */
+  public interface RewardModel extends AutoCloseable {
+    void setReference(ParameterSnapshot theta0);
+
+    /** One reward per dataset, batches in dataset order, on parameters {@code snapshot}. */
+    double[] rewards(ParameterSnapshot snapshot, List<List<TokenizedExample>> batches);
+
+    @Override
+    void close();
+  }
+
+  /**
+   * @param rewardBatchSize examples drawn per dataset per snapshot (64 for CosSim, 16 for Diff in
+   *     the official code)
+   */
+  public static Behavior<Command> create(Supplier<RewardModel> model, List<String> datasetNames,
+      Map<String, ActorRef<DatasetActor.Command>> datasets, int rewardBatchSize,
+      ActorRef<MixtureScorer.Command> scorer) {
+    return Behaviors.setup(context ->
+        new RewardEvaluator(context, model.get(), datasetNames, datasets, rewardBatchSize, scorer));
+  }
+
+  private final RewardModel model;
+  private final List<String> datasetNames;
+  private final Map<String, ActorRef<DatasetActor.Command>> datasets;
+  private final int rewardBatchSize;
+  private final ActorRef<MixtureScorer.Command> scorer;
+  private final ActorRef<DatasetActor.Batch> batchAdapter;
+  private final ArrayDeque<ParameterSnapshot> queue = new ArrayDeque<>();
+  private ParameterSnapshot current;
+  private List<TokenizedExample>[] batches;
+  private int received;
+  private long startNanos;
+
+  private RewardEvaluator(ActorContext<Command> context, RewardModel model, List<String> datasetNames,
+      Map<String, ActorRef<DatasetActor.Command>> datasets, int rewardBatchSize,
+      ActorRef<MixtureScorer.Command> scorer) {
+    super(context);
+    this.model = model;
+    this.datasetNames = List.copyOf(datasetNames);
+    this.datasets = datasets;
+    this.rewardBatchSize = rewardBatchSize;
+    this.scorer = scorer;
+    this.batchAdapter = context.messageAdapter(DatasetActor.Batch.class, BatchArrived::new);
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Reference.class, this::onReference)
+        .onMessage(Evaluate.class, this::onEvaluate)
+        .onMessage(BatchArrived.class, this::onBatch)
+        .onSignal(PostStop.class, signal -> onStop())
+        .build();
+  }
+
+  private Behavior<Command> onReference(Reference reference) {
+    model.setReference(reference.snapshot());
+    return this;
+  }
+
+  private Behavior<Command> onEvaluate(Evaluate evaluate) {
+    queue.add(evaluate.snapshot());
+    startNext();
+    return this;
+  }
+
+  @SuppressWarnings("unchecked")
+  private void startNext() {
+    if (current != null || queue.isEmpty()) {
+      return;
+    }
+    current = queue.poll();
+    startNanos = System.nanoTime();
+    batches = new List[datasetNames.size()];
+    received = 0;
+    for (String name : datasetNames) {
+      datasets.get(name).tell(new DatasetActor.RequestBatch(
+          DatasetActor.StreamKind.REWARD, rewardBatchSize, batchAdapter));
+    }
+  }
+
+  private Behavior<Command> onBatch(BatchArrived arrived) {
+    int index = datasetNames.indexOf(arrived.batch().dataset());
+    if (current == null || index < 0 || batches[index] != null) {
+      return this;
+    }
+    batches[index] = arrived.batch().examples();
+    if (++received == datasetNames.size()) {
+      double[] rewards = model.rewards(current, List.of(batches));
+      double seconds = (System.nanoTime() - startNanos) / 1e9;
+      scorer.tell(new MixtureScorer.Rewards(current.version(), rewards, seconds));
+      current = null;
+      batches = null;
+      startNext();
+    }
+    return this;
+  }
+
+  private Behavior<Command> onStop() {
+    model.close();
+    return this;
+  }
+}

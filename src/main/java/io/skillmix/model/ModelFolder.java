@@ -1,0 +1,68 @@
+package io.skillmix.model;
+
+import io.skillmix.UserError;
+import io.skillmix.data.tokenizer.ByteTokenizer;
+import io.skillmix.data.tokenizer.Tokenizer;
+import io.skillmix.data.tokenizer.Tokenizers;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+
+/**
+ * A Hugging Face model folder as skillmix reads and writes it: weights and {@code config.json}
+ * (through {@link LanguageModel}), plus the tokenizer files. A built-in preset has no folder; its
+ * tokenizer is the byte-level one, written out as Hugging Face files when the model is saved.
+ */
+public final class ModelFolder {
+
+  /** Tokenizer and generation files carried from a source folder into a saved one. */
+  static final List<String> TOKENIZER_FILES = List.of("tokenizer.json", "tokenizer_config.json",
+      "special_tokens_map.json", "generation_config.json", "vocab.json", "merges.txt",
+      "tokenizer.model", "added_tokens.json");
+
+  private ModelFolder() {}
+
+  /** The tokenizer of a model folder, or the byte-level one for a preset (null folder). */
+  public static Tokenizer tokenizer(Path folderOrNull) {
+    return folderOrNull == null ? Tokenizers.bytes() : Tokenizers.load(folderOrNull);
+  }
+
+  /**
+   * Saves a model with its tokenizer: {@code source} is the folder the model came from (its
+   * tokenizer files are copied) or null for a preset (the byte tokenizer's files are written).
+   */
+  public static void save(LanguageModel model, Path source, Path folder) {
+    model.save(folder);
+    try {
+      if (source == null) {
+        new ByteTokenizer().writeHuggingFace(folder, model.config().maxPositionEmbeddings());
+        return;
+      }
+      for (String name : TOKENIZER_FILES) {
+        Path file = source.resolve(name);
+        if (Files.isRegularFile(file) && !file.toAbsolutePath().equals(folder.resolve(name).toAbsolutePath())) {
+          Files.copy(file, folder.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Refuses to write into a folder that already holds files, unless asked to. */
+  public static void requireWritable(Path folder, boolean overwrite) {
+    if (overwrite || !Files.exists(folder)) {
+      return;
+    }
+    try (var entries = Files.list(folder)) {
+      if (entries.findAny().isPresent()) {
+        throw new UserError(folder + ": folder exists and is not empty; choose another --out or pass --force");
+      }
+    } catch (IOException e) {
+      throw new UserError(folder + ": cannot read (" + e.getMessage() + ")");
+    }
+  }
+}

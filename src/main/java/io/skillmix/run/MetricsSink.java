@@ -1,0 +1,186 @@
+package io.skillmix.run;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+
+/**
+ * The one sink for every event of a run: {@code metrics.jsonl} gets one JSON object a line,
+ * {@code weights.jsonl} one line per change of the sampling probabilities, and a
+ * {@link RunHistory} keeps what the report and plots need.
+ */
+public final class MetricsSink extends AbstractBehavior<MetricsSink.Command> {
+
+  public sealed interface Command {}
+
+  /** One optimizer step. {@code waitSeconds}: time the learner spent waiting for data or weights. */
+  public record TrainStep(long step, String dataset, double loss, double lr, double gradNorm,
+      int tokens, double seconds, double waitSeconds) implements Command {}
+
+  /** New probabilities took effect at {@code step}; they came from the snapshot of {@code version}. */
+  public record WeightsApplied(long step, long version, double[] probabilities) implements Command {}
+
+  /** The scorer's view of one snapshot: raw rewards, their EMA, the updated probabilities. */
+  public record RewardsComputed(long version, double[] rewards, double[] smoothed,
+      double[] probabilities, double evaluatorSeconds) implements Command {}
+
+  /** Anything else worth a line (a skipped update, a restarted actor, a fault). */
+  public record Note(long step, String event, String message) implements Command {}
+
+  /** Flushes the files and replies with what the run recorded. */
+  public record Finish(ActorRef<RunHistory> replyTo) implements Command {}
+
+  public static Behavior<Command> create(Path runDir, List<String> datasets, ProgressDisplay progress) {
+    return Behaviors.setup(context -> new MetricsSink(context, runDir, datasets, progress));
+  }
+
+  private static final Gson GSON = new GsonBuilder().serializeSpecialFloatingPointValues().create();
+
+  private final List<String> datasets;
+  private final BufferedWriter metrics;
+  private final BufferedWriter weights;
+  private final ProgressDisplay progress;
+  private final RunHistory history;
+
+  private MetricsSink(ActorContext<Command> context, Path runDir, List<String> datasets,
+      ProgressDisplay progress) throws IOException {
+    super(context);
+    this.datasets = datasets;
+    this.progress = progress;
+    this.history = new RunHistory(datasets);
+    Files.createDirectories(runDir);
+    this.metrics = open(runDir.resolve("metrics.jsonl"));
+    this.weights = open(runDir.resolve("weights.jsonl"));
+  }
+
+  private static BufferedWriter open(Path file) throws IOException {
+    return Files.newBufferedWriter(file, StandardCharsets.UTF_8,
+        StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(TrainStep.class, this::onTrainStep)
+        .onMessage(WeightsApplied.class, this::onWeightsApplied)
+        .onMessage(RewardsComputed.class, this::onRewardsComputed)
+        .onMessage(Note.class, this::onNote)
+        .onMessage(Finish.class, this::onFinish)
+        .onSignal(PostStop.class, signal -> onStop())
+        .build();
+  }
+
+  private Behavior<Command> onTrainStep(TrainStep m) {
+    Map<String, Object> line = new LinkedHashMap<>();
+    line.put("event", "train");
+    line.put("step", m.step());
+    line.put("loss", m.loss());
+    line.put("dataset", m.dataset());
+    line.put("lr", m.lr());
+    line.put("grad_norm", m.gradNorm());
+    line.put("tokens", m.tokens());
+    line.put("seconds", m.seconds());
+    line.put("wait_seconds", m.waitSeconds());
+    write(metrics, line);
+    history.onTrain(m);
+    progress.onStep(m, history);
+    return this;
+  }
+
+  private Behavior<Command> onWeightsApplied(WeightsApplied m) {
+    Map<String, Object> line = new LinkedHashMap<>();
+    line.put("step", m.step());
+    line.put("version", m.version());
+    line.put("probs", byDataset(m.probabilities()));
+    write(weights, line);
+    Map<String, Object> event = new LinkedHashMap<>();
+    event.put("event", "weights");
+    event.putAll(line);
+    write(metrics, event);
+    history.onWeights(m);
+    return this;
+  }
+
+  private Behavior<Command> onRewardsComputed(RewardsComputed m) {
+    Map<String, Object> line = new LinkedHashMap<>();
+    line.put("event", "rewards");
+    line.put("version", m.version());
+    line.put("rewards", byDataset(m.rewards()));
+    line.put("smoothed", byDataset(m.smoothed()));
+    line.put("probs", byDataset(m.probabilities()));
+    line.put("evaluator_seconds", m.evaluatorSeconds());
+    write(metrics, line);
+    history.onRewards(m);
+    return this;
+  }
+
+  private Behavior<Command> onNote(Note m) {
+    Map<String, Object> line = new LinkedHashMap<>();
+    line.put("event", m.event());
+    line.put("step", m.step());
+    line.put("message", m.message());
+    write(metrics, line);
+    history.onNote(m);
+    return this;
+  }
+
+  private Behavior<Command> onFinish(Finish m) {
+    flush();
+    progress.close();
+    m.replyTo().tell(history);
+    return this;
+  }
+
+  private Behavior<Command> onStop() {
+    try {
+      metrics.close();
+      weights.close();
+    } catch (IOException e) {
+      getContext().getLog().warn("closing metrics files: {}", e.toString());
+    }
+    progress.close();
+    return this;
+  }
+
+  private Map<String, Double> byDataset(double[] values) {
+    Map<String, Double> out = new LinkedHashMap<>();
+    for (int i = 0; i < datasets.size(); i++) {
+      out.put(datasets.get(i), values[i]);
+    }
+    return out;
+  }
+
+  private void write(BufferedWriter writer, Map<String, Object> line) {
+    try {
+      writer.write(GSON.toJson(line));
+      writer.write('\n');
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void flush() {
+    try {
+      metrics.flush();
+      weights.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

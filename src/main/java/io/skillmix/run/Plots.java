@@ -1,0 +1,74 @@
+package io.skillmix.run;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/** PNG line charts of a run: sampling probabilities and losses over steps. */
+public final class Plots {
+
+  private Plots() {}
+
+  /** One series a line; x and y of each series have the same length. */
+  public record Series(String name, double[] x, double[] y) {}
+
+  public static void lines(Path file, String title, String xLabel, String yLabel, List<Series> series,
+      boolean stepped) throws IOException {
+    XYChart chart = new XYChartBuilder().width(900).height(500)
+        .title(title).xAxisTitle(xLabel).yAxisTitle(yLabel).build();
+    chart.getStyler().setMarkerSize(0);
+    for (Series s : series) {
+      if (s.x().length == 0) {
+        continue;
+      }
+      XYSeries line = chart.addSeries(s.name(), s.x(), s.y());
+      line.setMarker(SeriesMarkers.NONE);
+      if (stepped) {
+        line.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Step);
+      }
+    }
+    Files.createDirectories(file.getParent());
+    BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+  }
+
+  /** Probabilities per dataset over the steps at which they took effect, as steps. */
+  public static void weights(Path file, List<String> datasets, List<long[]> steps,
+      List<double[]> probabilities) throws IOException {
+    List<Series> series = new java.util.ArrayList<>();
+    for (int d = 0; d < datasets.size(); d++) {
+      double[] x = new double[steps.size()];
+      double[] y = new double[steps.size()];
+      for (int i = 0; i < steps.size(); i++) {
+        x[i] = steps.get(i)[0];
+        y[i] = probabilities.get(i)[d];
+      }
+      series.add(new Series(datasets.get(d), x, y));
+    }
+    lines(file, "Sampling probabilities", "step", "probability", series, true);
+  }
+
+  /** Moving average of the training loss per dataset. */
+  public static void loss(Path file, Map<String, List<double[]>> pointsByDataset) throws IOException {
+    List<Series> series = new java.util.ArrayList<>();
+    for (Map.Entry<String, List<double[]>> e : pointsByDataset.entrySet()) {
+      List<double[]> points = e.getValue();
+      double[] x = new double[points.size()];
+      double[] y = new double[points.size()];
+      double smooth = Double.NaN;
+      for (int i = 0; i < points.size(); i++) {
+        x[i] = points.get(i)[0];
+        smooth = Double.isNaN(smooth) ? points.get(i)[1] : 0.9 * smooth + 0.1 * points.get(i)[1];
+        y[i] = smooth;
+      }
+      series.add(new Series(e.getKey(), x, y));
+    }
+    lines(file, "Training loss (moving average)", "step", "loss", series, false);
+  }
+}

@@ -1,0 +1,69 @@
+package io.skillmix.run;
+
+import io.skillmix.UserError;
+import io.skillmix.data.Conversation;
+import io.skillmix.data.builtin.BuiltinFiles;
+import io.skillmix.data.builtin.BuiltinMix;
+import io.skillmix.data.format.DataReport;
+import io.skillmix.data.format.DatasetFormat;
+import io.skillmix.data.format.DatasetReader;
+import io.skillmix.data.format.LoadedDataset;
+import io.skillmix.data.format.OnError;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/** The datasets of a run, read and split before any actor starts: a bad file fails here. */
+public record RunData(List<Set> sets) {
+
+  /** One dataset: training and held-out examples, and what reading its files reported. */
+  public record Set(String name, List<Conversation> train, List<Conversation> heldOut,
+      List<DataReport> reports) {}
+
+  public List<String> names() {
+    return sets.stream().map(Set::name).toList();
+  }
+
+  public long[] sizes() {
+    return sets.stream().mapToLong(s -> s.train().size()).toArray();
+  }
+
+  public static RunData load(RunSettings settings) {
+    RunSettings.Data data = settings.data();
+    OnError onError = OnError.parse(data.onError());
+    List<Set> sets = new ArrayList<>();
+    if (data.datasets().isEmpty()) {
+      Map<String, BuiltinFiles> files = BuiltinMix.writeJsonl(
+          data.cacheDir(), settings.seed(), data.builtinTotal(), data.builtinHeldOut());
+      for (BuiltinFiles f : files.values()) {
+        LoadedDataset train = DatasetReader.load(f.train(), DatasetFormat.ALPACA, onError, 20);
+        LoadedDataset heldOut = DatasetReader.load(f.heldOut(), DatasetFormat.ALPACA, onError, 20);
+        sets.add(new Set(f.name(), train.conversations(), heldOut.conversations(),
+            List.of(train.report(), heldOut.report())));
+      }
+      return new RunData(sets);
+    }
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (RunSettings.DatasetSpec spec : data.datasets()) {
+      if (!seen.add(spec.name())) {
+        throw new UserError("data.datasets: the name '" + spec.name() + "' is used twice");
+      }
+      if (!(spec.heldOut() >= 0 && spec.heldOut() < 1)) {
+        throw new UserError("data.datasets: held-out of '" + spec.name() + "' must be in [0, 1)");
+      }
+      LoadedDataset loaded = DatasetReader.load(spec.path(), DatasetFormat.parse(spec.format()), onError, 20);
+      List<Conversation> all = new ArrayList<>(loaded.conversations());
+      if (all.isEmpty()) {
+        throw new UserError(spec.path() + ": no usable records in dataset '" + spec.name() + "'");
+      }
+      // A seeded split: the same config always holds out the same examples.
+      Collections.shuffle(all, new Random(settings.seed() ^ spec.name().hashCode()));
+      int heldOut = (int) Math.floor(all.size() * spec.heldOut());
+      sets.add(new Set(spec.name(), List.copyOf(all.subList(heldOut, all.size())),
+          List.copyOf(all.subList(0, heldOut)), List.of(loaded.report())));
+    }
+    return new RunData(sets);
+  }
+}

@@ -1,0 +1,120 @@
+package io.skillmix.run;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** What a run recorded, kept in memory for the report and the plots. Owned by the metrics sink. */
+public final class RunHistory {
+
+  private final List<String> datasets;
+  private final Map<String, List<double[]>> lossByDataset = new LinkedHashMap<>();
+  private final List<long[]> weightSteps = new ArrayList<>();
+  private final List<double[]> weightProbabilities = new ArrayList<>();
+  private final List<MetricsSink.RewardsComputed> rewards = new ArrayList<>();
+  private final List<MetricsSink.Note> notes = new ArrayList<>();
+  private final long[] stepsPerDataset;
+  private long tokens;
+  private double trainSeconds;
+  private double waitSeconds;
+  private long lastStep;
+
+  RunHistory(List<String> datasets) {
+    this.datasets = List.copyOf(datasets);
+    this.stepsPerDataset = new long[datasets.size()];
+    for (String d : datasets) {
+      lossByDataset.put(d, new ArrayList<>());
+    }
+  }
+
+  void onTrain(MetricsSink.TrainStep m) {
+    lossByDataset.computeIfAbsent(m.dataset(), k -> new ArrayList<>())
+        .add(new double[] {m.step(), m.loss()});
+    int index = datasets.indexOf(m.dataset());
+    if (index >= 0) {
+      stepsPerDataset[index]++;
+    }
+    tokens += m.tokens();
+    trainSeconds += m.seconds();
+    waitSeconds += m.waitSeconds();
+    lastStep = m.step();
+  }
+
+  void onWeights(MetricsSink.WeightsApplied m) {
+    weightSteps.add(new long[] {m.step(), m.version()});
+    weightProbabilities.add(m.probabilities().clone());
+  }
+
+  void onRewards(MetricsSink.RewardsComputed m) {
+    rewards.add(m);
+  }
+
+  void onNote(MetricsSink.Note m) {
+    notes.add(m);
+  }
+
+  public List<String> datasets() {
+    return datasets;
+  }
+
+  public Map<String, List<double[]>> lossByDataset() {
+    return lossByDataset;
+  }
+
+  /** [step it took effect, version] per change, the prior first. */
+  public List<long[]> weightSteps() {
+    return weightSteps;
+  }
+
+  public List<double[]> weightProbabilities() {
+    return weightProbabilities;
+  }
+
+  public double[] currentProbabilities() {
+    return weightProbabilities.isEmpty() ? new double[0] : weightProbabilities.get(weightProbabilities.size() - 1);
+  }
+
+  public List<MetricsSink.RewardsComputed> rewards() {
+    return rewards;
+  }
+
+  public List<MetricsSink.Note> notes() {
+    return notes;
+  }
+
+  public long[] stepsPerDataset() {
+    return stepsPerDataset.clone();
+  }
+
+  public long tokens() {
+    return tokens;
+  }
+
+  public double trainSeconds() {
+    return trainSeconds;
+  }
+
+  public double waitSeconds() {
+    return waitSeconds;
+  }
+
+  public long lastStep() {
+    return lastStep;
+  }
+
+  /** Mean loss of a dataset over its last {@code window} steps (NaN if it had none). */
+  public double recentLoss(String dataset, int window) {
+    List<double[]> points = lossByDataset.getOrDefault(dataset, List.of());
+    if (points.isEmpty()) {
+      return Double.NaN;
+    }
+    double sum = 0;
+    int n = 0;
+    for (int i = Math.max(0, points.size() - window); i < points.size(); i++) {
+      sum += points.get(i)[1];
+      n++;
+    }
+    return sum / n;
+  }
+}

@@ -1,0 +1,176 @@
+package io.skillmix.run;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import io.skillmix.UserError;
+import io.skillmix.config.ConfigLoader;
+import io.skillmix.mix.ApplyMode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The typed view of one run's configuration: every value read, checked and named here, so a bad
+ * value fails before any actor starts, with the key in the message.
+ */
+public record RunSettings(
+    long seed,
+    Path runDir,
+    boolean overwrite,
+    boolean progress,
+    String preset,
+    Path modelPath,
+    String chatTemplate,
+    String learnerDevice,
+    String evaluatorDevice,
+    Train train,
+    Data data,
+    Mix mix,
+    Config config) {
+
+  public record Train(long steps, int batchSize, int microBatchSize, double lr, double warmupFraction,
+      double weightDecay, double beta1, double beta2, double eps, double gradClip, long checkpointEvery) {}
+
+  public record DatasetSpec(String name, Path path, String format, double heldOut) {}
+
+  public record Data(List<DatasetSpec> datasets, String onError, int builtinTotal, double builtinHeldOut,
+      int maxLength, String overlength, int prefetchSteps, Path cacheDir) {}
+
+  public record Mix(String method, String reward, boolean ema, double emaAlpha, String scorer,
+      double priorTemperature, int updateEvery, ApplyMode apply, int lagSteps, int scorerSteps,
+      double scorerLr, int rewardBatchSize, String specialist, Duration updateTimeout) {
+
+    /** Methods whose probabilities are learned during training (the others are fixed priors). */
+    public boolean learned() {
+      return Set.of("mos", "multidds", "multiuat").contains(method);
+    }
+  }
+
+  public static RunSettings from(Config c) {
+    try {
+      return read(c);
+    } catch (ConfigException e) {
+      throw new UserError(ConfigLoader.describe(e));
+    }
+  }
+
+  private static RunSettings read(Config c) {
+    String dir = c.getString("run.dir");
+    Path runDir = dir.isEmpty()
+        ? Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")))
+        : Path.of(dir);
+    String modelPath = c.getString("model.path");
+    Train train = new Train(
+        positiveLong(c, "train.steps"),
+        positiveInt(c, "train.batch-size"),
+        positiveInt(c, "train.micro-batch-size"),
+        positive(c, "train.lr"),
+        fraction(c, "train.warmup-fraction"),
+        nonNegative(c, "train.weight-decay"),
+        fraction(c, "train.beta1"),
+        fraction(c, "train.beta2"),
+        positive(c, "train.eps"),
+        nonNegative(c, "train.grad-clip"),
+        positiveLong(c, "train.checkpoint-every"));
+    if (train.batchSize() % train.microBatchSize() != 0) {
+      throw new UserError("train.batch-size (" + train.batchSize()
+          + ") must be a multiple of train.micro-batch-size (" + train.microBatchSize() + ")");
+    }
+    List<DatasetSpec> datasets = new ArrayList<>();
+    for (Config d : c.getConfigList("data.datasets")) {
+      String name = d.getString("name");
+      datasets.add(new DatasetSpec(name, Path.of(d.getString("path")),
+          d.hasPath("format") ? d.getString("format") : "auto",
+          d.hasPath("held-out") ? d.getDouble("held-out") : 0.0));
+    }
+    Data data = new Data(datasets, c.getString("data.on-error"), positiveInt(c, "data.builtin.total"),
+        fraction(c, "data.builtin.held-out"), positiveInt(c, "data.max-length"),
+        oneOf(c, "data.overlength", "truncate", "skip"), positiveInt(c, "data.prefetch-steps"),
+        Path.of(c.getString("data.cache-dir")));
+
+    String method = oneOf(c, "mix.method", "prop", "temp", "uni", "mos", "multidds", "multiuat");
+    String reward = oneOf(c, "mix.reward", "cossim", "diff");
+    int updateEvery = positiveInt(c, "mix.update-every");
+    int lag = c.getInt("mix.lag-steps");
+    if (lag < 0 || lag > updateEvery) {
+      throw new UserError("mix.lag-steps = " + lag + " must be between 0 and mix.update-every ("
+          + updateEvery + ")");
+    }
+    int rewardBatch = c.getInt("mix.reward-batch-size");
+    if (rewardBatch <= 0) {
+      rewardBatch = reward.equals("diff") ? 16 : 64; // the official code's sizes
+    }
+    double tau = c.getDouble("mix.prior-temperature");
+    if (!(tau > 0)) {
+      throw new UserError("mix.prior-temperature = " + tau + " must be positive (1: proportional, large: uniform)");
+    }
+    Mix mix = new Mix(method, reward, c.getBoolean("mix.ema"), fraction(c, "mix.ema-alpha"),
+        oneOf(c, "mix.scorer", "logits", "mlp"), tau, updateEvery,
+        ApplyMode.parse(c.getString("mix.apply")), lag, positiveInt(c, "mix.scorer-steps"),
+        positive(c, "mix.scorer-lr"), rewardBatch, c.getString("mix.specialist"),
+        c.getDuration("mix.update-timeout"));
+    return new RunSettings(c.getLong("seed"), runDir, c.getBoolean("run.overwrite"),
+        c.getBoolean("run.progress"), c.getString("model.preset"),
+        modelPath.isEmpty() ? null : Path.of(modelPath), c.getString("model.chat-template"),
+        c.getString("devices.learner"), c.getString("devices.evaluator"), train, data, mix, c);
+  }
+
+  /** Dataset names in order: the configured files, or the built-in skill mix. */
+  public List<String> datasetNames(List<String> builtinNames) {
+    if (data.datasets().isEmpty()) {
+      return builtinNames;
+    }
+    return data.datasets().stream().map(DatasetSpec::name).toList();
+  }
+
+  private static String oneOf(Config c, String key, String... choices) {
+    String value = c.getString(key).trim().toLowerCase(Locale.ROOT);
+    for (String choice : choices) {
+      if (choice.equals(value)) {
+        return value;
+      }
+    }
+    throw new UserError(key + " = '" + c.getString(key) + "' is not one of " + String.join(", ", choices));
+  }
+
+  private static long positiveLong(Config c, String key) {
+    long v = c.getLong(key);
+    if (v <= 0) {
+      throw new UserError(key + " = " + v + " must be positive");
+    }
+    return v;
+  }
+
+  private static int positiveInt(Config c, String key) {
+    return Math.toIntExact(positiveLong(c, key));
+  }
+
+  private static double positive(Config c, String key) {
+    double v = c.getDouble(key);
+    if (!(v > 0)) {
+      throw new UserError(key + " = " + v + " must be positive");
+    }
+    return v;
+  }
+
+  private static double nonNegative(Config c, String key) {
+    double v = c.getDouble(key);
+    if (!(v >= 0)) {
+      throw new UserError(key + " = " + v + " must not be negative");
+    }
+    return v;
+  }
+
+  private static double fraction(Config c, String key) {
+    double v = c.getDouble(key);
+    if (!(v >= 0 && v < 1)) {
+      throw new UserError(key + " = " + v + " must be in [0, 1)");
+    }
+    return v;
+  }
+}

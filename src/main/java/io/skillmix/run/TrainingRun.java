@@ -1,0 +1,255 @@
+package io.skillmix.run;
+
+import com.typesafe.config.Config;
+import io.skillmix.UserError;
+import io.skillmix.config.ConfigLoader;
+import io.skillmix.data.DatasetActor;
+import io.skillmix.data.ExampleEncoder;
+import io.skillmix.data.tokenizer.ChatTemplate;
+import io.skillmix.data.tokenizer.Tokenizer;
+import io.skillmix.learn.Learner;
+import io.skillmix.learn.Trainer;
+import io.skillmix.mix.MixtureSampler;
+import io.skillmix.mix.MixtureScorer;
+import io.skillmix.mix.ModelRewards;
+import io.skillmix.mix.Prior;
+import io.skillmix.mix.RewardEma;
+import io.skillmix.mix.RewardEvaluator;
+import io.skillmix.mix.Scorer;
+import io.skillmix.model.ModelConfig;
+import io.skillmix.model.ModelFolder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.Terminated;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+
+/**
+ * The guardian of a training run: reads the configuration, spawns and wires the dataset actors,
+ * the metrics sink, the scorer, the reward evaluator and the learner, and when the learner is
+ * done writes the report and plots and stops everything.
+ */
+public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
+
+  public sealed interface Command {}
+
+  private record LearnerDone(Learner.Outcome outcome) implements Command {}
+
+  private record HistoryReady(RunHistory history) implements Command {}
+
+  private record LearnerStopped() implements Command {}
+
+  /** What a finished run returns to the command line. */
+  public record Outcome(Path runDir, long steps, double[] probabilities, List<String> datasets,
+      RunHistory history) {}
+
+  /** Dispatcher with one thread per actor, for the actors that run DJL (the learner, the evaluator). */
+  public static final String PINNED = "skillmix-dispatchers.pinned";
+
+  /** Everything checked and read before an actor starts, so a user's mistake fails early. */
+  private record Prepared(RunSettings settings, RunData data, ExampleEncoder encoder,
+      ModelConfig modelConfig, int specialist) {}
+
+  /** Runs a whole training job in this JVM and returns when it has ended. */
+  public static Outcome run(Config config) {
+    Prepared prepared = prepare(RunSettings.from(config));
+    CompletableFuture<Outcome> result = new CompletableFuture<>();
+    ActorSystem<Command> system = ActorSystem.create(
+        Behaviors.setup(context -> new TrainingRun(context, prepared, result)), "skillmix", config);
+    try {
+      system.getWhenTerminated().toCompletableFuture().get();
+      if (!result.isDone()) {
+        result.completeExceptionally(new IllegalStateException("the run stopped before finishing"));
+      }
+      return result.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      system.terminate();
+      throw new IllegalStateException("interrupted", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IllegalStateException(e.getCause());
+    }
+  }
+
+  private static Prepared prepare(RunSettings settings) {
+    ModelConfig modelConfig = settings.modelPath() == null
+        ? ModelConfig.preset(settings.preset())
+        : ModelConfig.read(settings.modelPath().resolve("config.json"));
+    Tokenizer tokenizer = ModelFolder.tokenizer(settings.modelPath());
+    if (tokenizer.vocabSize() > modelConfig.vocabSize()) {
+      throw new UserError("the tokenizer has " + tokenizer.vocabSize() + " tokens but the model's"
+          + " vocab_size is " + modelConfig.vocabSize() + "; use the tokenizer the model was trained with");
+    }
+    ChatTemplate template = ChatTemplate.resolve(settings.chatTemplate(), settings.modelPath());
+    ExampleEncoder encoder = new ExampleEncoder(template, tokenizer, settings.data().maxLength(),
+        ExampleEncoder.Overlength.parse(settings.data().overlength()));
+    RunData data = RunData.load(settings);
+    int specialist = specialistIndex(settings.mix().specialist(), data.names());
+    prepareRunDir(settings);
+    return new Prepared(settings, data, encoder, modelConfig, specialist);
+  }
+
+  private static void prepareRunDir(RunSettings settings) {
+    Path dir = settings.runDir();
+    try {
+      if (Files.exists(dir) && !settings.overwrite()) {
+        try (var entries = Files.list(dir)) {
+          if (entries.findAny().isPresent()) {
+            throw new UserError(dir + ": run folder exists; set run.dir to a new folder, or"
+                + " run.overwrite = true to replace it");
+          }
+        }
+      }
+      if (Files.exists(dir) && settings.overwrite()) {
+        for (String name : List.of("metrics.jsonl", "weights.jsonl", "report.md")) {
+          Files.deleteIfExists(dir.resolve(name));
+        }
+      }
+      Files.createDirectories(dir);
+      Files.writeString(dir.resolve("config.conf"), ConfigLoader.render(settings.config()),
+          StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UserError(dir + ": cannot prepare the run folder (" + e.getMessage() + ")");
+    }
+  }
+
+  private final RunSettings settings;
+  private final RunData data;
+  private final CompletableFuture<Outcome> result;
+  private final ActorRef<MetricsSink.Command> metrics;
+  private final ExampleEncoder encoder;
+  private Learner.Outcome learnerOutcome;
+
+  private TrainingRun(ActorContext<Command> context, Prepared prepared,
+      CompletableFuture<Outcome> result) {
+    super(context);
+    this.settings = prepared.settings();
+    this.data = prepared.data();
+    this.encoder = prepared.encoder();
+    this.result = result;
+    ModelConfig modelConfig = prepared.modelConfig();
+    List<String> names = data.names();
+
+    metrics = context.spawn(MetricsSink.create(settings.runDir(), names,
+        ProgressDisplay.create(settings.progress(), settings.train().steps(), 0, names)), "metrics");
+
+    Map<String, ActorRef<DatasetActor.Command>> datasets = new LinkedHashMap<>();
+    for (int i = 0; i < data.sets().size(); i++) {
+      RunData.Set set = data.sets().get(i);
+      Behavior<DatasetActor.Command> behavior = Behaviors.supervise(DatasetActor.create(
+              new DatasetActor.Settings(set.name(), settings.seed() * 1_000_003L + i,
+                  settings.data().prefetchSteps()), set.train(), encoder))
+          .onFailure(SupervisorStrategy.restart().withLimit(3, Duration.ofMinutes(1)));
+      datasets.put(set.name(), context.spawn(behavior, "dataset-" + i, DispatcherSelector.blocking()));
+    }
+
+    RunSettings.Mix mix = settings.mix();
+    double[] prior = Prior.of(mix.learned() ? "temp" : mix.method(), data.sizes(), mix.priorTemperature());
+    ActorRef<RewardEvaluator.Command> evaluator = null;
+    ActorRef<MixtureScorer.Command> scorer = null;
+    if (mix.learned()) {
+      Scorer policy = Scorer.create(mix.scorer(), names.size(), mix.scorerLr(), settings.seed());
+      policy.warmStart(prior);
+      prior = policy.probabilities();
+      scorer = context.spawn(MixtureScorer.create(new MixtureScorer.Settings(mix.scorerSteps()),
+          policy, new RewardEma(names.size(), mix.emaAlpha(), mix.ema()),
+          new ArrayList<>(datasets.values()), metrics), "scorer");
+      int target = prepared.specialist();
+      evaluator = context.spawn(
+          RewardEvaluator.create(() -> ModelRewards.create(settings, modelConfig, target),
+              names, datasets, mix.rewardBatchSize(), scorer),
+          "evaluator", DispatcherSelector.fromConfig(PINNED));
+    }
+    double[] start = prior;
+    for (int i = 0; i < names.size(); i++) {
+      datasets.get(names.get(i)).tell(new DatasetActor.SetProbability(start[i]));
+    }
+    Learner.Settings learnerSettings = new Learner.Settings(settings.train().steps(),
+        settings.train().batchSize(), mix.learned() ? mix.updateEvery() : 0, mix.lagSteps(), mix.apply(),
+        mix.updateTimeout(), settings.runDir().resolve("final"), settings.modelPath());
+    ActorRef<Learner.Command> learner = context.spawn(
+        Learner.create(learnerSettings, () -> Trainer.create(settings, modelConfig), names, datasets,
+            new MixtureSampler(start, settings.seed()), evaluator, metrics),
+        "learner", DispatcherSelector.fromConfig(PINNED));
+    context.watchWith(learner, new LearnerStopped());
+    if (scorer != null) {
+      scorer.tell(new MixtureScorer.Subscribe(learner));
+    }
+    learner.tell(new Learner.Start(context.messageAdapter(Learner.Outcome.class, LearnerDone::new)));
+  }
+
+  private static int specialistIndex(String specialist, List<String> names) {
+    if (specialist.isEmpty()) {
+      return -1;
+    }
+    int index = names.indexOf(specialist);
+    if (index < 0) {
+      throw new UserError("mix.specialist = '" + specialist + "' is not a dataset of this run; use one of "
+          + names);
+    }
+    return index;
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(LearnerDone.class, this::onLearnerDone)
+        .onMessage(HistoryReady.class, this::onHistory)
+        .onMessage(LearnerStopped.class, this::onLearnerStopped)
+        .build();
+  }
+
+  private Behavior<Command> onLearnerDone(LearnerDone done) {
+    learnerOutcome = done.outcome();
+    metrics.tell(new MetricsSink.Finish(getContext().messageAdapter(RunHistory.class, HistoryReady::new)));
+    return this;
+  }
+
+  private Behavior<Command> onLearnerStopped(LearnerStopped stopped) {
+    if (learnerOutcome == null) {
+      result.completeExceptionally(new IllegalStateException(
+          "the learner stopped unexpectedly; see the log above for its error"));
+      return Behaviors.stopped();
+    }
+    return this;
+  }
+
+  private Behavior<Command> onHistory(HistoryReady ready) {
+    try {
+      if (learnerOutcome instanceof Learner.Failed failed) {
+        result.completeExceptionally(failed.error());
+        return Behaviors.stopped();
+      }
+      Learner.Finished finished = (Learner.Finished) learnerOutcome;
+      RunHistory history = ready.history();
+      Report.write(settings, data, history, encoder, finished);
+      result.complete(new Outcome(settings.runDir(), finished.steps(), finished.probabilities(),
+          data.names(), history));
+    } catch (IOException e) {
+      result.completeExceptionally(new UncheckedIOException(e));
+    } catch (RuntimeException e) {
+      result.completeExceptionally(e);
+    }
+    return Behaviors.stopped();
+  }
+}
