@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.skillmix.data.TokenizedExample;
 import io.skillmix.learn.SftLoss;
+import io.skillmix.model.GradMode;
 import io.skillmix.model.LanguageModel;
 import java.util.List;
 
@@ -40,6 +41,7 @@ public final class LogLikelihood {
   }
 
   public static Scores score(LanguageModel model, List<TokenizedExample> examples, int batchSize) {
+    GradMode.disableOnThisThread();
     double[] sums = new double[examples.size()];
     int[] counts = new int[examples.size()];
     for (int from = 0; from < examples.size(); from += batchSize) {
@@ -69,6 +71,7 @@ public final class LogLikelihood {
 
   /** Per example, the mean of the top-layer hidden states over its real tokens (no padding). */
   public static double[][] meanHidden(LanguageModel model, List<TokenizedExample> examples, int batchSize) {
+    GradMode.disableOnThisThread();
     double[][] out = new double[examples.size()][];
     int d = model.config().hiddenSize();
     for (int from = 0; from < examples.size(); from += batchSize) {

@@ -44,14 +44,16 @@ public final class AdamW implements AutoCloseable {
     float stepSize = (float) (lr / (1 - Math.pow(b1, step)));
     float vCorrection = (float) (1 / Math.sqrt(1 - Math.pow(b2, step)));
     for (Param p : params) {
-      NDArray value = p.value();
+      NDArray param = p.value();
       if (manager == null) {
-        manager = value.getManager().newSubManager();
+        manager = param.getManager().newSubManager();
       }
-      NDArray mean = m.computeIfAbsent(p.name(), k -> manager.zeros(value.getShape(), value.getDataType()));
-      NDArray var = v.computeIfAbsent(p.name(), k -> manager.zeros(value.getShape(), value.getDataType()));
+      NDArray mean = m.computeIfAbsent(p.name(), k -> manager.zeros(param.getShape(), param.getDataType()));
+      NDArray var = v.computeIfAbsent(p.name(), k -> manager.zeros(param.getShape(), param.getDataType()));
       try (NDManager scope = manager.newSubManager()) {
-        NDArray g = value.getGradient();
+        // A detached view shares the parameter's storage: updating it is never recorded by autograd.
+        NDArray value = scoped(param.stopGradient(), scope);
+        NDArray g = param.getGradient();
         g.attach(scope);
         mean.muli((float) b1).addi(g.mul((float) (1 - b1)));
         var.muli((float) b2).addi(g.square().muli((float) (1 - b2)));

@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import io.skillmix.data.TokenizedExample;
 import io.skillmix.model.Devices;
+import io.skillmix.model.GradMode;
 import io.skillmix.model.LanguageModel;
 import io.skillmix.model.ModelConfig;
 import io.skillmix.model.ModelFolder;
@@ -58,6 +59,7 @@ public final class Trainer implements AutoCloseable {
   }
 
   public StepResult step(List<TokenizedExample> batch) {
+    GradMode.disableOnThisThread();
     int micro = Math.min(settings.microBatchSize(), batch.size());
     int counted = 0;
     for (TokenizedExample e : batch) {

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import io.skillmix.data.TokenizedExample;
 import io.skillmix.eval.LogLikelihood;
 import io.skillmix.model.Devices;
+import io.skillmix.model.GradMode;
 import io.skillmix.model.LanguageModel;
 import io.skillmix.model.ModelConfig;
 import io.skillmix.model.ParameterSnapshot;
@@ -58,6 +59,7 @@ public final class ModelRewards implements RewardEvaluator.RewardModel {
 
   @Override
   public double[] rewards(ParameterSnapshot snapshot, List<List<TokenizedExample>> batches) {
+    GradMode.disableOnThisThread();
     replica.importWeights(snapshot.weights());
     int n = batches.size();
     if (reward.equals("cossim")) {

@@ -36,6 +36,7 @@ public final class Generator {
 
   /** Returns, for each prompt, the generated tokens (ending with eos when it was produced). */
   public static int[][] generate(LanguageModel model, int[][] prompts, Settings settings) {
+    GradMode.disableOnThisThread();
     int b = prompts.length;
     int promptLength = Arrays.stream(prompts).mapToInt(p -> p.length).max().orElse(0);
     if (b == 0 || settings.maxNewTokens() == 0) {

@@ -131,6 +131,7 @@ public final class LanguageModel implements AutoCloseable {
   private void set(Parameter parameter, float[] values, DataType dtype) {
     if (parameter.isInitialized()) {
       // Later updates copy in place: the array keeps its identity, gradient flag and optimizer state.
+      GradMode.disableOnThisThread();
       NDArray array = parameter.getArray();
       if (array.getDataType() == DataType.FLOAT32) {
         array.set(java.nio.FloatBuffer.wrap(values));

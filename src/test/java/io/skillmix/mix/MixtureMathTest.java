@@ -1,0 +1,200 @@
+package io.skillmix.mix;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.skillmix.UserError;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class MixtureMathTest {
+
+  private static final long[] SIZES = {26_000, 5_000, 9_000, 63_000};
+
+  @Test
+  void temperatureOneIsProportionalInfinityUniformAndTenAsComputedByHand() {
+    double total = 103_000;
+    double[] prop = Prior.temperature(SIZES, 1);
+    for (int i = 0; i < SIZES.length; i++) {
+      assertEquals(SIZES[i] / total, prop[i], 1e-12);
+    }
+    assertArrayEquals(new double[] {0.25, 0.25, 0.25, 0.25}, Prior.temperature(SIZES, Double.POSITIVE_INFINITY), 1e-12);
+    double[] ten = Prior.temperature(SIZES, 10);
+    double z = 0;
+    for (long n : SIZES) {
+      z += Math.pow(n / total, 0.1);
+    }
+    for (int i = 0; i < SIZES.length; i++) {
+      assertEquals(Math.pow(SIZES[i] / total, 0.1) / z, ten[i], 1e-12);
+    }
+    assertThrows(UserError.class, () -> Prior.temperature(SIZES, 0));
+    assertArrayEquals(Prior.uniform(4), Prior.of("uni", SIZES, 10), 0);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"logits", "mlp"})
+  void warmStartMatchesThePrior(String kind) {
+    double[] prior = Prior.temperature(SIZES, 10);
+    Scorer scorer = Scorer.create(kind, 4, 1e-4, 3);
+    scorer.warmStart(prior);
+    assertArrayEquals(prior, scorer.probabilities(), 1e-4);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"logits", "mlp"})
+  void aDatasetWithAHigherRewardGainsProbability(String kind) {
+    Scorer scorer = Scorer.create(kind, 4, 1e-3, 3);
+    scorer.warmStart(Prior.uniform(4));
+    double[] before = scorer.probabilities();
+    scorer.update(new double[] {1, 1, 2, 1}, 200);
+    double[] after = scorer.probabilities();
+    assertTrue(after[2] > before[2], "rewarded dataset gains");
+    for (int i : new int[] {0, 1, 3}) {
+      assertTrue(after[i] < before[i], "others lose");
+    }
+    assertEquals(1.0, sum(after), 1e-12);
+  }
+
+  @Test
+  void positiveRewardsPullTheLogitsScorerTowardTheirShares() {
+    double[] rewards = {0.5, 1.0, 2.0, 0.5};
+    double[] target = {0.125, 0.25, 0.5, 0.125};
+    Scorer scorer = Scorer.create("logits", 4, 1e-2, 1);
+    scorer.warmStart(Prior.temperature(SIZES, 10));
+    double before = distance(scorer.probabilities(), target);
+    for (int i = 0; i < 20; i++) {
+      scorer.update(rewards, 200);
+    }
+    double after = distance(scorer.probabilities(), target);
+    assertTrue(after < before / 10, before + " -> " + after);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"logits", "mlp"})
+  void probabilitiesStayAValidDistributionUnderExtremeRewards(String kind) {
+    Scorer scorer = Scorer.create(kind, 4, 1e-2, 9);
+    scorer.warmStart(Prior.uniform(4));
+    for (double[] r : new double[][] {{100, -50, 0, 1}, {-1, -1, -1, -1}, {1e-9, 0, 5, 0}}) {
+      scorer.update(r, 200);
+      double[] p = scorer.probabilities();
+      assertEquals(1.0, sum(p), 1e-9);
+      for (double x : p) {
+        assertTrue(x > 0 && Double.isFinite(x), java.util.Arrays.toString(p));
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"logits", "mlp"})
+  void analyticGradientsEqualFiniteDifferences(String kind) {
+    Scorer scorer = Scorer.create(kind, 4, 1e-4, 5);
+    scorer.warmStart(Prior.temperature(SIZES, 3));
+    double[] rewards = {0.9, 1.1, 0.7, 1.3};
+    double[] analytic = scorer.lossGradient(rewards);
+    double[] psi = scorer.psi();
+    for (int i = 0; i < psi.length; i += Math.max(1, psi.length / 40)) {
+      double saved = psi[i];
+      double h = 1e-6;
+      psi[i] = saved + h;
+      double plus = scorer.loss(rewards);
+      psi[i] = saved - h;
+      double minus = scorer.loss(rewards);
+      psi[i] = saved;
+      assertEquals((plus - minus) / (2 * h), analytic[i], 1e-6, "ψ[" + i + "]");
+    }
+  }
+
+  @Test
+  void scorerStateRoundTripContinuesIdentically() {
+    Scorer a = Scorer.create("mlp", 4, 1e-3, 2);
+    a.warmStart(Prior.uniform(4));
+    a.update(new double[] {1, 2, 3, 4}, 50);
+    Scorer b = Scorer.create("mlp", 4, 1e-3, 99);
+    b.importState(a.exportState());
+    a.update(new double[] {4, 3, 2, 1}, 50);
+    b.update(new double[] {4, 3, 2, 1}, 50);
+    assertArrayEquals(a.probabilities(), b.probabilities(), 0);
+  }
+
+  @Test
+  void cosSimOfIdenticalDatasetsIsOneAndOfOrthogonalOnesOneOverN() {
+    double[][] same = {{1, 2, 3}, {2, 4, 6}, {0.5, 1, 1.5}};
+    assertArrayEquals(new double[] {1, 1, 1}, CosSimReward.compute(same), 1e-12);
+    double[][] orthogonal = {{1, 0, 0}, {0, 2, 0}, {0, 0, 3}};
+    assertArrayEquals(new double[] {1.0 / 3, 1.0 / 3, 1.0 / 3}, CosSimReward.compute(orthogonal), 1e-12);
+    double[][] mixed = {{1, 0}, {1, 1}, {0, 1}};
+    double c = Math.sqrt(0.5);
+    assertArrayEquals(new double[] {(1 + c) / 3, (c + 1 + c) / 3, (c + 1) / 3}, CosSimReward.compute(mixed), 1e-12);
+    assertArrayEquals(new double[] {1, c, 0}, CosSimReward.computeSpecialist(mixed, 0), 1e-12);
+  }
+
+  @Test
+  void diffRewardIsTheMeanRatioAndMoSpecDoublesTheTarget() {
+    assertArrayEquals(new double[] {1, 1}, DiffReward.compute(new double[][] {{1, 1, 1}, {1}}), 0);
+    double[][] ratios = {{0.5, 1.5}, {0.8, 0.6}};
+    assertArrayEquals(new double[] {1.0, 0.7}, DiffReward.compute(ratios), 1e-12);
+    assertArrayEquals(new double[] {1.0, 1.4}, DiffReward.computeSpecialist(ratios, 1), 1e-12);
+    assertEquals(Math.exp(0.3), DiffReward.perplexityRatio(2.3, 2.0), 1e-12);
+  }
+
+  @Test
+  void emaFollowsTheFormulaFromOne() {
+    RewardEma ema = new RewardEma(2, 0.9, true);
+    double[] expected = {1, 1};
+    double[][] rewards = {{0.5, 2}, {1.5, 0}, {0.2, 0.4}};
+    for (double[] r : rewards) {
+      for (int i = 0; i < 2; i++) {
+        expected[i] = 0.9 * r[i] + 0.1 * expected[i];
+      }
+      assertArrayEquals(expected, ema.update(r), 1e-12);
+    }
+    RewardEma off = new RewardEma(2, 0.9, false);
+    assertArrayEquals(new double[] {0.5, 2}, off.update(new double[] {0.5, 2}), 0);
+  }
+
+  @Test
+  void samplerDrawsFollowTheProbabilities() {
+    double[] p = {0.5, 0.3, 0.15, 0.05};
+    MixtureSampler sampler = new MixtureSampler(p, 12345);
+    int draws = 100_000;
+    long[] counts = new long[4];
+    for (int i = 0; i < draws; i++) {
+      counts[sampler.next()]++;
+    }
+    double chiSquare = 0;
+    for (int i = 0; i < 4; i++) {
+      double expected = draws * p[i];
+      chiSquare += (counts[i] - expected) * (counts[i] - expected) / expected;
+    }
+    assertTrue(chiSquare < 16.27, "chi-square " + chiSquare + " over the 0.001 critical value for 3 dof");
+    MixtureSampler.State state = sampler.exportState();
+    int[] next = new int[50];
+    for (int i = 0; i < next.length; i++) {
+      next[i] = sampler.next();
+    }
+    MixtureSampler restored = new MixtureSampler(Prior.uniform(4), 0);
+    restored.importState(state);
+    for (int i = 0; i < next.length; i++) {
+      assertEquals(next[i], restored.next(), "draw " + i);
+    }
+  }
+
+  private static double sum(double[] p) {
+    double s = 0;
+    for (double x : p) {
+      s += x;
+    }
+    return s;
+  }
+
+  private static double distance(double[] a, double[] b) {
+    double d = 0;
+    for (int i = 0; i < a.length; i++) {
+      d += Math.abs(a[i] - b[i]);
+    }
+    return d;
+  }
+}

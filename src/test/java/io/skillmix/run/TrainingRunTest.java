@@ -1,0 +1,112 @@
+package io.skillmix.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.skillmix.UserError;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainingRunTest {
+
+  @TempDir static Path dir;
+
+  @BeforeAll
+  static void fixtures() {
+    RunFixtures.write(dir);
+  }
+
+  private static List<String> trainLines(Path run) throws IOException {
+    return Files.readAllLines(run.resolve("metrics.jsonl")).stream()
+        .filter(l -> l.contains("\"event\":\"train\""))
+        .map(l -> {
+          JsonObject o = JsonParser.parseString(l).getAsJsonObject();
+          return o.get("step") + " " + o.get("dataset") + " " + o.get("loss");
+        })
+        .collect(Collectors.toList());
+  }
+
+  @Test
+  void twoLaggedRunsWithTheSameSeedAreIdenticalAndWriteTheRunFolder() throws IOException {
+    TrainingRun.Outcome a = TrainingRun.run(RunFixtures.config(dir, "lagged-a"));
+    TrainingRun.Outcome b = TrainingRun.run(RunFixtures.config(dir, "lagged-b"));
+    assertEquals(24, a.steps());
+    Path runA = a.runDir();
+    Path runB = b.runDir();
+    assertEquals(Files.readAllLines(runA.resolve("weights.jsonl")), Files.readAllLines(runB.resolve("weights.jsonl")));
+    assertEquals(trainLines(runA), trainLines(runB));
+    assertEquals(24, trainLines(runA).size());
+    List<String> weights = Files.readAllLines(runA.resolve("weights.jsonl"));
+    // The prior first, then one line per update: snapshots after 8 and 16 steps, lag 4.
+    assertEquals(3, weights.size(), String.join("\n", weights));
+    assertTrue(weights.get(0).startsWith("{\"step\":0,\"version\":0,\"probs\":{\"add\":"), weights.get(0));
+    assertTrue(weights.get(1).startsWith("{\"step\":12,\"version\":8,"), weights.get(1));
+    assertTrue(weights.get(2).startsWith("{\"step\":20,\"version\":16,"), weights.get(2));
+    for (String file : new String[] {"config.conf", "report.md", "plots/weights.png", "plots/loss.png",
+        "final/config.json", "final/model.safetensors", "final/tokenizer.json"}) {
+      assertTrue(Files.exists(runA.resolve(file)), file);
+    }
+    String report = Files.readString(runA.resolve("report.md"));
+    assertTrue(report.contains("| talk |"), report);
+  }
+
+  @Test
+  void syncEqualsLaggedWithLagZero() throws IOException {
+    TrainingRun.Outcome sync = TrainingRun.run(RunFixtures.config(dir, "sync", "mix.apply=sync", "mix.lag-steps=0"));
+    TrainingRun.Outcome lag0 = TrainingRun.run(RunFixtures.config(dir, "lag0", "mix.apply=lagged", "mix.lag-steps=0"));
+    assertEquals(Files.readAllLines(sync.runDir().resolve("weights.jsonl")),
+        Files.readAllLines(lag0.runDir().resolve("weights.jsonl")));
+    assertEquals(trainLines(sync.runDir()), trainLines(lag0.runDir()));
+    assertTrue(Files.readAllLines(sync.runDir().resolve("weights.jsonl")).get(1).startsWith("{\"step\":8,\"version\":8,"));
+  }
+
+  @Test
+  void freeModeAndStaticPriorsRunToTheEnd() throws IOException {
+    TrainingRun.Outcome free = TrainingRun.run(RunFixtures.config(dir, "free", "mix.apply=free"));
+    assertEquals(24, free.steps());
+    assertEquals(3, Files.readAllLines(free.runDir().resolve("weights.jsonl")).size());
+    TrainingRun.Outcome uni = TrainingRun.run(RunFixtures.config(dir, "uni", "mix.method=uni"));
+    List<String> weights = Files.readAllLines(uni.runDir().resolve("weights.jsonl"));
+    assertEquals(1, weights.size(), "a static prior never changes");
+    assertTrue(weights.get(0).contains("0.3333333333333333"), weights.get(0));
+    TrainingRun.Outcome diff = TrainingRun.run(RunFixtures.config(dir, "diff", "mix.reward=diff",
+        "mix.specialist=echo", "mix.scorer=mlp"));
+    String rewards = Files.readAllLines(diff.runDir().resolve("metrics.jsonl")).stream()
+        .filter(l -> l.contains("\"event\":\"rewards\"")).findFirst().orElseThrow();
+    assertTrue(rewards.contains("\"version\":8"), rewards);
+  }
+
+  @Test
+  void aNewRunNeverOverwritesAnExistingRunFolder() throws IOException {
+    Path existing = dir.resolve("taken");
+    Files.createDirectories(existing);
+    Files.writeString(existing.resolve("metrics.jsonl"), "keep me\n");
+    UserError e = assertThrows(UserError.class, () -> TrainingRun.run(RunFixtures.config(dir, "taken")));
+    assertTrue(e.getMessage().contains("run folder exists"), e.getMessage());
+    assertEquals("keep me\n", Files.readString(existing.resolve("metrics.jsonl")));
+  }
+
+  @Test
+  void badSettingsFailBeforeAnythingStarts() {
+    UserError lag = assertThrows(UserError.class,
+        () -> TrainingRun.run(RunFixtures.config(dir, "bad1", "mix.lag-steps=9")));
+    assertTrue(lag.getMessage().contains("mix.lag-steps"), lag.getMessage());
+    UserError specialist = assertThrows(UserError.class,
+        () -> TrainingRun.run(RunFixtures.config(dir, "bad2", "mix.specialist=poetry")));
+    assertTrue(specialist.getMessage().contains("poetry"), specialist.getMessage());
+    UserError tau = assertThrows(UserError.class,
+        () -> TrainingRun.run(RunFixtures.config(dir, "bad3", "mix.prior-temperature=0")));
+    assertTrue(tau.getMessage().contains("mix.prior-temperature"), tau.getMessage());
+    assertNotEquals(true, Files.exists(dir.resolve("bad1")));
+  }
+}
