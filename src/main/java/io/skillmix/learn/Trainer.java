@@ -60,52 +60,63 @@ public final class Trainer implements AutoCloseable {
 
   public StepResult step(List<TokenizedExample> batch) {
     GradMode.disableOnThisThread();
-    int micro = Math.min(settings.microBatchSize(), batch.size());
-    int counted = 0;
-    for (TokenizedExample e : batch) {
-      counted += SftLoss.countedTokens(e);
-    }
     double lr = schedule.lr(step);
-    double lossSum = 0;
-    int tokens = 0;
     try (NDManager scope = model.manager().newSubManager()) {
-      for (int from = 0; from < batch.size(); from += micro) {
-        List<TokenizedExample> part = batch.subList(from, Math.min(batch.size(), from + micro));
-        SftLoss.LossInputs in = SftLoss.shift(part, padId);
-        tokens += in.batch() * in.length();
-        try (NDManager microScope = scope.newSubManager();
-            GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-          Shape shape = new Shape(in.batch(), in.length());
-          NDArray ids = microScope.create(in.inputIds(), shape);
-          NDArray mask = microScope.create(in.attentionMask(), shape);
-          NDArray logits = model.forward(ids, mask, null).get(0);
-          NDArray loss = SftLoss.compute(logits, microScope.create(in.targets(), shape),
-              microScope.create(in.weights(), shape));
-          int countedHere = in.countedTokens();
-          float share = counted == 0 ? 0f : (float) countedHere / counted;
-          lossSum += loss.getFloat() * share;
-          collector.backward(loss.mul(share));
-        }
-      }
-      List<NDArray> grads = new ArrayList<>(params.size());
-      for (AdamW.Param p : params) {
-        NDArray g = p.value().getGradient();
-        g.attach(scope); // a view of the parameter's gradient; closing it frees only the handle
-        grads.add(g);
-      }
-      float norm = GradClip.clipByGlobalNorm(grads, (float) settings.gradClip());
-      boolean finite = Float.isFinite(norm) && Double.isFinite(lossSum);
+      Backward pass = backward(batch, scope);
+      float norm = GradClip.clipByGlobalNorm(pass.grads(), (float) settings.gradClip());
+      boolean finite = Float.isFinite(norm) && Double.isFinite(pass.loss());
       if (finite) {
         optimizer.step(params, (float) lr);
       }
-      for (NDArray g : grads) {
+      for (NDArray g : pass.grads()) {
         // Gradients accumulate across backward passes: clear them for the next step (a fill, so a
         // NaN of a skipped step does not survive as NaN · 0).
         g.set(new ai.djl.ndarray.index.NDIndex("..."), 0f);
       }
       step++;
-      return new StepResult(lossSum, lr, norm, tokens, !finite);
+      return new StepResult(pass.loss(), lr, norm, pass.tokens(), !finite);
     }
+  }
+
+  /** The summed gradients of one batch, with the batch's loss; views live in {@code scope}. */
+  record Backward(double loss, int tokens, List<NDArray> grads) {}
+
+  /**
+   * Forward and backward over micro-batches. Each micro-batch's mean loss is weighted by its share
+   * of the batch's counted tokens, so the accumulated gradient equals that of the whole batch.
+   */
+  Backward backward(List<TokenizedExample> batch, NDManager scope) {
+    int micro = Math.min(settings.microBatchSize(), batch.size());
+    int counted = 0;
+    for (TokenizedExample e : batch) {
+      counted += SftLoss.countedTokens(e);
+    }
+    double lossSum = 0;
+    int tokens = 0;
+    for (int from = 0; from < batch.size(); from += micro) {
+      List<TokenizedExample> part = batch.subList(from, Math.min(batch.size(), from + micro));
+      SftLoss.LossInputs in = SftLoss.shift(part, padId);
+      tokens += in.batch() * in.length();
+      try (NDManager microScope = scope.newSubManager();
+          GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+        Shape shape = new Shape(in.batch(), in.length());
+        NDArray ids = microScope.create(in.inputIds(), shape);
+        NDArray mask = microScope.create(in.attentionMask(), shape);
+        NDArray logits = model.forward(ids, mask, null).get(0);
+        NDArray loss = SftLoss.compute(logits, microScope.create(in.targets(), shape),
+            microScope.create(in.weights(), shape));
+        float share = counted == 0 ? 0f : (float) in.countedTokens() / counted;
+        lossSum += loss.getFloat() * share;
+        collector.backward(loss.mul(share));
+      }
+    }
+    List<NDArray> grads = new ArrayList<>(params.size());
+    for (AdamW.Param p : params) {
+      NDArray g = p.value().getGradient();
+      g.attach(scope); // a view of the parameter's gradient; closing it frees only the handle
+      grads.add(g);
+    }
+    return new Backward(lossSum, tokens, grads);
   }
 
   public ParameterSnapshot snapshot(long version) {

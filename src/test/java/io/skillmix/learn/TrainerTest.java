@@ -16,7 +16,6 @@ import io.skillmix.run.RunSettings;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class TrainerTest {
@@ -84,21 +83,19 @@ class TrainerTest {
     }
     batch.add(ChatTemplate.VICUNA.encode(Conversation.of("longer prompt here", "and a longer answer"), tokenizer));
     batch.add(encode(Conversation.of("x", "y"), tokenizer));
-    Map<String, float[]> whole;
-    Map<String, float[]> accumulated;
-    double wholeLoss;
-    double accumulatedLoss;
-    try (Trainer t = new Trainer(LanguageModel.random(small(), Device.cpu(), 5), settings(3, 6, 6, 1e-3), 0)) {
-      wholeLoss = t.step(batch).loss();
-      whole = t.model().exportWeights();
-    }
-    try (Trainer t = new Trainer(LanguageModel.random(small(), Device.cpu(), 5), settings(3, 6, 2, 1e-3), 0)) {
-      accumulatedLoss = t.step(batch).loss();
-      accumulated = t.model().exportWeights();
-    }
-    assertEquals(wholeLoss, accumulatedLoss, 1e-5);
-    for (String name : whole.keySet()) {
-      assertArrayEquals(whole.get(name), accumulated.get(name), 2e-6f, name);
+    // Compare gradients, not updated weights: Adam divides by sqrt(v), which turns rounding noise
+    // in near-zero gradients into full-size steps.
+    try (Trainer whole = new Trainer(LanguageModel.random(small(), Device.cpu(), 5), settings(3, 6, 6, 1e-3), 0);
+        Trainer split = new Trainer(LanguageModel.random(small(), Device.cpu(), 5), settings(3, 6, 2, 1e-3), 0);
+        ai.djl.ndarray.NDManager a = whole.model().manager().newSubManager();
+        ai.djl.ndarray.NDManager b = split.model().manager().newSubManager()) {
+      Trainer.Backward one = whole.backward(batch, a);
+      Trainer.Backward three = split.backward(batch, b);
+      assertEquals(one.loss(), three.loss(), 1e-5);
+      for (int i = 0; i < one.grads().size(); i++) {
+        assertArrayEquals(one.grads().get(i).toFloatArray(), three.grads().get(i).toFloatArray(), 1e-6f,
+            "gradient " + i);
+      }
     }
   }
 
