@@ -1,0 +1,57 @@
+package io.skillmix.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+@ExtendWith(LogCapturingExtension.class)
+class MetricsSinkTest {
+
+  private static final ActorTestKit testKit = ActorTestKit.create();
+
+  @AfterAll
+  static void shutdown() {
+    testKit.shutdownTestKit();
+  }
+
+  @Test
+  void everyEventBecomesOneJsonLineAndTheHistoryKeepsWhatTheReportNeeds(@TempDir Path dir) throws Exception {
+    List<String> names = List.of("math", "chat");
+    ActorRef<MetricsSink.Command> sink = testKit.spawn(
+        MetricsSink.create(dir, names, ProgressDisplay.create(false, 10, 0, names)));
+    sink.tell(new MetricsSink.WeightsApplied(0, 0, new double[] {0.75, 0.25}));
+    sink.tell(new MetricsSink.TrainStep(0, "math", 2.5, 1e-3, 0.9, 128, 0.5, 0.01));
+    sink.tell(new MetricsSink.TrainStep(1, "chat", 1.5, 1e-3, 0.8, 64, 0.25, 0.0));
+    sink.tell(new MetricsSink.RewardsComputed(2, new double[] {1, 0.5}, new double[] {0.9, 0.6},
+        new double[] {0.6, 0.4}, 1.5));
+    sink.tell(new MetricsSink.WeightsApplied(3, 2, new double[] {0.6, 0.4}));
+    sink.tell(new MetricsSink.Note(3, "skipped_update", "no answer"));
+    TestProbe<RunHistory> probe = testKit.createTestProbe(RunHistory.class);
+    sink.tell(new MetricsSink.Finish(probe.getRef()));
+    RunHistory history = probe.receiveMessage();
+
+    List<String> weights = Files.readAllLines(dir.resolve("weights.jsonl"));
+    assertEquals(List.of(
+        "{\"step\":0,\"version\":0,\"probs\":{\"math\":0.75,\"chat\":0.25}}",
+        "{\"step\":3,\"version\":2,\"probs\":{\"math\":0.6,\"chat\":0.4}}"), weights);
+    List<String> metrics = Files.readAllLines(dir.resolve("metrics.jsonl"));
+    assertEquals(6, metrics.size());
+    assertTrue(metrics.get(1).startsWith("{\"event\":\"train\",\"step\":0,\"loss\":2.5,\"dataset\":\"math\""),
+        metrics.get(1));
+    assertEquals(192, history.tokens());
+    assertEquals(2.5, history.recentLoss("math", 10));
+    assertEquals(2, history.weightSteps().size());
+    assertEquals(1, history.notes().size());
+  }
+}
