@@ -23,7 +23,8 @@ public final class DatasetActor extends AbstractBehavior<DatasetActor.Command> {
 
   public sealed interface Command {}
 
-  public enum StreamKind { TRAIN, REWARD }
+  /** TRAIN feeds the learner; REWARD draws training examples for rewards; HELD_OUT draws held-out ones. */
+  public enum StreamKind { TRAIN, REWARD, HELD_OUT }
 
   /** Asks for the next {@code size} examples of a stream; the reply is a {@link Batch}. */
   public record RequestBatch(StreamKind stream, int size, ActorRef<Batch> replyTo)
@@ -37,7 +38,8 @@ public final class DatasetActor extends AbstractBehavior<DatasetActor.Command> {
 
   public record GetState(ActorRef<State> replyTo) implements Command {}
 
-  public record State(String dataset, ExampleStream.Position train, ExampleStream.Position reward) {}
+  public record State(String dataset, ExampleStream.Position train, ExampleStream.Position reward,
+      ExampleStream.Position heldOut) {}
 
   public record Restore(State state) implements Command {}
 
@@ -51,12 +53,19 @@ public final class DatasetActor extends AbstractBehavior<DatasetActor.Command> {
 
   public static Behavior<Command> create(Settings settings, List<Conversation> examples,
       Function<Conversation, TokenizedExample> encoder) {
-    return Behaviors.setup(context -> new DatasetActor(context, settings, examples, encoder));
+    return create(settings, examples, List.of(), encoder);
+  }
+
+  /** @param heldOut examples kept out of training (HELD_OUT draws training ones when empty) */
+  public static Behavior<Command> create(Settings settings, List<Conversation> examples,
+      List<Conversation> heldOut, Function<Conversation, TokenizedExample> encoder) {
+    return Behaviors.setup(context -> new DatasetActor(context, settings, examples, heldOut, encoder));
   }
 
   private final Settings settings;
   private final ExampleStream train;
   private final ExampleStream reward;
+  private final ExampleStream heldOut;
   /** A prefetched batch and the stream position right after it. */
   private record Ready(List<TokenizedExample> examples, ExampleStream.Position after) {}
 
@@ -68,13 +77,15 @@ public final class DatasetActor extends AbstractBehavior<DatasetActor.Command> {
   private double probability = 1;
   private boolean prefetchScheduled;
 
-  private DatasetActor(ActorContext<Command> context, Settings settings,
-      List<Conversation> examples, Function<Conversation, TokenizedExample> encoder) {
+  private DatasetActor(ActorContext<Command> context, Settings settings, List<Conversation> examples,
+      List<Conversation> heldOutExamples, Function<Conversation, TokenizedExample> encoder) {
     super(context);
     this.settings = settings;
     this.train = new ExampleStream(examples, encoder, settings.seed());
     // A different seed: reward draws follow their own order.
     this.reward = new ExampleStream(examples, encoder, settings.seed() ^ 0x5DEECE66DL);
+    this.heldOut = new ExampleStream(heldOutExamples.isEmpty() ? examples : heldOutExamples, encoder,
+        settings.seed() ^ 0x2545F4914F6CDD1DL);
     this.delivered = train.position();
   }
 
@@ -90,8 +101,9 @@ public final class DatasetActor extends AbstractBehavior<DatasetActor.Command> {
   }
 
   private Behavior<Command> onRequestBatch(RequestBatch request) {
-    if (request.stream() == StreamKind.REWARD) {
-      request.replyTo().tell(new Batch(settings.name(), StreamKind.REWARD, reward.next(request.size())));
+    if (request.stream() != StreamKind.TRAIN) {
+      ExampleStream stream = request.stream() == StreamKind.REWARD ? reward : heldOut;
+      request.replyTo().tell(new Batch(settings.name(), request.stream(), stream.next(request.size())));
       return this;
     }
     if (request.size() != bufferedSize) {
@@ -121,7 +133,7 @@ public final class DatasetActor extends AbstractBehavior<DatasetActor.Command> {
   }
 
   private Behavior<Command> onGetState(GetState request) {
-    request.replyTo().tell(new State(settings.name(), delivered, reward.position()));
+    request.replyTo().tell(new State(settings.name(), delivered, reward.position(), heldOut.position()));
     return this;
   }
 
@@ -130,6 +142,7 @@ public final class DatasetActor extends AbstractBehavior<DatasetActor.Command> {
     delivered = message.state().train();
     train.restore(delivered);
     reward.restore(message.state().reward());
+    heldOut.restore(message.state().heldOut());
     return this;
   }
 

@@ -34,12 +34,20 @@ public final class RewardEvaluator extends AbstractBehavior<RewardEvaluator.Comm
 
   private record BatchArrived(DatasetActor.Batch batch) implements Command {}
 
+  /** Reward batches of every dataset, in dataset order, per stream the reward reads. */
+  public record RewardBatches(List<List<TokenizedExample>> train, List<List<TokenizedExample>> heldOut) {}
+
   /** What the evaluator computes with: the model side of a reward. */
   public interface RewardModel extends AutoCloseable {
     void setReference(ParameterSnapshot theta0);
 
-    /** One reward per dataset, batches in dataset order, on parameters {@code snapshot}. */
-    double[] rewards(ParameterSnapshot snapshot, List<List<TokenizedExample>> batches);
+    /** The streams this reward draws from: REWARD (training examples), HELD_OUT, or both. */
+    default List<DatasetActor.StreamKind> streams() {
+      return List.of(DatasetActor.StreamKind.REWARD);
+    }
+
+    /** One reward per dataset on parameters {@code snapshot}. */
+    double[] rewards(ParameterSnapshot snapshot, RewardBatches batches);
 
     @Override
     void close();
@@ -64,7 +72,8 @@ public final class RewardEvaluator extends AbstractBehavior<RewardEvaluator.Comm
   private final ActorRef<DatasetActor.Batch> batchAdapter;
   private final ArrayDeque<ParameterSnapshot> queue = new ArrayDeque<>();
   private ParameterSnapshot current;
-  private List<TokenizedExample>[] batches;
+  private List<DatasetActor.StreamKind> streams;
+  private List<TokenizedExample>[][] batches;
   private int received;
   private long startNanos;
 
@@ -108,22 +117,28 @@ public final class RewardEvaluator extends AbstractBehavior<RewardEvaluator.Comm
     }
     current = queue.poll();
     startNanos = System.nanoTime();
-    batches = new List[datasetNames.size()];
+    streams = model.streams();
+    batches = new List[streams.size()][datasetNames.size()];
     received = 0;
-    for (String name : datasetNames) {
-      datasets.get(name).tell(new DatasetActor.RequestBatch(
-          DatasetActor.StreamKind.REWARD, rewardBatchSize, batchAdapter));
+    for (DatasetActor.StreamKind stream : streams) {
+      for (String name : datasetNames) {
+        datasets.get(name).tell(new DatasetActor.RequestBatch(stream, rewardBatchSize, batchAdapter));
+      }
     }
   }
 
   private Behavior<Command> onBatch(BatchArrived arrived) {
     int index = datasetNames.indexOf(arrived.batch().dataset());
-    if (current == null || index < 0 || batches[index] != null) {
+    int stream = current == null ? -1 : streams.indexOf(arrived.batch().stream());
+    if (stream < 0 || index < 0 || batches[stream][index] != null) {
       return this;
     }
-    batches[index] = arrived.batch().examples();
-    if (++received == datasetNames.size()) {
-      double[] rewards = model.rewards(current, List.of(batches));
+    batches[stream][index] = arrived.batch().examples();
+    if (++received == streams.size() * datasetNames.size()) {
+      int train = streams.indexOf(DatasetActor.StreamKind.REWARD);
+      int heldOut = streams.indexOf(DatasetActor.StreamKind.HELD_OUT);
+      double[] rewards = model.rewards(current, new RewardBatches(
+          train < 0 ? List.of() : List.of(batches[train]), heldOut < 0 ? List.of() : List.of(batches[heldOut])));
       double seconds = (System.nanoTime() - startNanos) / 1e9;
       scorer.tell(new MixtureScorer.Rewards(current.version(), rewards, seconds));
       current = null;

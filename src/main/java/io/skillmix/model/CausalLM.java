@@ -93,6 +93,20 @@ public final class CausalLM extends AbstractBlock {
    * @return [logits (B, T, V), hidden (B, T, D)]
    */
   public NDList forward(NDArray inputIds, NDArray attentionMask, KvCache cache) {
+    return forward(inputIds, attentionMask, cache, null);
+  }
+
+  /**
+   * Monte-Carlo dropout for uncertainty estimates: a keep-mask, already scaled by 1/(1 − rate),
+   * multiplied into the residual stream after each layer. Llama-family models train without it.
+   */
+  public interface Dropout {
+    /** A mask of {@code shape} on the device of {@code like}, in its manager. */
+    NDArray mask(NDArray like, Shape shape);
+  }
+
+  /** As {@link #forward(NDArray, NDArray, KvCache)}, with dropout when {@code dropout} is given. */
+  public NDList forward(NDArray inputIds, NDArray attentionMask, KvCache cache, Dropout dropout) {
     long b = inputIds.getShape().get(0);
     long t = inputIds.getShape().get(1);
     long past = cache == null ? 0 : cache.length();
@@ -111,6 +125,9 @@ public final class CausalLM extends AbstractBlock {
         .singletonOrThrow(); // (B, T, D)
     for (DecoderLayer layer : layers) {
       x = layer.forward(x, rope, maskBias, cache);
+      if (dropout != null) {
+        x = x.mul(dropout.mask(x, x.getShape()));
+      }
     }
     NDArray hidden = norm.apply(x);
     NDArray head = lmHead == null ? embedTokens.getArray() : lmHead.getArray();

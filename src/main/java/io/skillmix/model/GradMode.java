@@ -14,6 +14,27 @@ public final class GradMode {
 
   private GradMode() {}
 
+  /**
+   * Backpropagates {@code loss()} on this thread alone, without DJL's gradient collector (one of
+   * which may be open at a time in the whole JVM, and the learner holds it): recording is turned on
+   * for the forward pass inside {@code loss} and off again after. Gradients accumulate into the
+   * parameters' {@code getGradient()}.
+   */
+  public static void backward(java.util.function.Supplier<ai.djl.ndarray.NDArray> loss) {
+    if (!"PyTorch".equals(Engine.getInstance().getEngineName())) {
+      throw new UnsupportedOperationException("thread-local gradients need the PyTorch engine");
+    }
+    JniUtils.setGradMode(true);
+    try {
+      ai.djl.ndarray.NDArray value = loss.get();
+      ai.djl.ndarray.NDArray seed = value.onesLike();
+      JniUtils.backward((ai.djl.pytorch.engine.PtNDArray) value, (ai.djl.pytorch.engine.PtNDArray) seed,
+          false, false);
+    } finally {
+      JniUtils.setGradMode(false);
+    }
+  }
+
   public static void disableOnThisThread() {
     if ("PyTorch".equals(Engine.getInstance().getEngineName()) && JniUtils.isGradMode()) {
       JniUtils.setGradMode(false);

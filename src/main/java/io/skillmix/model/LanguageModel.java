@@ -189,6 +189,11 @@ public final class LanguageModel implements AutoCloseable {
     return block.forward(inputIds, attentionMask, cache);
   }
 
+  /** A forward pass with Monte-Carlo dropout (see {@link CausalLM.Dropout}). */
+  public NDList forwardWithDropout(NDArray inputIds, NDArray attentionMask, CausalLM.Dropout dropout) {
+    return block.forward(inputIds, attentionMask, null, dropout);
+  }
+
   /** A trainable tensor: weight decay applies to matrices, not to norms and biases. */
   public record NamedParameter(String name, NDArray array, boolean decay) {}
 

@@ -38,17 +38,21 @@ public final class Plots {
     BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
   }
 
-  /** Probabilities per dataset over the steps at which they took effect, as steps. */
+  /** Probabilities per dataset over the steps at which they took effect, as steps, to {@code end}. */
   public static void weights(Path file, List<String> datasets, List<long[]> steps,
-      List<double[]> probabilities) throws IOException {
+      List<double[]> probabilities, long end) throws IOException {
     List<Series> series = new java.util.ArrayList<>();
+    int n = steps.size();
     for (int d = 0; d < datasets.size(); d++) {
-      double[] x = new double[steps.size()];
-      double[] y = new double[steps.size()];
-      for (int i = 0; i < steps.size(); i++) {
+      double[] x = new double[n + 1];
+      double[] y = new double[n + 1];
+      for (int i = 0; i < n; i++) {
         x[i] = steps.get(i)[0];
         y[i] = probabilities.get(i)[d];
       }
+      // The last probabilities hold until the end of the run.
+      x[n] = Math.max(end, n == 0 ? 0 : x[n - 1]);
+      y[n] = n == 0 ? 0 : y[n - 1];
       series.add(new Series(datasets.get(d), x, y));
     }
     lines(file, "Sampling probabilities", "step", "probability", series, true);

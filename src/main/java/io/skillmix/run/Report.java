@@ -21,7 +21,7 @@ final class Report {
       Learner.Finished finished) throws IOException {
     Path dir = settings.runDir();
     Plots.weights(dir.resolve("plots/weights.png"), history.datasets(), history.weightSteps(),
-        history.weightProbabilities());
+        history.weightProbabilities(), finished.steps());
     Plots.loss(dir.resolve("plots/loss.png"), history.lossByDataset());
 
     StringBuilder md = new StringBuilder();

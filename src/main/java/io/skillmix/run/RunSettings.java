@@ -43,7 +43,8 @@ public record RunSettings(
 
   public record Mix(String method, String reward, boolean ema, double emaAlpha, String scorer,
       double priorTemperature, int updateEvery, ApplyMode apply, int lagSteps, int scorerSteps,
-      double scorerLr, int rewardBatchSize, String specialist, Duration updateTimeout) {
+      double scorerLr, int rewardBatchSize, String specialist, Duration updateTimeout,
+      int multiddsLayers, int multiuatPasses, double multiuatDropout) {
 
     /** Methods whose probabilities are learned during training (the others are fixed priors). */
     public boolean learned() {
@@ -103,7 +104,7 @@ public record RunSettings(
     }
     int rewardBatch = c.getInt("mix.reward-batch-size");
     if (rewardBatch <= 0) {
-      rewardBatch = reward.equals("diff") ? 16 : 64; // the official code's sizes
+      rewardBatch = reward.equals("diff") || !method.equals("mos") ? 16 : 64; // the official code's sizes
     }
     double tau = c.getDouble("mix.prior-temperature");
     if (!(tau > 0)) {
@@ -113,7 +114,8 @@ public record RunSettings(
         oneOf(c, "mix.scorer", "logits", "mlp"), tau, updateEvery,
         ApplyMode.parse(c.getString("mix.apply")), lag, positiveInt(c, "mix.scorer-steps"),
         positive(c, "mix.scorer-lr"), rewardBatch, c.getString("mix.specialist"),
-        c.getDuration("mix.update-timeout"));
+        c.getDuration("mix.update-timeout"), c.getInt("mix.multidds-layers"),
+        positiveInt(c, "mix.multiuat-passes"), fraction(c, "mix.multiuat-dropout"));
     return new RunSettings(c.getLong("seed"), runDir, c.getBoolean("run.overwrite"),
         c.getBoolean("run.progress"), c.getString("model.preset"),
         modelPath.isEmpty() ? null : Path.of(modelPath), c.getString("model.chat-template"),

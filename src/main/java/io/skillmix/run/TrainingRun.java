@@ -158,7 +158,7 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
       RunData.Set set = data.sets().get(i);
       Behavior<DatasetActor.Command> behavior = Behaviors.supervise(DatasetActor.create(
               new DatasetActor.Settings(set.name(), settings.seed() * 1_000_003L + i,
-                  settings.data().prefetchSteps()), set.train(), encoder))
+                  settings.data().prefetchSteps()), set.train(), set.heldOut(), encoder))
           .onFailure(SupervisorStrategy.restart().withLimit(3, Duration.ofMinutes(1)));
       datasets.put(set.name(), context.spawn(behavior, "dataset-" + i, DispatcherSelector.blocking()));
     }

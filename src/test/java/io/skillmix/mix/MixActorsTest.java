@@ -69,11 +69,11 @@ class MixActorsTest {
     }
 
     @Override
-    public double[] rewards(ParameterSnapshot snapshot, List<List<TokenizedExample>> batches) {
+    public double[] rewards(ParameterSnapshot snapshot, RewardEvaluator.RewardBatches batches) {
       versions.add(snapshot.version());
-      double[] r = new double[batches.size()];
+      double[] r = new double[batches.train().size()];
       for (int i = 0; i < r.length; i++) {
-        r[i] = snapshot.version() + batches.get(i).size() / 100.0 + i;
+        r[i] = snapshot.version() + batches.train().get(i).size() / 100.0 + i;
       }
       return r;
     }

@@ -87,6 +87,27 @@ class TrainingRunTest {
   }
 
   @Test
+  void theBaselineRewardsRunInTheSameFramework() throws IOException {
+    for (String method : new String[] {"multidds", "multiuat"}) {
+      TrainingRun.Outcome run = TrainingRun.run(RunFixtures.config(dir, method, "mix.method=" + method,
+          "mix.multiuat-passes=3", "mix.multidds-layers=1"));
+      List<String> rewards = Files.readAllLines(run.runDir().resolve("metrics.jsonl")).stream()
+          .filter(l -> l.contains("\"event\":\"rewards\"")).toList();
+      assertEquals(2, rewards.size(), method);
+      JsonObject first = JsonParser.parseString(rewards.get(0)).getAsJsonObject();
+      for (String name : new String[] {"add", "echo", "talk"}) {
+        double r = first.getAsJsonObject("rewards").get(name).getAsDouble();
+        assertTrue(Double.isFinite(r), method + " " + name + " " + r);
+        if (method.equals("multiuat")) {
+          assertTrue(r > 0 && r <= Math.log(259) + 1e-6, "an entropy: " + r);
+        } else {
+          assertTrue(r >= -1 && r <= 1, "a mean cosine: " + r);
+        }
+      }
+    }
+  }
+
+  @Test
   void aNewRunNeverOverwritesAnExistingRunFolder() throws IOException {
     Path existing = dir.resolve("taken");
     Files.createDirectories(existing);
