@@ -1,0 +1,102 @@
+package io.skillmix.mix;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import io.skillmix.data.TokenizedExample;
+import io.skillmix.learn.Trainer;
+import io.skillmix.model.LanguageModel;
+import io.skillmix.model.ModelConfig;
+import io.skillmix.model.ParameterSnapshot;
+import io.skillmix.run.RunSettings;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class ModelRewardsTest {
+
+  private static final ModelConfig CONFIG =
+      new ModelConfig("llama", 259, 32, 64, 1, 2, 1, 16, 128, 10000.0, 1e-5, true, false, 257, 258);
+
+  /** Examples of one "skill": a repeated pattern of bytes from its own alphabet. */
+  private static List<TokenizedExample> skill(int base, int n, long seed) {
+    Random random = new Random(seed);
+    List<TokenizedExample> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      int[] ids = new int[24];
+      boolean[] target = new boolean[24];
+      for (int t = 0; t < ids.length; t++) {
+        ids[t] = base + (t % 4 == 0 ? random.nextInt(4) : t % 4);
+        target[t] = t >= 8;
+      }
+      out.add(new TokenizedExample(ids, target));
+    }
+    return out;
+  }
+
+  private static RewardEvaluator.RewardBatches batches(List<List<TokenizedExample>> train) {
+    return new RewardEvaluator.RewardBatches(train, train);
+  }
+
+  @Test
+  void diffIsOneAtTheStartAndFallsForTheDatasetBeingLearned() {
+    List<TokenizedExample> a = skill(10, 8, 1);
+    List<TokenizedExample> b = skill(100, 8, 2);
+    try (LanguageModel start = LanguageModel.random(CONFIG, Device.cpu(), 4);
+        ModelRewards diff = ModelRewards.of(new ModelRewards.Settings("diff", -1, 0, 1, 0.1, 1), CONFIG)) {
+      ParameterSnapshot theta0 = new ParameterSnapshot(0, start.exportWeights());
+      diff.setReference(theta0);
+      double[] atStart = diff.rewards(theta0, batches(List.of(a, b)));
+      assertEquals(1.0, atStart[0], 1e-12);
+      assertEquals(1.0, atStart[1], 1e-12);
+
+      try (Trainer trainer = new Trainer(LanguageModel.random(CONFIG, Device.cpu(), 4),
+          new RunSettings.Train(40, 8, 8, 1e-2, 0.0, 0.0, 0.9, 0.95, 1e-8, 1.0, 1000), 0)) {
+        for (int i = 0; i < 40; i++) {
+          trainer.step(skill(10, 8, 100 + i)); // only dataset a is learned
+        }
+        double[] later = diff.rewards(trainer.snapshot(40), batches(List.of(a, b)));
+        assertTrue(later[0] < 0.9, "learned dataset's perplexity ratio " + later[0]);
+        assertTrue(later[0] < later[1], "a " + later[0] + " vs b " + later[1]);
+      }
+      // MoSpec doubles the target's reward.
+      try (ModelRewards spec = ModelRewards.of(new ModelRewards.Settings("diff", 1, 0, 1, 0.1, 1), CONFIG)) {
+        spec.setReference(theta0);
+        double[] r = spec.rewards(theta0, batches(List.of(a, b)));
+        assertEquals(1.0, r[0], 1e-12);
+        assertEquals(2.0, r[1], 1e-12);
+      }
+    }
+  }
+
+  @Test
+  void cosSimOfDatasetsWithTheSameExamplesIsOne() {
+    List<TokenizedExample> same = skill(10, 6, 3);
+    try (LanguageModel model = LanguageModel.random(CONFIG, Device.cpu(), 5);
+        ModelRewards cosSim = ModelRewards.of(new ModelRewards.Settings("cossim", -1, 0, 1, 0.1, 1), CONFIG)) {
+      ParameterSnapshot snapshot = new ParameterSnapshot(0, model.exportWeights());
+      cosSim.setReference(snapshot);
+      double[] r = cosSim.rewards(snapshot, batches(List.of(same, same, same)));
+      for (double x : r) {
+        assertEquals(1.0, x, 1e-6);
+      }
+      double[] different = cosSim.rewards(snapshot, batches(List.of(same, skill(200, 6, 4))));
+      assertTrue(different[0] < 1.0 && different[1] < 1.0);
+    }
+  }
+
+  @Test
+  void multiUatIsReproducibleForASeed() {
+    List<TokenizedExample> a = skill(10, 4, 1);
+    try (LanguageModel model = LanguageModel.random(CONFIG, Device.cpu(), 6);
+        ModelRewards first = ModelRewards.of(new ModelRewards.Settings("multiuat", -1, 0, 4, 0.2, 9), CONFIG);
+        ModelRewards second = ModelRewards.of(new ModelRewards.Settings("multiuat", -1, 0, 4, 0.2, 9), CONFIG)) {
+      ParameterSnapshot snapshot = new ParameterSnapshot(0, model.exportWeights());
+      first.setReference(snapshot);
+      second.setReference(snapshot);
+      assertEquals(first.rewards(snapshot, batches(List.of(a)))[0], second.rewards(snapshot, batches(List.of(a)))[0], 0);
+    }
+  }
+}
