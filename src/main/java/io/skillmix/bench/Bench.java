@@ -17,11 +17,14 @@ public final class Bench {
 
   private Bench() {}
 
-  public static void main(String[] args) throws IOException {
+  public static void main(String[] args) throws Exception {
     String what = args.length == 0 ? "model" : args[0];
     String table = switch (what) {
       case "model" -> model();
-      default -> throw new IllegalArgumentException("unknown benchmark '" + what + "'; available: model");
+      case "mix" -> MixBench.run(Integer.getInteger("skillmix.bench.steps", 160),
+          Integer.getInteger("skillmix.bench.repeats", 1));
+      case "data" -> data();
+      default -> throw new IllegalArgumentException("unknown benchmark '" + what + "'; use model, data or mix");
     };
     String header = String.format(Locale.ROOT, "%n### %s — %s%n%n%s%n", what, LocalDate.now(), machine());
     System.out.print(header + table);
@@ -47,6 +50,12 @@ public final class Bench {
         "%nMatmul peak, float32 on the same threads: %.1f GFLOP/s at 1024³, %.1f at 2048³ (the larger is the"
             + " reference).%n", peak1024, peak2048));
     return t.toString();
+  }
+
+  /** Dataset-actor throughput against the tiny learner's measured consumption. */
+  static String data() throws Exception {
+    ModelBench.Result tiny = ModelBench.measure("tiny", 16, 128, 10, 3);
+    return DataBench.run(300, 1000.0 / tiny.stepMillis());
   }
 
   static String machine() {
