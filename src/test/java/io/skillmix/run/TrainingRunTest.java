@@ -108,6 +108,23 @@ class TrainingRunTest {
   }
 
   @Test
+  void malformedRecordsFailTheRunOrAreSkippedAndReported() throws IOException {
+    Path bad = dir.resolve("bad.jsonl");
+    Files.writeString(bad, "{\"prompt\": \"a\", \"response\": \"b\"}\n{\"prompt\": 3}\n"
+        + "{\"prompt\": \"c\", \"response\": \"d\"}\n");
+    String datasets = "data.datasets=[{name=add, path=\"" + dir.resolve("add.jsonl") + "\"},"
+        + "{name=bad, path=\"" + bad + "\"}]";
+    UserError e = assertThrows(UserError.class,
+        () -> TrainingRun.run(RunFixtures.config(dir, "onerror-fail", datasets)));
+    assertTrue(e.getMessage().contains(bad + ":2:"), e.getMessage());
+    TrainingRun.Outcome skipped = TrainingRun.run(RunFixtures.config(dir, "onerror-skip", datasets,
+        "data.on-error=skip", "train.steps=4", "mix.method=uni"));
+    String report = Files.readString(skipped.runDir().resolve("report.md"));
+    assertTrue(report.contains("malformed records skipped: 1"), report);
+    assertTrue(report.contains(bad + ":2:"), report);
+  }
+
+  @Test
   void aNewRunNeverOverwritesAnExistingRunFolder() throws IOException {
     Path existing = dir.resolve("taken");
     Files.createDirectories(existing);
