@@ -1,6 +1,5 @@
 package io.skillmix.bench;
 
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

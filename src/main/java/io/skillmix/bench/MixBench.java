@@ -43,22 +43,25 @@ final class MixBench {
         RunHistory h = outcome.history();
         double loop = h.trainSeconds() + h.waitSeconds();
         results.computeIfAbsent(arm.name(), k -> new ArrayList<>())
-            .add(new double[] {wall, loop, h.waitSeconds() / loop});
+            .add(new double[] {wall, loop, h.waitSeconds() / loop, h.tokens() / loop});
       }
     }
-    double plainLoop = ModelBench.median(column(results.get(arms.get(0).name()), 1));
+    double plainRate = ModelBench.median(column(results.get(arms.get(0).name()), 3));
     StringBuilder t = new StringBuilder(String.format(Locale.ROOT,
         "Built-in mix, tiny preset, %d steps, batch 16, reward evaluation every %d steps, lag %d;"
             + " learner and evaluator share the CPU threads. Median of %d run(s) per arm.%n%n",
         steps, every, every / 2, repeats));
-    t.append("| arm | wall s (whole run) | training loop s | loop vs plain | learner waiting |\n");
-    t.append("|---|---:|---:|---:|---:|\n");
+    // Arms draw different datasets (their probabilities differ), so their batches differ in length:
+    // compare time per token, not time per step.
+    t.append("| arm | wall s (whole run) | training loop s | tokens/s | time per token vs plain | learner waiting |\n");
+    t.append("|---|---:|---:|---:|---:|---:|\n");
     for (Map.Entry<String, List<double[]>> e : results.entrySet()) {
       double wall = ModelBench.median(column(e.getValue(), 0));
       double loop = ModelBench.median(column(e.getValue(), 1));
       double waiting = ModelBench.median(column(e.getValue(), 2));
-      t.append(String.format(Locale.ROOT, "| %s | %.1f | %.1f | %.3f | %.2f%% |%n", e.getKey(), wall, loop,
-          loop / plainLoop, 100 * waiting));
+      double rate = ModelBench.median(column(e.getValue(), 3));
+      t.append(String.format(Locale.ROOT, "| %s | %.1f | %.1f | %,.0f | %.3f | %.2f%% |%n", e.getKey(), wall, loop,
+          rate, plainRate / rate, 100 * waiting));
     }
     return t.toString();
   }

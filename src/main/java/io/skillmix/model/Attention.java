@@ -2,10 +2,7 @@ package io.skillmix.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
@@ -16,7 +13,7 @@ import ai.djl.util.PairList;
  * {@code h / groups}, the ordering of Hugging Face's {@code repeat_kv}; instead of copying keys
  * and values {@code groups} times, queries of one group are stacked along the time axis.
  */
-public final class Attention extends AbstractBlock {
+public final class Attention extends ShapedBlock {
 
   private final ModelConfig config;
   private final Parameter qProj;
@@ -99,11 +96,5 @@ public final class Attention extends AbstractBlock {
     throw new UnsupportedOperationException("Attention runs inside DecoderLayer.forward");
   }
 
-  @Override
-  public Shape[] getOutputShapes(Shape[] inputShapes) {
-    return new Shape[] {inputShapes[0]};
-  }
 
-  @Override
-  protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {}
 }

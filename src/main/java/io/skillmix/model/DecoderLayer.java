@@ -2,15 +2,11 @@ package io.skillmix.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
 /** One pre-norm decoder layer: {@code h = x + attn(norm(x)); out = h + mlp(norm(h))}. */
-public final class DecoderLayer extends AbstractBlock {
+public final class DecoderLayer extends ShapedBlock {
 
   private final int index;
   private final RmsNorm inputNorm;
@@ -38,11 +34,5 @@ public final class DecoderLayer extends AbstractBlock {
     throw new UnsupportedOperationException("DecoderLayer runs inside CausalLM.forward");
   }
 
-  @Override
-  public Shape[] getOutputShapes(Shape[] inputShapes) {
-    return new Shape[] {inputShapes[0]};
-  }
 
-  @Override
-  protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {}
 }

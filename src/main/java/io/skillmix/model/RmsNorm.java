@@ -2,15 +2,13 @@ package io.skillmix.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
 /** Root-mean-square layer norm over the last axis: {@code x / sqrt(mean(x²) + eps) · weight}. */
-public final class RmsNorm extends AbstractBlock {
+public final class RmsNorm extends ShapedBlock {
 
   private final Parameter weight;
   private final float eps;
@@ -35,12 +33,5 @@ public final class RmsNorm extends AbstractBlock {
     return new NDList(apply(inputs.singletonOrThrow()));
   }
 
-  @Override
-  public Shape[] getOutputShapes(Shape[] inputShapes) {
-    return inputShapes;
-  }
 
-  @Override
-  protected void initializeChildBlocks(
-      ai.djl.ndarray.NDManager manager, DataType dataType, Shape... inputShapes) {}
 }

@@ -2,17 +2,14 @@ package io.skillmix.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
 /** The gated MLP of Llama: {@code down(silu(gate(x)) · up(x))}. */
-public final class SwiGlu extends AbstractBlock {
+public final class SwiGlu extends ShapedBlock {
 
   private final Parameter gate;
   private final Parameter up;
@@ -37,11 +34,5 @@ public final class SwiGlu extends AbstractBlock {
     return new NDList(apply(inputs.singletonOrThrow()));
   }
 
-  @Override
-  public Shape[] getOutputShapes(Shape[] inputShapes) {
-    return inputShapes;
-  }
 
-  @Override
-  protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {}
 }

@@ -98,6 +98,9 @@ public final class MetricsSink extends AbstractBehavior<MetricsSink.Command> {
     line.put("seconds", m.seconds());
     line.put("wait_seconds", m.waitSeconds());
     write(metrics, line);
+    if (m.step() % 50 == 0) {
+      flush(); // a run that dies keeps its metrics up to the last few steps
+    }
     history.onTrain(m);
     progress.onStep(m, history);
     return this;
@@ -113,6 +116,7 @@ public final class MetricsSink extends AbstractBehavior<MetricsSink.Command> {
     event.put("event", "weights");
     event.putAll(line);
     write(metrics, event);
+    flush();
     history.onWeights(m);
     return this;
   }

@@ -98,6 +98,9 @@ public record RunSettings(
     String reward = oneOf(c, "mix.reward", "cossim", "diff");
     int updateEvery = positiveInt(c, "mix.update-every");
     int lag = c.getInt("mix.lag-steps");
+    if (lag == -1) {
+      lag = updateEvery / 2;
+    }
     if (lag < 0 || lag > updateEvery) {
       throw new UserError("mix.lag-steps = " + lag + " must be between 0 and mix.update-every ("
           + updateEvery + ")");
