@@ -1,22 +1,38 @@
 package io.skillmix.cli;
 
+import ai.djl.Device;
 import com.typesafe.config.Config;
 import io.skillmix.UserError;
 import io.skillmix.config.ConfigLoader;
+import io.skillmix.data.Conversation;
 import io.skillmix.data.builtin.BuiltinDataset;
 import io.skillmix.data.builtin.BuiltinMix;
 import io.skillmix.data.format.DatasetFormat;
 import io.skillmix.data.format.DatasetReader;
 import io.skillmix.data.format.DatasetStats;
+import io.skillmix.data.format.DatasetWriter;
 import io.skillmix.data.format.Entry;
 import io.skillmix.data.format.Fault;
+import io.skillmix.data.format.OnError;
 import io.skillmix.data.format.Record;
+import io.skillmix.data.tokenizer.ChatTemplate;
+import io.skillmix.data.tokenizer.Tokenizer;
+import io.skillmix.eval.InstanceSelection;
+import io.skillmix.model.LanguageModel;
+import io.skillmix.model.ModelFolder;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -27,7 +43,7 @@ import picocli.CommandLine.Spec;
 /** {@code skillmix data check FILE} and {@code skillmix data stats}: look at datasets. */
 @Command(name = "data", mixinStandardHelpOptions = true,
     description = "Check a dataset file, or show the built-in skill mix.",
-    subcommands = {DataCommand.Check.class, DataCommand.Stats.class})
+    subcommands = {DataCommand.Check.class, DataCommand.Stats.class, DataCommand.Select.class})
 public final class DataCommand implements Runnable {
 
   @Spec
@@ -36,7 +52,7 @@ public final class DataCommand implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        spec.commandLine(), "a subcommand is needed: check or stats (see --help)");
+        spec.commandLine(), "a subcommand is needed: check, stats or select (see --help)");
   }
 
   /** Validates every record of a file and prints its Table-1 counts; faults exit with code 2. */
@@ -117,6 +133,78 @@ public final class DataCommand implements Runnable {
       out.println("built-in skill mix: seed " + seed + ", total " + total + ", held-out " + heldOut);
       out.print(DatasetStats.table(rows));
       out.flush();
+    }
+  }
+
+  /** Keeps the examples with the highest Instruction-Following Difficulty under a model. */
+  @Command(name = "select", mixinStandardHelpOptions = true,
+      description = "Keep the top fraction of a dataset by Instruction-Following Difficulty (IFD):"
+          + " the model's loss on each response given its instruction, divided by its loss on the"
+          + " response alone. Kept examples are written in their original order.")
+  static final class Select implements Runnable {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", required = true, paramLabel = "DIR", description = "A Hugging Face model folder.")
+    Path model;
+
+    @Option(names = "--keep", required = true, paramLabel = "FRACTION",
+        description = "Share of examples to keep, in (0, 1]; rounded up.")
+    double keep;
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "auto",
+        description = "auto, alpaca, sharegpt or prompt-response (default: ${DEFAULT-VALUE}).")
+    String format;
+
+    @Option(names = "--batch-size", defaultValue = "16", description = "Examples per forward pass (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--force", description = "Replace OUT if it exists.")
+    boolean force;
+
+    @Parameters(index = "0", paramLabel = "IN", description = "The dataset to score.")
+    Path in;
+
+    @Parameters(index = "1", paramLabel = "OUT", description = "Where the kept examples go (JSON Lines).")
+    Path out;
+
+    @Override
+    public void run() {
+      if (!(keep > 0 && keep <= 1)) {
+        throw new UserError("--keep " + keep + " must be in (0, 1]");
+      }
+      if (Files.exists(out) && !force) {
+        throw new UserError(out + ": exists; choose another OUT or pass --force");
+      }
+      List<Conversation> examples = DatasetReader.load(in, DatasetFormat.parse(format),
+          OnError.FAIL, 20).conversations();
+      if (examples.isEmpty()) {
+        throw new UserError(in + ": no records to select from");
+      }
+      double[] scores;
+      try (LanguageModel lm = LanguageModel.load(model, Device.cpu());
+          Tokenizer tokenizer = ModelFolder.tokenizer(model);
+          ProgressBar bar = new ProgressBarBuilder()
+              .setTaskName("ifd").setInitialMax(examples.size())
+              .setStyle(ProgressBarStyle.ASCII).build()) {
+        ChatTemplate template = ChatTemplate.resolve("auto", model);
+        scores = InstanceSelection.ifd(lm, tokenizer, template, examples, batchSize, bar::stepBy);
+      } catch (Exception e) {
+        throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
+      }
+      List<Conversation> kept = InstanceSelection.keepTop(examples, scores, keep);
+      try {
+        DatasetWriter.writeJsonl(out, kept);
+      } catch (IOException e) {
+        throw new UserError(out + ": cannot write (" + e.getMessage() + ")");
+      }
+      double[] sorted = scores.clone();
+      Arrays.sort(sorted);
+      spec.commandLine().getOut().printf(Locale.ROOT,
+          "kept %d of %d examples (IFD median %.3f, cut at %.3f) in %s%n", kept.size(), examples.size(),
+          sorted[sorted.length / 2], sorted[sorted.length - kept.size()], out);
+      spec.commandLine().getOut().flush();
     }
   }
 }

@@ -26,13 +26,31 @@ public final class DatasetWriter {
    */
   public static void writeAlpacaJsonl(Path file, Iterable<Conversation> conversations)
       throws IOException {
+    List<JsonObject> records = new java.util.ArrayList<>();
+    for (Conversation c : conversations) {
+      records.add(alpaca(c));
+    }
+    writeLines(file, records);
+  }
+
+  /**
+   * Writes Alpaca JSON Lines when every conversation is a single exchange, else ShareGPT JSON
+   * Lines (which holds any conversation), atomically as {@link #writeAlpacaJsonl}.
+   */
+  public static void writeJsonl(Path file, List<Conversation> conversations) throws IOException {
+    boolean alpaca = conversations.stream().allMatch(DatasetWriter::singleExchange);
+    writeLines(file, conversations.stream().map(c -> alpaca ? alpaca(c) : shareGpt(c)).toList());
+  }
+
+  /** One JSON object a line, to a temporary file in the same folder, then renamed over FILE. */
+  private static void writeLines(Path file, List<JsonObject> records) throws IOException {
     Path dir = file.toAbsolutePath().getParent();
     Files.createDirectories(dir);
     Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
     try {
       try (BufferedWriter out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-        for (Conversation c : conversations) {
-          out.write(alpaca(c).toString());
+        for (JsonObject record : records) {
+          out.write(record.toString());
           out.write('\n');
         }
       }
@@ -42,13 +60,36 @@ public final class DatasetWriter {
     }
   }
 
-  private static JsonObject alpaca(Conversation c) {
+  private static boolean singleExchange(Conversation c) {
     List<Turn> turns = c.turns();
     int first = !turns.isEmpty() && turns.get(0).role() == Role.SYSTEM ? 1 : 0;
-    if (turns.size() - first != 2 || turns.get(first).role() != Role.USER
-        || turns.get(first + 1).role() != Role.ASSISTANT) {
+    return turns.size() - first == 2 && turns.get(first).role() == Role.USER
+        && turns.get(first + 1).role() == Role.ASSISTANT;
+  }
+
+  private static JsonObject shareGpt(Conversation c) {
+    com.google.gson.JsonArray turns = new com.google.gson.JsonArray();
+    for (Turn t : c.turns()) {
+      JsonObject turn = new JsonObject();
+      turn.addProperty("from", switch (t.role()) {
+        case SYSTEM -> "system";
+        case USER -> "human";
+        case ASSISTANT -> "gpt";
+      });
+      turn.addProperty("value", t.text());
+      turns.add(turn);
+    }
+    JsonObject o = new JsonObject();
+    o.add("conversations", turns);
+    return o;
+  }
+
+  private static JsonObject alpaca(Conversation c) {
+    if (!singleExchange(c)) {
       throw new IllegalArgumentException("not a single exchange, Alpaca cannot hold it: " + c);
     }
+    List<Turn> turns = c.turns();
+    int first = turns.get(0).role() == Role.SYSTEM ? 1 : 0;
     JsonObject o = new JsonObject();
     if (first == 1) {
       o.addProperty("system", turns.get(0).text());

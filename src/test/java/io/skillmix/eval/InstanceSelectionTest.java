@@ -1,0 +1,90 @@
+package io.skillmix.eval;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import ai.djl.Device;
+import io.skillmix.UserError;
+import io.skillmix.cli.Main;
+import io.skillmix.data.Conversation;
+import io.skillmix.data.TokenizedExample;
+import io.skillmix.data.tokenizer.ByteTokenizer;
+import io.skillmix.data.tokenizer.ChatTemplate;
+import io.skillmix.model.LanguageModel;
+import io.skillmix.model.ModelConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class InstanceSelectionTest {
+
+  private static final ModelConfig CONFIG =
+      new ModelConfig("llama", 259, 32, 64, 1, 2, 1, 16, 256, 10000.0, 1e-5, true, false, 257, 258);
+
+  private static List<Conversation> examples(int n) {
+    List<Conversation> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      out.add(Conversation.of("question number " + i, "answer " + "x".repeat(i % 5)));
+    }
+    return out;
+  }
+
+  @Test
+  void keepTopTakesTheHighestScoresInInputOrderRoundingUp() {
+    List<Conversation> six = examples(6);
+    double[] scores = {0.5, 2.0, 0.1, 2.0, 1.5, 0.2};
+    List<Conversation> kept = InstanceSelection.keepTop(six, scores, 0.5);
+    assertEquals(List.of(six.get(1), six.get(3), six.get(4)), kept);
+    assertEquals(List.of(six.get(1)), InstanceSelection.keepTop(six, scores, 0.1)); // ceil, tie → earlier
+    assertEquals(six, InstanceSelection.keepTop(six, scores, 1.0));
+    assertThrows(UserError.class, () -> InstanceSelection.keepTop(six, scores, 0));
+    assertThrows(UserError.class, () -> InstanceSelection.keepTop(six, scores, 1.5));
+  }
+
+  @Test
+  void ifdIsTheRatioOfConditionedToUnconditionedResponseLoss() {
+    ByteTokenizer tokenizer = new ByteTokenizer();
+    List<Conversation> data = examples(5);
+    try (LanguageModel model = LanguageModel.random(CONFIG, Device.cpu(), 3)) {
+      double[] ifd = InstanceSelection.ifd(model, tokenizer, ChatTemplate.VICUNA, data, 2, null);
+      for (int i = 0; i < data.size(); i++) {
+        TokenizedExample full = ChatTemplate.VICUNA.encode(data.get(i), tokenizer);
+        TokenizedExample alone = InstanceSelection.responseAlone(data.get(i), tokenizer,
+            ChatTemplate.VICUNA.endOfTurnIds(tokenizer));
+        assertEquals(tokenizer.decode(alone.ids()), data.get(i).lastResponse() + "</s>");
+        double expected = LogLikelihood.score(model, List.of(full), 1).meanNll(0)
+            / LogLikelihood.score(model, List.of(alone), 1).meanNll(0);
+        assertEquals(expected, ifd[i], 1e-5, "example " + i);
+      }
+    }
+  }
+
+  @Test
+  void theCommandWritesTheKeptExamplesAndNeverOverwrites(@TempDir Path dir) throws Exception {
+    Path model = dir.resolve("model");
+    try (LanguageModel m = LanguageModel.random(CONFIG, Device.cpu(), 1)) {
+      m.save(model);
+    }
+    new ByteTokenizer().writeHuggingFace(model, 256);
+    Path in = dir.resolve("in.jsonl");
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      lines.add("{\"instruction\": \"say " + i + "\", \"output\": \"" + i + "\"}");
+    }
+    Files.write(in, lines);
+    Path out = dir.resolve("out.jsonl");
+    assertEquals(0, Main.execute("data", "select", "--model", model.toString(), "--keep", "0.3",
+        in.toString(), out.toString()));
+    assertEquals(3, Files.readAllLines(out).size());
+    byte[] before = Files.readAllBytes(out);
+    assertEquals(2, Main.execute("data", "select", "--model", model.toString(), "--keep", "0.5",
+        in.toString(), out.toString()));
+    assertArrayEquals(before, Files.readAllBytes(out));
+    assertEquals(2, Main.execute("data", "select", "--model", dir.resolve("none").toString(), "--keep", "0.5",
+        in.toString(), dir.resolve("other.jsonl").toString()));
+  }
+}
