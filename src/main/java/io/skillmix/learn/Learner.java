@@ -232,11 +232,11 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
     if (!outstanding.remove(update.version())) {
       return Behaviors.same(); // an update already given up on (timed out)
     }
-    if (settings.apply() == ApplyMode.FREE) {
-      apply(update, step);
-    } else {
-      pending.put(Math.max(step, update.version() + settings.lagSteps()), update);
-    }
+    // Free: from the next dataset draw on. Lagged and sync: at version + lag exactly (the learner
+    // waits there if they are late).
+    long effective = settings.apply() == ApplyMode.FREE
+        ? step : Math.max(step, update.version() + settings.lagSteps());
+    pending.put(effective, update);
     return Behaviors.same();
   }
 
