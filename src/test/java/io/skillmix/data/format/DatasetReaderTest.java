@@ -299,7 +299,7 @@ class DatasetReaderTest {
   @Test
   void gsonLocationsBecomeFileLines() {
     assertEquals("Unterminated object at column 20",
-        DatasetReader.gsonReason(7, "Unterminated object at line 1 column 20 path $.output\nSee https://x"));
+        DatasetReader.gsonReason(7, "Unterminated object at line 1 column 20 path $.output\nSee the troubleshooting guide"));
     assertEquals("Expected name at line 9 column 3",
         DatasetReader.gsonReason(7, "Expected name at line 3 column 3 path $."));
   }
