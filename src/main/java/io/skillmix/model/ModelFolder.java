@@ -54,13 +54,18 @@ public final class ModelFolder {
 
   /** Refuses to write into a folder that already holds files, unless asked to. */
   public static void requireWritable(Path folder, boolean overwrite) {
-    if (overwrite || !Files.exists(folder)) {
-      return;
+    if (!overwrite && holdsFiles(folder)) {
+      throw new UserError(folder + ": folder exists and is not empty; choose another --out or pass --force");
+    }
+  }
+
+  /** Whether {@code folder} exists and has anything in it: outputs are never written over silently. */
+  public static boolean holdsFiles(Path folder) {
+    if (!Files.isDirectory(folder)) {
+      return Files.exists(folder);
     }
     try (var entries = Files.list(folder)) {
-      if (entries.findAny().isPresent()) {
-        throw new UserError(folder + ": folder exists and is not empty; choose another --out or pass --force");
-      }
+      return entries.findAny().isPresent();
     } catch (IOException e) {
       throw new UserError(folder + ": cannot read (" + e.getMessage() + ")");
     }

@@ -111,13 +111,9 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
   private static void prepareRunDir(RunSettings settings) {
     Path dir = settings.runDir();
     try {
-      if (Files.exists(dir) && !settings.overwrite()) {
-        try (var entries = Files.list(dir)) {
-          if (entries.findAny().isPresent()) {
-            throw new UserError(dir + ": run folder exists; set run.dir to a new folder, or"
-                + " run.overwrite = true to replace it");
-          }
-        }
+      if (!settings.overwrite() && ModelFolder.holdsFiles(dir)) {
+        throw new UserError(dir + ": run folder exists; set run.dir to a new folder, or"
+            + " run.overwrite = true to replace it");
       }
       if (Files.exists(dir) && settings.overwrite()) {
         for (String name : List.of("metrics.jsonl", "weights.jsonl", "report.md")) {
