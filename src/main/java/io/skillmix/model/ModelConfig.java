@@ -146,6 +146,18 @@ public record ModelConfig(
       throw new UserError("missing key 'model_type' (llama or qwen2)");
     }
     type = type.toLowerCase(Locale.ROOT);
+    // Refuse what this decoder would silently compute differently.
+    if (get(json, "rope_scaling") != null) {
+      throw new UserError("rope_scaling " + json.get("rope_scaling")
+          + " is not supported yet; only plain rotary positions (rope_theta) are");
+    }
+    String act = string(json, "hidden_act", "silu");
+    if (!act.equals("silu")) {
+      throw new UserError("hidden_act '" + act + "' is not supported; the SwiGLU MLP uses silu");
+    }
+    if (bool(json, "use_sliding_window", false)) {
+      throw new UserError("use_sliding_window = true is not supported; full attention only");
+    }
     int hidden = integer(json, "hidden_size", null);
     int heads = integer(json, "num_attention_heads", null);
     int kvHeads = integer(json, "num_key_value_heads", heads);

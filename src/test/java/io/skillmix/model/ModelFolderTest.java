@@ -94,6 +94,20 @@ class ModelFolderTest {
   }
 
   @Test
+  void configurationsThisDecoderWouldGetWrongAreRefused() throws Exception {
+    String base = ModelFixtures.llama().toJson();
+    for (String[] c : new String[][] {
+        {"\"rope_theta\"", "\"rope_scaling\": {\"rope_type\": \"llama3\", \"factor\": 8.0}, \"rope_theta\""},
+        {"\"hidden_act\": \"silu\"", "\"hidden_act\": \"gelu\""},
+        {"\"rope_theta\"", "\"use_sliding_window\": true, \"rope_theta\""}}) {
+      Path file = dir.resolve("config.json");
+      Files.writeString(file, base.replace(c[0], c[1]));
+      UserError e = assertThrows(UserError.class, () -> ModelConfig.read(file));
+      assertTrue(e.getMessage().startsWith(file.toString()), e.getMessage());
+    }
+  }
+
+  @Test
   void bf16CheckpointsLoadAsFloat32() {
     try (LanguageModel model = LanguageModel.random(ModelFixtures.llama(), Device.cpu(), 4)) {
       model.save(dir);
