@@ -217,6 +217,10 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
     double seconds = (System.nanoTime() - start) / 1e9;
     metrics.tell(new MetricsSink.TrainStep(step, arrived.batch().dataset(), result.loss(), result.lr(),
         result.gradNorm(), result.tokens(), seconds, dataWait + waitSeconds));
+    if (result.skipped()) {
+      metrics.tell(new MetricsSink.Note(step, "skipped_step",
+          "non-finite gradient (norm " + result.gradNorm() + "); no update at this step"));
+    }
     waitSeconds = 0;
     step++;
     if (evaluator != null && settings.updateEvery() > 0 && step % settings.updateEvery() == 0
