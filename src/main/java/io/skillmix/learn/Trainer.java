@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import io.skillmix.data.TokenizedExample;
+import io.skillmix.model.Autograd;
 import io.skillmix.model.Devices;
 import io.skillmix.model.GradMode;
 import io.skillmix.model.LanguageModel;
@@ -107,7 +108,7 @@ public final class Trainer implements AutoCloseable {
             microScope.create(in.weights(), shape));
         float share = counted == 0 ? 0f : (float) in.countedTokens() / counted;
         lossSum += loss.getFloat() * share;
-        collector.backward(loss.mul(share));
+        collector.backward(loss.mul(Autograd.constant(loss, share)));
       }
     }
     List<NDArray> grads = new ArrayList<>(params.size());

@@ -71,7 +71,7 @@ public final class Attention extends ShapedBlock {
 
     NDArray qGrouped = q.reshape(b, kvHeads, groups * t, hd); // (B, kvH, g·T, hd)
     NDArray scores = qGrouped.matMul(k.transpose(0, 1, 3, 2)) // (B, kvH, g·T, Tk)
-        .mul(1.0f / (float) Math.sqrt(hd))
+        .mul(Autograd.constant(x, 1.0f / (float) Math.sqrt(hd)))
         .reshape(b, kvHeads, groups, t, tk)
         .add(maskBias);
     NDArray probs = scores.softmax(-1).reshape(b, kvHeads, groups * t, tk);

@@ -24,7 +24,9 @@ public final class RmsNorm extends ShapedBlock {
 
   public NDArray apply(NDArray x) {
     NDArray meanSquare = x.square().mean(new int[] {-1}, true); // (..., 1)
-    return x.mul(meanSquare.add(eps).pow(-0.5f)).mul(weight.getArray());
+    // sqrt and div, not pow(-0.5): DJL passes a number as a tensor over Java memory that is freed
+    // once the op returns, and pow's backward would read that freed exponent (see Autograd).
+    return x.div(meanSquare.add(eps).sqrt()).mul(weight.getArray());
   }
 
   @Override

@@ -3,7 +3,6 @@ package io.skillmix.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 
 /**
@@ -34,10 +33,9 @@ final class Rotary {
 
   /** {@code x·cos + rotate_half(x)·sin} for x of shape (B, H, T, headDim). */
   static NDArray apply(NDArray x, NDArray cos, NDArray sin) {
-    long half = x.getShape().get(3) / 2;
-    NDArray x1 = x.get(new NDIndex("..., :{}", half));
-    NDArray x2 = x.get(new NDIndex("..., {}:", half));
-    NDArray rotated = x2.neg().concat(x1, -1);
+    // split, not NDIndex slicing: split is a pure view op, and the halves feed autograd.
+    NDList halves = x.split(2, 3);
+    NDArray rotated = halves.get(1).neg().concat(halves.get(0), -1);
     return x.mul(cos).add(rotated.mul(sin));
   }
 }
