@@ -171,7 +171,10 @@ public final class ExactMatch {
     return last == null ? Optional.empty() : Optional.of(parse(last));
   }
 
+  /** Canonical form, so that equal numbers are also equal records: 2.50 → 2.5, 1.2E+3 → 1200. */
   private static BigDecimal parse(String number) {
-    return new BigDecimal(number.replace(",", "").replace('\u2212', '-'));
+    BigDecimal value = new BigDecimal(number.replace(",", "").replace('\u2212', '-'))
+        .stripTrailingZeros();
+    return value.scale() < 0 ? value.setScale(0) : value;
   }
 }
