@@ -78,7 +78,7 @@ public record EvalReport(String model, List<Row> rows) {
 
   // ---------------------------------------------------------------- JSON
 
-  private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
+  private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeNulls().create();
 
   public String toJson() {
     JsonObject root = new JsonObject();
