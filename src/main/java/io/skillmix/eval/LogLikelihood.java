@@ -28,6 +28,24 @@ public final class LogLikelihood {
       return counts[k] == 0 ? 0 : -logProbSums[k] / counts[k];
     }
 
+    public int size() {
+      return counts.length;
+    }
+
+    /** Perplexity of example k: exp(mean NLL), 1 when it has no target token. */
+    public double perplexity(int k) {
+      return Math.exp(meanNll(k));
+    }
+
+    /** Target tokens over all examples: the weight of {@link #meanNll()}. */
+    public long totalTargets() {
+      long n = 0;
+      for (int c : counts) {
+        n += c;
+      }
+      return n;
+    }
+
     /** Token-weighted mean NLL over all examples. */
     public double meanNll() {
       double sum = 0;
