@@ -5,8 +5,6 @@ import com.typesafe.config.Config;
 import io.skillmix.UserError;
 import io.skillmix.config.ConfigLoader;
 import io.skillmix.data.Conversation;
-import io.skillmix.data.builtin.BuiltinDataset;
-import io.skillmix.data.builtin.BuiltinMix;
 import io.skillmix.data.format.DatasetFormat;
 import io.skillmix.data.format.DatasetReader;
 import io.skillmix.data.format.DatasetStats;
@@ -20,6 +18,8 @@ import io.skillmix.data.tokenizer.Tokenizer;
 import io.skillmix.eval.InstanceSelection;
 import io.skillmix.model.LanguageModel;
 import io.skillmix.model.ModelFolder;
+import io.skillmix.run.RunData;
+import io.skillmix.run.RunSettings;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -117,12 +117,12 @@ public final class DataCommand implements Runnable {
     @Override
     public void run() {
       Config config = ConfigLoader.load(null, overrides);
-      long seed = config.getLong("seed");
-      int total = config.getInt("data.builtin.total");
-      double heldOut = config.getDouble("data.builtin.held-out");
+      RunSettings settings = RunSettings.from(config);
+      // The configured mix: data.datasets when set, else the built-in one (read as training reads it).
+      RunData data = RunData.load(settings);
       Map<String, DatasetStats> rows = new LinkedHashMap<>();
       DatasetStats all = new DatasetStats();
-      for (BuiltinDataset set : BuiltinMix.build(seed, total, heldOut).values()) {
+      for (RunData.Set set : data.sets()) {
         rows.put(set.name() + " (train)", DatasetStats.of(set.train()));
         rows.put(set.name() + " (held-out)", DatasetStats.of(set.heldOut()));
         set.train().forEach(all::add);
@@ -130,7 +130,12 @@ public final class DataCommand implements Runnable {
       }
       rows.put("all", all);
       PrintWriter out = spec.commandLine().getOut();
-      out.println("built-in skill mix: seed " + seed + ", total " + total + ", held-out " + heldOut);
+      if (settings.data().datasets().isEmpty()) {
+        out.println("built-in skill mix: seed " + settings.seed() + ", total " + settings.data().builtinTotal()
+            + ", held-out " + settings.data().builtinHeldOut());
+      } else {
+        out.println("configured datasets: " + String.join(", ", data.names()));
+      }
       out.print(DatasetStats.table(rows));
       out.flush();
     }
