@@ -17,6 +17,7 @@ import picocli.CommandLine.Option;
       ModelCommand.class,
       TokenizeCommand.class,
       DataCommand.class,
+      EvalCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
@@ -31,7 +32,7 @@ public final class Main implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        new CommandLine(this), "a subcommand is needed: train, model, tokenize, data (see --help)");
+        new CommandLine(this), "a subcommand is needed: train, model, tokenize, data, eval (see --help)");
   }
 
   public static void main(String[] args) {
