@@ -7,6 +7,7 @@ import io.skillmix.data.ExampleEncoder;
 import io.skillmix.data.TokenizedExample;
 import io.skillmix.data.tokenizer.ChatTemplate;
 import io.skillmix.data.tokenizer.Tokenizer;
+import io.skillmix.eval.BuiltinTasks;
 import io.skillmix.eval.CategoryMapping;
 import io.skillmix.eval.EvalReport;
 import io.skillmix.eval.ExactMatch;
@@ -96,11 +97,19 @@ public final class EvalCommand implements Runnable {
         rows.addAll(r.rows());
       }
       ExactMatch.Settings generation = new ExactMatch.Settings(maxNewTokens, batchSize);
+      boolean builtin = settings.data().datasets().isEmpty();
       for (RunData.Set set : data.sets()) {
-        if (set.name().equals("math") && settings.data().datasets().isEmpty()) {
+        if (builtin && set.name().equals("math")) {
           List<ExactMatch.Problem> problems = limited(set.heldOut()).stream()
               .map(c -> new ExactMatch.Problem(c.firstPrompt(), c.lastResponse())).toList();
           rows.addAll(ExactMatch.evaluate(lm, tokenizer, template, problems, generation).rows("math"));
+        }
+        if (builtin && set.name().equals("definitions")) {
+          // Which word has this gloss: the whole option is scored, per character (acc_norm).
+          List<MultipleChoice.Question> questions = BuiltinTasks.definitionsChoice(limited(set.heldOut()), settings.seed());
+          rows.addAll(MultipleChoice.evaluate(lm, tokenizer, template, questions, new MultipleChoice.Settings(
+              MultipleChoice.AnswerForm.TEXT, MultipleChoice.Normalisation.PER_CHARACTER, batchSize))
+              .rows("definitions", null));
         }
       }
       if (mmlu != null) {
