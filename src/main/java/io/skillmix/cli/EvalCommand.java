@@ -111,6 +111,15 @@ public final class EvalCommand implements Runnable {
               MultipleChoice.AnswerForm.TEXT, MultipleChoice.Normalisation.PER_CHARACTER, batchSize))
               .rows("definitions", null));
         }
+        if (builtin && set.name().equals("nlp")) {
+          List<MultipleChoice.Question> questions = BuiltinTasks.nlpChoice(limited(set.heldOut()), settings.seed());
+          rows.addAll(MultipleChoice.evaluate(lm, tokenizer, template, questions, new MultipleChoice.Settings(
+              MultipleChoice.AnswerForm.TEXT, MultipleChoice.Normalisation.PER_CHARACTER, batchSize))
+              .rows("nlp", null));
+        }
+      }
+      if (builtin) {
+        rows.add(overall(rows));
       }
       if (mmlu != null) {
         CategoryMapping mapping = categories == null ? null : CategoryMapping.read(categories);
@@ -130,6 +139,28 @@ public final class EvalCommand implements Runnable {
     if (out != null) {
       report.writeJson(out);
     }
+  }
+
+  /**
+   * One score for the built-in mix, as the paper averages its benchmarks: the mean, on 0–100, of
+   * math exact match, definitions and nlp accuracy, and writing's held-out perplexity as
+   * {@link BuiltinTasks#perplexityScore}.
+   */
+  static EvalReport.Row overall(List<EvalReport.Row> rows) {
+    double[] scores = new double[4];
+    String[][] parts = {{"math", "exact_match"}, {"definitions", "accuracy"}, {"nlp", "accuracy"},
+        {"heldout/writing", "perplexity"}};
+    int found = 0;
+    for (EvalReport.Row row : rows) {
+      for (int i = 0; i < parts.length; i++) {
+        if (row.task().equals(parts[i][0]) && row.metric().equals(parts[i][1])) {
+          scores[i] = i == 3 ? BuiltinTasks.perplexityScore(row.value()) : 100 * row.value();
+          found++;
+        }
+      }
+    }
+    double mean = found == parts.length ? java.util.Arrays.stream(scores).average().orElse(Double.NaN) : Double.NaN;
+    return new EvalReport.Row("overall", "score", mean, found);
   }
 
   private <T> List<T> limited(List<T> all) {

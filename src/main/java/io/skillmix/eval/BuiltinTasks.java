@@ -53,4 +53,46 @@ public final class BuiltinTasks {
     }
     return out;
   }
+
+  /**
+   * Multiple choice for the {@code nlp} set: the reference answer among three answers of other
+   * held-out examples of the same task (same prompt once the quoted word is removed), seeded.
+   * Examples whose task has fewer than four distinct answers are left out.
+   */
+  public static List<MultipleChoice.Question> nlpChoice(List<Conversation> heldOut, long seed) {
+    java.util.Map<String, List<String>> answersByTask = new java.util.LinkedHashMap<>();
+    for (Conversation c : heldOut) {
+      answersByTask.computeIfAbsent(task(c), k -> new ArrayList<>()).add(c.lastResponse());
+    }
+    Random random = new Random(seed);
+    List<MultipleChoice.Question> out = new ArrayList<>();
+    for (Conversation c : heldOut) {
+      List<String> pool = new ArrayList<>(new LinkedHashSet<>(answersByTask.get(task(c))));
+      if (pool.size() < 4) {
+        continue;
+      }
+      Set<String> options = new LinkedHashSet<>();
+      options.add(c.lastResponse());
+      while (options.size() < 4) {
+        options.add(pool.get(random.nextInt(pool.size())));
+      }
+      List<String> shuffled = new ArrayList<>(options);
+      java.util.Collections.shuffle(shuffled, random);
+      out.add(new MultipleChoice.Question(c.firstPrompt(), shuffled, shuffled.indexOf(c.lastResponse()), "nlp"));
+    }
+    return out;
+  }
+
+  /** The task of a built-in prompt: the prompt with its quoted word taken out. */
+  private static String task(Conversation c) {
+    return QUOTED.matcher(c.firstPrompt()).replaceAll("\"\"");
+  }
+
+  /**
+   * A perplexity as a 0–100 score: 100 / perplexity, the geometric-mean probability the model gives
+   * each reference token, in percent (100 for a perfect model, near 0 for a uniform one).
+   */
+  public static double perplexityScore(double perplexity) {
+    return 100.0 / perplexity;
+  }
 }

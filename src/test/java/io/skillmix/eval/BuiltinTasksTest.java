@@ -33,4 +33,28 @@ class BuiltinTasksTest {
     }
     assertEquals(questions, BuiltinTasks.definitionsChoice(heldOut, 7), "same seed, same test");
   }
+
+  @Test
+  void nlpChoicesDrawDistractorsFromTheSameTask() {
+    BuiltinDataset nlp = BuiltinMix.build(42, 4000, 0.05).get("nlp");
+    List<Conversation> heldOut = nlp.heldOut();
+    List<MultipleChoice.Question> questions = BuiltinTasks.nlpChoice(heldOut, 3);
+    assertFalse(questions.isEmpty());
+    java.util.Map<String, Conversation> byPrompt = new java.util.HashMap<>();
+    heldOut.forEach(c -> byPrompt.put(c.firstPrompt(), c));
+    for (MultipleChoice.Question q : questions) {
+      assertEquals(4, new HashSet<>(q.options()).size());
+      assertEquals(byPrompt.get(q.question()).lastResponse(), q.options().get(q.answer()));
+    }
+    // Part-of-speech questions have exactly the four parts of speech as options.
+    MultipleChoice.Question pos = questions.stream()
+        .filter(q -> q.options().contains("noun") && q.options().contains("verb")).findFirst().orElseThrow();
+    assertEquals(new HashSet<>(List.of("noun", "verb", "adjective", "adverb")), new HashSet<>(pos.options()));
+  }
+
+  @Test
+  void perplexityBecomesAScoreOutOfAHundred() {
+    assertEquals(100.0, BuiltinTasks.perplexityScore(1.0), 0);
+    assertEquals(10.0, BuiltinTasks.perplexityScore(10.0), 1e-12);
+  }
 }
