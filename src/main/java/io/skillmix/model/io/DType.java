@@ -1,8 +1,12 @@
 package io.skillmix.model.io;
 
-/** Element types of safetensors files. Weights are read as and converted to F32. */
+/**
+ * Element types of safetensors files, with their sizes so that every header validates. Weights are
+ * read as F32: F32, F16, BF16, F64, I64 and I32 convert; the other types are only recognised.
+ */
 public enum DType {
-  F64(8), F32(4), F16(2), BF16(2), I64(8), I32(4), I16(2), I8(1), U8(1), BOOL(1);
+  F64(8), F32(4), F16(2), BF16(2), I64(8), I32(4), I16(2), I8(1), U64(8), U32(4), U16(2), U8(1),
+  BOOL(1), F8_E4M3(1), F8_E5M2(1), F8_E8M0(1);
 
   private final int bytes;
 
@@ -12,6 +16,16 @@ public enum DType {
 
   public int bytes() {
     return bytes;
+  }
+
+  /** Whether {@code readFloats} converts this type (the others are refused with a clear message). */
+  public boolean readableAsFloat() {
+    return this == F32 || this == F16 || this == BF16 || this == F64 || this == I64 || this == I32;
+  }
+
+  /** Whether weights can be written in this type. */
+  public boolean writable() {
+    return this == F32 || this == F16 || this == BF16;
   }
 
   /** The header's name for this type, or null if unknown. */

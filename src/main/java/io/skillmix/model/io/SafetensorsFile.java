@@ -2,19 +2,28 @@ package io.skillmix.model.io;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import com.google.gson.JsonPrimitive;
+import com.google.gson.Strictness;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
 import io.skillmix.UserError;
 import java.io.IOException;
+import java.io.StringReader;
+import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -24,12 +33,16 @@ import java.util.Map;
 /**
  * Reads a {@code .safetensors} file: an 8-byte little-endian header length, a JSON header naming
  * each tensor's dtype, shape and byte range, then the data. The header is checked whole before
- * anything of the size it claims is allocated; tensors are then read one at a time, on demand.
+ * anything of the size it claims is allocated; tensors are then read one at a time, on demand, with
+ * positional reads (safe from several threads), so models larger than memory can be streamed.
  */
 public final class SafetensorsFile implements AutoCloseable {
 
   /** Largest header accepted: real ones are kilobytes; this bounds what a bad file can make us read. */
   static final long MAX_HEADER_BYTES = 100L << 20;
+
+  /** Tensors are read and converted through a buffer of this size, not a copy of their bytes. */
+  private static final int CHUNK_BYTES = 1 << 20;
 
   private final Path file;
   private final FileChannel channel;
@@ -58,22 +71,29 @@ public final class SafetensorsFile implements AutoCloseable {
     try {
       long size = channel.size();
       if (size < 8) {
-        throw invalid(file, "shorter than the 8-byte header length");
+        throw invalid(file, "it is " + size + " bytes long, shorter than the 8-byte header length");
       }
       ByteBuffer lengthBytes = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
       readFully(channel, lengthBytes, 0);
-      long headerLength = lengthBytes.flip().getLong();
-      if (headerLength < 2 || headerLength > MAX_HEADER_BYTES || headerLength > size - 8) {
+      long headerLength = lengthBytes.flip().getLong(); // unsigned: "negative" means over 2^63
+      if (Long.compareUnsigned(headerLength, MAX_HEADER_BYTES) > 0) {
         throw invalid(file, "header length " + Long.toUnsignedString(headerLength)
-            + " is impossible for a file of " + size + " bytes");
+            + " is over the " + MAX_HEADER_BYTES + "-byte limit");
+      }
+      if (headerLength > size - 8) {
+        throw invalid(file, "header length " + headerLength + " is more than the file's "
+            + (size - 8) + " bytes after the length (truncated file?)");
+      }
+      if (headerLength < 2) {
+        throw invalid(file, "header length " + headerLength + " is too short for a JSON object");
       }
       ByteBuffer header = ByteBuffer.allocate((int) headerLength);
       readFully(channel, header, 8);
-      String json = StandardCharsets.UTF_8.decode(header.flip()).toString();
+      String json = decodeUtf8(file, header.flip());
       long dataStart = 8 + headerLength;
       Map<String, String> metadata = new LinkedHashMap<>();
       Map<String, TensorInfo> tensors = parseHeader(file, json, size - dataStart, metadata);
-      return new SafetensorsFile(file, channel, dataStart, tensors, metadata);
+      return new SafetensorsFile(file, channel, dataStart, tensors, Collections.unmodifiableMap(metadata));
     } catch (IOException e) {
       close(channel);
       throw new UserError(file + ": cannot read (" + e.getMessage() + ")");
@@ -83,49 +103,41 @@ public final class SafetensorsFile implements AutoCloseable {
     }
   }
 
+  private static String decodeUtf8(Path file, ByteBuffer bytes) {
+    try {
+      return StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(bytes)
+          .toString();
+    } catch (CharacterCodingException e) {
+      throw invalid(file, "the header is not UTF-8 text");
+    }
+  }
+
   private static Map<String, TensorInfo> parseHeader(Path file, String json, long dataBytes,
       Map<String, String> metadata) {
-    JsonObject root;
+    Map<String, JsonElement> root;
     try {
-      JsonElement parsed = JsonParser.parseString(json);
-      if (!parsed.isJsonObject()) {
-        throw invalid(file, "the header is not a JSON object");
+      JsonReader reader = new JsonReader(new StringReader(json));
+      reader.setStrictness(Strictness.STRICT);
+      root = readObject(file, reader, "the header");
+      if (reader.peek() != JsonToken.END_DOCUMENT) {
+        throw invalid(file, "the header has text after its JSON object");
       }
-      root = parsed.getAsJsonObject();
-    } catch (JsonParseException e) {
+    } catch (IOException | JsonParseException | IllegalStateException | NumberFormatException e) {
       throw invalid(file, "the header is not valid JSON");
     }
     List<TensorInfo> infos = new ArrayList<>();
     for (Map.Entry<String, JsonElement> e : root.entrySet()) {
       String name = e.getKey();
       if (name.equals("__metadata__")) {
-        if (!e.getValue().isJsonObject()) {
-          throw invalid(file, "__metadata__ is not an object");
-        }
-        for (Map.Entry<String, JsonElement> m : e.getValue().getAsJsonObject().entrySet()) {
-          if (!m.getValue().isJsonPrimitive()) {
-            throw invalid(file, "__metadata__ value of '" + m.getKey() + "' is not a string");
-          }
-          metadata.put(m.getKey(), m.getValue().getAsString());
-        }
-        continue;
-      }
-      infos.add(parseEntry(file, name, e.getValue(), dataBytes));
-    }
-    // Byte ranges must not overlap (sorted by start, each starts at or after the previous end).
-    List<TensorInfo> byOffset = new ArrayList<>(infos);
-    byOffset.sort(Comparator.comparingLong(TensorInfo::begin));
-    long previousEnd = 0;
-    String previous = null;
-    for (TensorInfo t : byOffset) {
-      if (t.begin() < previousEnd && t.end() > t.begin()) {
-        throw invalid(file, "tensors '" + previous + "' and '" + t.name() + "' overlap");
-      }
-      if (t.end() > t.begin()) {
-        previousEnd = t.end();
-        previous = t.name();
+        readMetadata(file, e.getValue(), metadata);
+      } else {
+        infos.add(parseEntry(file, name, e.getValue(), dataBytes));
       }
     }
+    checkNoOverlap(file, infos);
     Map<String, TensorInfo> out = new LinkedHashMap<>();
     for (TensorInfo t : infos) {
       out.put(t.name(), t);
@@ -133,58 +145,105 @@ public final class SafetensorsFile implements AutoCloseable {
     return Collections.unmodifiableMap(out);
   }
 
+  /**
+   * One JSON object whose values are parsed by Gson (iteratively, so deep nesting cannot overflow the
+   * stack). Gson keeps the last of duplicate keys; a header naming a tensor twice is refused instead.
+   */
+  private static Map<String, JsonElement> readObject(Path file, JsonReader reader, String what)
+      throws IOException {
+    if (reader.peek() != JsonToken.BEGIN_OBJECT) {
+      throw invalid(file, what + " is not a JSON object");
+    }
+    Map<String, JsonElement> out = new LinkedHashMap<>();
+    reader.beginObject();
+    while (reader.hasNext()) {
+      String key = reader.nextName();
+      if (out.put(key, JsonParser.parseReader(reader)) != null) {
+        throw invalid(file, what + " has the key '" + key + "' twice");
+      }
+    }
+    reader.endObject();
+    return out;
+  }
+
+  private static void readMetadata(Path file, JsonElement value, Map<String, String> metadata) {
+    if (!value.isJsonObject()) {
+      throw invalid(file, "__metadata__ is not an object");
+    }
+    for (Map.Entry<String, JsonElement> m : value.getAsJsonObject().entrySet()) {
+      if (!isString(m.getValue())) {
+        throw invalid(file, "__metadata__ value of '" + m.getKey() + "' is not a string");
+      }
+      metadata.put(m.getKey(), m.getValue().getAsString());
+    }
+  }
+
   private static TensorInfo parseEntry(Path file, String name, JsonElement value, long dataBytes) {
     if (!value.isJsonObject()) {
       throw invalid(file, "entry '" + name + "' is not an object");
     }
-    JsonObject o = value.getAsJsonObject();
-    JsonElement dtypeJson = o.get("dtype");
-    if (dtypeJson == null || !dtypeJson.isJsonPrimitive()) {
-      throw invalid(file, "tensor '" + name + "' has no dtype");
+    JsonElement dtypeJson = value.getAsJsonObject().get("dtype");
+    if (!isString(dtypeJson)) {
+      throw invalid(file, "tensor '" + name + "' has no dtype string");
     }
     DType dtype = DType.fromHeader(dtypeJson.getAsString());
     if (dtype == null) {
-      throw invalid(file, "tensor '" + name + "' has unknown dtype " + dtypeJson.getAsString());
+      throw invalid(file, "tensor '" + name + "' has unknown or unsupported dtype '"
+          + dtypeJson.getAsString() + "'");
     }
-    long[] shape = longs(file, name, "shape", o.get("shape"), -1);
-    long[] offsets = longs(file, name, "data_offsets", o.get("data_offsets"), 2);
-    long elements = 1;
-    for (long d : shape) {
-      if (d < 0) {
-        throw invalid(file, "tensor '" + name + "' has a negative dimension");
-      }
-      try {
-        elements = Math.multiplyExact(elements, d);
-      } catch (ArithmeticException overflow) {
-        throw invalid(file, "tensor '" + name + "' has an impossibly large shape");
-      }
+    long[] shape = longs(file, name, "shape", value.getAsJsonObject().get("shape"), -1);
+    long[] offsets = longs(file, name, "data_offsets", value.getAsJsonObject().get("data_offsets"), 2);
+    long expected;
+    try {
+      expected = Math.multiplyExact(Shapes.elements(shape), (long) dtype.bytes());
+    } catch (IllegalArgumentException negative) {
+      throw invalid(file, "tensor '" + name + "' has a negative dimension in " + Arrays.toString(shape));
+    } catch (ArithmeticException overflow) {
+      throw invalid(file, "tensor '" + name + "' has an impossibly large shape " + Arrays.toString(shape));
     }
     long begin = offsets[0];
     long end = offsets[1];
-    if (begin < 0 || end < begin || end > dataBytes) {
+    if (begin < 0 || end < begin) {
       throw invalid(file, "tensor '" + name + "' has data_offsets [" + begin + ", " + end
-          + "] outside the " + dataBytes + " data bytes (truncated file?)");
+          + "], which is not a byte range");
     }
-    long expected;
-    try {
-      expected = Math.multiplyExact(elements, (long) dtype.bytes());
-    } catch (ArithmeticException overflow) {
-      throw invalid(file, "tensor '" + name + "' has an impossibly large shape");
+    if (end > dataBytes) {
+      throw invalid(file, "tensor '" + name + "' has data_offsets [" + begin + ", " + end
+          + "] past the end of the " + dataBytes + " data bytes (truncated file?)");
     }
     if (end - begin != expected) {
-      throw invalid(file, "tensor '" + name + "' spans " + (end - begin) + " bytes but its shape and "
-          + dtype + " need " + expected);
+      throw invalid(file, "tensor '" + name + "' spans " + (end - begin) + " bytes but its shape "
+          + Arrays.toString(shape) + " of " + dtype + " needs " + expected);
     }
     return new TensorInfo(name, dtype, shape, begin, end);
   }
 
+  /** Byte ranges must not overlap: sorted by start, each starts at or after the previous end. */
+  private static void checkNoOverlap(Path file, List<TensorInfo> infos) {
+    List<TensorInfo> byOffset = new ArrayList<>(infos);
+    byOffset.removeIf(t -> t.begin() == t.end()); // empty tensors occupy no bytes
+    byOffset.sort(Comparator.comparingLong(TensorInfo::begin));
+    for (int i = 1; i < byOffset.size(); i++) {
+      TensorInfo previous = byOffset.get(i - 1);
+      TensorInfo t = byOffset.get(i);
+      if (t.begin() < previous.end()) {
+        throw invalid(file, "tensors '" + previous.name() + "' and '" + t.name() + "' overlap");
+      }
+    }
+  }
+
+  private static boolean isString(JsonElement e) {
+    return e != null && e.isJsonPrimitive() && e.getAsJsonPrimitive().isString();
+  }
+
+  /** A list of exact integers: 2.0 is accepted, 2.5, 1e30 and strings are not. */
   private static long[] longs(Path file, String tensor, String key, JsonElement e, int length) {
     if (e == null || !e.isJsonArray()) {
       throw invalid(file, "tensor '" + tensor + "' has no " + key + " list");
     }
     JsonArray array = e.getAsJsonArray();
     if (length >= 0 && array.size() != length) {
-      throw invalid(file, "tensor '" + tensor + "' needs " + length + " " + key);
+      throw invalid(file, "tensor '" + tensor + "' has " + array.size() + " " + key + ", not " + length);
     }
     long[] out = new long[array.size()];
     for (int i = 0; i < out.length; i++) {
@@ -192,11 +251,13 @@ public final class SafetensorsFile implements AutoCloseable {
       if (!x.isJsonPrimitive() || !x.getAsJsonPrimitive().isNumber()) {
         throw invalid(file, "tensor '" + tensor + "' has a non-numeric " + key);
       }
-      double d = x.getAsDouble();
-      if (d != Math.rint(d) || Math.abs(d) > 9.0e15) {
-        throw invalid(file, "tensor '" + tensor + "' has a non-integer " + key);
+      try {
+        BigDecimal exact = ((JsonPrimitive) x).getAsBigDecimal();
+        out[i] = exact.longValueExact();
+      } catch (ArithmeticException | NumberFormatException notALong) {
+        throw invalid(file, "tensor '" + tensor + "' has " + key + " value " + x
+            + ", not an integer that fits in 64 bits");
       }
-      out[i] = x.getAsLong();
     }
     return out;
   }
@@ -209,17 +270,14 @@ public final class SafetensorsFile implements AutoCloseable {
     return file;
   }
 
+  /** Every tensor, in the header's order. */
   public Map<String, TensorInfo> tensors() {
     return tensors;
   }
 
+  /** The header's {@code __metadata__} (empty when it has none). */
   public Map<String, String> metadata() {
-    return Collections.unmodifiableMap(metadata);
-  }
-
-  public TensorData read(String name) {
-    TensorInfo info = info(name);
-    return new TensorData(info.shape(), readFloats(name));
+    return metadata;
   }
 
   public TensorInfo info(String name) {
@@ -230,44 +288,99 @@ public final class SafetensorsFile implements AutoCloseable {
     return info;
   }
 
-  /** The tensor's values as floats (F16 and BF16 widened, F64 and integers converted). */
+  public TensorData read(String name) {
+    return new TensorData(info(name).shape(), readFloats(name));
+  }
+
+  /** The tensor's values as floats (F16 and BF16 widened; F64, I64 and I32 converted). */
   public float[] readFloats(String name) {
+    TensorInfo info = readable(name);
+    long n = info.elements();
+    if (n > Integer.MAX_VALUE - 8) {
+      throw new UserError(file + ": tensor '" + name + "' has " + n
+          + " values, more than one Java array holds; read it in parts");
+    }
+    float[] out = new float[(int) n];
+    readInto(info, 0, out);
+    return out;
+  }
+
+  /**
+   * Values {@code [first, first + into.length)} of a tensor in row-major order, for a caller that
+   * streams a tensor too large to hold whole.
+   */
+  public void readFloats(String name, long first, float[] into) {
+    TensorInfo info = readable(name);
+    if (first < 0 || first > info.elements() - into.length) {
+      throw new IndexOutOfBoundsException("values [" + first + ", " + (first + into.length) + ") of '"
+          + name + "' with " + info.elements() + " values");
+    }
+    readInto(info, first, into);
+  }
+
+  private TensorInfo readable(String name) {
     TensorInfo info = info(name);
-    if (info.elements() > Integer.MAX_VALUE - 8) {
-      throw new UserError(file + ": tensor '" + name + "' has " + info.elements()
-          + " values, more than one Java array holds");
+    if (!info.dtype().readableAsFloat()) {
+      throw new UserError(file + ": tensor '" + name + "' has dtype " + info.dtype()
+          + "; only F32, F16, BF16 weights are supported (F64, I64 and I32 are converted too)");
     }
-    int n = (int) info.elements();
-    ByteBuffer bytes = ByteBuffer.allocate(Math.toIntExact(info.end() - info.begin()))
+    return info;
+  }
+
+  private void readInto(TensorInfo info, long first, float[] out) {
+    int size = info.dtype().bytes();
+    int perChunk = CHUNK_BYTES / size;
+    ByteBuffer chunk = ByteBuffer.allocate((int) Math.min((long) out.length * size, CHUNK_BYTES))
         .order(ByteOrder.LITTLE_ENDIAN);
-    try {
-      readFully(channel, bytes, dataStart + info.begin());
-    } catch (IOException e) {
-      throw new UserError(file + ": cannot read tensor '" + name + "' (" + e.getMessage() + ")");
+    long position = dataStart + info.begin() + first * size;
+    for (int done = 0; done < out.length; ) {
+      int n = Math.min(out.length - done, perChunk);
+      chunk.clear().limit(n * size);
+      try {
+        readFully(channel, chunk, position);
+      } catch (ClosedChannelException e) {
+        throw new IllegalStateException(file + " is closed", e);
+      } catch (IOException e) {
+        throw new UserError(file + ": cannot read tensor '" + info.name() + "' (" + e.getMessage()
+            + "); was the file changed while in use?");
+      }
+      chunk.flip();
+      convert(info.dtype(), chunk, out, done, n);
+      position += (long) n * size;
+      done += n;
     }
-    bytes.flip();
-    float[] out = new float[n];
-    switch (info.dtype()) {
-      case F32 -> bytes.asFloatBuffer().get(out);
+  }
+
+  private static void convert(DType dtype, ByteBuffer bytes, float[] out, int at, int n) {
+    switch (dtype) {
+      case F32 -> bytes.asFloatBuffer().get(out, at, n);
       case F16 -> {
         for (int i = 0; i < n; i++) {
-          out[i] = DType.halfToFloat(bytes.getShort());
+          out[at + i] = DType.halfToFloat(bytes.getShort());
         }
       }
       case BF16 -> {
         for (int i = 0; i < n; i++) {
-          out[i] = DType.bf16ToFloat(bytes.getShort());
+          out[at + i] = DType.bf16ToFloat(bytes.getShort());
         }
       }
       case F64 -> {
         for (int i = 0; i < n; i++) {
-          out[i] = (float) bytes.getDouble();
+          out[at + i] = (float) bytes.getDouble();
         }
       }
-      default -> throw new UserError(file + ": tensor '" + name + "' has dtype " + info.dtype()
-          + "; only F32, F16, BF16 and F64 weights are supported");
+      case I64 -> {
+        for (int i = 0; i < n; i++) {
+          out[at + i] = bytes.getLong();
+        }
+      }
+      case I32 -> {
+        for (int i = 0; i < n; i++) {
+          out[at + i] = bytes.getInt();
+        }
+      }
+      default -> throw new IllegalArgumentException("no float conversion for " + dtype);
     }
-    return out;
   }
 
   private static void readFully(FileChannel channel, ByteBuffer buffer, long position) throws IOException {
@@ -285,7 +398,7 @@ public final class SafetensorsFile implements AutoCloseable {
     try {
       channel.close();
     } catch (IOException ignored) {
-      // already failing: the first error is the one to report
+      // already failing or closing: nothing useful to add
     }
   }
 

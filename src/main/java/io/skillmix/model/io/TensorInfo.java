@@ -1,13 +1,16 @@
 package io.skillmix.model.io;
 
-/** One entry of a safetensors header: offsets are relative to the end of the header. */
+/**
+ * One entry of a safetensors header: {@code [begin, end)} is its byte range, relative to the end of
+ * the header. A {@link SafetensorsFile} only makes these after checking them against the file.
+ */
 public record TensorInfo(String name, DType dtype, long[] shape, long begin, long end) {
 
   public long elements() {
-    long n = 1;
-    for (long d : shape) {
-      n *= d;
-    }
-    return n;
+    return Shapes.elements(shape);
+  }
+
+  public long bytes() {
+    return end - begin;
   }
 }
