@@ -2,7 +2,6 @@ package io.skillmix.model.io;
 
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import com.google.gson.Strictness;
@@ -212,9 +211,16 @@ public final class ModelWeights implements AutoCloseable {
       written.values().forEach(SafetensorsWriter::deleteQuietly);
       throw e;
     }
-    // Shards before the index: an index never names a shard that is not yet in place.
-    for (Map.Entry<String, Path> e : written.entrySet()) {
-      SafetensorsWriter.commit(e.getValue(), folder.resolve(e.getKey()));
+    // Shards before the index: an index never names a shard that is not yet in place. Where the old
+    // save used the same shard names, a crash between these renames can mix old and new shards.
+    List<Map.Entry<String, Path>> toCommit = new ArrayList<>(written.entrySet());
+    for (int i = 0; i < toCommit.size(); i++) {
+      try {
+        SafetensorsWriter.commit(toCommit.get(i).getValue(), folder.resolve(toCommit.get(i).getKey()));
+      } catch (RuntimeException e) {
+        toCommit.subList(i + 1, toCommit.size()).forEach(left -> SafetensorsWriter.deleteQuietly(left.getValue()));
+        throw e;
+      }
     }
     removeStale(folder, written.keySet());
   }

@@ -6,6 +6,12 @@ package io.skillmix.model.io;
  */
 public record TensorInfo(String name, DType dtype, long[] shape, long begin, long end) {
 
+  /** A copy: the header's shape is shared by every reader of this file. */
+  @Override
+  public long[] shape() {
+    return shape.clone();
+  }
+
   public long elements() {
     return Shapes.elements(shape);
   }

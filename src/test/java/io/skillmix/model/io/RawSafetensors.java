@@ -31,6 +31,15 @@ final class RawSafetensors {
     return file;
   }
 
+  /** Exactly these bytes, for files too short or cut off. */
+  static Path writeBytes(Path file, byte[] bytes) {
+    try {
+      return Files.write(file, bytes);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   static byte[] shorts(int... values) {
     ByteBuffer b = ByteBuffer.allocate(values.length * 2).order(ByteOrder.LITTLE_ENDIAN);
     for (int v : values) {
