@@ -3,7 +3,7 @@ package io.skillmix.mix;
 import io.skillmix.UserError;
 import java.util.Locale;
 
-/** When probabilities computed from snapshot t take effect in the learner. */
+/** When probabilities computed from snapshot t take effect in the learner ({@code mix.apply}). */
 public enum ApplyMode {
   /** At step t: the learner waits for them (the paper's algorithm). */
   SYNC,
@@ -13,10 +13,13 @@ public enum ApplyMode {
   FREE;
 
   public static ApplyMode parse(String value) {
-    try {
-      return valueOf(value.trim().toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new UserError("mix.apply = '" + value + "' is not valid; use sync, lagged or free");
+    if (value != null) {
+      for (ApplyMode mode : values()) {
+        if (mode.name().equals(value.trim().toUpperCase(Locale.ROOT))) {
+          return mode;
+        }
+      }
     }
+    throw new UserError("mix.apply = '" + value + "' is not valid; use sync, lagged or free");
   }
 }

@@ -2,24 +2,32 @@ package io.skillmix.mix;
 
 /**
  * Transferability (MoS Eq. 7–8): R_i = (1/N) Σ_j cos(e_i, e_j), the sum including j = i, where
- * e_i is dataset i's mean embedding. MoSpec: R_i = cos(e_i, e_target).
+ * e_i is dataset i's embedding: the mean over its reward batch of each example's mean-pooled
+ * top-layer hidden state. A dataset close to the others transfers to them and gets more weight.
+ * MoSpec: R_i = cos(e_i, e_target).
  */
 public final class CosSimReward {
 
   private CosSimReward() {}
 
+  /** @param embeddings e_i, N × D */
   public static double[] compute(double[][] embeddings) {
     int n = embeddings.length;
+    RewardChecks.sameWidth("CosSim embeddings", n, i -> embeddings[i].length);
     double[] r = new double[n];
     for (int i = 0; i < n; i++) {
       for (int j = 0; j < n; j++) {
-        r[i] += cosine(embeddings[i], embeddings[j]) / n;
+        r[i] += cosine(embeddings[i], embeddings[j]);
       }
+      r[i] /= n;
     }
     return r;
   }
 
+  /** MoSpec: R_i = cos(e_i, e_target), so the target itself gets 1. */
   public static double[] computeSpecialist(double[][] embeddings, int target) {
+    RewardChecks.sameWidth("CosSim embeddings", embeddings.length, i -> embeddings[i].length);
+    RewardChecks.target(target, embeddings.length);
     double[] r = new double[embeddings.length];
     for (int i = 0; i < r.length; i++) {
       r[i] = cosine(embeddings[i], embeddings[target]);
@@ -27,6 +35,7 @@ public final class CosSimReward {
     return r;
   }
 
+  /** a·b / (|a| |b|); 0 when either is the zero vector (it has no direction). */
   public static double cosine(double[] a, double[] b) {
     double dot = 0;
     double na = 0;
@@ -36,6 +45,6 @@ public final class CosSimReward {
       na += a[d] * a[d];
       nb += b[d] * b[d];
     }
-    return dot / Math.max(1e-12, Math.sqrt(na) * Math.sqrt(nb));
+    return na == 0 || nb == 0 ? 0 : dot / (Math.sqrt(na) * Math.sqrt(nb));
   }
 }

@@ -1,13 +1,17 @@
 package io.skillmix.mix;
 
-/** Draws which dataset feeds each learner step from the current probabilities, reproducibly. */
+import java.util.Arrays;
+
+/**
+ * Draws which dataset feeds each learner step from the current probabilities, with its own seeded
+ * {@link Rng}, so a run is reproducible and a checkpoint continues the exact same draws.
+ */
 public final class MixtureSampler {
 
-  /** Everything needed to continue the exact same draws. */
+  /** Everything needed to continue the exact same draws: the probabilities and the RNG state. */
   public record State(double[] probabilities, long rng) {}
 
   private final Rng rng;
-  private double[] cumulative;
   private double[] probabilities;
 
   public MixtureSampler(double[] probabilities, long seed) {
@@ -15,36 +19,34 @@ public final class MixtureSampler {
     setProbabilities(probabilities);
   }
 
+  /** New probabilities for the following draws; normalised here, so weights need not sum to 1. */
   public void setProbabilities(double[] p) {
-    double[] c = new double[p.length];
     double sum = 0;
-    for (int i = 0; i < p.length; i++) {
-      if (!(p[i] >= 0)) {
-        throw new IllegalArgumentException("probabilities must be non-negative: " + java.util.Arrays.toString(p));
+    for (double x : p) {
+      if (!(x >= 0) || Double.isInfinite(x)) {
+        throw new IllegalArgumentException("probabilities must be non-negative and finite: " + Arrays.toString(p));
       }
-      sum += p[i];
-      c[i] = sum;
+      sum += x;
     }
     if (!(sum > 0)) {
-      throw new IllegalArgumentException("probabilities sum to " + sum);
+      throw new IllegalArgumentException("probabilities sum to " + sum + ": " + Arrays.toString(p));
     }
-    for (int i = 0; i < c.length; i++) {
-      c[i] /= sum;
+    if (probabilities != null && p.length != probabilities.length) {
+      throw new IllegalArgumentException(p.length + " probabilities for " + probabilities.length + " datasets");
     }
-    probabilities = p.clone();
-    cumulative = c;
+    double[] normalised = new double[p.length];
+    for (int i = 0; i < p.length; i++) {
+      normalised[i] = p[i] / sum;
+    }
+    probabilities = normalised;
   }
 
+  /** The dataset for the next step. */
   public int next() {
-    double u = rng.nextDouble();
-    for (int i = 0; i < cumulative.length - 1; i++) {
-      if (u < cumulative[i]) {
-        return i;
-      }
-    }
-    return cumulative.length - 1;
+    return rng.nextIndex(probabilities);
   }
 
+  /** The current (normalised) probabilities. */
   public double[] probabilities() {
     return probabilities.clone();
   }

@@ -1,10 +1,12 @@
 package io.skillmix.mix;
 
 import io.skillmix.UserError;
+import java.util.Arrays;
 
 /**
  * Heuristic sampling distributions (MoS Eq. 3): q_i = n_i / Σ n_j, p_i(τ) ∝ q_i^(1/τ). τ = 1 is
- * proportional, τ = ∞ uniform; the "temperature" baseline uses τ = 10.
+ * proportional, τ = ∞ uniform; the "temperature" baseline uses τ = 10. The learned scorer starts
+ * from the τ of {@code mix.prior-temperature}.
  */
 public final class Prior {
 
@@ -15,49 +17,60 @@ public final class Prior {
   }
 
   public static double[] uniform(int n) {
+    if (n <= 0) {
+      throw new UserError("there are no datasets to mix; list at least one under data.datasets");
+    }
     double[] p = new double[n];
-    java.util.Arrays.fill(p, 1.0 / n);
+    Arrays.fill(p, 1.0 / n);
     return p;
   }
 
   public static double[] temperature(long[] sizes, double tau) {
     if (!(tau > 0)) {
-      throw new UserError("mix.prior-temperature = " + tau + " must be positive");
+      throw new UserError("mix.prior-temperature = " + tau
+          + " must be positive (1: proportional, 10: the temperature baseline, large: uniform)");
     }
+    checkSizes(sizes);
     if (Double.isInfinite(tau)) {
       return uniform(sizes.length);
     }
     double total = 0;
     for (long n : sizes) {
-      if (n <= 0) {
-        throw new IllegalArgumentException("dataset sizes must be positive");
-      }
       total += n;
     }
-    double[] p = new double[sizes.length];
-    double sum = 0;
+    double[] logP = new double[sizes.length];
     for (int i = 0; i < sizes.length; i++) {
-      // In log space: q^(1/τ) for tiny q and small τ would underflow.
-      p[i] = Math.log(sizes[i] / total) / tau;
+      // In log space: q^(1/τ) for a tiny q and a small τ would underflow to 0.
+      logP[i] = Math.log(sizes[i] / total) / tau;
     }
-    double max = java.util.Arrays.stream(p).max().orElse(0);
-    for (int i = 0; i < p.length; i++) {
-      p[i] = Math.exp(p[i] - max);
-      sum += p[i];
-    }
-    for (int i = 0; i < p.length; i++) {
-      p[i] /= sum;
-    }
-    return p;
+    return Scorer.softmax(logP);
   }
 
-  /** @param method prop, temp or uni */
+  /** @param method prop, temp or uni (the values of {@code mix.method} with a fixed prior) */
   public static double[] of(String method, long[] sizes, double tau) {
+    if (method == null) {
+      throw new UserError("mix.method is missing; use prop, temp, uni, mos, multidds or multiuat");
+    }
     return switch (method) {
       case "prop" -> proportional(sizes);
       case "temp" -> temperature(sizes, tau);
-      case "uni" -> uniform(sizes.length);
+      case "uni" -> {
+        checkSizes(sizes);
+        yield uniform(sizes.length);
+      }
       default -> throw new UserError("mix.method = '" + method + "' has no fixed prior; use prop, temp or uni");
     };
+  }
+
+  private static void checkSizes(long[] sizes) {
+    if (sizes.length == 0) {
+      throw new UserError("there are no datasets to mix; list at least one under data.datasets");
+    }
+    for (int i = 0; i < sizes.length; i++) {
+      if (sizes[i] <= 0) {
+        throw new UserError("dataset " + (i + 1) + " of data.datasets has " + sizes[i]
+            + " training examples; give it examples or remove it from the mix");
+      }
+    }
   }
 }

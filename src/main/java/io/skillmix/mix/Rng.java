@@ -1,8 +1,8 @@
 package io.skillmix.mix;
 
 /**
- * SplitMix64: a small generator whose whole state is one long, so a checkpoint restores the exact
- * sequence of draws.
+ * SplitMix64 (Steele, Lea and Flood 2014): a small generator whose whole state is one long, so a
+ * checkpoint restores the exact sequence of draws. Every seeded draw in this package uses it.
  */
 public final class Rng {
 
@@ -29,6 +29,26 @@ public final class Rng {
     double u = 1 - nextDouble();
     double v = nextDouble();
     return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+  }
+
+  /**
+   * An index i with probability p_i (p non-negative, summing to 1). One uniform draw per call;
+   * an index of probability 0 is never returned, even when rounding leaves Σ p slightly below 1.
+   */
+  public int nextIndex(double[] p) {
+    double u = nextDouble();
+    int last = p.length - 1;
+    while (last > 0 && p[last] == 0) {
+      last--;
+    }
+    double cumulative = 0;
+    for (int i = 0; i < last; i++) {
+      cumulative += p[i];
+      if (u < cumulative) {
+        return i;
+      }
+    }
+    return last;
   }
 
   public long state() {

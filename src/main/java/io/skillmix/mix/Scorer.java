@@ -1,44 +1,103 @@
 package io.skillmix.mix;
 
 import io.skillmix.UserError;
+import java.util.Arrays;
+import java.util.Locale;
 
 /**
  * The MoS scorer p_ψ over N datasets, trained with Adam in plain double arithmetic (ψ is small:
  * N logits, or a 64-unit perceptron). {@code logits}: N free logits, the official code's form;
  * {@code mlp}: the paper's perceptron, input a vector of ones marking the available datasets,
- * hidden 64 tanh units, output N logits.
+ * hidden 64 tanh units, output N logits. p_ψ = softmax(logits).
  *
  * <p>{@link #update} minimises L(ψ) = −Σ_i R̂_i · log p_ψ(i): the expected REINFORCE gradient
- * over all datasets, no sampled action and no baseline, as in the official code and MultiDDS.
+ * over all datasets, no sampled action and no baseline, as in the official code and MultiDDS. For
+ * positive rewards its fixed point is p_i = R̂_i / Σ_j R̂_j. {@link #updateSampled} is the textbook
+ * alternative ({@code mix.update = sampled}).
  */
 public final class Scorer {
 
+  /** Hidden units of the perceptron (the paper's 64). */
   static final int HIDDEN = 64;
+  static final double BETA1 = 0.9;
+  static final double BETA2 = 0.999;
+  static final double EPSILON = 1e-8;
+  /** The official warm start runs Adam until the squared error is below this. */
+  static final double WARM_START_TOLERANCE = 1e-10;
+  /** A higher rate than the RL updates' 1e-4, so the warm start takes hundreds of steps, not 10^5. */
+  static final double WARM_START_LR = 1e-2;
+  static final int WARM_START_MAX_STEPS = 5_000;
+  /** Weight of the old value in the sampled update's moving-average baseline. */
+  static final double BASELINE_DECAY = 0.9;
 
-  /** ψ and its Adam state, in plain arrays. */
-  public record State(String kind, double[] psi, double[] m, double[] v, long step) {}
+  /** How {@code mix.update} turns smoothed rewards into steps on ψ. */
+  public enum UpdateRule {
+    /** −Σ_i R̂_i log p_ψ(i) over all datasets (the official code; the default). */
+    EXPECTED,
+    /** REINFORCE on one sampled dataset per step with a moving-average baseline. */
+    SAMPLED;
+
+    public static UpdateRule parse(String value) {
+      if (value != null) {
+        for (UpdateRule rule : values()) {
+          if (rule.name().equals(value.trim().toUpperCase(Locale.ROOT))) {
+            return rule;
+          }
+        }
+      }
+      throw new UserError("mix.update = '" + value + "' is not valid; use expected or sampled");
+    }
+  }
+
+  /**
+   * ψ, its Adam state and the sampled update's RNG and baseline, as plain values for a checkpoint.
+   *
+   * @param psi the parameters (logits; or W1 (H×N), b1 (H), W2 (N×H), b2 (N) row-major)
+   * @param step Adam's step count (for its bias correction)
+   * @param rng the {@link Rng} state that draws the sampled update's datasets
+   * @param baseline the sampled update's moving-average reward; NaN before its first step
+   */
+  public record State(String kind, double[] psi, double[] m, double[] v, long step, long rng, double baseline) {}
 
   private final String kind;
   private final int n;
   private final double lr;
+  private final Rng rng;
   private double[] psi;
   private double[] m;
   private double[] v;
   private long step;
+  private double baseline = Double.NaN;
 
-  private Scorer(String kind, int n, double lr, double[] psi) {
+  private Scorer(String kind, int n, double lr, double[] psi, Rng rng) {
     this.kind = kind;
     this.n = n;
     this.lr = lr;
     this.psi = psi;
+    this.rng = rng;
     resetOptimizer();
   }
 
-  /** @param kind logits or mlp */
+  /**
+   * @param kind logits or mlp ({@code mix.scorer})
+   * @param n the number of datasets
+   * @param lr Adam's learning rate for {@link #update} ({@code mix.scorer-lr}, 1e-4 in the paper)
+   * @param seed initialises the perceptron and draws the sampled update's datasets
+   */
   public static Scorer create(String kind, int n, double lr, long seed) {
+    if (n < 1) {
+      throw new UserError("there are no datasets to mix; list at least one under data.datasets");
+    }
+    if (!(lr > 0) || Double.isInfinite(lr)) {
+      throw new UserError("mix.scorer-lr = " + lr + " must be a positive number (the paper uses 1e-4)");
+    }
+    Rng rng = new Rng(seed);
+    if (kind == null) {
+      kind = "";
+    }
     return switch (kind) {
-      case "logits" -> new Scorer(kind, n, lr, new double[n]);
-      case "mlp" -> new Scorer(kind, n, lr, initMlp(n, new Rng(seed)));
+      case "logits" -> new Scorer(kind, n, lr, new double[n], rng);
+      case "mlp" -> new Scorer(kind, n, lr, initMlp(n, rng), rng);
       default -> throw new UserError("mix.scorer = '" + kind + "' is not valid; use logits or mlp");
     };
   }
@@ -46,7 +105,7 @@ public final class Scorer {
   /** Layout of the perceptron in ψ: W1 (H×N), b1 (H), W2 (N×H), b2 (N). */
   private static double[] initMlp(int n, Rng rng) {
     double[] psi = new double[HIDDEN * n + HIDDEN + n * HIDDEN + n];
-    // PyTorch's default: U(−1/sqrt(fan_in), 1/sqrt(fan_in)) for weights and biases.
+    // PyTorch's nn.Linear default: U(−1/sqrt(fan_in), 1/sqrt(fan_in)) for weights and biases.
     double bound1 = 1 / Math.sqrt(n);
     double bound2 = 1 / Math.sqrt(HIDDEN);
     int i = 0;
@@ -63,44 +122,39 @@ public final class Scorer {
     m = new double[psi.length];
     v = new double[psi.length];
     step = 0;
+    baseline = Double.NaN;
   }
 
   public String kind() {
     return kind;
   }
 
+  /** The number of datasets. */
   public int size() {
     return n;
   }
 
+  /** p_ψ, a fresh array summing to 1. */
   public double[] probabilities() {
     return softmax(logits(null));
   }
 
   /**
-   * Fits p_ψ to the prior. Logits: set to log q. Perceptron: Adam on the squared error (the
-   * official code's warm start), then the output bias absorbs the remaining error exactly
-   * (softmax(z + log q − log p) = q).
+   * Fits p_ψ to the prior and starts Adam afresh. Logits: set to log prior, exact. Perceptron: Adam
+   * (lr 1e-2) on Σ (p_i − prior_i)² until it is below 1e-10 (the official code's warm start) or
+   * 5,000 steps; then the output bias takes up what error is left exactly, since
+   * softmax(z + log prior − log p) = prior.
    */
   public void warmStart(double[] prior) {
+    checkPrior(prior);
     if (kind.equals("logits")) {
       for (int i = 0; i < n; i++) {
         psi[i] = Math.log(prior[i]);
       }
     } else {
-      double savedLr = 1e-2;
-      for (int it = 0; it < 2000; it++) {
-        double[] p = probabilities();
-        double error = 0;
-        double[] dp = new double[n];
-        for (int i = 0; i < n; i++) {
-          dp[i] = 2 * (p[i] - prior[i]);
-          error += (p[i] - prior[i]) * (p[i] - prior[i]);
-        }
-        if (error < 1e-10) {
-          break;
-        }
-        adam(gradient(softmaxBackward(p, dp)), savedLr);
+      resetOptimizer();
+      for (int it = 0; it < WARM_START_MAX_STEPS && squaredError(prior) >= WARM_START_TOLERANCE; it++) {
+        adam(squaredErrorGradient(prior), WARM_START_LR);
       }
       double[] p = probabilities();
       int b2 = psi.length - n;
@@ -111,34 +165,60 @@ public final class Scorer {
     resetOptimizer();
   }
 
-  /** {@code steps} Adam steps on −Σ R̂_i log p_i. */
+  /** {@code steps} Adam steps on L(ψ) = −Σ_i R̂_i log p_ψ(i). */
   public void update(double[] rewardHat, int steps) {
+    checkRewards(rewardHat, steps);
     for (int s = 0; s < steps; s++) {
-      adam(gradient(lossGradientOnLogits(rewardHat)), lr);
+      adam(lossGradient(rewardHat), lr);
     }
   }
 
-  /** ∂L/∂ψ of the current ψ, for tests against finite differences. */
-  double[] lossGradient(double[] rewardHat) {
-    return gradient(lossGradientOnLogits(rewardHat));
+  /**
+   * {@code steps} REINFORCE steps, each on one dataset a drawn from p_ψ with this scorer's seeded
+   * RNG: ascend (R̂_a − b) ∇ log p_ψ(a), then b ← 0.9 b + 0.1 R̂_a (b starts at the first reward
+   * drawn). Its expectation is the true policy gradient Σ_i p_i (R̂_i − b) ∇ log p_i, which
+   * concentrates p on the best dataset rather than settling at R̂ / Σ R̂.
+   */
+  public void updateSampled(double[] rewardHat, int steps) {
+    checkRewards(rewardHat, steps);
+    for (int s = 0; s < steps; s++) {
+      double[] p = probabilities();
+      int a = rng.nextIndex(p);
+      if (Double.isNaN(baseline)) {
+        baseline = rewardHat[a];
+      }
+      double advantage = rewardHat[a] - baseline;
+      // −A log p_a: dL/dz_k = −A (δ_ka − p_k).
+      double[] dz = new double[n];
+      for (int k = 0; k < n; k++) {
+        dz[k] = advantage * p[k];
+      }
+      dz[a] -= advantage;
+      adam(backward(dz), lr);
+      baseline = BASELINE_DECAY * baseline + (1 - BASELINE_DECAY) * rewardHat[a];
+    }
+  }
+
+  /** One of {@link #update} or {@link #updateSampled}. */
+  public void update(UpdateRule rule, double[] rewardHat, int steps) {
+    switch (rule) {
+      case EXPECTED -> update(rewardHat, steps);
+      case SAMPLED -> updateSampled(rewardHat, steps);
+    }
   }
 
   /** L(ψ) = −Σ_i R̂_i log p_i. */
   double loss(double[] rewardHat) {
-    double[] p = probabilities();
+    double[] logP = logSoftmax(logits(null));
     double l = 0;
     for (int i = 0; i < n; i++) {
-      l -= rewardHat[i] * Math.log(p[i]);
+      l -= rewardHat[i] * logP[i];
     }
     return l;
   }
 
-  double[] psi() {
-    return psi;
-  }
-
-  /** dL/dz_k = −R̂_k + p_k Σ_i R̂_i for L = −Σ R̂_i log softmax(z)_i. */
-  private double[] lossGradientOnLogits(double[] rewardHat) {
+  /** ∂L/∂ψ: through the softmax, dL/dz_k = −R̂_k + p_k Σ_i R̂_i; then back through the perceptron. */
+  double[] lossGradient(double[] rewardHat) {
     double[] p = probabilities();
     double total = 0;
     for (double r : rewardHat) {
@@ -148,20 +228,36 @@ public final class Scorer {
     for (int k = 0; k < n; k++) {
       dz[k] = -rewardHat[k] + p[k] * total;
     }
-    return dz;
+    return backward(dz);
   }
 
-  /** dz from dp through softmax: dz_k = p_k (dp_k − Σ_i p_i dp_i). */
-  private static double[] softmaxBackward(double[] p, double[] dp) {
+  /** The warm start's objective Σ_i (p_i − prior_i)². */
+  double squaredError(double[] prior) {
+    double[] p = probabilities();
+    double e = 0;
+    for (int i = 0; i < n; i++) {
+      e += (p[i] - prior[i]) * (p[i] - prior[i]);
+    }
+    return e;
+  }
+
+  /** ∂/∂ψ of Σ (p_i − prior_i)²: dp_i = 2 (p_i − prior_i); through softmax dz_k = p_k (dp_k − Σ_i p_i dp_i). */
+  double[] squaredErrorGradient(double[] prior) {
+    double[] p = probabilities();
     double dot = 0;
-    for (int i = 0; i < p.length; i++) {
-      dot += p[i] * dp[i];
+    for (int i = 0; i < n; i++) {
+      dot += p[i] * 2 * (p[i] - prior[i]);
     }
-    double[] dz = new double[p.length];
-    for (int k = 0; k < p.length; k++) {
-      dz[k] = p[k] * (dp[k] - dot);
+    double[] dz = new double[n];
+    for (int k = 0; k < n; k++) {
+      dz[k] = p[k] * (2 * (p[k] - prior[k]) - dot);
     }
-    return dz;
+    return backward(dz);
+  }
+
+  /** The live parameters, for finite-difference tests. */
+  double[] psi() {
+    return psi;
   }
 
   /** Forward pass to the logits; fills {@code hidden} (length H) for the perceptron if given. */
@@ -174,7 +270,7 @@ public final class Scorer {
     for (int j = 0; j < HIDDEN; j++) {
       double a = psi[b1 + j];
       for (int i = 0; i < n; i++) {
-        a += psi[j * n + i]; // input x = ones(N)
+        a += psi[j * n + i]; // × x_i = 1: every dataset is available
       }
       h[j] = Math.tanh(a);
     }
@@ -191,8 +287,11 @@ public final class Scorer {
     return z;
   }
 
-  /** ∂/∂ψ from ∂/∂z (back through the perceptron when there is one). */
-  private double[] gradient(double[] dz) {
+  /**
+   * ∂/∂ψ from ∂/∂z. Perceptron: dW2_kj = dz_k h_j, db2 = dz, dh_j = Σ_k W2_kj dz_k,
+   * da_j = dh_j (1 − h_j²), dW1_ji = da_j x_i = da_j, db1 = da.
+   */
+  private double[] backward(double[] dz) {
     if (kind.equals("logits")) {
       return dz;
     }
@@ -214,22 +313,21 @@ public final class Scorer {
       double da = dh[j] * (1 - h[j] * h[j]);
       g[b1 + j] = da;
       for (int i = 0; i < n; i++) {
-        g[j * n + i] = da; // × x_i = 1
+        g[j * n + i] = da;
       }
     }
     return g;
   }
 
+  /** Adam (Kingma and Ba) with PyTorch's defaults: betas 0.9 / 0.999, eps 1e-8 outside the root. */
   private void adam(double[] g, double rate) {
     step++;
-    double b1 = 0.9;
-    double b2 = 0.999;
-    double c1 = 1 - Math.pow(b1, step);
-    double c2 = 1 - Math.pow(b2, step);
+    double c1 = 1 - Math.pow(BETA1, step);
+    double c2 = 1 - Math.pow(BETA2, step);
     for (int i = 0; i < psi.length; i++) {
-      m[i] = b1 * m[i] + (1 - b1) * g[i];
-      v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i];
-      psi[i] -= rate * (m[i] / c1) / (Math.sqrt(v[i] / c2) + 1e-8);
+      m[i] = BETA1 * m[i] + (1 - BETA1) * g[i];
+      v[i] = BETA2 * v[i] + (1 - BETA2) * g[i] * g[i];
+      psi[i] -= rate * (m[i] / c1) / (Math.sqrt(v[i] / c2) + EPSILON);
     }
   }
 
@@ -250,17 +348,66 @@ public final class Scorer {
     return p;
   }
 
+  private static double[] logSoftmax(double[] z) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (double x : z) {
+      max = Math.max(max, x);
+    }
+    double sum = 0;
+    for (double x : z) {
+      sum += Math.exp(x - max);
+    }
+    double logSum = max + Math.log(sum);
+    double[] out = new double[z.length];
+    for (int i = 0; i < z.length; i++) {
+      out[i] = z[i] - logSum;
+    }
+    return out;
+  }
+
+  private void checkPrior(double[] prior) {
+    double sum = 0;
+    for (double q : prior) {
+      if (!(q > 0) || Double.isInfinite(q)) {
+        throw new IllegalArgumentException("a prior needs positive finite entries: " + Arrays.toString(prior));
+      }
+      sum += q;
+    }
+    if (prior.length != n || Math.abs(sum - 1) > 1e-9) {
+      throw new IllegalArgumentException("a prior over " + n + " datasets summing to 1 expected: " + Arrays.toString(prior));
+    }
+  }
+
+  private void checkRewards(double[] rewardHat, int steps) {
+    if (rewardHat.length != n) {
+      throw new IllegalArgumentException(rewardHat.length + " rewards for " + n + " datasets");
+    }
+    for (double r : rewardHat) {
+      if (!Double.isFinite(r)) {
+        // A NaN would poison ψ for the rest of the run; the evaluator must not send one.
+        throw new IllegalArgumentException("rewards must be finite: " + Arrays.toString(rewardHat));
+      }
+    }
+    if (steps < 0) {
+      throw new IllegalArgumentException("steps = " + steps);
+    }
+  }
+
   public State exportState() {
-    return new State(kind, psi.clone(), m.clone(), v.clone(), step);
+    return new State(kind, psi.clone(), m.clone(), v.clone(), step, rng.state(), baseline);
   }
 
   public void importState(State state) {
-    if (!state.kind().equals(kind) || state.psi().length != psi.length) {
-      throw new IllegalArgumentException("scorer state of another shape: " + state.kind());
+    if (!state.kind().equals(kind) || state.psi().length != psi.length
+        || state.m().length != psi.length || state.v().length != psi.length) {
+      throw new IllegalArgumentException("a " + state.kind() + " scorer state with " + state.psi().length
+          + " parameters does not fit this " + kind + " scorer with " + psi.length);
     }
     psi = state.psi().clone();
     m = state.m().clone();
     v = state.v().clone();
     step = state.step();
+    rng.restore(state.rng());
+    baseline = state.baseline();
   }
 }
