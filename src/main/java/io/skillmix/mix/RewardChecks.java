@@ -1,12 +1,14 @@
 package io.skillmix.mix;
 
+import java.util.function.IntUnaryOperator;
+
 /** Shape checks shared by the reward formulas: a ragged or empty input is a programming error. */
 final class RewardChecks {
 
   private RewardChecks() {}
 
   /** At least one dataset, and the same width D > 0 for every row. */
-  static int sameWidth(String what, int rows, java.util.function.IntUnaryOperator width) {
+  static int sameWidth(String what, int rows, IntUnaryOperator width) {
     if (rows == 0) {
       throw new IllegalArgumentException(what + ": no datasets");
     }

@@ -93,18 +93,7 @@ class MixtureMathTest {
     Scorer scorer = Scorer.create(kind, 4, 1e-4, 5);
     scorer.warmStart(Prior.temperature(SIZES, 3));
     double[] rewards = {0.9, 1.1, 0.7, 1.3};
-    double[] analytic = scorer.lossGradient(rewards);
-    double[] psi = scorer.psi();
-    for (int i = 0; i < psi.length; i += Math.max(1, psi.length / 40)) {
-      double saved = psi[i];
-      double h = 1e-6;
-      psi[i] = saved + h;
-      double plus = scorer.loss(rewards);
-      psi[i] = saved - h;
-      double minus = scorer.loss(rewards);
-      psi[i] = saved;
-      assertEquals((plus - minus) / (2 * h), analytic[i], 1e-6, "ψ[" + i + "]");
-    }
+    ScorerTest.assertGradientMatchesFiniteDifferences(scorer, scorer.lossGradient(rewards), () -> scorer.loss(rewards), 1e-6);
   }
 
   @Test

@@ -23,16 +23,23 @@ class ScorerTest {
     double[] prior = {0.2, 0.5, 0.3}; // away from the fit, so the gradient is not 0
     double[] analytic = scorer.squaredErrorGradient(prior);
     assertTrue(Arrays.stream(analytic).map(Math::abs).max().orElse(0) > 1e-3, "a gradient to test");
+    assertGradientMatchesFiniteDifferences(scorer, analytic, () -> scorer.squaredError(prior), 1e-8);
+  }
+
+  /** Central differences (h = 1e-6) of {@code objective} in every coordinate of ψ. */
+  static void assertGradientMatchesFiniteDifferences(Scorer scorer, double[] analytic,
+      java.util.function.DoubleSupplier objective, double tolerance) {
     double[] psi = scorer.psi();
+    assertEquals(psi.length, analytic.length);
     for (int i = 0; i < psi.length; i++) {
       double saved = psi[i];
       double h = 1e-6;
       psi[i] = saved + h;
-      double plus = scorer.squaredError(prior);
+      double plus = objective.getAsDouble();
       psi[i] = saved - h;
-      double minus = scorer.squaredError(prior);
+      double minus = objective.getAsDouble();
       psi[i] = saved;
-      assertEquals((plus - minus) / (2 * h), analytic[i], 1e-8, "ψ[" + i + "]");
+      assertEquals((plus - minus) / (2 * h), analytic[i], tolerance, "ψ[" + i + "]");
     }
   }
 
