@@ -27,7 +27,7 @@ public final class MixtureScorer extends AbstractBehavior<MixtureScorer.Command>
   public record Subscribe(ActorRef<Learner.Command> learner) implements Command {}
 
   /** @param updateSteps Adam steps on ψ per set of rewards (200 in the paper) */
-  public record Settings(int updateSteps) {}
+  public record Settings(int updateSteps, Scorer.UpdateRule rule) {}
 
   public static Behavior<Command> create(Settings settings, Scorer scorer, RewardEma ema,
       List<ActorRef<DatasetActor.Command>> datasets, ActorRef<MetricsSink.Command> metrics) {
@@ -66,7 +66,7 @@ public final class MixtureScorer extends AbstractBehavior<MixtureScorer.Command>
 
   private Behavior<Command> onRewards(Rewards rewards) {
     double[] smoothed = ema.update(rewards.rewards());
-    scorer.update(smoothed, settings.updateSteps());
+    scorer.update(settings.rule(), smoothed, settings.updateSteps());
     double[] probabilities = scorer.probabilities();
     metrics.tell(new MetricsSink.RewardsComputed(rewards.version(), rewards.rewards().clone(),
         smoothed.clone(), probabilities.clone(), rewards.evaluatorSeconds()));

@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigException;
 import io.skillmix.UserError;
 import io.skillmix.config.ConfigLoader;
 import io.skillmix.mix.ApplyMode;
+import io.skillmix.mix.Scorer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
@@ -43,7 +44,7 @@ public record RunSettings(
 
   public record Mix(String method, String reward, boolean ema, double emaAlpha, String scorer,
       double priorTemperature, int updateEvery, ApplyMode apply, int lagSteps, int scorerSteps,
-      double scorerLr, int rewardBatchSize, String specialist, Duration updateTimeout,
+      double scorerLr, Scorer.UpdateRule updateRule, int rewardBatchSize, String specialist, Duration updateTimeout,
       int multiddsLayers, int multiuatPasses, double multiuatDropout) {
 
     /** Methods whose probabilities are learned during training (the others are fixed priors). */
@@ -116,7 +117,7 @@ public record RunSettings(
     Mix mix = new Mix(method, reward, c.getBoolean("mix.ema"), fraction(c, "mix.ema-alpha"),
         oneOf(c, "mix.scorer", "logits", "mlp"), tau, updateEvery,
         ApplyMode.parse(c.getString("mix.apply")), lag, positiveInt(c, "mix.scorer-steps"),
-        positive(c, "mix.scorer-lr"), rewardBatch, c.getString("mix.specialist"),
+        positive(c, "mix.scorer-lr"), Scorer.UpdateRule.parse(c.getString("mix.update")), rewardBatch, c.getString("mix.specialist"),
         c.getDuration("mix.update-timeout"), c.getInt("mix.multidds-layers"),
         positiveInt(c, "mix.multiuat-passes"), fraction(c, "mix.multiuat-dropout"));
     return new RunSettings(c.getLong("seed"), runDir, c.getBoolean("run.overwrite"),

@@ -166,7 +166,7 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
       Scorer policy = Scorer.create(mix.scorer(), names.size(), mix.scorerLr(), settings.seed());
       policy.warmStart(prior);
       prior = policy.probabilities();
-      scorer = context.spawn(MixtureScorer.create(new MixtureScorer.Settings(mix.scorerSteps()),
+      scorer = context.spawn(MixtureScorer.create(new MixtureScorer.Settings(mix.scorerSteps(), mix.updateRule()),
           policy, new RewardEma(names.size(), mix.emaAlpha(), mix.ema()),
           new ArrayList<>(datasets.values()), metrics), "scorer");
       int target = prepared.specialist();

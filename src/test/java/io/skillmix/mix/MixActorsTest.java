@@ -41,7 +41,7 @@ class MixActorsTest {
     Scorer policy = Scorer.create("logits", 2, 1e-2, 1);
     policy.warmStart(new double[] {0.5, 0.5});
     ActorRef<MixtureScorer.Command> scorer = testKit.spawn(MixtureScorer.create(
-        new MixtureScorer.Settings(200), policy, new RewardEma(2, 0.9, true),
+        new MixtureScorer.Settings(200, Scorer.UpdateRule.EXPECTED), policy, new RewardEma(2, 0.9, true),
         List.of(d0.getRef(), d1.getRef()), metrics.getRef()));
     scorer.tell(new MixtureScorer.Subscribe(learner.getRef()));
     scorer.tell(new MixtureScorer.Rewards(100, new double[] {2.0, 0.5}, 0.1));
