@@ -31,6 +31,24 @@ public record RunData(List<Set> sets) {
   }
 
   public static RunData load(RunSettings settings) {
+    return included(read(settings), settings.data().only());
+  }
+
+  /** The sets named in {@code data.only}, in the mix's order; all of them when it is empty. */
+  static RunData included(RunData all, List<String> include) {
+    if (include.isEmpty()) {
+      return all;
+    }
+    for (String name : include) {
+      if (!all.names().contains(name)) {
+        throw new UserError("data.only: '" + name + "' is not a dataset of this mix; use some of "
+            + String.join(", ", all.names()));
+      }
+    }
+    return new RunData(all.sets().stream().filter(s -> include.contains(s.name())).toList());
+  }
+
+  private static RunData read(RunSettings settings) {
     RunSettings.Data data = settings.data();
     OnError onError = OnError.parse(data.onError());
     List<Set> sets = new ArrayList<>();

@@ -39,7 +39,7 @@ public record RunSettings(
 
   public record DatasetSpec(String name, Path path, String format, double heldOut) {}
 
-  public record Data(List<DatasetSpec> datasets, String onError, int builtinTotal, double builtinHeldOut,
+  public record Data(List<DatasetSpec> datasets, List<String> only, String onError, int builtinTotal, double builtinHeldOut,
       int maxLength, String overlength, int prefetchSteps, Path cacheDir) {}
 
   public record Mix(String method, String reward, boolean ema, double emaAlpha, String scorer,
@@ -90,7 +90,7 @@ public record RunSettings(
           d.hasPath("format") ? d.getString("format") : "auto",
           d.hasPath("held-out") ? d.getDouble("held-out") : 0.0));
     }
-    Data data = new Data(datasets, c.getString("data.on-error"), positiveInt(c, "data.builtin.total"),
+    Data data = new Data(datasets, c.getStringList("data.only"), c.getString("data.on-error"), positiveInt(c, "data.builtin.total"),
         fraction(c, "data.builtin.held-out"), positiveInt(c, "data.max-length"),
         oneOf(c, "data.overlength", "truncate", "skip"), positiveInt(c, "data.prefetch-steps"),
         Path.of(c.getString("data.cache-dir")));

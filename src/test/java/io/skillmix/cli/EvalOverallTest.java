@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.skillmix.eval.EvalReport;
+import io.skillmix.eval.Evaluation;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -17,8 +18,8 @@ class EvalOverallTest {
         new EvalReport.Row("nlp", "accuracy", 0.30, 90),
         new EvalReport.Row("heldout/writing", "loss", 2.3, 900),
         new EvalReport.Row("heldout/writing", "perplexity", 10.0, 900));
-    EvalReport.Row overall = EvalCommand.overall(rows);
+    EvalReport.Row overall = Evaluation.overall(rows);
     assertEquals((10 + 40 + 30 + 10) / 4.0, overall.value(), 1e-12);
-    assertTrue(Double.isNaN(EvalCommand.overall(rows.subList(0, 2)).value()), "missing skills: no score");
+    assertTrue(Double.isNaN(Evaluation.overall(rows.subList(0, 2)).value()), "missing skills: no score");
   }
 }

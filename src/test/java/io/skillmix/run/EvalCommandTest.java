@@ -27,7 +27,7 @@ class EvalCommandTest {
         "\"What is 1 + 1?\",1,2,3,4,B",
         "What is 2 + 1?,1,2,3,4,C"));
     Path out = dir.resolve("eval.json");
-    int code = Main.execute("eval", "--model", dir.resolve("model").toString(), "--out", out.toString(),
+    int code = Main.execute("eval", "--no-progress", "--model", dir.resolve("model").toString(), "--out", out.toString(),
         "--limit", "3", "--max-new-tokens", "8", "--gsm8k", gsm8k.toString(), "--mmlu", mmlu.toString(),
         "data.datasets=[{name=talk, path=\"" + dir.resolve("talk.jsonl") + "\", held-out=0.1}]",
         "data.max-length=160");

@@ -14,17 +14,17 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A small model folder and three small datasets on disk: a whole run in seconds. */
-final class RunFixtures {
+public final class RunFixtures {
 
   private RunFixtures() {}
 
-  static ModelConfig smallModel() {
+  public static ModelConfig smallModel() {
     return new ModelConfig("llama", ByteTokenizer.VOCAB_SIZE, 32, 64, 1, 2, 1, 16, 256, 10000.0, 1e-5,
         true, false, ByteTokenizer.BOS_ID, ByteTokenizer.EOS_ID);
   }
 
   /** Writes the model folder and datasets under {@code dir} once; returns the folder. */
-  static Path write(Path dir) {
+  public static Path write(Path dir) {
     try {
       Path model = dir.resolve("model");
       if (!Files.exists(model.resolve("config.json"))) {
@@ -53,9 +53,17 @@ final class RunFixtures {
   }
 
   /** A run config over the fixtures, with {@code overrides} on top. */
-  static Config config(Path dir, String runName, String... overrides) {
-    List<String> all = new ArrayList<>(List.of(
-        "run.dir=\"" + dir.resolve(runName) + "\"",
+  public static Config config(Path dir, String runName, String... overrides) {
+    List<String> all = new ArrayList<>();
+    all.add("run.dir=\"" + dir.resolve(runName) + "\"");
+    all.addAll(overrides(dir));
+    all.addAll(List.of(overrides));
+    return ConfigLoader.load(null, all);
+  }
+
+  /** The fixtures' settings as key=value strings, without run.dir. */
+  public static List<String> overrides(Path dir) {
+    return List.of(
         "run.progress=false",
         "model.path=\"" + dir.resolve("model") + "\"",
         "data.datasets=[{name=add, path=\"" + dir.resolve("add.jsonl") + "\"},"
@@ -69,8 +77,6 @@ final class RunFixtures {
         "mix.update-every=8",
         "mix.lag-steps=4",
         "mix.reward-batch-size=4",
-        "mix.scorer-lr=0.05"));
-    all.addAll(List.of(overrides));
-    return ConfigLoader.load(null, all);
+        "mix.scorer-lr=0.05");
   }
 }

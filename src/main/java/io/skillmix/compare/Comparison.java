@@ -1,0 +1,224 @@
+package io.skillmix.compare;
+
+import com.typesafe.config.Config;
+import io.skillmix.UserError;
+import io.skillmix.config.ConfigLoader;
+import io.skillmix.eval.EvalReport;
+import io.skillmix.eval.Evaluation;
+import io.skillmix.run.RunSettings;
+import io.skillmix.run.TrainingRun;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * {@code skillmix compare}: trains every arm for every seed on the same model and data, evaluates
+ * each final model, and writes the table and plots. Each (arm, seed) is a normal run folder
+ * {@code DIR/<arm>/seed-<k>/} with an {@code eval.json} once it is evaluated; a cell with one is
+ * not run again, so a stopped comparison continues where it was when started again.
+ */
+public final class Comparison {
+
+  /**
+   * @param configFile the user's config, or null for the defaults
+   * @param overrides {@code key=value} on top of it, shared by every arm
+   * @param seeds seeds per arm: {@code seed}, {@code seed + 1}, …
+   * @param devices one cell runs on each at a time (learner and evaluator on it)
+   */
+  public record Plan(Path configFile, List<String> overrides, List<Arm> arms, int seeds,
+      String specialist, Path dir, List<String> devices, boolean progress) {}
+
+  /** One training run of the comparison. */
+  record Cell(Arm arm, int index, long seed) {
+
+    Path dir(Path root) {
+      return root.resolve(arm.name()).resolve("seed-" + index);
+    }
+
+    String label() {
+      return arm.name() + " seed " + index;
+    }
+  }
+
+  /** The finished comparison: the table and where its files are. */
+  public record Result(ResultTable table, Path dir) {}
+
+  private final Plan plan;
+  private final PrintStream log;
+  private final long baseSeed;
+  private final boolean builtin;
+  private final List<String> datasets;
+
+  public Comparison(Plan plan, PrintStream log) {
+    this.plan = plan;
+    this.log = log;
+    Config base = ConfigLoader.load(plan.configFile(), plan.overrides());
+    RunSettings settings = RunSettings.from(base);
+    this.baseSeed = settings.seed();
+    this.builtin = settings.data().datasets().isEmpty();
+    this.datasets = builtin ? List.copyOf(io.skillmix.data.builtin.BuiltinMix.SHARES.keySet())
+        : settings.data().datasets().stream().map(RunSettings.DatasetSpec::name).toList();
+    if (plan.specialist() != null && !datasets.contains(plan.specialist())) {
+      throw new UserError("--specialist " + plan.specialist() + " is not a dataset of this mix; use one of "
+          + String.join(", ", datasets));
+    }
+    checkSameSettings(ConfigLoader.render(base));
+  }
+
+  /** A comparison folder is only continued with the settings it was started with. */
+  private void checkSameSettings(String rendered) {
+    Path file = plan.dir().resolve("compare.conf");
+    try {
+      if (Files.exists(file)) {
+        if (!Files.readString(file).equals(rendered)) {
+          throw new UserError(file + ": this comparison was started with other settings; give the same config "
+              + "and overrides to continue it, or a new --out");
+        }
+        return;
+      }
+      Files.createDirectories(plan.dir());
+      writeAtomically(file, rendered);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public Result run() {
+    List<Cell> cells = new ArrayList<>();
+    for (int k = 1; k <= plan.seeds(); k++) {
+      for (Arm arm : plan.arms()) {
+        cells.add(new Cell(arm, k, baseSeed + k - 1));
+      }
+    }
+    BlockingQueue<String> free = new ArrayBlockingQueue<>(plan.devices().size(), false, plan.devices());
+    ExecutorService pool = Executors.newFixedThreadPool(plan.devices().size());
+    try {
+      List<Future<?>> running = new ArrayList<>();
+      int[] done = {0};
+      for (Cell cell : cells) {
+        running.add(pool.submit(() -> {
+          String device = free.take();
+          try {
+            runCell(cell, device);
+          } finally {
+            free.put(device);
+          }
+          synchronized (this) {
+            done[0]++;
+            log.printf(Locale.ROOT, "[%d/%d] %s evaluated%n", done[0], cells.size(), cell.label());
+            writeOutputs();
+          }
+          return null;
+        }));
+      }
+      for (Future<?> f : running) {
+        f.get();
+      }
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IllegalStateException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } finally {
+      pool.shutdownNow();
+    }
+    return new Result(writeOutputs(), plan.dir());
+  }
+
+  private void runCell(Cell cell, String device) throws IOException {
+    Path runDir = cell.dir(plan.dir());
+    Path evalFile = runDir.resolve("eval.json");
+    if (Files.exists(evalFile)) {
+      log.printf("%s: done before, kept%n", cell.label());
+      return;
+    }
+    if (!finished(runDir)) {
+      log.printf("%s: training in %s%n", cell.label(), runDir);
+      long start = System.nanoTime();
+      List<String> overrides = new ArrayList<>(plan.overrides());
+      overrides.addAll(cell.arm().overrides());
+      overrides.addAll(List.of("seed=" + cell.seed(), "run.dir=\"" + runDir + "\"", "run.overwrite=true",
+          "devices.learner=\"" + device + "\"",
+          "devices.evaluator=\"" + device + "\""));
+      if (!plan.progress()) {
+        overrides.add("run.progress=false");
+      }
+      TrainingRun.run(ConfigLoader.load(plan.configFile(), overrides));
+      log.printf(Locale.ROOT, "%s: trained in %s%n", cell.label(), minutes(System.nanoTime() - start));
+    }
+    // Every arm is scored on the whole mix, whatever it trained on (the specialist's "only" arm too).
+    List<String> evalOverrides = new ArrayList<>(plan.overrides());
+    evalOverrides.add("seed=" + cell.seed());
+    RunSettings settings = RunSettings.from(ConfigLoader.load(plan.configFile(), evalOverrides));
+    EvalReport report = Evaluation.run(runDir.resolve("final"), settings, Evaluation.Options.builtin(plan.progress()));
+    writeAtomically(evalFile, report.toJson());
+  }
+
+  /** A run that wrote its report and final model ended normally. */
+  private static boolean finished(Path runDir) {
+    return Files.exists(runDir.resolve("report.md")) && Files.exists(runDir.resolve("final").resolve("config.json"));
+  }
+
+  /** The table of what is evaluated so far, and the plots; rewritten after every cell. */
+  private ResultTable writeOutputs() {
+    Map<String, List<EvalReport>> reports = new LinkedHashMap<>();
+    Map<String, List<Path>> runs = new LinkedHashMap<>();
+    for (Arm arm : plan.arms()) {
+      List<EvalReport> evaluated = new ArrayList<>();
+      List<Path> finishedRuns = new ArrayList<>();
+      for (int k = 1; k <= plan.seeds(); k++) {
+        Path runDir = plan.dir().resolve(arm.name()).resolve("seed-" + k);
+        if (Files.exists(runDir.resolve("eval.json"))) {
+          evaluated.add(EvalReport.readJson(runDir.resolve("eval.json")));
+          finishedRuns.add(runDir);
+        }
+      }
+      reports.put(arm.name(), evaluated);
+      runs.put(arm.name(), finishedRuns);
+    }
+    List<Column> columns = builtin ? Column.BUILTIN : Column.heldOut(datasets);
+    ResultTable table = new ResultTable(columns, reports);
+    try {
+      String title = plan.specialist() == null ? "" : "Target skill: " + plan.specialist() + "\n\n";
+      writeAtomically(plan.dir().resolve("table.md"), title + table.markdown());
+      writeAtomically(plan.dir().resolve("table.csv"), table.csv());
+      Path plots = plan.dir().resolve("plots");
+      for (Map.Entry<String, List<Path>> e : runs.entrySet()) {
+        Curves.weights(plots.resolve("weights-" + e.getKey() + ".png"), e.getKey(), e.getValue());
+      }
+      Curves.convergence(plots.resolve("curves.png"), runs);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return table;
+  }
+
+  private static void writeAtomically(Path file, String text) throws IOException {
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    Files.writeString(tmp, text);
+    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  private static String minutes(long nanos) {
+    Duration d = Duration.ofNanos(nanos);
+    return String.format(Locale.ROOT, "%dm%02ds", d.toMinutes(), d.toSecondsPart());
+  }
+}

@@ -1,0 +1,170 @@
+package io.skillmix.eval;
+
+import ai.djl.Device;
+import io.skillmix.data.ExampleEncoder;
+import io.skillmix.data.TokenizedExample;
+import io.skillmix.data.tokenizer.ChatTemplate;
+import io.skillmix.data.tokenizer.Tokenizer;
+import io.skillmix.model.LanguageModel;
+import io.skillmix.model.ModelFolder;
+import io.skillmix.run.RunData;
+import io.skillmix.run.RunSettings;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+
+/**
+ * Everything {@code skillmix eval} measures on one model folder, callable from {@code compare}:
+ * held-out loss and perplexity per dataset; on the built-in mix, math exact match by generation,
+ * definitions and nlp multiple choice and the overall score; MMLU and GSM8K files when given.
+ */
+public final class Evaluation {
+
+  /**
+   * @param limit examples per task at most; 0 for all
+   * @param mmlu a folder of MMLU {@code <subject>_test.csv} files, or null
+   * @param mmluCategories a category → subjects mapping file, or null
+   * @param gsm8k a GSM8K JSONL file, or null
+   * @param progress show a progress bar over the tasks on the console
+   */
+  public record Options(int limit, int batchSize, int maxNewTokens, Path mmlu, Path mmluCategories,
+      Path gsm8k, boolean progress) {
+
+    public static Options builtin(boolean progress) {
+      return new Options(200, 16, 128, null, null, null, progress);
+    }
+  }
+
+  private Evaluation() {}
+
+  /** Evaluates {@code model} on the datasets {@code settings} describes (its data.* keys and seed). */
+  public static EvalReport run(Path model, RunSettings settings, Options options) {
+    List<EvalReport.Row> rows = new ArrayList<>();
+    try (LanguageModel lm = LanguageModel.load(model, Device.cpu());
+        Tokenizer tokenizer = ModelFolder.tokenizer(model)) {
+      RunData data = RunData.load(settings);
+      ChatTemplate template = ChatTemplate.resolve(settings.chatTemplate(), model);
+      ExampleEncoder encoder = new ExampleEncoder(template, tokenizer,
+          Math.min(settings.data().maxLength(), lm.config().maxPositionEmbeddings()),
+          ExampleEncoder.Overlength.TRUNCATE);
+      boolean builtin = settings.data().datasets().isEmpty();
+      List<Task> tasks = tasks(lm, tokenizer, template, encoder, data, builtin, settings.seed(), options);
+      long total = tasks.stream().mapToLong(Task::size).sum();
+      try (ProgressBar bar = options.progress() ? bar(total) : null) {
+        for (Task task : tasks) {
+          if (bar != null) {
+            bar.setExtraMessage(task.name());
+          }
+          rows.addAll(task.run().get());
+          if (bar != null) {
+            bar.stepBy(task.size());
+          }
+        }
+      }
+      if (builtin) {
+        rows.add(overall(rows));
+      }
+    }
+    return new EvalReport(model.toString(), rows);
+  }
+
+  /** One unit of the evaluation, for the progress bar: its name, item count and what it computes. */
+  private record Task(String name, long size, java.util.function.Supplier<List<EvalReport.Row>> run) {}
+
+  private static List<Task> tasks(LanguageModel lm, Tokenizer tokenizer, ChatTemplate template,
+      ExampleEncoder encoder, RunData data, boolean builtin, long seed, Options options) {
+    List<Task> tasks = new ArrayList<>();
+    Map<String, List<TokenizedExample>> heldOut = new LinkedHashMap<>();
+    for (RunData.Set set : data.sets()) {
+      if (!set.heldOut().isEmpty()) {
+        heldOut.put(set.name(), limited(set.heldOut(), options).stream().map(encoder).toList());
+      }
+    }
+    for (Map.Entry<String, List<TokenizedExample>> e : heldOut.entrySet()) {
+      tasks.add(new Task("heldout/" + e.getKey(), e.getValue().size(),
+          () -> HeldOutLoss.evaluate(lm, Map.of(e.getKey(), e.getValue()), options.batchSize()).get(0).rows()));
+    }
+    ExactMatch.Settings generation = new ExactMatch.Settings(options.maxNewTokens(), options.batchSize());
+    MultipleChoice.Settings choice = new MultipleChoice.Settings(
+        MultipleChoice.AnswerForm.TEXT, MultipleChoice.Normalisation.PER_CHARACTER, options.batchSize());
+    for (RunData.Set set : builtin ? data.sets() : List.<RunData.Set>of()) {
+      switch (set.name()) {
+        case "math" -> {
+          List<ExactMatch.Problem> problems = limited(set.heldOut(), options).stream()
+              .map(c -> new ExactMatch.Problem(c.firstPrompt(), c.lastResponse())).toList();
+          tasks.add(new Task("math", problems.size(),
+              () -> ExactMatch.evaluate(lm, tokenizer, template, problems, generation).rows("math")));
+        }
+        case "definitions" -> {
+          // Which word has this gloss: the whole option is scored, per character (acc_norm).
+          List<MultipleChoice.Question> questions = BuiltinTasks.definitionsChoice(limited(set.heldOut(), options), seed);
+          tasks.add(new Task("definitions", questions.size(),
+              () -> MultipleChoice.evaluate(lm, tokenizer, template, questions, choice).rows("definitions", null)));
+        }
+        case "nlp" -> {
+          List<MultipleChoice.Question> questions = BuiltinTasks.nlpChoice(limited(set.heldOut(), options), seed);
+          tasks.add(new Task("nlp", questions.size(),
+              () -> MultipleChoice.evaluate(lm, tokenizer, template, questions, choice).rows("nlp", null)));
+        }
+        default -> { }
+      }
+    }
+    if (options.mmlu() != null) {
+      CategoryMapping mapping = options.mmluCategories() == null ? null : CategoryMapping.read(options.mmluCategories());
+      List<MultipleChoice.Question> questions = limited(MmluReader.readFolder(options.mmlu()), options);
+      tasks.add(new Task("mmlu", questions.size(), () -> MultipleChoice.evaluate(lm, tokenizer, template,
+          questions, MultipleChoice.Settings.mmlu(options.batchSize())).rows("mmlu", mapping)));
+    }
+    if (options.gsm8k() != null) {
+      List<ExactMatch.Problem> problems = limited(Gsm8kReader.read(options.gsm8k()), options);
+      tasks.add(new Task("gsm8k", problems.size(),
+          () -> ExactMatch.evaluate(lm, tokenizer, template, problems, generation).rows("gsm8k")));
+    }
+    return tasks;
+  }
+
+  private static ProgressBar bar(long total) {
+    return new ProgressBarBuilder().setTaskName("eval").setInitialMax(total)
+        .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).setMaxRenderedLength(120).build();
+  }
+
+  /** The skills of the built-in mix, each with the row that scores it. */
+  public static final List<String[]> SKILLS = List.of(new String[] {"math", "exact_match"},
+      new String[] {"definitions", "accuracy"}, new String[] {"nlp", "accuracy"},
+      new String[] {"heldout/writing", "perplexity"});
+
+  /**
+   * One score for the built-in mix, as the paper averages its benchmarks: the mean, on 0–100, of
+   * math exact match, definitions and nlp accuracy, and writing's held-out perplexity as
+   * {@link BuiltinTasks#perplexityScore}. NaN unless all four are present.
+   */
+  public static EvalReport.Row overall(List<EvalReport.Row> rows) {
+    double[] scores = new double[SKILLS.size()];
+    int found = 0;
+    for (EvalReport.Row row : rows) {
+      for (int i = 0; i < SKILLS.size(); i++) {
+        if (row.task().equals(SKILLS.get(i)[0]) && row.metric().equals(SKILLS.get(i)[1])) {
+          scores[i] = skillScore(row);
+          found++;
+        }
+      }
+    }
+    double mean = found == SKILLS.size() ? Arrays.stream(scores).average().orElse(Double.NaN) : Double.NaN;
+    return new EvalReport.Row("overall", "score", mean, found);
+  }
+
+  /** A skill row on the 0–100 scale: accuracies ×100, perplexity through {@link BuiltinTasks#perplexityScore}. */
+  public static double skillScore(EvalReport.Row row) {
+    return row.metric().equals("perplexity") ? BuiltinTasks.perplexityScore(row.value()) : 100 * row.value();
+  }
+
+  private static <T> List<T> limited(List<T> all, Options options) {
+    return options.limit() == 0 || all.size() <= options.limit() ? all : all.subList(0, options.limit());
+  }
+}

@@ -1,0 +1,102 @@
+package io.skillmix.compare;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.skillmix.UserError;
+import io.skillmix.run.RunFixtures;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ComparisonTest {
+
+  @TempDir
+  Path dir;
+
+  private List<String> overrides(String... more) {
+    List<String> o = new ArrayList<>(RunFixtures.overrides(RunFixtures.write(dir)));
+    o.addAll(List.of("train.steps=8", "mix.update-every=4", "mix.lag-steps=2",
+        "data.datasets=[{name=add, path=\"" + dir.resolve("add.jsonl") + "\", held-out=0.2},"
+            + "{name=echo, path=\"" + dir.resolve("echo.jsonl") + "\", held-out=0.2},"
+            + "{name=talk, path=\"" + dir.resolve("talk.jsonl") + "\", held-out=0.2}]"));
+    o.addAll(List.of(more));
+    return o;
+  }
+
+  private Comparison.Result compare(List<String> overrides, ByteArrayOutputStream log) {
+    List<Arm> arms = List.of(Arm.parse("uni", null), Arm.parse("mos-cossim-ema", null));
+    return new Comparison(new Comparison.Plan(null, overrides, arms, 2, null, dir.resolve("cmp"),
+        List.of("cpu"), false), new PrintStream(log, true, StandardCharsets.UTF_8)).run();
+  }
+
+  @Test
+  void everyArmAndSeedIsTrainedEvaluatedTabledAndNotRunAgain() throws Exception {
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    Comparison.Result first = compare(overrides(), log);
+    Path cmp = dir.resolve("cmp");
+    long base = io.skillmix.config.ConfigLoader.load(null, List.of()).getLong("seed");
+    for (String arm : List.of("uni", "mos-cossim-ema")) {
+      for (int k = 1; k <= 2; k++) {
+        Path run = cmp.resolve(arm).resolve("seed-" + k);
+        assertTrue(Files.exists(run.resolve("eval.json")), run.toString());
+        assertTrue(Files.exists(run.resolve("final").resolve("config.json")));
+        // seeds are seed, seed + 1, as written into each run's resolved config
+        assertTrue(Files.readString(run.resolve("config.conf")).matches("(?s).*\\bseed\\s*[=:]\\s*" + (base + k - 1) + "\\b.*"),
+            run.toString());
+      }
+      assertTrue(Files.exists(cmp.resolve("plots").resolve("weights-" + arm + ".png")));
+      assertEquals(2, first.table().cell(arm, 0).n(), arm);
+      assertTrue(Double.isFinite(first.table().cell(arm, 0).mean()), arm);
+    }
+    assertTrue(Files.exists(cmp.resolve("plots").resolve("curves.png")));
+    assertTrue(Files.readString(cmp.resolve("table.md")).contains("| mos-cossim-ema | 2 |"));
+    assertTrue(Files.readString(cmp.resolve("table.csv")).startsWith("arm,column,mean,std,seeds"));
+
+    // A second start finds every cell evaluated and only rewrites the table.
+    Path eval = cmp.resolve("uni").resolve("seed-1").resolve("eval.json");
+    FileTime before = Files.getLastModifiedTime(eval);
+    ByteArrayOutputStream again = new ByteArrayOutputStream();
+    Comparison.Result second = compare(overrides(), again);
+    assertEquals(before, Files.getLastModifiedTime(eval));
+    String text = again.toString(StandardCharsets.UTF_8);
+    assertEquals(4, text.split("done before, kept", -1).length - 1, text);
+    assertEquals(first.table().markdown(), second.table().markdown());
+
+    // A run that was trained but not evaluated (stopped in between) is evaluated, not retrained.
+    Path run = cmp.resolve("uni").resolve("seed-2");
+    Files.delete(run.resolve("eval.json"));
+    FileTime trained = Files.getLastModifiedTime(run.resolve("report.md"));
+    compare(overrides(), new ByteArrayOutputStream());
+    assertTrue(Files.exists(run.resolve("eval.json")));
+    assertEquals(trained, Files.getLastModifiedTime(run.resolve("report.md")));
+  }
+
+  @Test
+  void aFolderIsOnlyContinuedWithItsOwnSettings() {
+    compareOneCell(overrides());
+    UserError e = assertThrows(UserError.class, () -> compareOneCell(overrides("train.lr=5e-3")));
+    assertTrue(e.getMessage().contains("compare.conf") && e.getMessage().contains("other settings"), e.getMessage());
+  }
+
+  private void compareOneCell(List<String> overrides) {
+    new Comparison(new Comparison.Plan(null, overrides, List.of(Arm.parse("uni", null)), 1, null,
+        dir.resolve("one"), List.of("cpu"), false), new PrintStream(new ByteArrayOutputStream())).run();
+  }
+
+  @Test
+  void anUnknownSpecialistIsRefusedBeforeAnyTraining() {
+    UserError e = assertThrows(UserError.class, () -> new Comparison(new Comparison.Plan(null, overrides(),
+        List.of(Arm.parse("only", "poetry")), 1, "poetry", dir.resolve("s"), List.of("cpu"), false),
+        new PrintStream(new ByteArrayOutputStream())));
+    assertTrue(e.getMessage().contains("--specialist poetry"), e.getMessage());
+  }
+}
