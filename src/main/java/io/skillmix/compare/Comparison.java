@@ -80,19 +80,30 @@ public final class Comparison {
     checkSameSettings(ConfigLoader.render(base));
   }
 
-  /** A comparison folder is only continued with the settings it was started with. */
-  private void checkSameSettings(String rendered) {
+  /**
+   * A comparison folder is only continued with the settings it was started with: the same config
+   * file text and overrides (arms and seeds may be added). {@code resolved.conf} records every value.
+   */
+  private void checkSameSettings(String resolved) {
     Path file = plan.dir().resolve("compare.conf");
     try {
+      StringBuilder inputs = new StringBuilder("# what this comparison was started with\n");
+      inputs.append("# config file: ").append(plan.configFile() == null ? "(none)" : plan.configFile()).append('\n');
+      if (plan.configFile() != null) {
+        inputs.append(Files.readString(plan.configFile())).append('\n');
+      }
+      inputs.append("# overrides\n");
+      plan.overrides().forEach(o -> inputs.append(o).append('\n'));
       if (Files.exists(file)) {
-        if (!Files.readString(file).equals(rendered)) {
+        if (!Files.readString(file).equals(inputs.toString())) {
           throw new UserError(file + ": this comparison was started with other settings; give the same config "
               + "and overrides to continue it, or a new --out");
         }
         return;
       }
       Files.createDirectories(plan.dir());
-      writeAtomically(file, rendered);
+      writeAtomically(file, inputs.toString());
+      writeAtomically(plan.dir().resolve("resolved.conf"), resolved);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -197,14 +208,17 @@ public final class Comparison {
     List<Column> columns = builtin ? Column.BUILTIN : Column.heldOut(datasets);
     ResultTable table = new ResultTable(columns, reports);
     try {
+      // A specialist comparison can share its generalist runs with the plain one in the same folder.
+      String name = plan.specialist() == null ? "table" : "table-" + plan.specialist();
       String title = plan.specialist() == null ? "" : "Target skill: " + plan.specialist() + "\n\n";
-      writeAtomically(plan.dir().resolve("table.md"), title + table.markdown());
-      writeAtomically(plan.dir().resolve("table.csv"), table.csv());
+      writeAtomically(plan.dir().resolve(name + ".md"), title + table.markdown());
+      writeAtomically(plan.dir().resolve(name + ".csv"), table.csv());
       Path plots = plan.dir().resolve("plots");
       for (Map.Entry<String, List<Path>> e : runs.entrySet()) {
         Curves.weights(plots.resolve("weights-" + e.getKey() + ".png"), e.getKey(), e.getValue());
       }
-      Curves.convergence(plots.resolve("curves.png"), runs);
+      Curves.convergence(plots.resolve(plan.specialist() == null ? "curves.png"
+          : "curves-" + plan.specialist() + ".png"), runs);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

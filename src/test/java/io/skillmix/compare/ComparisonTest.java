@@ -93,6 +93,20 @@ class ComparisonTest {
   }
 
   @Test
+  void aSpecialistComparisonSharesTheGeneralistRunsOfItsFolder() throws Exception {
+    compareOneCell(overrides());
+    Path uni = dir.resolve("one").resolve("uni").resolve("seed-1").resolve("eval.json");
+    FileTime before = Files.getLastModifiedTime(uni);
+    new Comparison(new Comparison.Plan(null, overrides(), List.of(Arm.parse("uni", "add"), Arm.parse("only", "add")),
+        1, "add", dir.resolve("one"), List.of("cpu"), false), new PrintStream(new ByteArrayOutputStream())).run();
+    assertEquals(before, Files.getLastModifiedTime(uni), "the generalist run is reused");
+    String weights = Files.readString(dir.resolve("one").resolve("only").resolve("seed-1").resolve("weights.jsonl"));
+    assertTrue(weights.contains("\"add\"") && !weights.contains("\"echo\""), "the only arm trains on the target alone");
+    assertTrue(Files.readString(dir.resolve("one").resolve("table-add.md")).startsWith("Target skill: add"));
+    assertTrue(Files.exists(dir.resolve("one").resolve("table.md")), "the generalist table stays");
+  }
+
+  @Test
   void anUnknownSpecialistIsRefusedBeforeAnyTraining() {
     UserError e = assertThrows(UserError.class, () -> new Comparison(new Comparison.Plan(null, overrides(),
         List.of(Arm.parse("only", "poetry")), 1, "poetry", dir.resolve("s"), List.of("cpu"), false),
