@@ -18,6 +18,7 @@ import picocli.CommandLine.Option;
       TokenizeCommand.class,
       DataCommand.class,
       EvalCommand.class,
+      MergeCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
