@@ -19,6 +19,7 @@ import picocli.CommandLine.Option;
       DataCommand.class,
       EvalCommand.class,
       CompareCommand.class,
+      MergeCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
@@ -33,7 +34,7 @@ public final class Main implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        new CommandLine(this), "a subcommand is needed: train, model, tokenize, data, eval (see --help)");
+        new CommandLine(this), "a subcommand is needed: train, model, tokenize, data, eval, compare, merge (see --help)");
   }
 
   public static void main(String[] args) {

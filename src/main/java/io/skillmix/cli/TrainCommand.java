@@ -14,6 +14,11 @@ import picocli.CommandLine.Parameters;
     description = "Train on a mixture of datasets (defaults: the tiny preset on the built-in skill mix).")
 public final class TrainCommand implements Runnable {
 
+  @picocli.CommandLine.Option(names = "--orders", paramLabel = "K", defaultValue = "1",
+      description = "Train K models from the same start, each with its own data order (data.order-seed"
+          + " = seed + 0..K-1), into RUN/order-1 .. order-K, for `skillmix merge`.")
+  int orders = 1;
+
   @Parameters(paramLabel = "[CONFIG.conf] [key=value...]",
       description = "An optional HOCON file, then key=value overrides.")
   List<String> args = new ArrayList<>();
@@ -33,6 +38,12 @@ public final class TrainCommand implements Runnable {
       }
     }
     Config config = ConfigLoader.load(file, overrides);
+    if (orders != 1) {
+      io.skillmix.run.MultiOrderRun.Outcome multi = io.skillmix.run.MultiOrderRun.run(config, orders);
+      System.out.printf("done: %d data orders in %s (orders.md, order-*/final/)%n", multi.orders().size(),
+          multi.runDir());
+      return;
+    }
     TrainingRun.Outcome outcome = TrainingRun.run(config);
     StringBuilder probs = new StringBuilder();
     for (int i = 0; i < outcome.datasets().size(); i++) {

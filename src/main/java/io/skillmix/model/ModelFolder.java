@@ -19,7 +19,7 @@ import java.util.List;
 public final class ModelFolder {
 
   /** Tokenizer and generation files carried from a source folder into a saved one. */
-  static final List<String> TOKENIZER_FILES = List.of("tokenizer.json", "tokenizer_config.json",
+  public static final List<String> TOKENIZER_FILES = List.of("tokenizer.json", "tokenizer_config.json",
       "special_tokens_map.json", "generation_config.json", "vocab.json", "merges.txt",
       "tokenizer.model", "added_tokens.json");
 

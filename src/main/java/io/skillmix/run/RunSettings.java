@@ -120,10 +120,21 @@ public record RunSettings(
         positive(c, "mix.scorer-lr"), Scorer.UpdateRule.parse(c.getString("mix.update")), rewardBatch, c.getString("mix.specialist"),
         c.getDuration("mix.update-timeout"), c.getInt("mix.multidds-layers"),
         positiveInt(c, "mix.multiuat-passes"), fraction(c, "mix.multiuat-dropout"));
+    c.getLong("data.order-seed"); // read here so a bad value fails with the key; see orderSeed()
     return new RunSettings(c.getLong("seed"), runDir, c.getBoolean("run.overwrite"),
         c.getBoolean("run.progress"), c.getString("model.preset"),
         modelPath.isEmpty() ? null : Path.of(modelPath), c.getString("model.chat-template"),
         c.getString("devices.learner"), c.getString("devices.evaluator"), train, data, mix, c);
+  }
+
+  /**
+   * Seed of the data order only (each dataset's shuffles and reward draws, the learner's mixture
+   * draws): {@code data.order-seed}, or {@link #seed} when it is -1. Runs that differ only in it
+   * start from the same model and see the same data split in different orders.
+   */
+  public long orderSeed() {
+    long orderSeed = config.getLong("data.order-seed");
+    return orderSeed == -1 ? seed : orderSeed;
   }
 
   /** Dataset names in order: the configured files, or the built-in skill mix. */

@@ -152,7 +152,7 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
     for (int i = 0; i < data.sets().size(); i++) {
       RunData.Set set = data.sets().get(i);
       Behavior<DatasetActor.Command> behavior = Behaviors.supervise(DatasetActor.create(
-              new DatasetActor.Settings(set.name(), settings.seed() * 1_000_003L + i,
+              new DatasetActor.Settings(set.name(), settings.orderSeed() * 1_000_003L + i,
                   settings.data().prefetchSteps()), set.train(), set.heldOut(), encoder))
           .onFailure(SupervisorStrategy.restart().withLimit(3, Duration.ofMinutes(1)));
       datasets.put(set.name(), context.spawn(behavior, "dataset-" + i, DispatcherSelector.blocking()));
@@ -184,7 +184,7 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
         mix.updateTimeout(), settings.runDir().resolve("final"), settings.modelPath());
     ActorRef<Learner.Command> learner = context.spawn(
         Learner.create(learnerSettings, () -> Trainer.create(settings, modelConfig), names, datasets,
-            new MixtureSampler(start, settings.seed()), evaluator, metrics),
+            new MixtureSampler(start, settings.orderSeed()), evaluator, metrics),
         "learner", DispatcherSelector.fromConfig(PINNED));
     context.watchWith(learner, new LearnerStopped());
     if (scorer != null) {
