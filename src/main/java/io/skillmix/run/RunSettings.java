@@ -32,7 +32,15 @@ public record RunSettings(
     Train train,
     Data data,
     Mix mix,
+    Checkpointing checkpointing,
     Config config) {
+
+  /**
+   * @param every steps between checkpoints ({@code train.checkpoint-every}); one is also written at the end
+   * @param keep complete checkpoints kept ({@code train.keep-checkpoints})
+   * @param maxBadSteps non-finite steps in a row tolerated before the run stops ({@code train.max-bad-steps})
+   */
+  public record Checkpointing(long every, int keep, int maxBadSteps) {}
 
   public record Train(long steps, int batchSize, int microBatchSize, double lr, double warmupFraction,
       double weightDecay, double beta1, double beta2, double eps, double gradClip, long checkpointEvery) {}
@@ -124,7 +132,9 @@ public record RunSettings(
     return new RunSettings(c.getLong("seed"), runDir, c.getBoolean("run.overwrite"),
         c.getBoolean("run.progress"), c.getString("model.preset"),
         modelPath.isEmpty() ? null : Path.of(modelPath), c.getString("model.chat-template"),
-        c.getString("devices.learner"), c.getString("devices.evaluator"), train, data, mix, c);
+        c.getString("devices.learner"), c.getString("devices.evaluator"), train, data, mix,
+        new Checkpointing(train.checkpointEvery(), positiveInt(c, "train.keep-checkpoints"),
+            positiveInt(c, "train.max-bad-steps")), c);
   }
 
   /**
