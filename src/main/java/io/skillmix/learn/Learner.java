@@ -1,11 +1,20 @@
 package io.skillmix.learn;
 
+import io.skillmix.UserError;
+import io.skillmix.checkpoint.CheckpointState;
+import io.skillmix.checkpoint.Checkpoints;
+import io.skillmix.checkpoint.ResumePoint;
 import io.skillmix.data.DatasetActor;
+import io.skillmix.data.TokenizedExample;
+import io.skillmix.mix.MixtureScorer;
+import io.skillmix.model.ParameterSnapshot;
 import io.skillmix.mix.ApplyMode;
 import io.skillmix.mix.MixtureSampler;
 import io.skillmix.mix.RewardEvaluator;
 import io.skillmix.run.MetricsSink;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -40,11 +49,19 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
   /** Probabilities computed from the snapshot taken after {@code version} steps. */
   public record NewProbabilities(long version, double[] probabilities) implements Command {}
 
+  /** Finish the current step, write a checkpoint and stop (Ctrl-C, SIGTERM, a caller's request). */
+  public enum RequestStop implements Command { INSTANCE }
+
   /** How training ended. */
   public sealed interface Outcome {}
 
-  /** All steps done; the final model is saved by then. */
-  public record Finished(long steps, double[] probabilities, long skippedUpdates) implements Outcome {}
+  /**
+   * All steps done (the final model saved by then), or {@code stopped} early on request.
+   *
+   * @param checkpoint the last checkpoint written, or null
+   */
+  public record Finished(long steps, double[] probabilities, long skippedUpdates, boolean stopped,
+      Path checkpoint) implements Outcome {}
 
   /** A step failed; the error says why (a {@link io.skillmix.UserError} for what a user can fix). */
   public record Failed(long step, RuntimeException error) implements Outcome {}
@@ -52,6 +69,32 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
   private record BatchArrived(DatasetActor.Batch batch) implements Command {}
 
   private enum NextStep implements Command { INSTANCE }
+
+  private record ScorerState(MixtureScorer.State state) implements Command {}
+
+  private record DatasetState(DatasetActor.State state) implements Command {}
+
+  private record MetricsMarked(ResumePoint point) implements Command {}
+
+  /**
+   * What the learner needs to write checkpoints.
+   *
+   * @param every steps between checkpoints; one is also written at the end and on a stop request
+   * @param maxBadSteps non-finite steps in a row tolerated before the run fails
+   * @param scorer asked for its state at each checkpoint; null for a fixed mixture
+   */
+  public record Checkpointing(Checkpoints store, long every, int maxBadSteps,
+      ActorRef<MixtureScorer.Command> scorer) {}
+
+  /** A probability update received but not yet in effect. */
+  public record PendingUpdate(long effectiveStep, long version, double[] probabilities) {}
+
+  /** The learner's part of a checkpoint (θ and the optimizer are the trainer's files). */
+  public record State(long step, MixtureSampler.State sampler, double[] probabilities, long version,
+      List<PendingUpdate> pending, long skippedUpdates) {}
+
+  /** A learner continuing a run: its state, and the run's starting weights θ0 for the evaluator. */
+  public record Resumed(State state, Supplier<ParameterSnapshot> reference) {}
 
   /** The evaluator did not answer for a snapshot in time: go on with the probabilities in hand. */
   private record UpdateTimedOut(long version) implements Command {}
@@ -68,9 +111,26 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
       List<String> datasetNames, Map<String, ActorRef<DatasetActor.Command>> datasets,
       MixtureSampler sampler, ActorRef<RewardEvaluator.Command> evaluator,
       ActorRef<MetricsSink.Command> metrics) {
-    return Behaviors.withStash(64, stash -> Behaviors.setup(context -> new Learner(context, stash,
-        settings, trainer.get(), datasetNames, datasets, sampler, evaluator, metrics)));
+    return create(settings, trainer, datasetNames, datasets, sampler, evaluator, metrics, null, null);
   }
+
+  /**
+   * @param checkpointing null: no checkpoints
+   * @param resumed null: a fresh run
+   */
+  public static Behavior<Command> create(Settings settings, Supplier<Trainer> trainer,
+      List<String> datasetNames, Map<String, ActorRef<DatasetActor.Command>> datasets,
+      MixtureSampler sampler, ActorRef<RewardEvaluator.Command> evaluator,
+      ActorRef<MetricsSink.Command> metrics, Checkpointing checkpointing, Resumed resumed) {
+    return Behaviors.withStash(256, stash -> Behaviors.setup(context -> new Learner(context, stash,
+        settings, trainer.get(), datasetNames, datasets, sampler, evaluator, metrics, checkpointing, resumed)));
+  }
+
+  /** Non-finite steps in a row tolerated when no checkpointing settings say otherwise. */
+  private static final int DEFAULT_MAX_BAD_STEPS = 20;
+
+  /** What the learner does once a checkpoint is durable. */
+  private enum AfterCheckpoint { CONTINUE, FINISH, STOP }
 
   private final StashBuffer<Command> stash;
   private final Settings settings;
@@ -92,11 +152,25 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
   private long skippedUpdates;
   private long waitStartNanos;
   private double waitSeconds;
+  private long version;
+  private int badStepsInRow;
+  private boolean stopRequested;
+
+  private final Checkpointing checkpointing;
+  private final Resumed resumed;
+  private long lastCheckpointStep = -1;
+  private Path lastCheckpoint;
+  /** A checkpoint being gathered: what to do after it, and the states received so far. */
+  private AfterCheckpoint afterCheckpoint;
+  private boolean statesRequested;
+  private MixtureScorer.State scorerState;
+  private final Map<String, DatasetActor.State> datasetStates = new TreeMap<>();
+  private ResumePoint resumePoint;
 
   private Learner(ActorContext<Command> context, StashBuffer<Command> stash, Settings settings,
       Trainer trainer, List<String> datasetNames, Map<String, ActorRef<DatasetActor.Command>> datasets,
       MixtureSampler sampler, ActorRef<RewardEvaluator.Command> evaluator,
-      ActorRef<MetricsSink.Command> metrics) {
+      ActorRef<MetricsSink.Command> metrics, Checkpointing checkpointing, Resumed resumed) {
     super(context);
     this.stash = stash;
     this.settings = settings;
@@ -108,6 +182,31 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
     this.metrics = metrics;
     this.probabilities = sampler.probabilities();
     this.batchAdapter = context.messageAdapter(DatasetActor.Batch.class, BatchArrived::new);
+    this.checkpointing = checkpointing;
+    this.resumed = resumed;
+    if (resumed != null) {
+      restore(resumed.state());
+    }
+  }
+
+  private void restore(State state) {
+    step = state.step();
+    sampler.importState(state.sampler());
+    probabilities = state.probabilities().clone();
+    version = state.version();
+    for (PendingUpdate p : state.pending()) {
+      pending.put(p.effectiveStep(), new NewProbabilities(p.version(), p.probabilities()));
+    }
+    skippedUpdates = state.skippedUpdates();
+    lastCheckpointStep = step; // the checkpoint it came from
+  }
+
+  private State exportState() {
+    List<PendingUpdate> waiting = new ArrayList<>();
+    for (Map.Entry<Long, NewProbabilities> e : pending.entrySet()) {
+      waiting.add(new PendingUpdate(e.getKey(), e.getValue().version(), e.getValue().probabilities().clone()));
+    }
+    return new State(step, sampler.exportState(), probabilities.clone(), version, waiting, skippedUpdates);
   }
 
   @Override
@@ -115,14 +214,19 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
     return newReceiveBuilder()
         .onMessage(Start.class, this::onStart)
         .onMessage(NewProbabilities.class, this::onNewProbabilities)
+        .onMessageEquals(RequestStop.INSTANCE, this::onRequestStop)
         .build();
   }
 
   private Behavior<Command> onStart(Start start) {
     replyTo = start.replyTo();
-    metrics.tell(new MetricsSink.WeightsApplied(step, 0, probabilities.clone()));
+    if (resumed == null) {
+      metrics.tell(new MetricsSink.WeightsApplied(step, 0, probabilities.clone()));
+    }
     if (evaluator != null) {
-      evaluator.tell(new RewardEvaluator.Reference(trainer.snapshot(0)));
+      // θ0 is the run's starting point, also when this learner continues from a checkpoint.
+      evaluator.tell(new RewardEvaluator.Reference(
+          resumed == null ? trainer.snapshot(0) : resumed.reference().get()));
     }
     getContext().getSelf().tell(NextStep.INSTANCE);
     return ready();
@@ -134,12 +238,16 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
         .onMessageEquals(NextStep.INSTANCE, this::onNextStep)
         .onMessage(NewProbabilities.class, this::onNewProbabilities)
         .onMessage(UpdateTimedOut.class, this::onUpdateTimedOut)
+        .onMessageEquals(RequestStop.INSTANCE, this::onRequestStop)
         .build();
   }
 
   private Behavior<Command> onNextStep() {
     if (step >= settings.steps()) {
-      return finish();
+      return checkpoint(AfterCheckpoint.FINISH);
+    }
+    if (stopRequested) {
+      return checkpoint(AfterCheckpoint.STOP);
     }
     applyDueUpdates();
     Long blocking = blockingVersion();
@@ -169,6 +277,7 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
     return newReceiveBuilder()
         .onMessage(NewProbabilities.class, this::onProbabilitiesWhileWaiting)
         .onMessage(UpdateTimedOut.class, this::onTimeoutWhileWaiting)
+        .onMessageEquals(RequestStop.INSTANCE, this::onRequestStop)
         .onAnyMessage(this::stashIt)
         .build();
   }
@@ -202,6 +311,7 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
         .onMessage(BatchArrived.class, this::onBatch)
         .onMessage(NewProbabilities.class, this::onNewProbabilities)
         .onMessage(UpdateTimedOut.class, this::onUpdateTimedOut)
+        .onMessageEquals(RequestStop.INSTANCE, this::onRequestStop)
         .build();
   }
 
@@ -209,27 +319,169 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
     double dataWait = (System.nanoTime() - waitStartNanos) / 1e9;
     long start = System.nanoTime();
     Trainer.StepResult result;
+    List<TokenizedExample> examples = arrived.batch().examples();
     try {
-      result = trainer.step(arrived.batch().examples());
+      result = trainer.step(examples);
     } catch (RuntimeException e) {
-      return fail(e);
+      int longest = examples.stream().mapToInt(x -> x.ids().length).max().orElse(0);
+      return fail(EngineFaults.explain(e, examples.size(), longest));
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     metrics.tell(new MetricsSink.TrainStep(step, arrived.batch().dataset(), result.loss(), result.lr(),
         result.gradNorm(), result.tokens(), seconds, dataWait + waitSeconds));
     if (result.skipped()) {
+      badStepsInRow++;
       metrics.tell(new MetricsSink.Note(step, "skipped_step",
-          "non-finite gradient (norm " + result.gradNorm() + "); no update at this step"));
+          "non-finite loss or gradient (loss " + result.loss() + ", norm " + result.gradNorm()
+              + "); no update at this step"));
+    } else {
+      badStepsInRow = 0;
     }
     waitSeconds = 0;
     step++;
+    int maxBad = checkpointing == null ? DEFAULT_MAX_BAD_STEPS : checkpointing.maxBadSteps();
+    if (badStepsInRow > maxBad) {
+      return fail(new UserError(badStepsInRow + " steps in a row had a non-finite loss or gradient"
+          + " (train.max-bad-steps = " + maxBad + "); lower train.lr or raise train.warmup-fraction"
+          + (lastCheckpoint == null ? "" : "; the last good checkpoint is " + lastCheckpoint)));
+    }
     if (evaluator != null && settings.updateEvery() > 0 && step % settings.updateEvery() == 0
         && step < settings.steps()) {
       outstanding.add(step);
       evaluator.tell(new RewardEvaluator.Evaluate(trainer.snapshot(step)));
     }
+    if (checkpointing != null && step % checkpointing.every() == 0 && step < settings.steps()) {
+      return checkpoint(AfterCheckpoint.CONTINUE);
+    }
     getContext().getSelf().tell(NextStep.INSTANCE);
     return ready();
+  }
+
+  private Behavior<Command> onRequestStop() {
+    stopRequested = true;
+    return Behaviors.same();
+  }
+
+  /**
+   * Writes a checkpoint after {@code step} steps, then goes on as {@code then} says. Outstanding
+   * reward evaluations are waited for first (bounded by the update timeout), so the scorer, the
+   * dataset streams and the learner's pending updates describe one consistent moment.
+   */
+  private Behavior<Command> checkpoint(AfterCheckpoint then) {
+    if (checkpointing == null || lastCheckpointStep == step) {
+      return afterCheckpoint(then);
+    }
+    afterCheckpoint = then;
+    statesRequested = false;
+    scorerState = null;
+    datasetStates.clear();
+    resumePoint = null;
+    for (Long v : outstanding) {
+      getContext().scheduleOnce(settings.updateTimeout(), getContext().getSelf(), new UpdateTimedOut(v));
+    }
+    return gatherCheckpoint();
+  }
+
+  private Behavior<Command> checkpointing() {
+    return newReceiveBuilder()
+        .onMessage(NewProbabilities.class, this::onProbabilitiesForCheckpoint)
+        .onMessage(UpdateTimedOut.class, this::onTimeoutForCheckpoint)
+        .onMessage(ScorerState.class, this::onScorerState)
+        .onMessage(DatasetState.class, this::onDatasetState)
+        .onMessage(MetricsMarked.class, this::onMetricsMarked)
+        .onMessageEquals(RequestStop.INSTANCE, this::onRequestStopWhileCheckpointing)
+        .onAnyMessage(this::stashIt)
+        .build();
+  }
+
+  private Behavior<Command> onProbabilitiesForCheckpoint(NewProbabilities update) {
+    onNewProbabilities(update);
+    return gatherCheckpoint();
+  }
+
+  private Behavior<Command> onTimeoutForCheckpoint(UpdateTimedOut timeout) {
+    onUpdateTimedOut(timeout);
+    return gatherCheckpoint();
+  }
+
+  private Behavior<Command> onScorerState(ScorerState message) {
+    scorerState = message.state();
+    return gatherCheckpoint();
+  }
+
+  private Behavior<Command> onDatasetState(DatasetState message) {
+    datasetStates.put(message.state().dataset(), message.state());
+    return gatherCheckpoint();
+  }
+
+  private Behavior<Command> onMetricsMarked(MetricsMarked message) {
+    resumePoint = message.point();
+    return gatherCheckpoint();
+  }
+
+  private Behavior<Command> onRequestStopWhileCheckpointing() {
+    stopRequested = true;
+    return Behaviors.same();
+  }
+
+  /** One step of gathering: wait for evaluations, then ask every actor for its state, then write. */
+  private Behavior<Command> gatherCheckpoint() {
+    if (!outstanding.isEmpty()) {
+      return checkpointing();
+    }
+    if (!statesRequested) {
+      statesRequested = true;
+      if (checkpointing.scorer() != null) {
+        checkpointing.scorer().tell(new MixtureScorer.GetState(
+            getContext().messageAdapter(MixtureScorer.State.class, ScorerState::new)));
+      }
+      ActorRef<DatasetActor.State> datasetReplies =
+          getContext().messageAdapter(DatasetActor.State.class, DatasetState::new);
+      for (String name : datasetNames) {
+        datasets.get(name).tell(new DatasetActor.GetState(datasetReplies));
+      }
+      metrics.tell(new MetricsSink.Mark(getContext().messageAdapter(ResumePoint.class, MetricsMarked::new)));
+      return checkpointing();
+    }
+    boolean complete = (checkpointing.scorer() == null || scorerState != null)
+        && datasetStates.size() == datasetNames.size() && resumePoint != null;
+    if (!complete) {
+      return checkpointing();
+    }
+    Checkpoints.Pending pending = checkpointing.store().begin(step);
+    try {
+      trainer.saveState(pending.folder(), settings.sourceModel());
+      List<DatasetActor.State> ordered = new ArrayList<>();
+      for (String name : datasetNames) {
+        ordered.add(datasetStates.get(name));
+      }
+      new CheckpointState(CheckpointState.FORMAT, step, datasetNames, exportState(), scorerState, ordered,
+          resumePoint).write(pending.folder());
+      lastCheckpoint = pending.commit();
+      lastCheckpointStep = step;
+    } catch (RuntimeException e) {
+      pending.abandon();
+      return fail(e);
+    }
+    metrics.tell(new MetricsSink.Note(step, "checkpoint", lastCheckpoint.toString()));
+    return afterCheckpoint(afterCheckpoint);
+  }
+
+  private Behavior<Command> afterCheckpoint(AfterCheckpoint then) {
+    return switch (then) {
+      case FINISH -> finish();
+      case STOP -> stop();
+      case CONTINUE -> {
+        getContext().getSelf().tell(NextStep.INSTANCE);
+        yield stash.unstashAll(ready());
+      }
+    };
+  }
+
+  private Behavior<Command> stop() {
+    trainer.close();
+    replyTo.tell(new Finished(step, probabilities.clone(), skippedUpdates, true, lastCheckpoint));
+    return Behaviors.stopped();
   }
 
   private Behavior<Command> onNewProbabilities(NewProbabilities update) {
@@ -262,6 +514,7 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
 
   private void apply(NewProbabilities update, long atStep) {
     probabilities = update.probabilities().clone();
+    version = update.version();
     sampler.setProbabilities(probabilities);
     metrics.tell(new MetricsSink.WeightsApplied(atStep, update.version(), probabilities.clone()));
   }
@@ -275,7 +528,7 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
       return fail(e);
     }
     trainer.close();
-    replyTo.tell(new Finished(step, probabilities.clone(), skippedUpdates));
+    replyTo.tell(new Finished(step, probabilities.clone(), skippedUpdates, false, lastCheckpoint));
     return Behaviors.stopped();
   }
 

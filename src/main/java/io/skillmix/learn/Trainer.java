@@ -128,6 +128,80 @@ public final class Trainer implements AutoCloseable {
     ModelFolder.save(model, sourceModel, folder);
   }
 
+  /** File of the optimizer's moments and step counts inside a checkpoint folder. */
+  public static final String OPTIMIZER_FILE = "optimizer.bin";
+  private static final long OPTIMIZER_MAGIC = 0x534B4D584F505431L; // "SKMXOPT1"
+
+  /**
+   * Writes everything a resumed trainer needs into {@code folder}: the model as a Hugging Face
+   * folder ({@code model/}), and the AdamW moments with the step count that positions both the
+   * optimizer's bias correction and the learning-rate schedule ({@value #OPTIMIZER_FILE}).
+   */
+  public void saveState(Path folder, Path sourceModel) {
+    save(folder.resolve("model"), sourceModel);
+    AdamW.State state = optimizer.exportState();
+    try (java.io.DataOutputStream out = new java.io.DataOutputStream(new java.io.BufferedOutputStream(
+        java.nio.file.Files.newOutputStream(folder.resolve(OPTIMIZER_FILE))))) {
+      out.writeLong(OPTIMIZER_MAGIC);
+      out.writeLong(step);
+      out.writeLong(state.step());
+      out.writeInt(state.m().size());
+      for (java.util.Map.Entry<String, float[]> e : state.m().entrySet()) {
+        out.writeUTF(e.getKey());
+        writeFloats(out, e.getValue());
+        writeFloats(out, state.v().get(e.getKey()));
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** A trainer continuing from a checkpoint folder written by {@link #saveState}. */
+  public static Trainer restore(RunSettings run, ModelConfig config, Path checkpoint) {
+    Device device = Devices.parse("devices.learner", run.learnerDevice());
+    LanguageModel model = LanguageModel.load(checkpoint.resolve("model"), device);
+    Trainer trainer = new Trainer(model, run.train(), Math.max(0, config.eosTokenId()));
+    trainer.loadOptimizer(checkpoint.resolve(OPTIMIZER_FILE));
+    return trainer;
+  }
+
+  private void loadOptimizer(Path file) {
+    try (java.io.DataInputStream in = new java.io.DataInputStream(new java.io.BufferedInputStream(
+        java.nio.file.Files.newInputStream(file)))) {
+      if (in.readLong() != OPTIMIZER_MAGIC) {
+        throw new io.skillmix.UserError(file + ": not a skillmix optimizer state; the checkpoint is damaged");
+      }
+      step = in.readLong();
+      long adamStep = in.readLong();
+      int n = in.readInt();
+      java.util.Map<String, float[]> m = new java.util.LinkedHashMap<>();
+      java.util.Map<String, float[]> v = new java.util.LinkedHashMap<>();
+      for (int i = 0; i < n; i++) {
+        String name = in.readUTF();
+        m.put(name, readFloats(in));
+        v.put(name, readFloats(in));
+      }
+      optimizer.importState(new AdamW.State(adamStep, m, v), params);
+    } catch (java.io.IOException e) {
+      throw new io.skillmix.UserError(file + ": cannot read the optimizer state (" + e.getMessage() + ")");
+    }
+  }
+
+  private static void writeFloats(java.io.DataOutputStream out, float[] values) throws java.io.IOException {
+    out.writeInt(values.length);
+    for (float x : values) {
+      out.writeFloat(x);
+    }
+  }
+
+  private static float[] readFloats(java.io.DataInputStream in) throws java.io.IOException {
+    float[] values = new float[in.readInt()];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = in.readFloat();
+    }
+    return values;
+  }
+
   public LanguageModel model() {
     return model;
   }

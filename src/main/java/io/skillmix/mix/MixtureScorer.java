@@ -26,6 +26,12 @@ public final class MixtureScorer extends AbstractBehavior<MixtureScorer.Command>
   /** Who hears the new probabilities (set once the learner exists). */
   public record Subscribe(ActorRef<Learner.Command> learner) implements Command {}
 
+  /** Asks for the scorer's state, for a checkpoint. */
+  public record GetState(ActorRef<State> replyTo) implements Command {}
+
+  /** ψ with its optimizer and RNG, and the reward EMA: all the scorer's state. */
+  public record State(Scorer.State scorer, double[] ema) {}
+
   /** @param updateSteps Adam steps on ψ per set of rewards (200 in the paper) */
   public record Settings(int updateSteps, Scorer.UpdateRule rule) {}
 
@@ -56,12 +62,24 @@ public final class MixtureScorer extends AbstractBehavior<MixtureScorer.Command>
     return newReceiveBuilder()
         .onMessage(Subscribe.class, this::onSubscribe)
         .onMessage(Rewards.class, this::onRewards)
+        .onMessage(GetState.class, this::onGetState)
         .build();
   }
 
   private Behavior<Command> onSubscribe(Subscribe subscribe) {
     learner = subscribe.learner();
     return this;
+  }
+
+  private Behavior<Command> onGetState(GetState request) {
+    request.replyTo().tell(new State(scorer.exportState(), ema.exportState()));
+    return this;
+  }
+
+  /** Puts a checkpoint's state into a fresh scorer and EMA, before the actor starts. */
+  public static void restore(State state, Scorer scorer, RewardEma ema) {
+    scorer.importState(state.scorer());
+    ema.importState(state.ema());
   }
 
   private Behavior<Command> onRewards(Rewards rewards) {

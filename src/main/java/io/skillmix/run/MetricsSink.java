@@ -46,6 +46,9 @@ public final class MetricsSink extends AbstractBehavior<MetricsSink.Command> {
   /** Flushes the files and replies with what the run recorded. */
   public record Finish(ActorRef<RunHistory> replyTo) implements Command {}
 
+  /** Flushes both files and replies with their lengths: where a resumed run takes up. */
+  public record Mark(ActorRef<io.skillmix.checkpoint.ResumePoint> replyTo) implements Command {}
+
   public static Behavior<Command> create(Path runDir, List<String> datasets, ProgressDisplay progress) {
     return Behaviors.setup(context -> new MetricsSink(context, runDir, datasets, progress));
   }
@@ -57,6 +60,7 @@ public final class MetricsSink extends AbstractBehavior<MetricsSink.Command> {
   private final BufferedWriter weights;
   private final ProgressDisplay progress;
   private final RunHistory history;
+  private final Path runDir;
 
   private MetricsSink(ActorContext<Command> context, Path runDir, List<String> datasets,
       ProgressDisplay progress) throws IOException {
@@ -64,6 +68,7 @@ public final class MetricsSink extends AbstractBehavior<MetricsSink.Command> {
     this.datasets = datasets;
     this.progress = progress;
     this.history = new RunHistory(datasets);
+    this.runDir = runDir;
     Files.createDirectories(runDir);
     this.metrics = open(runDir.resolve("metrics.jsonl"));
     this.weights = open(runDir.resolve("weights.jsonl"));
@@ -82,6 +87,7 @@ public final class MetricsSink extends AbstractBehavior<MetricsSink.Command> {
         .onMessage(RewardsComputed.class, this::onRewardsComputed)
         .onMessage(Note.class, this::onNote)
         .onMessage(Finish.class, this::onFinish)
+        .onMessage(Mark.class, this::onMark)
         .onSignal(PostStop.class, signal -> onStop())
         .build();
   }
@@ -148,6 +154,17 @@ public final class MetricsSink extends AbstractBehavior<MetricsSink.Command> {
     flush();
     progress.close();
     m.replyTo().tell(history);
+    return this;
+  }
+
+  private Behavior<Command> onMark(Mark m) {
+    flush();
+    try {
+      m.replyTo().tell(new io.skillmix.checkpoint.ResumePoint(
+          Files.size(runDir.resolve("metrics.jsonl")), Files.size(runDir.resolve("weights.jsonl"))));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
     return this;
   }
 

@@ -2,6 +2,8 @@ package io.skillmix.run;
 
 import com.typesafe.config.Config;
 import io.skillmix.UserError;
+import io.skillmix.checkpoint.CheckpointState;
+import io.skillmix.checkpoint.Checkpoints;
 import io.skillmix.config.ConfigLoader;
 import io.skillmix.data.DatasetActor;
 import io.skillmix.data.ExampleEncoder;
@@ -55,42 +57,100 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
 
   private record LearnerStopped() implements Command {}
 
-  /** What a finished run returns to the command line. */
+  private enum StopRequested implements Command { INSTANCE }
+
+  /**
+   * What a finished run returns to the command line.
+   *
+   * @param stopped the run was stopped on request before its last step (no report then)
+   * @param checkpoint the last checkpoint written, or null
+   */
   public record Outcome(Path runDir, long steps, double[] probabilities, List<String> datasets,
-      RunHistory history) {}
+      RunHistory history, boolean stopped, Path checkpoint) {}
+
+  /** A run in progress in this JVM. */
+  public static final class Handle {
+    private final ActorSystem<Command> system;
+    private final CompletableFuture<Outcome> result;
+
+    private Handle(ActorSystem<Command> system, CompletableFuture<Outcome> result) {
+      this.system = system;
+      this.result = result;
+    }
+
+    /** Asks the run to finish its current step, write a checkpoint and stop. */
+    public void requestStop() {
+      system.tell(StopRequested.INSTANCE);
+    }
+
+    /** Waits for the run to end; its error, if it failed. */
+    public Outcome await() {
+      try {
+        system.getWhenTerminated().toCompletableFuture().get();
+        if (!result.isDone()) {
+          result.completeExceptionally(new IllegalStateException("the run stopped before finishing"));
+        }
+        return result.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        system.terminate();
+        throw new IllegalStateException("interrupted", e);
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof RuntimeException r) {
+          throw r;
+        }
+        throw new IllegalStateException(e.getCause());
+      }
+    }
+  }
+
+  /** The checkpoint a resumed run continues from. */
+  private record Resume(Path checkpoint, CheckpointState state) {}
 
   /** Dispatcher with one thread per actor, for the actors that run DJL (the learner, the evaluator). */
   public static final String PINNED = "skillmix-dispatchers.pinned";
 
   /** Everything checked and read before an actor starts, so a user's mistake fails early. */
   private record Prepared(RunSettings settings, RunData data, ExampleEncoder encoder,
-      ModelConfig modelConfig, int specialist) {}
+      ModelConfig modelConfig, int specialist, Resume resume) {}
 
   /** Runs a whole training job in this JVM and returns when it has ended. */
   public static Outcome run(Config config) {
-    Prepared prepared = prepare(RunSettings.from(config));
+    return start(config).await();
+  }
+
+  /** Starts a new run in this JVM. */
+  public static Handle start(Config config) {
+    return launch(prepare(RunSettings.from(config), null), config);
+  }
+
+  /**
+   * Continues the run in {@code runDir} from its newest complete checkpoint, with its recorded
+   * configuration and {@code overrides} on top. {@code metrics.jsonl} and {@code weights.jsonl} are
+   * cut back to the checkpoint, then appended to.
+   */
+  public static Handle resume(Path runDir, List<String> overrides) {
+    Path configFile = runDir.resolve("config.conf");
+    if (!Files.isRegularFile(configFile)) {
+      throw new UserError(runDir + ": not a run folder (no config.conf); give the folder of a run to resume");
+    }
+    Path checkpoint = new Checkpoints(runDir, 1).latest().orElseThrow(() -> new UserError(runDir
+        + ": no complete checkpoint under checkpoints/ to resume from; start a new run instead"));
+    List<String> all = new ArrayList<>(overrides);
+    all.add("run.dir=" + com.typesafe.config.ConfigUtil.quoteString(runDir.toString()));
+    Config config = ConfigLoader.load(configFile, all);
+    CheckpointState state = CheckpointState.read(checkpoint);
+    return launch(prepare(RunSettings.from(config), new Resume(checkpoint, state)), config);
+  }
+
+  private static Handle launch(Prepared prepared, Config config) {
     CompletableFuture<Outcome> result = new CompletableFuture<>();
     ActorSystem<Command> system = ActorSystem.create(
         Behaviors.setup(context -> new TrainingRun(context, prepared, result)), "skillmix", config);
-    try {
-      system.getWhenTerminated().toCompletableFuture().get();
-      if (!result.isDone()) {
-        result.completeExceptionally(new IllegalStateException("the run stopped before finishing"));
-      }
-      return result.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      system.terminate();
-      throw new IllegalStateException("interrupted", e);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
-      }
-      throw new IllegalStateException(e.getCause());
-    }
+    return new Handle(system, result);
   }
 
-  private static Prepared prepare(RunSettings settings) {
+  private static Prepared prepare(RunSettings settings, Resume resume) {
     ModelConfig modelConfig = settings.modelPath() == null
         ? ModelConfig.preset(settings.preset())
         : ModelConfig.read(settings.modelPath().resolve("config.json"));
@@ -104,8 +164,52 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
         ExampleEncoder.Overlength.parse(settings.data().overlength()));
     RunData data = RunData.load(settings);
     int specialist = specialistIndex(settings.mix().specialist(), data.names());
-    prepareRunDir(settings);
-    return new Prepared(settings, data, encoder, modelConfig, specialist);
+    if (resume == null) {
+      prepareRunDir(settings);
+    } else {
+      checkResumable(resume, modelConfig, data.names(), settings);
+      resume.state().resumePoint().trim(settings.runDir());
+      writeConfig(settings);
+    }
+    return new Prepared(settings, data, encoder, modelConfig, specialist, resume);
+  }
+
+  /** Refuses a checkpoint this configuration cannot continue: another model shape, other datasets. */
+  private static void checkResumable(Resume resume, ModelConfig modelConfig, List<String> names,
+      RunSettings settings) {
+    ModelConfig saved = ModelConfig.read(resume.checkpoint().resolve("model/config.json"));
+    if (!shape(saved).equals(shape(modelConfig))) {
+      throw new UserError(resume.checkpoint() + ": the checkpoint's model is " + shape(saved)
+          + " but this configuration gives " + shape(modelConfig)
+          + "; resume with the run's own model.preset / model.path");
+    }
+    if (!resume.state().datasetNames().equals(names)) {
+      throw new UserError(resume.checkpoint() + ": the checkpoint has datasets " + resume.state().datasetNames()
+          + " but this configuration has " + names + "; resume with the run's own data.datasets / data.only");
+    }
+    boolean learned = settings.mix().learned();
+    if (learned != (resume.state().scorer() != null)) {
+      throw new UserError(resume.checkpoint() + ": mix.method = " + settings.mix().method()
+          + " does not match the checkpoint's; resume with the run's own mix.method");
+    }
+    if (resume.state().step() > settings.train().steps()) {
+      throw new UserError(resume.checkpoint() + ": the checkpoint is at step " + resume.state().step()
+          + ", past train.steps = " + settings.train().steps());
+    }
+  }
+
+  private static String shape(ModelConfig c) {
+    return String.format("%s (vocab %d, hidden %d, intermediate %d, layers %d, heads %d/%d)", c.modelType(),
+        c.vocabSize(), c.hiddenSize(), c.intermediateSize(), c.numLayers(), c.numHeads(), c.numKvHeads());
+  }
+
+  private static void writeConfig(RunSettings settings) {
+    try {
+      Files.writeString(settings.runDir().resolve("config.conf"), ConfigLoader.render(settings.config()),
+          StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UserError(settings.runDir() + ": cannot write config.conf (" + e.getMessage() + ")");
+    }
   }
 
   private static void prepareRunDir(RunSettings settings) {
@@ -134,6 +238,7 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
   private final ActorRef<MetricsSink.Command> metrics;
   private final ExampleEncoder encoder;
   private Learner.Outcome learnerOutcome;
+  private final ActorRef<Learner.Command> learner;
 
   private TrainingRun(ActorContext<Command> context, Prepared prepared,
       CompletableFuture<Outcome> result) {
@@ -144,9 +249,12 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
     this.result = result;
     ModelConfig modelConfig = prepared.modelConfig();
     List<String> names = data.names();
+    Resume resume = prepared.resume();
+    CheckpointState state = resume == null ? null : resume.state();
+    long startStep = state == null ? 0 : state.step();
 
     metrics = context.spawn(MetricsSink.create(settings.runDir(), names,
-        ProgressDisplay.create(settings.progress(), settings.train().steps(), 0, names)), "metrics");
+        ProgressDisplay.create(settings.progress(), settings.train().steps(), startStep, names)), "metrics");
 
     Map<String, ActorRef<DatasetActor.Command>> datasets = new LinkedHashMap<>();
     for (int i = 0; i < data.sets().size(); i++) {
@@ -155,7 +263,11 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
               new DatasetActor.Settings(set.name(), settings.orderSeed() * 1_000_003L + i,
                   settings.data().prefetchSteps()), set.train(), set.heldOut(), encoder))
           .onFailure(SupervisorStrategy.restart().withLimit(3, Duration.ofMinutes(1)));
-      datasets.put(set.name(), context.spawn(behavior, "dataset-" + i, DispatcherSelector.blocking()));
+      ActorRef<DatasetActor.Command> dataset = context.spawn(behavior, "dataset-" + i, DispatcherSelector.blocking());
+      if (state != null) {
+        dataset.tell(new DatasetActor.Restore(state.datasets().get(i)));
+      }
+      datasets.put(set.name(), dataset);
     }
 
     RunSettings.Mix mix = settings.mix();
@@ -166,25 +278,42 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
       Scorer policy = Scorer.create(mix.scorer(), names.size(), mix.scorerLr(), settings.seed());
       policy.warmStart(prior);
       prior = policy.probabilities();
+      RewardEma ema = new RewardEma(names.size(), mix.emaAlpha(), mix.ema());
+      if (state != null) {
+        MixtureScorer.restore(state.scorer(), policy, ema);
+      }
       scorer = context.spawn(MixtureScorer.create(new MixtureScorer.Settings(mix.scorerSteps(), mix.updateRule()),
-          policy, new RewardEma(names.size(), mix.emaAlpha(), mix.ema()),
-          new ArrayList<>(datasets.values()), metrics), "scorer");
+          policy, ema, new ArrayList<>(datasets.values()), metrics), "scorer");
       int target = prepared.specialist();
       evaluator = context.spawn(
           RewardEvaluator.create(() -> ModelRewards.create(settings, modelConfig, target),
               names, datasets, mix.rewardBatchSize(), scorer),
           "evaluator", DispatcherSelector.fromConfig(PINNED));
     }
-    double[] start = prior;
+    double[] start = state == null ? prior : state.learner().probabilities();
     for (int i = 0; i < names.size(); i++) {
       datasets.get(names.get(i)).tell(new DatasetActor.SetProbability(start[i]));
     }
     Learner.Settings learnerSettings = new Learner.Settings(settings.train().steps(),
         settings.train().batchSize(), mix.learned() ? mix.updateEvery() : 0, mix.lagSteps(), mix.apply(),
         mix.updateTimeout(), settings.runDir().resolve("final"), settings.modelPath());
-    ActorRef<Learner.Command> learner = context.spawn(
-        Learner.create(learnerSettings, () -> Trainer.create(settings, modelConfig), names, datasets,
-            new MixtureSampler(start, settings.orderSeed()), evaluator, metrics),
+    RunSettings.Checkpointing checkpoints = settings.checkpointing();
+    Learner.Checkpointing checkpointing = new Learner.Checkpointing(
+        new Checkpoints(settings.runDir(), checkpoints.keep()), checkpoints.every(), checkpoints.maxBadSteps(), scorer);
+    Learner.Resumed resumed = null;
+    java.util.function.Supplier<Trainer> trainer = () -> Trainer.create(settings, modelConfig);
+    if (state != null) {
+      resumed = new Learner.Resumed(state.learner(), () -> {
+        try (Trainer initial = Trainer.create(settings, modelConfig)) {
+          return initial.snapshot(0);
+        }
+      });
+      Path checkpoint = resume.checkpoint();
+      trainer = () -> Trainer.restore(settings, modelConfig, checkpoint);
+    }
+    learner = context.spawn(
+        Learner.create(learnerSettings, trainer, names, datasets,
+            new MixtureSampler(start, settings.orderSeed()), evaluator, metrics, checkpointing, resumed),
         "learner", DispatcherSelector.fromConfig(PINNED));
     context.watchWith(learner, new LearnerStopped());
     if (scorer != null) {
@@ -211,7 +340,13 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
         .onMessage(LearnerDone.class, this::onLearnerDone)
         .onMessage(HistoryReady.class, this::onHistory)
         .onMessage(LearnerStopped.class, this::onLearnerStopped)
+        .onMessageEquals(StopRequested.INSTANCE, this::onStopRequested)
         .build();
+  }
+
+  private Behavior<Command> onStopRequested() {
+    learner.tell(Learner.RequestStop.INSTANCE);
+    return this;
   }
 
   private Behavior<Command> onLearnerDone(LearnerDone done) {
@@ -237,9 +372,11 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
       }
       Learner.Finished finished = (Learner.Finished) learnerOutcome;
       RunHistory history = ready.history();
-      Report.write(settings, data, history, encoder, finished);
+      if (!finished.stopped()) {
+        Report.write(settings, data, history, encoder, finished);
+      }
       result.complete(new Outcome(settings.runDir(), finished.steps(), finished.probabilities(),
-          data.names(), history));
+          data.names(), history, finished.stopped(), finished.checkpoint()));
     } catch (IOException e) {
       result.completeExceptionally(new UncheckedIOException(e));
     } catch (RuntimeException e) {

@@ -1,0 +1,38 @@
+package io.skillmix.learn;
+
+import io.skillmix.UserError;
+import java.util.Locale;
+
+/**
+ * Turns the engine's errors that a user can fix into one clear line. Out of memory is the common
+ * one: PyTorch says "CUDA out of memory" on a GPU and "DefaultCPUAllocator: can't allocate memory"
+ * on the CPU; both come through DJL as an {@code EngineException} with torch's message.
+ */
+public final class EngineFaults {
+
+  private EngineFaults() {}
+
+  /**
+   * @param batchSize sequences in the step that failed
+   * @param sequenceLength tokens of its longest sequence
+   * @return a {@link UserError} for an out-of-memory failure, otherwise {@code error} itself
+   */
+  public static RuntimeException explain(RuntimeException error, int batchSize, int sequenceLength) {
+    if (!outOfMemory(error)) {
+      return error;
+    }
+    return new UserError("out of memory on the device at batch size " + batchSize + " and sequence length "
+        + sequenceLength + "; lower train.micro-batch-size (keeping train.batch-size) or data.max-length");
+  }
+
+  static boolean outOfMemory(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      String message = t.getMessage() == null ? "" : t.getMessage().toLowerCase(Locale.ROOT);
+      if (t instanceof OutOfMemoryError || message.contains("out of memory")
+          || message.contains("can't allocate memory") || message.contains("cannot allocate memory")) {
+        return true;
+      }
+    }
+    return false;
+  }
+}
