@@ -9,7 +9,11 @@ import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-/** {@code skillmix train [CONFIG.conf] [key=value ...]}. */
+/**
+ * {@code skillmix train [CONFIG.conf] [key=value ...]} and {@code skillmix train --resume RUN_DIR
+ * [key=value ...]}. Ctrl-C or SIGTERM finishes the current step, writes a checkpoint and exits 0
+ * with the command that resumes.
+ */
 @Command(name = "train", mixinStandardHelpOptions = true,
     description = "Train on a mixture of datasets (defaults: the tiny preset on the built-in skill mix).")
 public final class TrainCommand implements Runnable {
@@ -18,6 +22,11 @@ public final class TrainCommand implements Runnable {
       description = "Train K models from the same start, each with its own data order (data.order-seed"
           + " = seed + 0..K-1), into RUN/order-1 .. order-K, for `skillmix merge`.")
   int orders = 1;
+
+  @picocli.CommandLine.Option(names = "--resume", paramLabel = "RUN_DIR",
+      description = "Continue the run in RUN_DIR from its newest complete checkpoint (its config.conf,"
+          + " then key=value overrides); metrics.jsonl and weights.jsonl go on from the checkpoint.")
+  Path resume;
 
   @Parameters(paramLabel = "[CONFIG.conf] [key=value...]",
       description = "An optional HOCON file, then key=value overrides.")
@@ -37,6 +46,14 @@ public final class TrainCommand implements Runnable {
             "unexpected argument '" + a + "': give one config file, then key=value overrides");
       }
     }
+    if (resume != null) {
+      if (file != null || orders != 1) {
+        throw new io.skillmix.UserError("--resume takes the run folder and key=value overrides only"
+            + " (its config.conf is the config; --orders cannot be resumed)");
+      }
+      report(stopOnSignal(TrainingRun.resume(resume, overrides)));
+      return;
+    }
     Config config = ConfigLoader.load(file, overrides);
     if (orders != 1) {
       io.skillmix.run.MultiOrderRun.Outcome multi = io.skillmix.run.MultiOrderRun.run(config, orders);
@@ -44,7 +61,60 @@ public final class TrainCommand implements Runnable {
           multi.runDir());
       return;
     }
-    TrainingRun.Outcome outcome = TrainingRun.run(config);
+    report(stopOnSignal(TrainingRun.start(config)));
+  }
+
+  /**
+   * Waits for the run; a SIGTERM or Ctrl-C meanwhile asks it to stop after the current step. The
+   * hook prints how to resume and halts once the checkpoint is durable (the JVM is shutting down,
+   * so the main thread cannot exit by itself any more).
+   */
+  private static TrainingRun.Outcome stopOnSignal(TrainingRun.Handle handle) {
+    java.util.concurrent.atomic.AtomicBoolean signalled = new java.util.concurrent.atomic.AtomicBoolean();
+    Thread hook = new Thread(() -> {
+      signalled.set(true);
+      handle.requestStop();
+      int code = 0;
+      try {
+        TrainingRun.Outcome outcome = handle.await();
+        System.out.println(resumeLine(outcome));
+      } catch (RuntimeException e) {
+        System.err.println("error while stopping: " + e.getMessage());
+        code = 1;
+      }
+      System.out.flush();
+      Runtime.getRuntime().halt(code);
+    }, "skillmix-stop");
+    Runtime.getRuntime().addShutdownHook(hook);
+    TrainingRun.Outcome outcome;
+    try {
+      outcome = handle.await();
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // The hook is running: it reports and ends the JVM.
+      }
+    }
+    if (signalled.get()) {
+      return null;
+    }
+    return outcome;
+  }
+
+  static String resumeLine(TrainingRun.Outcome outcome) {
+    return "stopped at step " + outcome.steps() + "; resume with: scripts/skillmix train --resume "
+        + outcome.runDir();
+  }
+
+  private static void report(TrainingRun.Outcome outcome) {
+    if (outcome == null) {
+      return; // stopped by a signal: the shutdown hook reports
+    }
+    if (outcome.stopped()) {
+      System.out.println(resumeLine(outcome));
+      return;
+    }
     StringBuilder probs = new StringBuilder();
     for (int i = 0; i < outcome.datasets().size(); i++) {
       probs.append(String.format(java.util.Locale.ROOT, " %s=%.3f", outcome.datasets().get(i),
