@@ -1,10 +1,14 @@
 package io.skillmix.data;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PreRestart;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -59,7 +63,31 @@ public final class DatasetActor extends AbstractBehavior<DatasetActor.Command> {
   /** @param heldOut examples kept out of training (HELD_OUT draws training ones when empty) */
   public static Behavior<Command> create(Settings settings, List<Conversation> examples,
       List<Conversation> heldOut, Function<Conversation, TokenizedExample> encoder) {
-    return Behaviors.setup(context -> new DatasetActor(context, settings, examples, heldOut, encoder));
+    Progress progress = new Progress();
+    return Behaviors.setup(context -> new DatasetActor(context, settings, examples, heldOut, encoder,
+        progress, fault -> {}));
+  }
+
+  /**
+   * A dataset actor that survives its own faults (an I/O or encoding error mid-stream): it is
+   * restarted at most {@code maxRestarts} times a minute, each time from the positions after the
+   * last batch it delivered, and a request it was serving is served again. Past the budget it
+   * stops (its parent watches it). {@code onRestart} hears one line per restart.
+   */
+  public static Behavior<Command> supervised(Settings settings, List<Conversation> examples,
+      List<Conversation> heldOut, Function<Conversation, TokenizedExample> encoder, int maxRestarts,
+      Consumer<String> onRestart) {
+    Progress progress = new Progress(); // outside setup: it outlives each incarnation
+    return Behaviors.supervise(Behaviors.<Command>setup(context -> new DatasetActor(context, settings,
+            examples, heldOut, encoder, progress, onRestart)))
+        .onFailure(SupervisorStrategy.restart().withLimit(maxRestarts, Duration.ofMinutes(1)));
+  }
+
+  /** Positions after the last delivered batches, kept across restarts. */
+  private static final class Progress {
+    private ExampleStream.Position train;
+    private ExampleStream.Position reward;
+    private ExampleStream.Position heldOut;
   }
 
   private final Settings settings;
@@ -76,10 +104,18 @@ public final class DatasetActor extends AbstractBehavior<DatasetActor.Command> {
   private ExampleStream.Position delivered;
   private double probability = 1;
   private boolean prefetchScheduled;
+  private final Progress progress;
+  private final Consumer<String> onRestart;
+  /** The request being served, sent again to the next incarnation if this one fails. */
+  private RequestBatch serving;
+  private RuntimeException fault;
 
   private DatasetActor(ActorContext<Command> context, Settings settings, List<Conversation> examples,
-      List<Conversation> heldOutExamples, Function<Conversation, TokenizedExample> encoder) {
+      List<Conversation> heldOutExamples, Function<Conversation, TokenizedExample> encoder,
+      Progress progress, Consumer<String> onRestart) {
     super(context);
+    this.progress = progress;
+    this.onRestart = onRestart;
     this.settings = settings;
     this.train = new ExampleStream(examples, encoder, settings.seed());
     // A different seed: reward draws follow their own order.
@@ -87,6 +123,9 @@ public final class DatasetActor extends AbstractBehavior<DatasetActor.Command> {
     this.heldOut = new ExampleStream(heldOutExamples.isEmpty() ? examples : heldOutExamples, encoder,
         settings.seed() ^ 0x2545F4914F6CDD1DL);
     this.delivered = train.position();
+    if (progress.train != null) {
+      restorePositions(progress.train, progress.reward, progress.heldOut);
+    }
   }
 
   @Override
@@ -97,14 +136,44 @@ public final class DatasetActor extends AbstractBehavior<DatasetActor.Command> {
         .onMessage(GetState.class, this::onGetState)
         .onMessage(Restore.class, this::onRestore)
         .onMessageEquals(Prefetch.INSTANCE, this::onPrefetch)
+        .onSignal(PreRestart.class, signal -> onPreRestart())
         .build();
   }
 
   private Behavior<Command> onRequestBatch(RequestBatch request) {
+    serving = request;
+    try {
+      serve(request);
+    } catch (RuntimeException e) {
+      fault = e;
+      throw e;
+    }
+    serving = null;
+    remember();
+    return this;
+  }
+
+  private Behavior<Command> onPreRestart() {
+    String what = fault == null ? "a fault" : fault.toString();
+    getContext().getLog().warn("dataset {}: restarting from its last cursor after {}", settings.name(), what);
+    onRestart.accept("dataset " + settings.name() + " restarted from its last cursor after " + what);
+    if (serving != null) {
+      getContext().getSelf().tell(serving); // the next incarnation answers it
+    }
+    return this;
+  }
+
+  private void remember() {
+    progress.train = delivered;
+    progress.reward = reward.position();
+    progress.heldOut = heldOut.position();
+  }
+
+  private void serve(RequestBatch request) {
     if (request.stream() != StreamKind.TRAIN) {
       ExampleStream stream = request.stream() == StreamKind.REWARD ? reward : heldOut;
       request.replyTo().tell(new Batch(settings.name(), request.stream(), stream.next(request.size())));
-      return this;
+      return;
     }
     if (request.size() != bufferedSize) {
       dropBuffer();
@@ -114,13 +183,17 @@ public final class DatasetActor extends AbstractBehavior<DatasetActor.Command> {
     delivered = ready.after();
     request.replyTo().tell(new Batch(settings.name(), StreamKind.TRAIN, ready.examples()));
     schedulePrefetch();
-    return this;
   }
 
   private Behavior<Command> onPrefetch() {
     prefetchScheduled = false;
     if (bufferedSize > 0 && buffer.size() < depth()) {
-      buffer.add(produce());
+      try {
+        buffer.add(produce());
+      } catch (RuntimeException e) {
+        fault = e;
+        throw e;
+      }
       schedulePrefetch();
     }
     return this;
@@ -138,12 +211,18 @@ public final class DatasetActor extends AbstractBehavior<DatasetActor.Command> {
   }
 
   private Behavior<Command> onRestore(Restore message) {
-    buffer.clear();
-    delivered = message.state().train();
-    train.restore(delivered);
-    reward.restore(message.state().reward());
-    heldOut.restore(message.state().heldOut());
+    restorePositions(message.state().train(), message.state().reward(), message.state().heldOut());
+    remember();
     return this;
+  }
+
+  private void restorePositions(ExampleStream.Position trainAt, ExampleStream.Position rewardAt,
+      ExampleStream.Position heldOutAt) {
+    buffer.clear();
+    delivered = trainAt;
+    train.restore(delivered);
+    reward.restore(rewardAt);
+    heldOut.restore(heldOutAt);
   }
 
   private int depth() {

@@ -49,6 +49,9 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
   /** Probabilities computed from the snapshot taken after {@code version} steps. */
   public record NewProbabilities(long version, double[] probabilities) implements Command {}
 
+  /** No probabilities will come for this snapshot: the evaluator failed on it (and restarted). */
+  public record UpdateFailed(long version, String reason) implements Command {}
+
   /** Finish the current step, write a checkpoint and stop (Ctrl-C, SIGTERM, a caller's request). */
   public enum RequestStop implements Command { INSTANCE }
 
@@ -238,6 +241,7 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
         .onMessageEquals(NextStep.INSTANCE, this::onNextStep)
         .onMessage(NewProbabilities.class, this::onNewProbabilities)
         .onMessage(UpdateTimedOut.class, this::onUpdateTimedOut)
+        .onMessage(UpdateFailed.class, this::onUpdateFailed)
         .onMessageEquals(RequestStop.INSTANCE, this::onRequestStop)
         .build();
   }
@@ -277,6 +281,7 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
     return newReceiveBuilder()
         .onMessage(NewProbabilities.class, this::onProbabilitiesWhileWaiting)
         .onMessage(UpdateTimedOut.class, this::onTimeoutWhileWaiting)
+        .onMessage(UpdateFailed.class, this::onFailureWhileWaiting)
         .onMessageEquals(RequestStop.INSTANCE, this::onRequestStop)
         .onAnyMessage(this::stashIt)
         .build();
@@ -292,6 +297,11 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
 
   private Behavior<Command> onTimeoutWhileWaiting(UpdateTimedOut timeout) {
     onUpdateTimedOut(timeout);
+    return blockingVersion() != null ? Behaviors.same() : resumeAfterWait();
+  }
+
+  private Behavior<Command> onFailureWhileWaiting(UpdateFailed failed) {
+    onUpdateFailed(failed);
     return blockingVersion() != null ? Behaviors.same() : resumeAfterWait();
   }
 
@@ -311,6 +321,7 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
         .onMessage(BatchArrived.class, this::onBatch)
         .onMessage(NewProbabilities.class, this::onNewProbabilities)
         .onMessage(UpdateTimedOut.class, this::onUpdateTimedOut)
+        .onMessage(UpdateFailed.class, this::onUpdateFailed)
         .onMessageEquals(RequestStop.INSTANCE, this::onRequestStop)
         .build();
   }
@@ -386,6 +397,7 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
     return newReceiveBuilder()
         .onMessage(NewProbabilities.class, this::onProbabilitiesForCheckpoint)
         .onMessage(UpdateTimedOut.class, this::onTimeoutForCheckpoint)
+        .onMessage(UpdateFailed.class, this::onFailureForCheckpoint)
         .onMessage(ScorerState.class, this::onScorerState)
         .onMessage(DatasetState.class, this::onDatasetState)
         .onMessage(MetricsMarked.class, this::onMetricsMarked)
@@ -396,6 +408,11 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
 
   private Behavior<Command> onProbabilitiesForCheckpoint(NewProbabilities update) {
     onNewProbabilities(update);
+    return gatherCheckpoint();
+  }
+
+  private Behavior<Command> onFailureForCheckpoint(UpdateFailed failed) {
+    onUpdateFailed(failed);
     return gatherCheckpoint();
   }
 
@@ -502,6 +519,16 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
       metrics.tell(new MetricsSink.Note(step, "skipped_update",
           "no probabilities for snapshot " + timeout.version() + " within "
               + settings.updateTimeout().toSeconds() + " s; going on with the last ones"));
+    }
+    return Behaviors.same();
+  }
+
+  private Behavior<Command> onUpdateFailed(UpdateFailed failed) {
+    if (outstanding.remove(failed.version())) {
+      skippedUpdates++;
+      metrics.tell(new MetricsSink.Note(step, "skipped_update",
+          "the reward evaluator failed on snapshot " + failed.version() + " (" + failed.reason()
+              + "); going on with the last probabilities"));
     }
     return Behaviors.same();
   }

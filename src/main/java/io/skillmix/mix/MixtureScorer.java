@@ -23,6 +23,9 @@ public final class MixtureScorer extends AbstractBehavior<MixtureScorer.Command>
   /** One reward per dataset for the snapshot taken after {@code version} steps. */
   public record Rewards(long version, double[] rewards, double evaluatorSeconds) implements Command {}
 
+  /** The evaluator could not compute rewards for this snapshot (it has restarted its model). */
+  public record RewardsFailed(long version, String reason) implements Command {}
+
   /** Who hears the new probabilities (set once the learner exists). */
   public record Subscribe(ActorRef<Learner.Command> learner) implements Command {}
 
@@ -63,11 +66,19 @@ public final class MixtureScorer extends AbstractBehavior<MixtureScorer.Command>
         .onMessage(Subscribe.class, this::onSubscribe)
         .onMessage(Rewards.class, this::onRewards)
         .onMessage(GetState.class, this::onGetState)
+        .onMessage(RewardsFailed.class, this::onRewardsFailed)
         .build();
   }
 
   private Behavior<Command> onSubscribe(Subscribe subscribe) {
     learner = subscribe.learner();
+    return this;
+  }
+
+  private Behavior<Command> onRewardsFailed(RewardsFailed failed) {
+    if (learner != null) {
+      learner.tell(new Learner.UpdateFailed(failed.version(), failed.reason()));
+    }
     return this;
   }
 

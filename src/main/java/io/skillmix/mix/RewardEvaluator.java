@@ -60,10 +60,12 @@ public final class RewardEvaluator extends AbstractBehavior<RewardEvaluator.Comm
       Map<String, ActorRef<DatasetActor.Command>> datasets, int rewardBatchSize,
       ActorRef<MixtureScorer.Command> scorer) {
     return Behaviors.setup(context ->
-        new RewardEvaluator(context, model.get(), datasetNames, datasets, rewardBatchSize, scorer));
+        new RewardEvaluator(context, model, datasetNames, datasets, rewardBatchSize, scorer));
   }
 
-  private final RewardModel model;
+  private final Supplier<RewardModel> modelFactory;
+  private RewardModel model;
+  private ParameterSnapshot reference;
   private final List<String> datasetNames;
   private final Map<String, ActorRef<DatasetActor.Command>> datasets;
   private final int rewardBatchSize;
@@ -76,11 +78,12 @@ public final class RewardEvaluator extends AbstractBehavior<RewardEvaluator.Comm
   private int received;
   private long startNanos;
 
-  private RewardEvaluator(ActorContext<Command> context, RewardModel model, List<String> datasetNames,
+  private RewardEvaluator(ActorContext<Command> context, Supplier<RewardModel> model, List<String> datasetNames,
       Map<String, ActorRef<DatasetActor.Command>> datasets, int rewardBatchSize,
       ActorRef<MixtureScorer.Command> scorer) {
     super(context);
-    this.model = model;
+    this.modelFactory = model;
+    this.model = model.get();
     this.datasetNames = List.copyOf(datasetNames);
     this.datasets = datasets;
     this.rewardBatchSize = rewardBatchSize;
@@ -99,7 +102,8 @@ public final class RewardEvaluator extends AbstractBehavior<RewardEvaluator.Comm
   }
 
   private Behavior<Command> onReference(Reference reference) {
-    model.setReference(reference.snapshot());
+    this.reference = reference.snapshot();
+    model.setReference(this.reference);
     return this;
   }
 
@@ -136,15 +140,36 @@ public final class RewardEvaluator extends AbstractBehavior<RewardEvaluator.Comm
     if (++received == streams.size() * datasetNames.size()) {
       int train = streams.indexOf(DatasetActor.StreamKind.REWARD);
       int heldOut = streams.indexOf(DatasetActor.StreamKind.HELD_OUT);
-      double[] rewards = model.rewards(current, new RewardBatches(
-          train < 0 ? List.of() : List.of(batches[train]), heldOut < 0 ? List.of() : List.of(batches[heldOut])));
-      double seconds = (System.nanoTime() - startNanos) / 1e9;
-      scorer.tell(new MixtureScorer.Rewards(current.version(), rewards, seconds));
+      RewardBatches drawn = new RewardBatches(
+          train < 0 ? List.of() : List.of(batches[train]), heldOut < 0 ? List.of() : List.of(batches[heldOut]));
+      try {
+        double[] rewards = model.rewards(current, drawn);
+        double seconds = (System.nanoTime() - startNanos) / 1e9;
+        scorer.tell(new MixtureScorer.Rewards(current.version(), rewards, seconds));
+      } catch (RuntimeException e) {
+        getContext().getLog().error("rewards for snapshot {} failed; restarting the reward model",
+            current.version(), e);
+        scorer.tell(new MixtureScorer.RewardsFailed(current.version(), e.toString()));
+        restartModel();
+      }
       current = null;
       batches = null;
       startNext();
     }
     return this;
+  }
+
+  /** A fresh reward model with the same θ0: what a supervised restart would give, keeping the queue. */
+  private void restartModel() {
+    try {
+      model.close();
+    } catch (RuntimeException e) {
+      getContext().getLog().warn("closing the failed reward model: {}", e.toString());
+    }
+    model = modelFactory.get();
+    if (reference != null) {
+      model.setReference(reference);
+    }
   }
 
   private Behavior<Command> onStop() {

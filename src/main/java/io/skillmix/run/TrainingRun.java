@@ -59,6 +59,11 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
 
   private enum StopRequested implements Command { INSTANCE }
 
+  private record DatasetStopped(String name) implements Command {}
+
+  /** Restarts a dataset actor may use a minute before the run gives up on it. */
+  static final int DATASET_RESTARTS = 3;
+
   /**
    * What a finished run returns to the command line.
    *
@@ -259,15 +264,16 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
     Map<String, ActorRef<DatasetActor.Command>> datasets = new LinkedHashMap<>();
     for (int i = 0; i < data.sets().size(); i++) {
       RunData.Set set = data.sets().get(i);
-      Behavior<DatasetActor.Command> behavior = Behaviors.supervise(DatasetActor.create(
-              new DatasetActor.Settings(set.name(), settings.orderSeed() * 1_000_003L + i,
-                  settings.data().prefetchSteps()), set.train(), set.heldOut(), encoder))
-          .onFailure(SupervisorStrategy.restart().withLimit(3, Duration.ofMinutes(1)));
+      Behavior<DatasetActor.Command> behavior = DatasetActor.supervised(
+          new DatasetActor.Settings(set.name(), settings.orderSeed() * 1_000_003L + i,
+              settings.data().prefetchSteps()), set.train(), set.heldOut(), encoder, DATASET_RESTARTS,
+          fault -> metrics.tell(new MetricsSink.Note(-1, "dataset_restarted", fault)));
       ActorRef<DatasetActor.Command> dataset = context.spawn(behavior, "dataset-" + i, DispatcherSelector.blocking());
       if (state != null) {
         dataset.tell(new DatasetActor.Restore(state.datasets().get(i)));
       }
       datasets.put(set.name(), dataset);
+      context.watchWith(dataset, new DatasetStopped(set.name()));
     }
 
     RunSettings.Mix mix = settings.mix();
@@ -341,7 +347,17 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
         .onMessage(HistoryReady.class, this::onHistory)
         .onMessage(LearnerStopped.class, this::onLearnerStopped)
         .onMessageEquals(StopRequested.INSTANCE, this::onStopRequested)
+        .onMessage(DatasetStopped.class, this::onDatasetStopped)
         .build();
+  }
+
+  private Behavior<Command> onDatasetStopped(DatasetStopped stopped) {
+    if (learnerOutcome != null) {
+      return this; // the run is ending anyway
+    }
+    result.completeExceptionally(new IllegalStateException("dataset " + stopped.name() + " failed more than "
+        + DATASET_RESTARTS + " times in a minute; see the log above for its error"));
+    return Behaviors.stopped();
   }
 
   private Behavior<Command> onStopRequested() {
