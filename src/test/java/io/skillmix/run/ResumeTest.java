@@ -101,6 +101,9 @@ class ResumeTest {
     assertEquals(Files.readAllLines(straight.runDir().resolve("weights.jsonl")),
         Files.readAllLines(crashed.resolve("weights.jsonl")));
     assertArrayEquals(straight.probabilities(), resumed.probabilities());
+    // The report and plots cover the whole run: the records before the checkpoint are replayed.
+    assertEquals(straight.history().tokens(), resumed.history().tokens());
+    assertArrayEquals(straight.history().stepsPerDataset(), resumed.history().stepsPerDataset());
     assertEquals(stateWithoutFileOffsets(straight.runDir()), stateWithoutFileOffsets(crashed));
     assertArrayEquals(Files.readAllBytes(straight.runDir().resolve("final/model.safetensors")),
         Files.readAllBytes(crashed.resolve("final/model.safetensors")));
