@@ -16,6 +16,7 @@ import io.skillmix.mix.Prior;
 import io.skillmix.mix.RewardEma;
 import io.skillmix.mix.RewardEvaluator;
 import io.skillmix.mix.Scorer;
+import io.skillmix.model.LanguageModel;
 import io.skillmix.model.ModelConfig;
 import io.skillmix.model.ModelFolder;
 import java.io.IOException;
@@ -91,9 +92,13 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
   }
 
   private static Prepared prepare(RunSettings settings) {
-    ModelConfig modelConfig = settings.modelPath() == null
-        ? ModelConfig.preset(settings.preset())
-        : ModelConfig.read(settings.modelPath().resolve("config.json"));
+    ModelConfig modelConfig;
+    if (settings.modelPath() == null) {
+      modelConfig = ModelConfig.preset(settings.preset());
+    } else {
+      LanguageModel.check(settings.modelPath());  // refuse a bad folder before the run folder exists
+      modelConfig = ModelConfig.read(settings.modelPath().resolve("config.json"));
+    }
     Tokenizer tokenizer = ModelFolder.tokenizer(settings.modelPath());
     if (tokenizer.vocabSize() > modelConfig.vocabSize()) {
       throw new UserError("the tokenizer has " + tokenizer.vocabSize() + " tokens but the model's"
