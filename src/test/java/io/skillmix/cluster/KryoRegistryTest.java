@@ -136,6 +136,14 @@ class KryoRegistryTest {
   }
 
   @Test
+  void theActorProtocolsAreCrossNode() {
+    for (Class<?> protocol : PROTOCOLS) {
+      assertTrue(CrossNode.class.isAssignableFrom(protocol), protocol.getName() + " should extend CrossNode");
+    }
+    assertTrue(CrossNode.class.isAssignableFrom(DatasetActor.Batch.class), "a reply crosses nodes too");
+  }
+
+  @Test
   void idsSitInTheirPackagesBlock() {
     for (KryoRegistry.Row row : KryoRegistry.rows()) {
       if (row.id() < KryoRegistry.FIRST_PROJECT_ID) {

@@ -18,6 +18,9 @@ import java.util.Set;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.serialization.Serialization;
+import org.apache.pekko.serialization.SerializationExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -92,6 +95,22 @@ class KryoSerializerTest {
     for (Object value : List.<Object>of(Map.of("a", 1L, "b", 2L), Set.of("x", "y", "z"), List.of(1, 2, 3))) {
       assertEquals(value, RoundTrip.roundTrip(serializer, value));
     }
+  }
+
+  /** A value that is no {@link CrossNode}. */
+  record Local(int value) {}
+
+  @Test
+  void pekkoSerializesCrossNodeMessagesWithKryoAndNothingElseAtAll() {
+    Serialization serialization = SerializationExtension.get(Adapter.toClassic(testKit.system()));
+    MetricsSink.Note note = new MetricsSink.Note(9, "restart", "evaluator restarted");
+    assertEquals(KryoSerializer.IDENTIFIER, serialization.findSerializerFor(note).identifier());
+    byte[] bytes = serialization.serialize(note).get();
+    assertEquals(note, serialization.deserialize(bytes, KryoSerializer.IDENTIFIER, "").get());
+
+    // Java serialization is off: a message outside CrossNode cannot leave its node.
+    assertTrue(serialization.serialize(new Local(1)).isFailure());
+    assertTrue(serialization.serialize(new java.util.Date(0)).isFailure());
   }
 
   @Test
