@@ -104,6 +104,8 @@ public final class KryoRegistry {
     r.record(504, MetricsSink.Finish.class);
 
     // 600–699: cluster
+    r.record(600, SnapshotChunk.class);
+    r.record(601, SnapshotOffer.class);
     return List.copyOf(r.rows.values());
   }
 
