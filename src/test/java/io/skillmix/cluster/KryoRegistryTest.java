@@ -27,6 +27,9 @@ import java.util.stream.Stream;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.stream.SourceRef;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.stream.javadsl.StreamRefs;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -93,6 +96,12 @@ class KryoRegistryTest {
         new double[] {0.4, 0.6}, 2.0));
     all.add(new MetricsSink.Note(4, "skipped_update", "no probabilities within 600 s"));
     all.add(new MetricsSink.Finish(ref.narrow()));
+    SnapshotChunks chunks = SnapshotChunks.of(snapshot, 64);
+    all.add(chunks.iterator().next());
+    SourceRef<SnapshotChunk> sourceRef = Source.<SnapshotChunk>empty()
+        .runWith(StreamRefs.sourceRef(), testKit.system());
+    all.add(new SnapshotOffer(200, chunks.count(), chunks.chunkBytes(), chunks.totalBytes(), chunks.sha256(),
+        sourceRef));
     Map<Class<?>, Object> samples = new LinkedHashMap<>();
     for (Object sample : all) {
       samples.put(sample.getClass(), sample);
