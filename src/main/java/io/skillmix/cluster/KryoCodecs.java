@@ -79,7 +79,12 @@ final class KryoCodecs {
       int serializerId = input.readVarInt(true);
       String manifest = input.readString();
       byte[] bytes = input.readBytes(input.readVarInt(true));
-      return serialization.get().deserialize(bytes, serializerId, manifest).get();
+      Object value = serialization.get().deserialize(bytes, serializerId, manifest).get();
+      // Only what the family's row stands for: the bytes must not pick an arbitrary class.
+      if (!type.isInstance(value)) {
+        throw new IllegalArgumentException("expected a " + type.getName() + ", got " + value.getClass().getName());
+      }
+      return value;
     }
   }
 
