@@ -1,5 +1,6 @@
 package io.skillmix.learn;
 
+import io.skillmix.cluster.CrossNode;
 import io.skillmix.data.DatasetActor;
 import io.skillmix.mix.ApplyMode;
 import io.skillmix.mix.MixtureSampler;
@@ -32,7 +33,7 @@ import org.apache.pekko.actor.typed.javadsl.StashBuffer;
  */
 public final class Learner extends AbstractBehavior<Learner.Command> {
 
-  public sealed interface Command {}
+  public sealed interface Command extends CrossNode {}
 
   /** Starts training; {@code replyTo} hears the {@link Outcome} after the last step. */
   public record Start(ActorRef<Outcome> replyTo) implements Command {}
@@ -41,12 +42,16 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
   public record NewProbabilities(long version, double[] probabilities) implements Command {}
 
   /** How training ended. */
-  public sealed interface Outcome {}
+  public sealed interface Outcome extends CrossNode {}
 
   /** All steps done; the final model is saved by then. */
   public record Finished(long steps, double[] probabilities, long skippedUpdates) implements Outcome {}
 
-  /** A step failed; the error says why (a {@link io.skillmix.UserError} for what a user can fix). */
+  /**
+   * A step failed; the error says why (a {@link io.skillmix.UserError} for what a user can fix).
+   * From another node the error arrives as text: a {@link io.skillmix.cluster.RemoteFailure}, or
+   * the same {@code UserError}.
+   */
   public record Failed(long step, RuntimeException error) implements Outcome {}
 
   private record BatchArrived(DatasetActor.Batch batch) implements Command {}

@@ -1,5 +1,6 @@
 package io.skillmix.run;
 
+import io.skillmix.cluster.CrossNode;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import java.io.BufferedWriter;
@@ -27,7 +28,7 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  */
 public final class MetricsSink extends AbstractBehavior<MetricsSink.Command> {
 
-  public sealed interface Command {}
+  public sealed interface Command extends CrossNode {}
 
   /** One optimizer step. {@code waitSeconds}: time the learner spent waiting for data or weights. */
   public record TrainStep(long step, String dataset, double loss, double lr, double gradNorm,
