@@ -7,6 +7,7 @@ import io.skillmix.UserError;
 import io.skillmix.data.DatasetActor;
 import io.skillmix.learn.Learner;
 import io.skillmix.mix.MixtureScorer;
+import io.skillmix.run.ResumePoint;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -19,7 +19,7 @@ public final class ConfigLoader {
 
   /** The top-level keys that belong to skillmix (the rest of the tree is Pekko's and the JVM's). */
   public static final List<String> ROOTS =
-      List.of("seed", "run", "model", "devices", "data", "train", "mix", "eval");
+      List.of("seed", "run", "model", "devices", "data", "train", "mix", "eval", "cluster");
 
   private ConfigLoader() {}
 

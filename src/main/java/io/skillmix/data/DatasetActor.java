@@ -1,5 +1,6 @@
 package io.skillmix.data;
 
+import io.skillmix.cluster.CrossNode;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
@@ -25,7 +26,8 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  */
 public final class DatasetActor extends AbstractBehavior<DatasetActor.Command> {
 
-  public sealed interface Command {}
+  /** Requests to a dataset; they may come from another node. */
+  public sealed interface Command extends CrossNode {}
 
   /** TRAIN feeds the learner; REWARD draws training examples for rewards; HELD_OUT draws held-out ones. */
   public enum StreamKind { TRAIN, REWARD, HELD_OUT }
@@ -35,7 +37,8 @@ public final class DatasetActor extends AbstractBehavior<DatasetActor.Command> {
       implements Command {}
 
   /** Encoded examples of one dataset: plain arrays, no tensors. */
-  public record Batch(String dataset, StreamKind stream, List<TokenizedExample> examples) {}
+  public record Batch(String dataset, StreamKind stream, List<TokenizedExample> examples)
+      implements CrossNode {}
 
   /** The current sampling probability of this dataset: it sizes the prefetch buffer. */
   public record SetProbability(double probability) implements Command {}
@@ -43,7 +46,7 @@ public final class DatasetActor extends AbstractBehavior<DatasetActor.Command> {
   public record GetState(ActorRef<State> replyTo) implements Command {}
 
   public record State(String dataset, ExampleStream.Position train, ExampleStream.Position reward,
-      ExampleStream.Position heldOut) {}
+      ExampleStream.Position heldOut) implements CrossNode {}
 
   public record Restore(State state) implements Command {}
 

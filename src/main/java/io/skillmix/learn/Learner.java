@@ -3,7 +3,7 @@ package io.skillmix.learn;
 import io.skillmix.UserError;
 import io.skillmix.checkpoint.CheckpointState;
 import io.skillmix.checkpoint.Checkpoints;
-import io.skillmix.checkpoint.ResumePoint;
+import io.skillmix.cluster.CrossNode;
 import io.skillmix.data.DatasetActor;
 import io.skillmix.data.TokenizedExample;
 import io.skillmix.mix.MixtureScorer;
@@ -12,6 +12,7 @@ import io.skillmix.mix.ApplyMode;
 import io.skillmix.mix.MixtureSampler;
 import io.skillmix.mix.RewardEvaluator;
 import io.skillmix.run.MetricsSink;
+import io.skillmix.run.ResumePoint;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,7 +42,7 @@ import org.apache.pekko.actor.typed.javadsl.StashBuffer;
  */
 public final class Learner extends AbstractBehavior<Learner.Command> {
 
-  public sealed interface Command {}
+  public sealed interface Command extends CrossNode {}
 
   /** Starts training; {@code replyTo} hears the {@link Outcome} after the last step. */
   public record Start(ActorRef<Outcome> replyTo) implements Command {}
@@ -56,17 +57,21 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
   public enum RequestStop implements Command { INSTANCE }
 
   /** How training ended. */
-  public sealed interface Outcome {}
+  public sealed interface Outcome extends CrossNode {}
 
   /**
    * All steps done (the final model saved by then), or {@code stopped} early on request.
    *
-   * @param checkpoint the last checkpoint written, or null
+   * @param checkpoint the folder of the last checkpoint written, or null (text: it may cross nodes)
    */
   public record Finished(long steps, double[] probabilities, long skippedUpdates, boolean stopped,
-      Path checkpoint) implements Outcome {}
+      String checkpoint) implements Outcome {}
 
-  /** A step failed; the error says why (a {@link io.skillmix.UserError} for what a user can fix). */
+  /**
+   * A step failed; the error says why (a {@link io.skillmix.UserError} for what a user can fix).
+   * From another node the error arrives as text: a {@link io.skillmix.cluster.RemoteFailure}, or
+   * the same {@code UserError}.
+   */
   public record Failed(long step, RuntimeException error) implements Outcome {}
 
   private record BatchArrived(DatasetActor.Batch batch) implements Command {}
@@ -495,9 +500,13 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
     };
   }
 
+  private String checkpointText() {
+    return lastCheckpoint == null ? null : lastCheckpoint.toString();
+  }
+
   private Behavior<Command> stop() {
     trainer.close();
-    replyTo.tell(new Finished(step, probabilities.clone(), skippedUpdates, true, lastCheckpoint));
+    replyTo.tell(new Finished(step, probabilities.clone(), skippedUpdates, true, checkpointText()));
     return Behaviors.stopped();
   }
 
@@ -555,7 +564,7 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
       return fail(e);
     }
     trainer.close();
-    replyTo.tell(new Finished(step, probabilities.clone(), skippedUpdates, false, lastCheckpoint));
+    replyTo.tell(new Finished(step, probabilities.clone(), skippedUpdates, false, checkpointText()));
     return Behaviors.stopped();
   }
 

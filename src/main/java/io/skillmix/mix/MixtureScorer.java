@@ -1,5 +1,6 @@
 package io.skillmix.mix;
 
+import io.skillmix.cluster.CrossNode;
 import io.skillmix.data.DatasetActor;
 import io.skillmix.learn.Learner;
 import io.skillmix.run.MetricsSink;
@@ -18,7 +19,7 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  */
 public final class MixtureScorer extends AbstractBehavior<MixtureScorer.Command> {
 
-  public sealed interface Command {}
+  public sealed interface Command extends CrossNode {}
 
   /** One reward per dataset for the snapshot taken after {@code version} steps. */
   public record Rewards(long version, double[] rewards, double evaluatorSeconds) implements Command {}
@@ -33,7 +34,7 @@ public final class MixtureScorer extends AbstractBehavior<MixtureScorer.Command>
   public record GetState(ActorRef<State> replyTo) implements Command {}
 
   /** ψ with its optimizer and RNG, and the reward EMA: all the scorer's state. */
-  public record State(Scorer.State scorer, double[] ema) {}
+  public record State(Scorer.State scorer, double[] ema) implements CrossNode {}
 
   /** @param updateSteps Adam steps on ψ per set of rewards (200 in the paper) */
   public record Settings(int updateSteps, Scorer.UpdateRule rule) {}

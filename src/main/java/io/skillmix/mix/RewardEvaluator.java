@@ -1,5 +1,6 @@
 package io.skillmix.mix;
 
+import io.skillmix.cluster.CrossNode;
 import io.skillmix.data.DatasetActor;
 import io.skillmix.data.TokenizedExample;
 import io.skillmix.model.ParameterSnapshot;
@@ -23,7 +24,7 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  */
 public final class RewardEvaluator extends AbstractBehavior<RewardEvaluator.Command> {
 
-  public sealed interface Command {}
+  public sealed interface Command extends CrossNode {}
 
   /** The starting weights θ0 (version 0), sent once before any {@link Evaluate}. */
   public record Reference(ParameterSnapshot snapshot) implements Command {}

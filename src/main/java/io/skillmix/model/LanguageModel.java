@@ -71,40 +71,63 @@ public final class LanguageModel implements AutoCloseable {
 
   /** Loads {@code config.json} and the safetensors weights of a Hugging Face model folder. */
   public static LanguageModel load(Path folder, Device device) {
-    if (!Files.isDirectory(folder)) {
-      throw new UserError(folder + ": model folder not found");
-    }
-    ModelConfig config = ModelConfig.read(folder.resolve("config.json"));
+    ModelConfig config = readConfig(folder);
     LanguageModel model = new LanguageModel(config, NDManager.newBaseManager(device));
     try (ModelWeights weights = ModelWeights.open(folder)) {
+      model.requireMatches(folder, weights);
       for (Map.Entry<String, Parameter> e : model.block.hfParameters().entrySet()) {
-        String name = e.getKey();
-        if (!weights.names().contains(name)) {
-          throw new UserError(folder + ": tensor '" + name + "' is missing from the weights;"
-              + " the checkpoint does not match its config.json");
-        }
-        long[] expected = e.getValue().getShape().getShape();
-        long[] found = weights.info(name).shape();
-        if (!Arrays.equals(expected, found)) {
-          throw new UserError(folder + ": tensor '" + name + "' has shape " + Arrays.toString(found)
-              + " but config.json implies " + Arrays.toString(expected));
-        }
-        model.set(e.getValue(), weights.readFloats(name), DataType.FLOAT32);
-      }
-      for (String name : weights.names()) {
-        boolean known = model.block.hfParameters().containsKey(name)
-            || name.endsWith(ROTARY_BUFFER)
-            || (name.equals("lm_head.weight") && config.tieWordEmbeddings());
-        if (!known) {
-          throw new UserError(folder + ": unexpected tensor '" + name + "' for a " + config.modelType()
-              + " model with this config.json");
-        }
+        model.set(e.getValue(), weights.readFloats(e.getKey()), DataType.FLOAT32);
       }
     } catch (RuntimeException e) {
       model.close();
       throw e;
     }
     return model;
+  }
+
+  /**
+   * Checks, without reading any tensor's values, that a model folder would load: its config.json,
+   * the safetensors headers and every tensor's name and shape. Throws the same one-line errors as
+   * {@link #load}, so a run can refuse a bad folder before it creates anything.
+   */
+  public static void check(Path folder) {
+    ModelConfig config = readConfig(folder);
+    try (LanguageModel model = new LanguageModel(config, NDManager.newBaseManager(Device.cpu()));
+        ModelWeights weights = ModelWeights.open(folder)) {
+      model.requireMatches(folder, weights);
+    }
+  }
+
+  private static ModelConfig readConfig(Path folder) {
+    if (!Files.isDirectory(folder)) {
+      throw new UserError(folder + ": model folder not found");
+    }
+    return ModelConfig.read(folder.resolve("config.json"));
+  }
+
+  private void requireMatches(Path folder, ModelWeights weights) {
+    for (Map.Entry<String, Parameter> e : block.hfParameters().entrySet()) {
+      String name = e.getKey();
+      if (!weights.names().contains(name)) {
+        throw new UserError(folder + ": tensor '" + name + "' is missing from the weights;"
+            + " the checkpoint does not match its config.json");
+      }
+      long[] expected = e.getValue().getShape().getShape();
+      long[] found = weights.info(name).shape();
+      if (!Arrays.equals(expected, found)) {
+        throw new UserError(folder + ": tensor '" + name + "' has shape " + Arrays.toString(found)
+            + " but config.json implies " + Arrays.toString(expected));
+      }
+    }
+    for (String name : weights.names()) {
+      boolean known = block.hfParameters().containsKey(name)
+          || name.endsWith(ROTARY_BUFFER)
+          || (name.equals("lm_head.weight") && config.tieWordEmbeddings());
+      if (!known) {
+        throw new UserError(folder + ": unexpected tensor '" + name + "' for a " + config.modelType()
+            + " model with this config.json");
+      }
+    }
   }
 
   /** Writes {@code config.json} and {@code model.safetensors} (sharded past maxShardBytes). */

@@ -1,5 +1,6 @@
 package io.skillmix.run;
 
+import io.skillmix.cluster.CrossNode;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import java.io.BufferedWriter;
@@ -27,7 +28,7 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  */
 public final class MetricsSink extends AbstractBehavior<MetricsSink.Command> {
 
-  public sealed interface Command {}
+  public sealed interface Command extends CrossNode {}
 
   /** One optimizer step. {@code waitSeconds}: time the learner spent waiting for data or weights. */
   public record TrainStep(long step, String dataset, double loss, double lr, double gradNorm,
@@ -47,7 +48,7 @@ public final class MetricsSink extends AbstractBehavior<MetricsSink.Command> {
   public record Finish(ActorRef<RunHistory> replyTo) implements Command {}
 
   /** Flushes both files and replies with their lengths: where a resumed run takes up. */
-  public record Mark(ActorRef<io.skillmix.checkpoint.ResumePoint> replyTo) implements Command {}
+  public record Mark(ActorRef<ResumePoint> replyTo) implements Command {}
 
   public static Behavior<Command> create(Path runDir, List<String> datasets, ProgressDisplay progress) {
     return Behaviors.setup(context -> new MetricsSink(context, runDir, datasets, progress));
@@ -198,7 +199,7 @@ public final class MetricsSink extends AbstractBehavior<MetricsSink.Command> {
   private Behavior<Command> onMark(Mark m) {
     flush();
     try {
-      m.replyTo().tell(new io.skillmix.checkpoint.ResumePoint(
+      m.replyTo().tell(new ResumePoint(
           Files.size(runDir.resolve("metrics.jsonl")), Files.size(runDir.resolve("weights.jsonl"))));
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -18,6 +18,7 @@ import io.skillmix.mix.Prior;
 import io.skillmix.mix.RewardEma;
 import io.skillmix.mix.RewardEvaluator;
 import io.skillmix.mix.Scorer;
+import io.skillmix.model.LanguageModel;
 import io.skillmix.model.ModelConfig;
 import io.skillmix.model.ModelFolder;
 import java.io.IOException;
@@ -156,9 +157,13 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
   }
 
   private static Prepared prepare(RunSettings settings, Resume resume) {
-    ModelConfig modelConfig = settings.modelPath() == null
-        ? ModelConfig.preset(settings.preset())
-        : ModelConfig.read(settings.modelPath().resolve("config.json"));
+    ModelConfig modelConfig;
+    if (settings.modelPath() == null) {
+      modelConfig = ModelConfig.preset(settings.preset());
+    } else {
+      LanguageModel.check(settings.modelPath());  // refuse a bad folder before the run folder exists
+      modelConfig = ModelConfig.read(settings.modelPath().resolve("config.json"));
+    }
     Tokenizer tokenizer = ModelFolder.tokenizer(settings.modelPath());
     if (tokenizer.vocabSize() > modelConfig.vocabSize()) {
       throw new UserError("the tokenizer has " + tokenizer.vocabSize() + " tokens but the model's"
@@ -392,7 +397,8 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
         Report.write(settings, data, history, encoder, finished);
       }
       result.complete(new Outcome(settings.runDir(), finished.steps(), finished.probabilities(),
-          data.names(), history, finished.stopped(), finished.checkpoint()));
+          data.names(), history, finished.stopped(),
+          finished.checkpoint() == null ? null : Path.of(finished.checkpoint())));
     } catch (IOException e) {
       result.completeExceptionally(new UncheckedIOException(e));
     } catch (RuntimeException e) {

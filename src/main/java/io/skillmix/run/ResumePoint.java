@@ -1,6 +1,7 @@
-package io.skillmix.checkpoint;
+package io.skillmix.run;
 
 import io.skillmix.UserError;
+import io.skillmix.cluster.CrossNode;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -13,7 +14,7 @@ import java.nio.file.StandardOpenOption;
  * records past the checkpoint (written before a crash or stop) are dropped and the files read as
  * one run.
  */
-public record ResumePoint(long metricsBytes, long weightsBytes) {
+public record ResumePoint(long metricsBytes, long weightsBytes) implements CrossNode {
 
   public static final String METRICS = "metrics.jsonl";
   public static final String WEIGHTS = "weights.jsonl";

@@ -1,0 +1,213 @@
+package io.skillmix.cluster;
+
+import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.Registration;
+import com.esotericsoftware.kryo.Serializer;
+import com.esotericsoftware.kryo.serializers.RecordSerializer;
+import com.esotericsoftware.kryo.util.DefaultClassResolver;
+import io.skillmix.data.DatasetActor;
+import io.skillmix.data.ExampleStream;
+import io.skillmix.data.TokenizedExample;
+import io.skillmix.learn.Learner;
+import io.skillmix.mix.MixtureScorer;
+import io.skillmix.mix.Scorer;
+import io.skillmix.mix.RewardEvaluator;
+import io.skillmix.model.ParameterSnapshot;
+import io.skillmix.run.MetricsSink;
+import io.skillmix.run.ResumePoint;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Function;
+import org.apache.pekko.actor.ExtendedActorSystem;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.stream.SinkRef;
+import org.apache.pekko.stream.SourceRef;
+
+/**
+ * Every class Kryo may write, with a fixed id. Ids come in blocks, one per package, so adding a
+ * message takes the next free id of its block and never renumbers another: two nodes built from
+ * different commits still agree on every id they share. Never reuse or change an id.
+ *
+ * <ul>
+ *   <li>10–99: JDK and Pekko types, and the families below
+ *   <li>100–199 {@code data}, 200–299 {@code learn}, 300–399 {@code mix}, 400–499 {@code model},
+ *       500–599 {@code run}, 600–699 {@code cluster}
+ * </ul>
+ *
+ * <p>A family row stands for every class of one kind (every {@code List}, every typed
+ * {@code ActorRef}, every exception): the concrete classes are JDK or Pekko internals, so they are
+ * written under the family's id by its codec and read back as the codec decides.
+ */
+public final class KryoRegistry {
+
+  /** One registration: a fixed id, a class, and how to build its serializer (null: Kryo's default). */
+  public record Row(int id, Class<?> type, Function<ExtendedActorSystem, Serializer<?>> codec,
+      boolean family) {}
+
+  /** First id of the message blocks: rows from here on belong to the project's packages. */
+  public static final int FIRST_PROJECT_ID = 100;
+
+  private static final List<Row> ROWS = build();
+
+  private KryoRegistry() {}
+
+  private static List<Row> build() {
+    Rows r = new Rows();
+    // 10–99: JDK arrays, families, Pekko
+    r.value(10, int[].class);
+    r.value(11, long[].class);
+    r.value(12, float[].class);
+    r.value(13, double[].class);
+    r.value(14, boolean[].class);
+    r.value(15, byte[].class);
+    r.value(16, String[].class);
+    r.family(20, List.class, system -> new KryoCodecs.ListCodec());
+    r.family(21, Set.class, system -> new KryoCodecs.SetCodec());
+    r.family(22, Map.class, system -> new KryoCodecs.MapCodec());
+    r.family(30, ActorRef.class, KryoCodecs.ActorRefCodec::new);
+    r.family(31, SourceRef.class, KryoCodecs.PekkoCodec::new);
+    r.family(32, SinkRef.class, KryoCodecs.PekkoCodec::new);
+    r.family(40, Throwable.class, system -> new KryoCodecs.ThrowableCodec());
+
+    // 100–199: data
+    r.record(100, DatasetActor.RequestBatch.class);
+    r.record(101, DatasetActor.Batch.class);
+    r.record(102, DatasetActor.SetProbability.class);
+    r.record(103, DatasetActor.GetState.class);
+    r.record(104, DatasetActor.State.class);
+    r.record(105, DatasetActor.Restore.class);
+    r.value(106, DatasetActor.StreamKind.class);
+    r.record(110, TokenizedExample.class);
+    r.record(111, ExampleStream.Position.class);
+
+    // 200–299: learn
+    r.record(200, Learner.Start.class);
+    r.record(201, Learner.NewProbabilities.class);
+    r.record(202, Learner.Finished.class);
+    r.record(203, Learner.Failed.class);
+    r.record(204, Learner.UpdateFailed.class);
+    r.value(205, Learner.RequestStop.class);
+
+    // 300–399: mix
+    r.record(300, RewardEvaluator.Reference.class);
+    r.record(301, RewardEvaluator.Evaluate.class);
+    r.record(310, MixtureScorer.Rewards.class);
+    r.record(311, MixtureScorer.Subscribe.class);
+    r.record(312, MixtureScorer.GetState.class);
+    r.record(313, MixtureScorer.State.class);
+    r.record(314, MixtureScorer.RewardsFailed.class);
+    r.record(315, Scorer.State.class);
+
+    // 400–499: model
+    r.record(400, ParameterSnapshot.class);
+
+    // 500–599: run
+    r.record(500, MetricsSink.TrainStep.class);
+    r.record(501, MetricsSink.WeightsApplied.class);
+    r.record(502, MetricsSink.RewardsComputed.class);
+    r.record(503, MetricsSink.Note.class);
+    r.record(504, MetricsSink.Finish.class);
+    r.record(505, MetricsSink.Mark.class);
+    r.record(506, ResumePoint.class);
+
+    // 600–699: cluster
+    r.record(600, SnapshotChunk.class);
+    r.record(601, SnapshotOffer.class);
+    return List.copyOf(r.rows.values());
+  }
+
+  /** Every row, by id. */
+  public static List<Row> rows() {
+    return ROWS;
+  }
+
+  /** A Kryo that writes exactly the registered classes and refuses every other one. */
+  public static Kryo newKryo(ExtendedActorSystem system) {
+    List<Class<?>> families = new ArrayList<>();
+    for (Row row : ROWS) {
+      if (row.family()) {
+        families.add(row.type());
+      }
+    }
+    // No reference tracking: messages are trees, and Kryo writes them faster without it.
+    Kryo kryo = new Kryo(new FamilyResolver(families), null);
+    kryo.setRegistrationRequired(true);
+    for (Row row : ROWS) {
+      if (row.codec() == null) {
+        kryo.register(row.type(), row.id());
+      } else {
+        kryo.register(row.type(), row.codec().apply(system), row.id());
+      }
+    }
+    return kryo;
+  }
+
+  /** Builds rows, refusing a reused id or class. */
+  private static final class Rows {
+    final TreeMap<Integer, Row> rows = new TreeMap<>();
+
+    void value(int id, Class<?> type) {
+      add(new Row(id, type, null, false));
+    }
+
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    void record(int id, Class<?> type) {
+      if (!type.isRecord()) {
+        throw new IllegalArgumentException(type.getName() + " is not a record");
+      }
+      add(new Row(id, type, system -> new RecordSerializer(type), false));
+    }
+
+    void family(int id, Class<?> type, Function<ExtendedActorSystem, Serializer<?>> codec) {
+      add(new Row(id, type, codec, true));
+    }
+
+    private void add(Row row) {
+      if (row.id() < 10) {
+        throw new IllegalArgumentException("ids below 10 are Kryo's own: " + row);
+      }
+      Row before = rows.putIfAbsent(row.id(), row);
+      if (before != null) {
+        throw new IllegalArgumentException("id " + row.id() + " given twice: " + before.type().getName()
+            + " and " + row.type().getName());
+      }
+      for (Row other : rows.values()) {
+        if (other != row && other.type() == row.type()) {
+          throw new IllegalArgumentException(row.type().getName() + " registered twice");
+        }
+      }
+    }
+  }
+
+  /**
+   * Kryo's resolver, plus families: a class with no registration of its own is written under the
+   * first family it belongs to. Any other class stays unregistered, and Kryo refuses it.
+   */
+  private static final class FamilyResolver extends DefaultClassResolver {
+    private final List<Class<?>> families;
+
+    FamilyResolver(List<Class<?>> families) {
+      this.families = List.copyOf(families);
+    }
+
+    @Override
+    public Registration getRegistration(Class type) {
+      Registration registration = super.getRegistration(type);
+      if (registration != null || type == null) {
+        return registration;
+      }
+      for (Class<?> family : families) {
+        if (family.isAssignableFrom(type)) {
+          registration = super.getRegistration(family);
+          // Remember the answer for this class; ids are untouched, so reading is unaffected.
+          classToRegistration.put(type, registration);
+          return registration;
+        }
+      }
+      return null;
+    }
+  }
+}
