@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -39,7 +40,7 @@ final class MixBench {
       // Odd rounds run the arms in reverse, so no arm always runs first (or last) on a warm machine.
       List<Arm> order = new ArrayList<>(arms);
       if (r % 2 == 1) {
-        java.util.Collections.reverse(order);
+        Collections.reverse(order);
       }
       Map<String, Double> walls = new LinkedHashMap<>();
       for (Arm arm : order) {
