@@ -10,7 +10,6 @@ import io.skillmix.data.tokenizer.ByteTokenizer;
 import io.skillmix.data.tokenizer.ChatTemplate;
 import io.skillmix.run.RunHistory;
 import io.skillmix.run.TrainingRun;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -34,13 +33,18 @@ final class DataBench {
   private DataBench() {}
 
   static String run(BenchOptions options) throws Exception {
+    try (ScratchDir scratch = new ScratchDir("skillmix-bench-data")) {
+      return run(options, scratch.path());
+    }
+  }
+
+  private static String run(BenchOptions options, Path root) throws Exception {
     int rounds = options.rounds(3);
     int steps = options.steps(500);
     // The learner first: its consumption is what the actors' throughput is read against.
     double[] consumption = new double[rounds];
     double[] waiting = new double[rounds];
     double[] wall = new double[rounds];
-    Path root = Files.createTempDirectory("skillmix-bench-data");
     for (int r = 0; r < rounds; r++) {
       long start = System.nanoTime();
       TrainingRun.Outcome outcome = TrainingRun.run(ConfigLoader.load(null, List.of("mix.method=uni",

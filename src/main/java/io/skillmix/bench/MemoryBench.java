@@ -32,10 +32,15 @@ final class MemoryBench {
   private MemoryBench() {}
 
   static String run(BenchOptions options) throws Exception {
+    try (ScratchDir scratch = new ScratchDir("skillmix-bench-memory")) {
+      return run(options, scratch.path().resolve("run"));
+    }
+  }
+
+  private static String run(BenchOptions options, Path dir) throws Exception {
     int steps = options.steps(5000);
     int warmup = options.warmup(200);
     int every = options.every(Math.max(1, steps / 20));
-    Path dir = Files.createTempDirectory("skillmix-bench-memory").resolve("run");
     CompletableFuture<TrainingRun.Outcome> run = CompletableFuture.supplyAsync(() -> TrainingRun.run(
         ConfigLoader.load(null, List.of("train.steps=" + (warmup + steps), "run.progress=false",
             "run.dir=\"" + dir + "\""))));
@@ -47,7 +52,8 @@ final class MemoryBench {
       while (!run.isDone()) {
         Thread.sleep(500);
         long step = probe.lastStep();
-        if (step >= next) {
+        // The last flush comes as the run ends and its arrays close: sample only while it trains.
+        if (step >= next && step < warmup + steps) {
           Sample s = sample(step, system);
           samples.add(s);
           System.out.printf(Locale.ROOT, "  step %,d: resident %.0f MiB, heap %.0f MiB, %,d NDArrays%n", s.step(),

@@ -4,7 +4,6 @@ import io.skillmix.config.ConfigLoader;
 import io.skillmix.run.RunHistory;
 import io.skillmix.run.TrainingRun;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -25,6 +24,12 @@ final class MixBench {
   record Arm(String name, List<String> overrides) {}
 
   static String run(BenchOptions options) throws IOException {
+    try (ScratchDir scratch = new ScratchDir("skillmix-bench-mix")) {
+      return run(options, scratch.path());
+    }
+  }
+
+  private static String run(BenchOptions options, Path root) {
     int steps = options.steps(160);
     int repeats = options.rounds(3);
     int every = Math.min(steps, options.every(Math.max(2, steps / 4)));
@@ -34,7 +39,6 @@ final class MixBench {
         new Arm("MoS lagged", List.of("mix.apply=lagged", "mix.lag-steps=" + every / 2)),
         new Arm("MoS free", List.of("mix.apply=free", "mix.lag-steps=" + every / 2)));
     Map<String, List<double[]>> results = new LinkedHashMap<>();
-    Path root = Files.createTempDirectory("skillmix-bench-mix");
     Map<String, List<Double>> wallRatios = new LinkedHashMap<>();
     for (int r = 0; r < repeats; r++) {
       // Odd rounds run the arms in reverse, so no arm always runs first (or last) on a warm machine.

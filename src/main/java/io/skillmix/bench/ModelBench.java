@@ -63,8 +63,14 @@ public final class ModelBench {
     double peak2048 = matmulPeak(2048, 5);
     double peak = Math.max(peak1024, peak2048);
     List<Result> results = new ArrayList<>();
-    for (String preset : options.presets(List.of("tiny", "small"))) {
-      results.add(measure(preset, options.steps(shape(preset).steps()), rounds, warmup, peer));
+    try {
+      for (String preset : options.presets(List.of("tiny", "small"))) {
+        results.add(measure(preset, options.steps(shape(preset).steps()), rounds, warmup, peer));
+      }
+    } finally {
+      if (peer != null) {
+        peer.close();
+      }
     }
 
     StringBuilder t = new StringBuilder(String.format(Locale.ROOT,

@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * {@code /usr/bin/python3} (python3-torch and OpenBLAS) as a subprocess on the same architecture,
  * batch, sequence length and thread count, and reads the JSON line it prints.
  */
-final class PyTorchPeer {
+final class PyTorchPeer implements AutoCloseable {
 
   static final Path PYTHON = Path.of("/usr/bin/python3");
   static final Path SCRIPT = Path.of("bench", "peer_model.py");
@@ -29,11 +29,11 @@ final class PyTorchPeer {
   record Result(long parameters, double stepSeconds, String torchVersion, int threads) {}
 
   private final int threads;
-  private final Path configDir;
+  private final ScratchDir configDir;
 
   PyTorchPeer(int threads) throws IOException {
     this.threads = threads;
-    this.configDir = Files.createTempDirectory("skillmix-bench-peer");
+    this.configDir = new ScratchDir("skillmix-bench-peer");
   }
 
   /** Why the peer cannot run here, or empty when it can. */
@@ -63,7 +63,7 @@ final class PyTorchPeer {
   /** One peer process: {@code warmup} untimed steps, then {@code steps} timed ones. */
   Result measure(ModelConfig config, int batch, int length, int steps, int warmup)
       throws IOException, InterruptedException {
-    Path configFile = configDir.resolve("config.json");
+    Path configFile = configDir.path().resolve("config.json");
     config.write(configFile);
     List<String> command = new ArrayList<>(List.of(PYTHON.toString(), SCRIPT.toString(),
         "--config", configFile.toString(), "--batch", Integer.toString(batch), "--length",
@@ -97,6 +97,11 @@ final class PyTorchPeer {
     } catch (JsonParseException | IllegalStateException | NullPointerException e) {
       throw new IOException(SCRIPT + " printed no result line: " + tail(output));
     }
+  }
+
+  @Override
+  public void close() {
+    configDir.close();
   }
 
   private static String tail(String output) {
