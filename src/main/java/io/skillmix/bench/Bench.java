@@ -1,65 +1,133 @@
 package io.skillmix.bench;
 
+import io.skillmix.UserError;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.LocalDate;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 
 /**
- * {@code scripts/bench WHAT}: prints a table and appends it, with the machine and settings, to
- * {@code docs/BENCHMARKS.md}. Benchmarks are never run by the tests.
+ * {@code scripts/bench [model|data|mix|memory|cluster|all] [key=value ...]}: prints each table and
+ * appends it, under a heading with the machine, date, JVM and thread settings, to
+ * {@code docs/BENCHMARKS.md} (or {@code doc=PATH}; {@code doc=none} only prints). Benchmarks are
+ * never run by the tests.
  */
 public final class Bench {
+
+  /** The cluster benchmark lands with the cluster issue as this class, with {@code static String run(BenchOptions)}. */
+  static final String CLUSTER_BENCH = "io.skillmix.bench.ClusterBench";
 
   private Bench() {}
 
   public static void main(String[] args) throws Exception {
-    String what = args.length == 0 ? "model" : args[0];
-    String table = switch (what) {
-      case "model" -> model();
-      case "mix" -> MixBench.run(Integer.getInteger("skillmix.bench.steps", 160),
-          Integer.getInteger("skillmix.bench.repeats", 1));
-      case "data" -> data();
-      default -> throw new IllegalArgumentException("unknown benchmark '" + what + "'; use model, data or mix");
+    BenchOptions options;
+    try {
+      options = BenchOptions.parse(Arrays.asList(args));
+    } catch (UserError e) {
+      System.err.println("bench: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    List<String> what = options.what().equals("all")
+        ? List.of("model", "data", "mix", "memory", "cluster") : List.of(options.what());
+    for (String name : what) {
+      String table = run(options.forBenchmark(name));
+      if (table != null) {
+        report(name, options, table);
+      }
+    }
+    System.exit(0); // DJL and Pekko leave non-daemon threads behind
+  }
+
+  /** The benchmark's table, or null when it has nothing to report. */
+  private static String run(BenchOptions options) throws Exception {
+    System.out.println("== " + options.what() + " ==");
+    return switch (options.what()) {
+      case "model" -> ModelBench.run(options, threads());
+      case "data" -> DataBench.run(options);
+      case "mix" -> MixBench.run(options);
+      case "memory" -> MemoryBench.run(options);
+      case "cluster" -> cluster(options);
+      default -> throw new IllegalArgumentException(options.what());
     };
-    String header = String.format(Locale.ROOT, "%n### %s — %s%n%n%s%n", what, LocalDate.now(), machine());
+  }
+
+  /** The hook for the cluster benchmark: run it when its class is on the class path. */
+  private static String cluster(BenchOptions options) throws Exception {
+    Class<?> bench;
+    try {
+      bench = Class.forName(CLUSTER_BENCH);
+    } catch (ClassNotFoundException e) {
+      System.out.println("cluster: not available yet: needs the cluster issue (7)");
+      return null;
+    }
+    Method run = bench.getDeclaredMethod("run", BenchOptions.class);
+    run.setAccessible(true);
+    try {
+      return (String) run.invoke(null, options);
+    } catch (InvocationTargetException e) {
+      if (e.getCause() instanceof Exception cause) {
+        throw cause;
+      }
+      throw e;
+    }
+  }
+
+  private static void report(String name, BenchOptions options, String table) throws IOException {
+    String settings = options.describe();
+    String header = String.format(Locale.ROOT, "%n### %s — %s%n%n%s- command: `scripts/bench %s%s`%n%n", name,
+        LocalDate.now(), machine(), name, settings.isEmpty() ? "" : " " + settings);
     System.out.print(header + table);
-    Path doc = Path.of(System.getProperty("skillmix.bench.doc", "docs/BENCHMARKS.md"));
-    if (Files.exists(doc)) {
-      Files.writeString(doc, header + table, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+    Path doc = options.doc();
+    if (doc != null) {
+      Files.writeString(doc, header + table, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+          StandardOpenOption.APPEND);
       System.out.println("(appended to " + doc + ")");
     }
   }
 
-  static String model() {
-    // The largest of two sizes: BLAS runs closer to its peak on larger matrices.
-    double peak1024 = ModelBench.matmulPeak(1024, 9);
-    double peak2048 = ModelBench.matmulPeak(2048, 5);
-    double peak = Math.max(peak1024, peak2048);
-    StringBuilder t = new StringBuilder();
-    t.append("Training step (forward + backward + clip + AdamW), synthetic batches, median of 5 runs.\n\n");
-    t.append("| preset | parameters | batch × seq | ms/step | tokens/s | GFLOP/s | of matmul peak |\n");
-    t.append("|---|---:|---|---:|---:|---:|---:|\n");
-    t.append(ModelBench.row(ModelBench.measure("tiny", 16, 128, 10, 5), peak)).append('\n');
-    t.append(ModelBench.row(ModelBench.measure("small", 8, 128, 3, 5), peak)).append('\n');
-    t.append(String.format(Locale.ROOT,
-        "%nMatmul peak, float32 on the same threads: %.1f GFLOP/s at 1024³, %.1f at 2048³ (the larger is the"
-            + " reference).%n", peak1024, peak2048));
-    return t.toString();
+  static int threads() {
+    return Integer.parseInt(System.getProperty("ai.djl.pytorch.num_threads", "2"));
   }
 
-  /** Dataset-actor throughput against the tiny learner's measured consumption. */
-  static String data() throws Exception {
-    ModelBench.Result tiny = ModelBench.measure("tiny", 16, 128, 10, 3);
-    return DataBench.run(300, 1000.0 / tiny.stepMillis());
-  }
-
+  /** CPU model and cores, load at the start, OS, JVM and torch thread settings. */
   static String machine() {
-    return String.format(Locale.ROOT, "- machine: %d cores, %s %s; JVM %s; torch threads %s%n",
-        Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"), System.getProperty("os.arch"),
-        ManagementFactory.getRuntimeMXBean().getVmVersion(), System.getProperty("ai.djl.pytorch.num_threads", "default"));
+    return String.format(Locale.ROOT,
+        "- machine: %s, %d cores, load average %s at the start; %s %s%n"
+            + "- JVM %s (%s), max heap %d MiB; torch intra-op threads %s, inter-op %s%n",
+        cpuModel(), Runtime.getRuntime().availableProcessors(), loadAverage(), System.getProperty("os.name"),
+        System.getProperty("os.arch"), ManagementFactory.getRuntimeMXBean().getVmVersion(),
+        ManagementFactory.getRuntimeMXBean().getVmName(), Runtime.getRuntime().maxMemory() / 1048576,
+        System.getProperty("ai.djl.pytorch.num_threads", "default"),
+        System.getProperty("ai.djl.pytorch.num_interop_threads", "default"));
+  }
+
+  private static String cpuModel() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"), StandardCharsets.UTF_8)) {
+        if (line.startsWith("model name")) {
+          return line.substring(line.indexOf(':') + 1).trim();
+        }
+      }
+    } catch (IOException e) {
+      // not Linux: the model stays unknown
+    }
+    return "unknown CPU";
+  }
+
+  private static String loadAverage() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+    } catch (IOException e) {
+      return "unknown";
+    }
   }
 }

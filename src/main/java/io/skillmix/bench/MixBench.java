@@ -4,9 +4,9 @@ import io.skillmix.config.ConfigLoader;
 import io.skillmix.run.RunHistory;
 import io.skillmix.run.TrainingRun;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -23,17 +23,31 @@ final class MixBench {
 
   record Arm(String name, List<String> overrides) {}
 
-  static String run(int steps, int repeats) throws IOException {
-    int every = Math.max(2, steps / 4);
+  static String run(BenchOptions options) throws IOException {
+    try (ScratchDir scratch = new ScratchDir("skillmix-bench-mix")) {
+      return run(options, scratch.path());
+    }
+  }
+
+  private static String run(BenchOptions options, Path root) {
+    int steps = options.steps(160);
+    int repeats = options.rounds(3);
+    int every = Math.min(steps, options.every(Math.max(2, steps / 4)));
     List<Arm> arms = List.of(
         new Arm("plain (uni, no rewards)", List.of("mix.method=uni")),
         new Arm("MoS sync", List.of("mix.apply=sync", "mix.lag-steps=0")),
         new Arm("MoS lagged", List.of("mix.apply=lagged", "mix.lag-steps=" + every / 2)),
         new Arm("MoS free", List.of("mix.apply=free", "mix.lag-steps=" + every / 2)));
     Map<String, List<double[]>> results = new LinkedHashMap<>();
-    Path root = Files.createTempDirectory("skillmix-bench-mix");
+    Map<String, List<Double>> wallRatios = new LinkedHashMap<>();
     for (int r = 0; r < repeats; r++) {
-      for (Arm arm : arms) {
+      // Odd rounds run the arms in reverse, so no arm always runs first (or last) on a warm machine.
+      List<Arm> order = new ArrayList<>(arms);
+      if (r % 2 == 1) {
+        Collections.reverse(order);
+      }
+      Map<String, Double> walls = new LinkedHashMap<>();
+      for (Arm arm : order) {
         List<String> overrides = new ArrayList<>(List.of("train.steps=" + steps, "mix.update-every=" + every,
             "run.progress=false", "run.dir=\"" + root.resolve(r + "-" + arms.indexOf(arm)) + "\""));
         overrides.addAll(arm.overrides());
@@ -44,24 +58,35 @@ final class MixBench {
         double loop = h.trainSeconds() + h.waitSeconds();
         results.computeIfAbsent(arm.name(), k -> new ArrayList<>())
             .add(new double[] {wall, loop, h.waitSeconds() / loop, h.tokens() / loop});
+        walls.put(arm.name(), wall);
+        System.out.printf(Locale.ROOT, "  round %d, %s: %.1f s, waiting %.2f%%%n", r + 1, arm.name(), wall,
+            100 * h.waitSeconds() / loop);
+      }
+      double plainWall = walls.get(arms.get(0).name());
+      for (Arm arm : arms) {
+        wallRatios.computeIfAbsent(arm.name(), k -> new ArrayList<>()).add(walls.get(arm.name()) / plainWall);
       }
     }
     double plainRate = ModelBench.median(column(results.get(arms.get(0).name()), 3));
     StringBuilder t = new StringBuilder(String.format(Locale.ROOT,
         "Built-in mix, tiny preset, %d steps, batch 16, reward evaluation every %d steps, lag %d;"
-            + " learner and evaluator share the CPU threads. Median of %d run(s) per arm.%n%n",
+            + " learner and evaluator share the CPU threads. Median of %d run(s) per arm; arms alternate"
+            + " within each round and ratios are taken per round.%n%n",
         steps, every, every / 2, repeats));
     // Arms draw different datasets (their probabilities differ), so their batches differ in length:
     // compare time per token, not time per step.
-    t.append("| arm | wall s (whole run) | training loop s | tokens/s | time per token vs plain | learner waiting |\n");
-    t.append("|---|---:|---:|---:|---:|---:|\n");
+    t.append("| arm | wall s (whole run) | wall vs plain | training loop s | tokens/s | time per token vs plain"
+        + " | learner waiting |\n");
+    t.append("|---|---:|---:|---:|---:|---:|---:|\n");
     for (Map.Entry<String, List<double[]>> e : results.entrySet()) {
       double wall = ModelBench.median(column(e.getValue(), 0));
       double loop = ModelBench.median(column(e.getValue(), 1));
       double waiting = ModelBench.median(column(e.getValue(), 2));
       double rate = ModelBench.median(column(e.getValue(), 3));
-      t.append(String.format(Locale.ROOT, "| %s | %.1f | %.1f | %,.0f | %.3f | %.2f%% |%n", e.getKey(), wall, loop,
-          rate, plainRate / rate, 100 * waiting));
+      double wallRatio = ModelBench.median(wallRatios.get(e.getKey()).stream().mapToDouble(Double::doubleValue)
+          .toArray());
+      t.append(String.format(Locale.ROOT, "| %s | %.1f | %.3f | %.1f | %,.0f | %.3f | %.2f%% |%n", e.getKey(), wall,
+          wallRatio, loop, rate, plainRate / rate, 100 * waiting));
     }
     return t.toString();
   }
