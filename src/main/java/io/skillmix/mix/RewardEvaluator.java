@@ -4,9 +4,13 @@ import io.skillmix.cluster.CrossNode;
 import io.skillmix.data.DatasetActor;
 import io.skillmix.data.TokenizedExample;
 import io.skillmix.model.ParameterSnapshot;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -15,12 +19,19 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
 /**
  * Computes one reward per dataset for each parameter snapshot, on its own device and thread, while
  * the learner keeps training. It keeps a replica of θ refreshed from snapshots and, for the Diff
  * reward, the frozen starting weights θ0. Snapshots are evaluated one at a time, in order, so a
  * run's rewards do not depend on timing.
+ *
+ * <p>The reward model computes on a worker thread of its own, so the actor stays responsive. A
+ * computation that throws, or runs past the timeout (a hung device, a deadlock in native code),
+ * costs that snapshot's update only: the scorer hears {@link MixtureScorer.RewardsFailed}, a fresh
+ * reward model with the same θ0 takes over on a fresh thread, and the queue goes on. A hung thread
+ * cannot be killed in the JVM; it is abandoned, and its reward model with it.
  */
 public final class RewardEvaluator extends AbstractBehavior<RewardEvaluator.Command> {
 
@@ -33,6 +44,13 @@ public final class RewardEvaluator extends AbstractBehavior<RewardEvaluator.Comm
   public record Evaluate(ParameterSnapshot snapshot) implements Command {}
 
   private record BatchArrived(DatasetActor.Batch batch) implements Command {}
+
+  /** The worker's answer for snapshot {@code version}: rewards, or the error it threw. */
+  private record Computed(long generation, long version, double[] rewards, Throwable error, double seconds)
+      implements Command {}
+
+  /** The worker has not answered for snapshot {@code version} within the timeout. */
+  private record TimedOut(long generation, long version) implements Command {}
 
   /** Reward batches of every dataset, in dataset order, per stream the reward reads. */
   public record RewardBatches(List<List<TokenizedExample>> train, List<List<TokenizedExample>> heldOut) {}
@@ -60,8 +78,15 @@ public final class RewardEvaluator extends AbstractBehavior<RewardEvaluator.Comm
   public static Behavior<Command> create(Supplier<RewardModel> model, List<String> datasetNames,
       Map<String, ActorRef<DatasetActor.Command>> datasets, int rewardBatchSize,
       ActorRef<MixtureScorer.Command> scorer) {
-    return Behaviors.setup(context ->
-        new RewardEvaluator(context, model, datasetNames, datasets, rewardBatchSize, scorer));
+    return create(model, datasetNames, datasets, rewardBatchSize, scorer, null);
+  }
+
+  /** @param timeout how long one snapshot's rewards may take before the reward model is replaced; null: no limit */
+  public static Behavior<Command> create(Supplier<RewardModel> model, List<String> datasetNames,
+      Map<String, ActorRef<DatasetActor.Command>> datasets, int rewardBatchSize,
+      ActorRef<MixtureScorer.Command> scorer, Duration timeout) {
+    return Behaviors.setup(context -> Behaviors.withTimers(timers ->
+        new RewardEvaluator(context, timers, model, datasetNames, datasets, rewardBatchSize, scorer, timeout)));
   }
 
   private final Supplier<RewardModel> modelFactory;
@@ -78,13 +103,22 @@ public final class RewardEvaluator extends AbstractBehavior<RewardEvaluator.Comm
   private List<TokenizedExample>[][] batches;
   private int received;
   private long startNanos;
+  private final TimerScheduler<Command> timers;
+  private final Duration timeout;
+  /** Counts reward models; answers from an abandoned one carry an older generation and are dropped. */
+  private long generation;
+  private ExecutorService worker;
 
-  private RewardEvaluator(ActorContext<Command> context, Supplier<RewardModel> model, List<String> datasetNames,
+  private RewardEvaluator(ActorContext<Command> context, TimerScheduler<Command> timers,
+      Supplier<RewardModel> model, List<String> datasetNames,
       Map<String, ActorRef<DatasetActor.Command>> datasets, int rewardBatchSize,
-      ActorRef<MixtureScorer.Command> scorer) {
+      ActorRef<MixtureScorer.Command> scorer, Duration timeout) {
     super(context);
+    this.timers = timers;
+    this.timeout = timeout;
     this.modelFactory = model;
     this.model = model.get();
+    this.worker = newWorker();
     this.datasetNames = List.copyOf(datasetNames);
     this.datasets = datasets;
     this.rewardBatchSize = rewardBatchSize;
@@ -98,6 +132,8 @@ public final class RewardEvaluator extends AbstractBehavior<RewardEvaluator.Comm
         .onMessage(Reference.class, this::onReference)
         .onMessage(Evaluate.class, this::onEvaluate)
         .onMessage(BatchArrived.class, this::onBatch)
+        .onMessage(Computed.class, this::onComputed)
+        .onMessage(TimedOut.class, this::onTimedOut)
         .onSignal(PostStop.class, signal -> onStop())
         .build();
   }
@@ -143,27 +179,81 @@ public final class RewardEvaluator extends AbstractBehavior<RewardEvaluator.Comm
       int heldOut = streams.indexOf(DatasetActor.StreamKind.HELD_OUT);
       RewardBatches drawn = new RewardBatches(
           train < 0 ? List.of() : List.of(batches[train]), heldOut < 0 ? List.of() : List.of(batches[heldOut]));
-      try {
-        double[] rewards = model.rewards(current, drawn);
-        double seconds = (System.nanoTime() - startNanos) / 1e9;
-        scorer.tell(new MixtureScorer.Rewards(current.version(), rewards, seconds));
-      } catch (RuntimeException e) {
-        getContext().getLog().error("rewards for snapshot {} failed; restarting the reward model",
-            current.version(), e);
-        scorer.tell(new MixtureScorer.RewardsFailed(current.version(), e.toString()));
-        restartModel();
-      }
-      current = null;
-      batches = null;
-      startNext();
+      compute(current, drawn);
     }
     return this;
   }
 
+  /** Runs the reward model on the worker thread; the answer comes back as {@link Computed}. */
+  private void compute(ParameterSnapshot snapshot, RewardBatches drawn) {
+    long gen = generation;
+    long version = snapshot.version();
+    RewardModel computing = model;
+    CompletableFuture<double[]> rewards = CompletableFuture.supplyAsync(
+        () -> computing.rewards(snapshot, drawn), worker);
+    getContext().pipeToSelf(rewards, (values, error) -> new Computed(gen, version, values,
+        error instanceof java.util.concurrent.CompletionException c && c.getCause() != null ? c.getCause() : error,
+        (System.nanoTime() - startNanos) / 1e9));
+    if (timeout != null) {
+      timers.startSingleTimer("timeout", new TimedOut(gen, version), timeout);
+    }
+  }
+
+  private Behavior<Command> onComputed(Computed computed) {
+    if (computed.generation() != generation || current == null || current.version() != computed.version()) {
+      return this; // from a reward model abandoned after a timeout
+    }
+    timers.cancel("timeout");
+    if (computed.error() == null) {
+      scorer.tell(new MixtureScorer.Rewards(computed.version(), computed.rewards(), computed.seconds()));
+    } else {
+      getContext().getLog().error("rewards for snapshot {} failed; restarting the reward model",
+          computed.version(), computed.error());
+      scorer.tell(new MixtureScorer.RewardsFailed(computed.version(), computed.error().toString()));
+      restartModel();
+    }
+    finishCurrent();
+    return this;
+  }
+
+  private Behavior<Command> onTimedOut(TimedOut timedOut) {
+    if (timedOut.generation() != generation || current == null || current.version() != timedOut.version()) {
+      return this;
+    }
+    getContext().getLog().error("rewards for snapshot {} took over {} s; abandoning that reward model"
+        + " and its thread, starting a fresh one", timedOut.version(), timeout.toSeconds());
+    scorer.tell(new MixtureScorer.RewardsFailed(timedOut.version(), "no rewards within "
+        + timeout.toSeconds() + " s; the reward model was abandoned and restarted"));
+    worker.shutdownNow(); // interrupts; a thread blocked in native code stays until it returns
+    worker = newWorker();
+    model = null; // still in use by the hung thread: not closed
+    restartModel();
+    finishCurrent();
+    return this;
+  }
+
+  private void finishCurrent() {
+    current = null;
+    batches = null;
+    startNext();
+  }
+
+  private ExecutorService newWorker() {
+    String name = getContext().getSelf().path().name() + "-worker-" + generation;
+    return Executors.newSingleThreadExecutor(task -> {
+      Thread thread = new Thread(task, name);
+      thread.setDaemon(true);
+      return thread;
+    });
+  }
+
   /** A fresh reward model with the same θ0: what a supervised restart would give, keeping the queue. */
   private void restartModel() {
+    generation++;
     try {
-      model.close();
+      if (model != null) {
+        model.close();
+      }
     } catch (RuntimeException e) {
       getContext().getLog().warn("closing the failed reward model: {}", e.toString());
     }
@@ -174,7 +264,10 @@ public final class RewardEvaluator extends AbstractBehavior<RewardEvaluator.Comm
   }
 
   private Behavior<Command> onStop() {
-    model.close();
+    worker.shutdownNow();
+    if (current == null) {
+      model.close(); // a computation still running keeps its model; the JVM's exit frees it
+    }
     return this;
   }
 }

@@ -298,7 +298,7 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
       int target = prepared.specialist();
       evaluator = context.spawn(
           RewardEvaluator.create(() -> ModelRewards.create(settings, modelConfig, target),
-              names, datasets, mix.rewardBatchSize(), scorer),
+              names, datasets, mix.rewardBatchSize(), scorer, mix.updateTimeout()),
           "evaluator", DispatcherSelector.fromConfig(PINNED));
     }
     double[] start = state == null ? prior : state.learner().probabilities();

@@ -32,6 +32,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -187,6 +188,63 @@ class FaultsTest {
     assertEquals(8, next.version());
     assertArrayEquals(new double[] {0.25, 0.75}, next.rewards());
     assertEquals(2, FailingOnce.created.get(), "one restart of the reward model");
+  }
+
+  /** Hangs on its first snapshot until released (a stuck device), then answers like {@link FailingOnce}. */
+  static final class HangingOnce implements RewardEvaluator.RewardModel {
+    static final AtomicInteger created = new AtomicInteger();
+    static final CountDownLatch release = new CountDownLatch(1);
+    private static final AtomicInteger calls = new AtomicInteger();
+    private ParameterSnapshot reference;
+
+    HangingOnce() {
+      created.incrementAndGet();
+    }
+
+    @Override
+    public void setReference(ParameterSnapshot theta0) {
+      reference = theta0;
+    }
+
+    @Override
+    public double[] rewards(ParameterSnapshot snapshot, RewardEvaluator.RewardBatches batches) {
+      if (calls.incrementAndGet() == 1) {
+        try {
+          release.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return new double[] {1, 0}; // too late: must never reach the scorer
+      }
+      assertTrue(reference != null, "the replacement has θ0 again");
+      return new double[] {0.4, 0.6};
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  @Test
+  void aHungEvaluatorIsReplacedAfterTheTimeoutAndLaterUpdatesGoOn() {
+    TestProbe<MixtureScorer.Command> scorer = testKit.createTestProbe(MixtureScorer.Command.class);
+    ActorRef<RewardEvaluator.Command> evaluator = testKit.spawn(RewardEvaluator.create(HangingOnce::new,
+        NAMES, datasets(), 2, scorer.getRef(), Duration.ofMillis(500)));
+    evaluator.tell(new RewardEvaluator.Reference(new ParameterSnapshot(0, Map.of())));
+    evaluator.tell(new RewardEvaluator.Evaluate(new ParameterSnapshot(4, Map.of())));
+    evaluator.tell(new RewardEvaluator.Evaluate(new ParameterSnapshot(8, Map.of())));
+    try {
+      MixtureScorer.RewardsFailed failed = scorer.expectMessageClass(MixtureScorer.RewardsFailed.class,
+          Duration.ofSeconds(10));
+      assertEquals(4, failed.version());
+      assertTrue(failed.reason().contains("no rewards within"), failed.reason());
+      MixtureScorer.Rewards next = scorer.expectMessageClass(MixtureScorer.Rewards.class, Duration.ofSeconds(10));
+      assertEquals(8, next.version());
+      assertArrayEquals(new double[] {0.4, 0.6}, next.rewards());
+      assertEquals(2, HangingOnce.created.get(), "one replacement reward model");
+    } finally {
+      HangingOnce.release.countDown();
+    }
+    scorer.expectNoMessage(Duration.ofMillis(300)); // the hung model's late answer is dropped
   }
 
   private static Trainer trainer() {
