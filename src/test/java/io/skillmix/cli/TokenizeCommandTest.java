@@ -1,18 +1,14 @@
 package io.skillmix.cli;
 
+import io.skillmix.cli.CliRun.Result;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.skillmix.data.tokenizer.ByteTokenizer;
 import io.skillmix.data.tokenizer.Tokenizers;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.PrintStream;
 import java.io.StringReader;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -125,50 +121,32 @@ class TokenizeCommandTest {
   void commandReadsStdinAndWritesStdout(@TempDir Path dir) throws IOException {
     new ByteTokenizer().writeHuggingFace(dir, 512);
     Result r = run("héllo\r\n😀\n\n", "tokenize", "--tokenizer", dir.toString());
-    assertEquals(0, r.code, r.err);
-    assertEquals("104 195 169 108 108 111\n240 159 152 128\n\n", r.out);
+    assertEquals(0, r.code(), r.err());
+    assertEquals("104 195 169 108 108 111\n240 159 152 128\n\n", r.out());
 
     r = run("a\nb\n===\n\n===\nc", "tokenize", "--tokenizer",
         dir.resolve("tokenizer.json").toString(), "--separator", "===");
-    assertEquals(0, r.code, r.err);
-    assertEquals("97 10 98\n\n99\n", r.out);
+    assertEquals(0, r.code(), r.err());
+    assertEquals("97 10 98\n\n99\n", r.out());
   }
 
   @Test
   void userMistakesExitWithCode2(@TempDir Path dir) throws IOException {
     Result r = run("x\n", "tokenize", "--tokenizer", dir.toString());
-    assertEquals(2, r.code);
-    assertTrue(r.err.contains(dir.toString()) && r.err.contains("tokenizer.json"), r.err);
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains(dir.toString()) && r.err().contains("tokenizer.json"), r.err());
 
     new ByteTokenizer().writeHuggingFace(dir, 512);
     r = run("x\n", "tokenize", "--tokenizer", dir.toString(), "--separator", "a\nb");
-    assertEquals(2, r.code);
-    assertTrue(r.err.contains("--separator"), r.err);
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("--separator"), r.err());
 
     r = run("x\n", "tokenize");
-    assertEquals(2, r.code);
-    assertTrue(r.err.contains("--tokenizer"), r.err);
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("--tokenizer"), r.err());
   }
 
-  private record Result(int code, String out, String err) {}
-
   private static Result run(String stdin, String... args) {
-    InputStream oldIn = System.in;
-    PrintStream oldOut = System.out;
-    PrintStream oldErr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    try {
-      System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      int code = Main.execute(args);
-      return new Result(code, out.toString(StandardCharsets.UTF_8),
-          err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setIn(oldIn);
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-    }
+    return CliRun.withInput(stdin, args);
   }
 }

@@ -1,5 +1,7 @@
 package io.skillmix.merge;
 
+import io.skillmix.cli.CliRun;
+import io.skillmix.cli.CliRun.Result;
 import static io.skillmix.merge.MergeFixtures.folder;
 import static io.skillmix.merge.MergeFixtures.randomTensors;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -9,11 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import io.skillmix.cli.Main;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -25,22 +23,8 @@ class MergeCommandTest {
 
   @TempDir Path dir;
 
-  private record Result(int code, String out, String err) {}
-
   private static Result run(String... args) {
-    PrintStream oldOut = System.out;
-    PrintStream oldErr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      int code = Main.execute(args);
-      return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-    }
+    return CliRun.run(args);
   }
 
   @Test

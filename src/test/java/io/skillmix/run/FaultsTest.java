@@ -134,14 +134,21 @@ class FaultsTest {
     probe.expectTerminated(actor, Duration.ofSeconds(10));
   }
 
-  /** A reward model that fails on its first snapshot and then gives fixed rewards. */
-  private static final class FailingOnce implements RewardEvaluator.RewardModel {
-    static final AtomicInteger created = new AtomicInteger();
-    static final AtomicInteger calls = new AtomicInteger();
-    ParameterSnapshot reference;
+  /**
+   * A reward model whose first snapshot goes wrong ({@code trouble} throws or blocks), after which
+   * every model of the run gives {@code rewards}; {@code created} counts the models made.
+   */
+  private static final class TroubledOnce implements RewardEvaluator.RewardModel {
+    private final AtomicInteger calls;
+    private final Runnable trouble;
+    private final double[] rewards;
+    private ParameterSnapshot reference;
 
-    FailingOnce() {
+    TroubledOnce(AtomicInteger created, AtomicInteger calls, Runnable trouble, double[] rewards) {
       created.incrementAndGet();
+      this.calls = calls;
+      this.trouble = trouble;
+      this.rewards = rewards;
     }
 
     @Override
@@ -152,10 +159,11 @@ class FaultsTest {
     @Override
     public double[] rewards(ParameterSnapshot snapshot, RewardEvaluator.RewardBatches batches) {
       if (calls.incrementAndGet() == 1) {
-        throw new IllegalStateException("evaluator crashed (simulated)");
+        trouble.run();
+        return new double[] {1, 0}; // a late answer after a hang: must never reach the scorer
       }
       assertTrue(reference != null, "the restarted model has θ0 again");
-      return new double[] {0.25, 0.75};
+      return rewards;
     }
 
     @Override
@@ -174,7 +182,13 @@ class FaultsTest {
   @Test
   void aFailingEvaluatorIsRestartedAndItsUpdateSkippedWhileTheNextOnesApply() {
     TestProbe<MixtureScorer.Command> scorer = testKit.createTestProbe(MixtureScorer.Command.class);
-    ActorRef<RewardEvaluator.Command> evaluator = testKit.spawn(RewardEvaluator.create(FailingOnce::new,
+    AtomicInteger created = new AtomicInteger();
+    AtomicInteger calls = new AtomicInteger();
+    Runnable crash = () -> {
+      throw new IllegalStateException("evaluator crashed (simulated)");
+    };
+    ActorRef<RewardEvaluator.Command> evaluator = testKit.spawn(RewardEvaluator.create(
+        () -> new TroubledOnce(created, calls, crash, new double[] {0.25, 0.75}),
         NAMES, datasets(), 2, scorer.getRef()));
     ParameterSnapshot snapshot = new ParameterSnapshot(0, Map.of());
     evaluator.tell(new RewardEvaluator.Reference(snapshot));
@@ -187,47 +201,24 @@ class FaultsTest {
     MixtureScorer.Rewards next = scorer.expectMessageClass(MixtureScorer.Rewards.class, Duration.ofSeconds(10));
     assertEquals(8, next.version());
     assertArrayEquals(new double[] {0.25, 0.75}, next.rewards());
-    assertEquals(2, FailingOnce.created.get(), "one restart of the reward model");
-  }
-
-  /** Hangs on its first snapshot until released (a stuck device), then answers like {@link FailingOnce}. */
-  static final class HangingOnce implements RewardEvaluator.RewardModel {
-    static final AtomicInteger created = new AtomicInteger();
-    static final CountDownLatch release = new CountDownLatch(1);
-    private static final AtomicInteger calls = new AtomicInteger();
-    private ParameterSnapshot reference;
-
-    HangingOnce() {
-      created.incrementAndGet();
-    }
-
-    @Override
-    public void setReference(ParameterSnapshot theta0) {
-      reference = theta0;
-    }
-
-    @Override
-    public double[] rewards(ParameterSnapshot snapshot, RewardEvaluator.RewardBatches batches) {
-      if (calls.incrementAndGet() == 1) {
-        try {
-          release.await();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-        return new double[] {1, 0}; // too late: must never reach the scorer
-      }
-      assertTrue(reference != null, "the replacement has θ0 again");
-      return new double[] {0.4, 0.6};
-    }
-
-    @Override
-    public void close() {}
+    assertEquals(2, created.get(), "one restart of the reward model");
   }
 
   @Test
   void aHungEvaluatorIsReplacedAfterTheTimeoutAndLaterUpdatesGoOn() {
     TestProbe<MixtureScorer.Command> scorer = testKit.createTestProbe(MixtureScorer.Command.class);
-    ActorRef<RewardEvaluator.Command> evaluator = testKit.spawn(RewardEvaluator.create(HangingOnce::new,
+    AtomicInteger created = new AtomicInteger();
+    AtomicInteger calls = new AtomicInteger();
+    CountDownLatch release = new CountDownLatch(1);
+    Runnable hang = () -> {
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    };
+    ActorRef<RewardEvaluator.Command> evaluator = testKit.spawn(RewardEvaluator.create(
+        () -> new TroubledOnce(created, calls, hang, new double[] {0.4, 0.6}),
         NAMES, datasets(), 2, scorer.getRef(), Duration.ofMillis(500)));
     evaluator.tell(new RewardEvaluator.Reference(new ParameterSnapshot(0, Map.of())));
     evaluator.tell(new RewardEvaluator.Evaluate(new ParameterSnapshot(4, Map.of())));
@@ -240,9 +231,9 @@ class FaultsTest {
       MixtureScorer.Rewards next = scorer.expectMessageClass(MixtureScorer.Rewards.class, Duration.ofSeconds(10));
       assertEquals(8, next.version());
       assertArrayEquals(new double[] {0.4, 0.6}, next.rewards());
-      assertEquals(2, HangingOnce.created.get(), "one replacement reward model");
+      assertEquals(2, created.get(), "one replacement reward model");
     } finally {
-      HangingOnce.release.countDown();
+      release.countDown();
     }
     scorer.expectNoMessage(Duration.ofMillis(300)); // the hung model's late answer is dropped
   }
