@@ -37,6 +37,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
@@ -348,6 +349,9 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
   private final ExampleEncoder encoder;
   private Learner.Outcome learnerOutcome;
   private final ActorRef<Learner.Command> learner;
+  /** Runs as a learner node, its other actors elsewhere. */
+  private final boolean cluster;
+  private boolean ending;
 
   /** @param peers the actors on other nodes (a learner node), or null: spawn them all here */
   private TrainingRun(ActorContext<Command> context, Prepared prepared,
@@ -357,6 +361,7 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
     this.data = prepared.data();
     this.encoder = prepared.encoder();
     this.result = result;
+    this.cluster = peers != null;
     ModelConfig modelConfig = prepared.modelConfig();
     List<String> names = data.names();
     Resume resume = prepared.resume();
@@ -492,7 +497,22 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
     }
     result.completeExceptionally(new IllegalStateException("dataset " + stopped.name() + " failed more than "
         + DATASET_RESTARTS + " times in a minute; see the log above for its error"));
-    return Behaviors.stopped();
+    return end();
+  }
+
+  /**
+   * Ends the run. In one JVM the guardian stops, which ends the actor system. A learner node
+   * leaves the cluster first (coordinated shutdown), so the serving nodes see it go at once.
+   */
+  private Behavior<Command> end() {
+    if (!cluster) {
+      return Behaviors.stopped();
+    }
+    if (!ending) {
+      ending = true;
+      CoordinatedShutdown.get(getContext().getSystem()).runAll(CoordinatedShutdown.unknownReason());
+    }
+    return this;
   }
 
   private Behavior<Command> onStopRequested() {
@@ -510,7 +530,7 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
     if (learnerOutcome == null) {
       result.completeExceptionally(new IllegalStateException(
           "the learner stopped unexpectedly; see the log above for its error"));
-      return Behaviors.stopped();
+      return end();
     }
     return this;
   }
@@ -519,7 +539,7 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
     try {
       if (learnerOutcome instanceof Learner.Failed failed) {
         result.completeExceptionally(failed.error());
-        return Behaviors.stopped();
+        return end();
       }
       Learner.Finished finished = (Learner.Finished) learnerOutcome;
       RunHistory history = ready.history();
@@ -534,6 +554,6 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
     } catch (RuntimeException e) {
       result.completeExceptionally(e);
     }
-    return Behaviors.stopped();
+    return end();
   }
 }
