@@ -495,8 +495,11 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
     if (learnerOutcome != null) {
       return this; // the run is ending anyway
     }
-    result.completeExceptionally(new IllegalStateException("dataset " + stopped.name() + " failed more than "
-        + DATASET_RESTARTS + " times in a minute; see the log above for its error"));
+    result.completeExceptionally(new IllegalStateException(cluster
+        ? "dataset " + stopped.name() + " is gone: its data node stopped or was removed from the cluster"
+            + " as unreachable; the run stops (resume it from its last checkpoint once the data node is back)"
+        : "dataset " + stopped.name() + " failed more than " + DATASET_RESTARTS
+            + " times in a minute; see the log above for its error"));
     return end();
   }
 
