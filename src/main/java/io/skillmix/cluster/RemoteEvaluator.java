@@ -10,11 +10,11 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
- * A reward evaluator on another node. The learner talks to {@link #sender}, a local stand-in that
- * turns each {@link RewardEvaluator.Reference} / {@link RewardEvaluator.Evaluate} into a
- * {@link SnapshotOffer} (chunks through a stream ref, never one Artery frame); on the evaluator's
- * node {@link #receiver} pulls each offer and hands the snapshots to the real evaluator in the
- * order they were offered, so rewards come out as in one JVM.
+ * A reward evaluator on another node. On the learner's node a stand-in (the run's
+ * {@code EvaluatorLink}) turns each {@link RewardEvaluator.Reference} / {@link RewardEvaluator.Evaluate}
+ * into an {@link Offered} {@link SnapshotOffer} (chunks through a stream ref, never one Artery
+ * frame); on the evaluator's node {@link #receiver} pulls each offer and hands the snapshots to the
+ * real evaluator in the order they were offered, so rewards come out as in one JVM.
  */
 public final class RemoteEvaluator {
 
@@ -38,22 +38,6 @@ public final class RemoteEvaluator {
     Pending(Offered offered) {
       this.offered = offered;
     }
-  }
-
-  /**
-   * On the learner's node: stands for the remote evaluator, offering every snapshot in chunks.
-   * Typed {@code Object} so a link that sets the transfer up can become it; narrow its ref to
-   * {@code ActorRef<RewardEvaluator.Command>}.
-   */
-  public static Behavior<Object> sender(ActorRef<Command> receiver, int chunkBytes) {
-    return Behaviors.receive((ActorContext<Object> context, Object message) -> {
-      if (message instanceof RewardEvaluator.Reference reference) {
-        receiver.tell(new Offered(true, SnapshotTransfer.offer(reference.snapshot(), chunkBytes, context.getSystem())));
-      } else if (message instanceof RewardEvaluator.Evaluate evaluate) {
-        receiver.tell(new Offered(false, SnapshotTransfer.offer(evaluate.snapshot(), chunkBytes, context.getSystem())));
-      }
-      return Behaviors.same();
-    });
   }
 
   /**

@@ -20,7 +20,7 @@ import org.apache.pekko.actor.typed.receptionist.ServiceKey;
  * actors, and the host spawns a {@link RewardEvaluator} with its reward model on this node's
  * device, plus a {@link RemoteEvaluator#receiver} that pulls the snapshots. The
  * {@link MixtureScorer} stays on the learner node: it is small, and it is part of the learner's
- * checkpoints.
+ * checkpoints. On the learner node, {@link EvaluatorLink} talks to it.
  */
 public final class EvaluatorNode {
 
@@ -58,24 +58,5 @@ public final class EvaluatorNode {
         context.spawn(RemoteEvaluator.receiver(evaluator, start.scorer()), "receiver-" + count);
     start.replyTo().tell(new Ready(receiver));
     return Behaviors.same();
-  }
-
-  /**
-   * On the learner node: the learner's evaluator. It asks the evaluator node's host to start,
-   * keeps the learner's snapshots until the host answers, then offers them in chunks
-   * ({@link RemoteEvaluator#sender}). Narrow its ref to {@code ActorRef<RewardEvaluator.Command>}.
-   */
-  static Behavior<Object> link(ActorRef<Command> host, ActorRef<MixtureScorer.Command> scorer,
-      Map<String, ActorRef<DatasetActor.Command>> datasets, int chunkBytes) {
-    return Behaviors.withStash(10_000, stash -> Behaviors.setup(context -> {
-      host.tell(new Start(scorer, datasets, context.getSelf().narrow()));
-      return Behaviors.receive(Object.class)
-          .onMessage(Ready.class, ready -> stash.unstashAll(RemoteEvaluator.sender(ready.receiver(), chunkBytes)))
-          .onAnyMessage(message -> {
-            stash.stash(message);
-            return Behaviors.same();
-          })
-          .build();
-    }));
   }
 }

@@ -398,7 +398,7 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
       if (peers != null) {
         // On another node: snapshots travel there in chunks (cluster.snapshot-chunk-bytes).
         int chunkBytes = ClusterSettings.from(context.getSystem().settings().config()).snapshotChunkBytes();
-        evaluator = context.<Object>spawn(EvaluatorNode.link(peers.evaluator(), scorer, datasets, chunkBytes),
+        evaluator = context.<Object>spawn(EvaluatorLink.create(peers.evaluator(), scorer, datasets, chunkBytes),
             "evaluator-link").narrow();
       } else {
         evaluator = context.spawn(evaluatorBehavior(prepared, datasets, scorer), "evaluator",

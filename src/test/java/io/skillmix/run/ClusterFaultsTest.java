@@ -16,8 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Nodes that die mid-run, as three real JVMs on 127.0.0.1 with the split-brain resolver of
- * cluster-conf/: a dead evaluator costs only the updates it owed (the learner finishes on the last
- * probabilities), a dead data node stops the learner with one clear line after a bounded wait.
+ * cluster-conf/: a dead evaluator costs only the updates it owed (the learner goes on with the last
+ * probabilities, and takes rewards again from an evaluator node that joins later); a dead data node
+ * stops the learner with one clear line after a bounded wait.
  */
 class ClusterFaultsTest {
 
@@ -48,29 +49,43 @@ class ClusterFaultsTest {
   }
 
   @Test
-  void aDeadEvaluatorCostsOnlyItsUpdatesAndTheRunFinishes() throws Exception {
-    int[] ports = ClusterNodes.freePorts(3);
-    List<String> config = config(ports[0]);
+  void aDeadEvaluatorCostsOnlyItsUpdatesAndANewOneTakesOver() throws Exception {
+    int[] ports = ClusterNodes.freePorts(4);
+    List<String> config = config(ports[0], "train.steps=64");
     Path log = dir.resolve("learner.log");
     Process data = ClusterNodes.node("data", ports[2], config, dir.resolve("data.log"));
     Process evaluator = ClusterNodes.node("evaluator", ports[1], config, dir.resolve("evaluator.log"));
     Process learner = ClusterNodes.node("learner", ports[0], config, log);
+    Process second = null;
     try {
       // The first learned probabilities (snapshot 8, applied at step 12) arrived: kill the evaluator.
-      awaitLines(dir.resolve("run/weights.jsonl"), lines -> lines.size() >= 2, learner);
+      Path weights = dir.resolve("run/weights.jsonl");
+      awaitLines(weights, lines -> lines.size() >= 2, learner);
       evaluator.destroyForcibly();
-      assertTrue(learner.waitFor(150, TimeUnit.SECONDS), "the learner did not finish without its evaluator");
+      // The learner goes on without it: an update is skipped after mix.update-timeout.
+      Path metrics = dir.resolve("run/metrics.jsonl");
+      awaitLines(metrics, lines -> lines.stream().anyMatch(line -> line.contains("skipped_update")), learner);
+      // A new evaluator node joins; rewards resume.
+      second = ClusterNodes.node("evaluator", ports[3], config, dir.resolve("evaluator-2.log"));
+      assertTrue(learner.waitFor(150, TimeUnit.SECONDS), "the learner did not finish");
       String output = Files.readString(log);
       assertEquals(0, learner.exitValue(), output);
-      assertTrue(output.contains("done: 40 steps"), output);
-      List<String> metrics = Files.readAllLines(dir.resolve("run/metrics.jsonl"));
-      assertTrue(metrics.stream().anyMatch(line -> line.contains("skipped_update")),
-          "the updates the dead evaluator owed are skipped");
+      assertTrue(output.contains("done: 64 steps"), output);
+      long firstSkipped = Files.readAllLines(metrics).stream().filter(line -> line.contains("skipped_update"))
+          .map(line -> line.replaceAll(".*snapshot (\\d+).*", "$1")).mapToLong(Long::parseLong).min().orElseThrow();
+      long lastApplied = Files.readAllLines(weights).stream()
+          .map(line -> line.replaceAll(".*\"version\":(\\d+).*", "$1")).mapToLong(Long::parseLong).max().orElseThrow();
+      assertTrue(lastApplied > firstSkipped, "probabilities from the new evaluator (version " + lastApplied
+          + ") after the skipped snapshot " + firstSkipped);
       assertTrue(data.waitFor(60, TimeUnit.SECONDS), "the data node did not stop after the learner left");
+      assertTrue(second.waitFor(60, TimeUnit.SECONDS), "the evaluator node did not stop after the learner left");
     } finally {
       learner.destroyForcibly();
       evaluator.destroyForcibly();
       data.destroyForcibly();
+      if (second != null) {
+        second.destroyForcibly();
+      }
     }
   }
 
