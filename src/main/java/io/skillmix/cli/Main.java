@@ -20,6 +20,7 @@ import picocli.CommandLine.Option;
       EvalCommand.class,
       CompareCommand.class,
       MergeCommand.class,
+      NodeCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
@@ -34,7 +35,7 @@ public final class Main implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        new CommandLine(this), "a subcommand is needed: train, model, tokenize, data, eval, compare, merge (see --help)");
+        new CommandLine(this), "a subcommand is needed: train, model, tokenize, data, eval, compare, merge, node (see --help)");
   }
 
   public static void main(String[] args) {

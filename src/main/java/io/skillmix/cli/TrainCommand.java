@@ -69,7 +69,7 @@ public final class TrainCommand implements Runnable {
    * hook prints how to resume and halts once the checkpoint is durable (the JVM is shutting down,
    * so the main thread cannot exit by itself any more).
    */
-  private static TrainingRun.Outcome stopOnSignal(TrainingRun.Handle handle) {
+  static TrainingRun.Outcome stopOnSignal(TrainingRun.Handle handle) {
     java.util.concurrent.atomic.AtomicBoolean signalled = new java.util.concurrent.atomic.AtomicBoolean();
     Thread hook = new Thread(() -> {
       signalled.set(true);
@@ -107,7 +107,7 @@ public final class TrainCommand implements Runnable {
         + outcome.runDir();
   }
 
-  private static void report(TrainingRun.Outcome outcome) {
+  static void report(TrainingRun.Outcome outcome) {
     if (outcome == null) {
       return; // stopped by a signal: the shutdown hook reports
     }

@@ -112,10 +112,13 @@ public final class KryoRegistry {
     r.record(504, MetricsSink.Finish.class);
     r.record(505, MetricsSink.Mark.class);
     r.record(506, ResumePoint.class);
+    r.record(507, io.skillmix.run.EvaluatorNode.Start.class);
+    r.record(508, io.skillmix.run.EvaluatorNode.Ready.class);
 
     // 600–699: cluster
     r.record(600, SnapshotChunk.class);
     r.record(601, SnapshotOffer.class);
+    r.record(602, RemoteEvaluator.Offered.class);
     return List.copyOf(r.rows.values());
   }
 

@@ -40,12 +40,21 @@ public final class ConfigLoader {
    * @param overrides {@code key=value} strings, applied in order, later ones winning
    */
   public static Config load(Path file, List<String> overrides) {
+    return loadFiles(file == null ? List.of() : List.of(file), overrides);
+  }
+
+  /**
+   * @param files config files, a later one winning over an earlier one (a node's cluster file
+   *     over the run's config, for example)
+   * @param overrides {@code key=value} strings, applied in order, winning over every file
+   */
+  public static Config loadFiles(List<Path> files, List<String> overrides) {
     Config user = ConfigFactory.empty();
     for (String override : overrides) {
       user = parseOverride(override).withFallback(user);
     }
-    if (file != null) {
-      user = user.withFallback(parseFile(file));
+    for (int i = files.size() - 1; i >= 0; i--) {
+      user = user.withFallback(parseFile(files.get(i)));
     }
     Config reference = ConfigFactory.defaultReference();
     rejectUnknownKeys(user, reference);

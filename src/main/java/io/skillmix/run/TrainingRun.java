@@ -4,6 +4,8 @@ import com.typesafe.config.Config;
 import io.skillmix.UserError;
 import io.skillmix.checkpoint.CheckpointState;
 import io.skillmix.checkpoint.Checkpoints;
+import io.skillmix.cluster.ClusterSettings;
+import io.skillmix.cluster.Role;
 import io.skillmix.config.ConfigLoader;
 import io.skillmix.data.DatasetActor;
 import io.skillmix.data.ExampleEncoder;
@@ -33,7 +35,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
@@ -42,6 +46,8 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 
 /**
  * The guardian of a training run: reads the configuration, spawns and wires the dataset actors,
@@ -61,6 +67,12 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
   private enum StopRequested implements Command { INSTANCE }
 
   private record DatasetStopped(String name) implements Command {}
+
+  /** A learner node hears who has registered with the cluster receptionist. */
+  private record Listed(Receptionist.Listing listing) implements Command {}
+
+  /** The other roles did not all register within cluster.wait-for-roles. */
+  private enum WaitedTooLong implements Command { INSTANCE }
 
   /** Restarts a dataset actor may use a minute before the run gives up on it. */
   static final int DATASET_RESTARTS = 3;
@@ -117,7 +129,7 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
   public static final String PINNED = "skillmix-dispatchers.pinned";
 
   /** Everything checked and read before an actor starts, so a user's mistake fails early. */
-  private record Prepared(RunSettings settings, RunData data, ExampleEncoder encoder,
+  record Prepared(RunSettings settings, RunData data, ExampleEncoder encoder,
       ModelConfig modelConfig, int specialist, Resume resume) {}
 
   /** Runs a whole training job in this JVM and returns when it has ended. */
@@ -127,6 +139,7 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
 
   /** Starts a new run in this JVM. */
   public static Handle start(Config config) {
+    checkRunsHere(config);
     return launch(prepare(RunSettings.from(config), null), config);
   }
 
@@ -145,18 +158,100 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
     List<String> all = new ArrayList<>(overrides);
     all.add("run.dir=" + com.typesafe.config.ConfigUtil.quoteString(runDir.toString()));
     Config config = ConfigLoader.load(configFile, all);
+    checkRunsHere(config);
     CheckpointState state = CheckpointState.read(checkpoint);
     return launch(prepare(RunSettings.from(config), new Resume(checkpoint, state)), config);
   }
 
+  /** A training job runs in a JVM of role all or learner; the others serve (`skillmix node`). */
+  private static void checkRunsHere(Config config) {
+    Role role = Role.from(config);
+    if (role == Role.EVALUATOR || role == Role.DATA) {
+      throw new UserError("cluster.role = " + role.key() + " does not run a training job; start that node with"
+          + " `skillmix node --role " + role.key() + "` and the job on a node of role learner (or all)");
+    }
+    if (role == Role.LEARNER && !"cluster".equals(config.getString("pekko.actor.provider"))) {
+      throw new UserError("cluster.role = learner needs pekko.actor.provider = cluster; give the node a"
+          + " cluster config such as --config cluster-conf/learner.conf");
+    }
+  }
+
   private static Handle launch(Prepared prepared, Config config) {
     CompletableFuture<Outcome> result = new CompletableFuture<>();
-    ActorSystem<Command> system = ActorSystem.create(
-        Behaviors.setup(context -> new TrainingRun(context, prepared, result)), "skillmix", config);
+    Behavior<Command> guardian = Role.from(config) == Role.LEARNER
+        ? findPeers(prepared, config, result)
+        : Behaviors.setup(context -> new TrainingRun(context, prepared, result, null));
+    ActorSystem<Command> system = ActorSystem.create(guardian, "skillmix", config);
     return new Handle(system, result);
   }
 
-  private static Prepared prepare(RunSettings settings, Resume resume) {
+  /** The actors a learner node uses on other nodes, found through the receptionist. */
+  private record Peers(Map<String, ActorRef<DatasetActor.Command>> datasets,
+      ActorRef<EvaluatorNode.Command> evaluator) {}
+
+  /**
+   * A learner node first waits, at most {@code cluster.wait-for-roles}, until a data node has
+   * registered every dataset of the run and (for a learned mixture) an evaluator node its host;
+   * then it runs as in one JVM with those actors.
+   */
+  private static Behavior<Command> findPeers(Prepared prepared, Config config, CompletableFuture<Outcome> result) {
+    Duration wait = Role.waitForRoles(config);
+    boolean needsEvaluator = prepared.settings().mix().learned();
+    List<String> names = prepared.data().names();
+    return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
+      ActorRef<Receptionist.Listing> adapter = context.messageAdapter(Receptionist.Listing.class, Listed::new);
+      for (String name : names) {
+        context.getSystem().receptionist().tell(Receptionist.subscribe(DataNode.key(name), adapter));
+      }
+      if (needsEvaluator) {
+        context.getSystem().receptionist().tell(Receptionist.subscribe(EvaluatorNode.KEY, adapter));
+      }
+      timers.startSingleTimer(WaitedTooLong.INSTANCE, wait);
+      Map<String, ActorRef<DatasetActor.Command>> found = new LinkedHashMap<>();
+      List<ActorRef<EvaluatorNode.Command>> evaluator = new ArrayList<>(1);
+      return Behaviors.receive(Command.class)
+          .onMessage(Listed.class, listed -> {
+            Receptionist.Listing listing = listed.listing();
+            for (String name : names) {
+              ServiceKey<DatasetActor.Command> key = DataNode.key(name);
+              if (listing.isForKey(key)) {
+                listing.getServiceInstances(key).stream().findFirst().ifPresent(ref -> found.put(name, ref));
+              }
+            }
+            if (listing.isForKey(EvaluatorNode.KEY)) {
+              evaluator.clear();
+              listing.getServiceInstances(EvaluatorNode.KEY).stream().findFirst().ifPresent(evaluator::add);
+            }
+            if (found.size() < names.size() || (needsEvaluator && evaluator.isEmpty())) {
+              return Behaviors.same();
+            }
+            timers.cancel(WaitedTooLong.INSTANCE);
+            Map<String, ActorRef<DatasetActor.Command>> datasets = new LinkedHashMap<>();
+            names.forEach(name -> datasets.put(name, found.get(name)));
+            Peers peers = new Peers(datasets, needsEvaluator ? evaluator.get(0) : null);
+            return new TrainingRun(context, prepared, result, peers);
+          })
+          .onMessageEquals(WaitedTooLong.INSTANCE, () -> {
+            List<String> missing = new ArrayList<>();
+            if (found.size() < names.size()) {
+              List<String> absent = new ArrayList<>(names);
+              absent.removeAll(found.keySet());
+              missing.add("data (datasets " + String.join(", ", absent) + ")");
+            }
+            if (needsEvaluator && evaluator.isEmpty()) {
+              missing.add("evaluator");
+            }
+            result.completeExceptionally(new UserError("cluster: no node with role " + String.join(" and ", missing)
+                + " registered within cluster.wait-for-roles = " + wait.toSeconds() + " s; start it with"
+                + " `skillmix node --role ROLE` and the same run config, reachable through pekko.cluster.seed-nodes"));
+            return Behaviors.stopped();
+          })
+          .build();
+    }));
+  }
+
+  /** Reads and checks what every node of a run needs, without touching the run folder. */
+  static Prepared prepareParts(RunSettings settings) {
     ModelConfig modelConfig;
     if (settings.modelPath() == null) {
       modelConfig = ModelConfig.preset(settings.preset());
@@ -174,14 +269,19 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
         ExampleEncoder.Overlength.parse(settings.data().overlength()));
     RunData data = RunData.load(settings);
     int specialist = specialistIndex(settings.mix().specialist(), data.names());
+    return new Prepared(settings, data, encoder, modelConfig, specialist, null);
+  }
+
+  private static Prepared prepare(RunSettings settings, Resume resume) {
+    Prepared parts = prepareParts(settings);
     if (resume == null) {
       prepareRunDir(settings);
     } else {
-      checkResumable(resume, modelConfig, data.names(), settings);
+      checkResumable(resume, parts.modelConfig(), parts.data().names(), settings);
       resume.state().resumePoint().trim(settings.runDir());
       writeConfig(settings);
     }
-    return new Prepared(settings, data, encoder, modelConfig, specialist, resume);
+    return new Prepared(settings, parts.data(), parts.encoder(), parts.modelConfig(), parts.specialist(), resume);
   }
 
   /** Refuses a checkpoint this configuration cannot continue: another model shape, other datasets. */
@@ -249,14 +349,19 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
   private final ExampleEncoder encoder;
   private Learner.Outcome learnerOutcome;
   private final ActorRef<Learner.Command> learner;
+  /** Runs as a learner node, its other actors elsewhere. */
+  private final boolean cluster;
+  private boolean ending;
 
+  /** @param peers the actors on other nodes (a learner node), or null: spawn them all here */
   private TrainingRun(ActorContext<Command> context, Prepared prepared,
-      CompletableFuture<Outcome> result) {
+      CompletableFuture<Outcome> result, Peers peers) {
     super(context);
     this.settings = prepared.settings();
     this.data = prepared.data();
     this.encoder = prepared.encoder();
     this.result = result;
+    this.cluster = peers != null;
     ModelConfig modelConfig = prepared.modelConfig();
     List<String> names = data.names();
     Resume resume = prepared.resume();
@@ -266,19 +371,14 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
     metrics = context.spawn(MetricsSink.create(settings.runDir(), names,
         ProgressDisplay.create(settings.progress(), settings.train().steps(), startStep, names)), "metrics");
 
-    Map<String, ActorRef<DatasetActor.Command>> datasets = new LinkedHashMap<>();
-    for (int i = 0; i < data.sets().size(); i++) {
-      RunData.Set set = data.sets().get(i);
-      Behavior<DatasetActor.Command> behavior = DatasetActor.supervised(
-          new DatasetActor.Settings(set.name(), settings.orderSeed() * 1_000_003L + i,
-              settings.data().prefetchSteps()), set.train(), set.heldOut(), encoder, DATASET_RESTARTS,
-          fault -> metrics.tell(new MetricsSink.Note(-1, "dataset_restarted", fault)));
-      ActorRef<DatasetActor.Command> dataset = context.spawn(behavior, "dataset-" + i, DispatcherSelector.blocking());
+    Map<String, ActorRef<DatasetActor.Command>> datasets = peers != null ? peers.datasets()
+        : spawnDatasets(context, prepared, fault -> metrics.tell(new MetricsSink.Note(-1, "dataset_restarted", fault)));
+    for (int i = 0; i < names.size(); i++) {
+      ActorRef<DatasetActor.Command> dataset = datasets.get(names.get(i));
       if (state != null) {
         dataset.tell(new DatasetActor.Restore(state.datasets().get(i)));
       }
-      datasets.put(set.name(), dataset);
-      context.watchWith(dataset, new DatasetStopped(set.name()));
+      context.watchWith(dataset, new DatasetStopped(names.get(i)));
     }
 
     RunSettings.Mix mix = settings.mix();
@@ -295,11 +395,15 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
       }
       scorer = context.spawn(MixtureScorer.create(new MixtureScorer.Settings(mix.scorerSteps(), mix.updateRule()),
           policy, ema, new ArrayList<>(datasets.values()), metrics), "scorer");
-      int target = prepared.specialist();
-      evaluator = context.spawn(
-          RewardEvaluator.create(() -> ModelRewards.create(settings, modelConfig, target),
-              names, datasets, mix.rewardBatchSize(), scorer, mix.updateTimeout()),
-          "evaluator", DispatcherSelector.fromConfig(PINNED));
+      if (peers != null) {
+        // On another node: snapshots travel there in chunks (cluster.snapshot-chunk-bytes).
+        int chunkBytes = ClusterSettings.from(context.getSystem().settings().config()).snapshotChunkBytes();
+        evaluator = context.<Object>spawn(EvaluatorLink.create(peers.evaluator(), scorer, datasets, chunkBytes),
+            "evaluator-link").narrow();
+      } else {
+        evaluator = context.spawn(evaluatorBehavior(prepared, datasets, scorer), "evaluator",
+            DispatcherSelector.fromConfig(PINNED));
+      }
     }
     double[] start = state == null ? prior : state.learner().probabilities();
     for (int i = 0; i < names.size(); i++) {
@@ -333,6 +437,37 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
     learner.tell(new Learner.Start(context.messageAdapter(Learner.Outcome.class, LearnerDone::new)));
   }
 
+  /**
+   * Spawns one supervised dataset actor per dataset of the run, seeded as in every layout, so a
+   * data node serves the same batches as a single JVM.
+   */
+  static Map<String, ActorRef<DatasetActor.Command>> spawnDatasets(ActorContext<?> context, Prepared prepared,
+      Consumer<String> onRestart) {
+    RunSettings settings = prepared.settings();
+    Map<String, ActorRef<DatasetActor.Command>> datasets = new LinkedHashMap<>();
+    List<RunData.Set> sets = prepared.data().sets();
+    for (int i = 0; i < sets.size(); i++) {
+      RunData.Set set = sets.get(i);
+      Behavior<DatasetActor.Command> behavior = DatasetActor.supervised(
+          new DatasetActor.Settings(set.name(), settings.orderSeed() * 1_000_003L + i,
+              settings.data().prefetchSteps()), set.train(), set.heldOut(), prepared.encoder(), DATASET_RESTARTS,
+          onRestart);
+      datasets.put(set.name(), context.spawn(behavior, "dataset-" + i, DispatcherSelector.blocking()));
+    }
+    return datasets;
+  }
+
+  /** The reward evaluator of a learned mixture, with its reward model on devices.evaluator. */
+  static Behavior<RewardEvaluator.Command> evaluatorBehavior(Prepared prepared,
+      Map<String, ActorRef<DatasetActor.Command>> datasets, ActorRef<MixtureScorer.Command> scorer) {
+    RunSettings settings = prepared.settings();
+    ModelConfig modelConfig = prepared.modelConfig();
+    int target = prepared.specialist();
+    RunSettings.Mix mix = settings.mix();
+    return RewardEvaluator.create(() -> ModelRewards.create(settings, modelConfig, target),
+        prepared.data().names(), datasets, mix.rewardBatchSize(), scorer, mix.updateTimeout());
+  }
+
   private static int specialistIndex(String specialist, List<String> names) {
     if (specialist.isEmpty()) {
       return -1;
@@ -360,9 +495,27 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
     if (learnerOutcome != null) {
       return this; // the run is ending anyway
     }
-    result.completeExceptionally(new IllegalStateException("dataset " + stopped.name() + " failed more than "
-        + DATASET_RESTARTS + " times in a minute; see the log above for its error"));
-    return Behaviors.stopped();
+    result.completeExceptionally(new IllegalStateException(cluster
+        ? "dataset " + stopped.name() + " is gone: its data node stopped or was removed from the cluster"
+            + " as unreachable; the run stops (resume it from its last checkpoint once the data node is back)"
+        : "dataset " + stopped.name() + " failed more than " + DATASET_RESTARTS
+            + " times in a minute; see the log above for its error"));
+    return end();
+  }
+
+  /**
+   * Ends the run. In one JVM the guardian stops, which ends the actor system. A learner node
+   * leaves the cluster first (coordinated shutdown), so the serving nodes see it go at once.
+   */
+  private Behavior<Command> end() {
+    if (!cluster) {
+      return Behaviors.stopped();
+    }
+    if (!ending) {
+      ending = true;
+      CoordinatedShutdown.get(getContext().getSystem()).runAll(CoordinatedShutdown.unknownReason());
+    }
+    return this;
   }
 
   private Behavior<Command> onStopRequested() {
@@ -380,7 +533,7 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
     if (learnerOutcome == null) {
       result.completeExceptionally(new IllegalStateException(
           "the learner stopped unexpectedly; see the log above for its error"));
-      return Behaviors.stopped();
+      return end();
     }
     return this;
   }
@@ -389,7 +542,7 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
     try {
       if (learnerOutcome instanceof Learner.Failed failed) {
         result.completeExceptionally(failed.error());
-        return Behaviors.stopped();
+        return end();
       }
       Learner.Finished finished = (Learner.Finished) learnerOutcome;
       RunHistory history = ready.history();
@@ -404,6 +557,6 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
     } catch (RuntimeException e) {
       result.completeExceptionally(e);
     }
-    return Behaviors.stopped();
+    return end();
   }
 }

@@ -1,0 +1,133 @@
+package io.skillmix.run;
+
+import io.skillmix.cluster.RemoteEvaluator;
+import io.skillmix.cluster.SnapshotTransfer;
+import io.skillmix.data.DatasetActor;
+import io.skillmix.mix.MixtureScorer;
+import io.skillmix.mix.RewardEvaluator;
+import io.skillmix.model.ParameterSnapshot;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.StashBuffer;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+
+/**
+ * On a learner node, the learner's evaluator: it stands for the reward evaluator on an evaluator
+ * node. It asks that node's host to start an evaluator ({@link EvaluatorNode.Start}), then offers
+ * every snapshot to the evaluator's receiver in chunks. It follows the receptionist: when the
+ * evaluator node is gone, snapshots are dropped (the learner skips those updates after
+ * mix.update-timeout and goes on with the probabilities it has); when an evaluator node registers
+ * again, the link starts an evaluator there, sends it θ0 again, and rewards resume.
+ *
+ * <p>Typed {@code Object}, as it hears the host's and the receptionist's answers too; narrow its
+ * ref to {@code ActorRef<RewardEvaluator.Command>}.
+ */
+final class EvaluatorLink extends AbstractBehavior<Object> {
+
+  static Behavior<Object> create(ActorRef<EvaluatorNode.Command> host, ActorRef<MixtureScorer.Command> scorer,
+      Map<String, ActorRef<DatasetActor.Command>> datasets, int chunkBytes) {
+    return Behaviors.withStash(1000, stash -> Behaviors.setup(context ->
+        new EvaluatorLink(context, stash, host, scorer, datasets, chunkBytes)));
+  }
+
+  private final StashBuffer<Object> stash;
+  private final ActorRef<MixtureScorer.Command> scorer;
+  private final Map<String, ActorRef<DatasetActor.Command>> datasets;
+  private final int chunkBytes;
+  /** The evaluator node's host in use, or null while none is registered. */
+  private ActorRef<EvaluatorNode.Command> host;
+  /** Where snapshots go, once the host has answered; null before. */
+  private ActorRef<RemoteEvaluator.Command> receiver;
+  /** θ0, kept to start an evaluator that joins later. */
+  private ParameterSnapshot reference;
+
+  private EvaluatorLink(ActorContext<Object> context, StashBuffer<Object> stash,
+      ActorRef<EvaluatorNode.Command> host, ActorRef<MixtureScorer.Command> scorer,
+      Map<String, ActorRef<DatasetActor.Command>> datasets, int chunkBytes) {
+    super(context);
+    this.stash = stash;
+    this.scorer = scorer;
+    this.datasets = datasets;
+    this.chunkBytes = chunkBytes;
+    context.getSystem().receptionist().tell(Receptionist.subscribe(EvaluatorNode.KEY, context.getSelf().narrow()));
+    connect(host);
+  }
+
+  @Override
+  public Receive<Object> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(RewardEvaluator.Reference.class, this::onReference)
+        .onMessage(RewardEvaluator.Evaluate.class, this::onEvaluate)
+        .onMessage(EvaluatorNode.Ready.class, this::onReady)
+        .onMessage(Receptionist.Listing.class, this::onListing)
+        .build();
+  }
+
+  private void connect(ActorRef<EvaluatorNode.Command> next) {
+    host = next;
+    receiver = null;
+    host.tell(new EvaluatorNode.Start(scorer, datasets, getContext().getSelf().narrow()));
+  }
+
+  private Behavior<Object> onReference(RewardEvaluator.Reference message) {
+    reference = message.snapshot();
+    if (receiver != null) {
+      offer(true, reference);
+    }
+    return this;
+  }
+
+  private Behavior<Object> onEvaluate(RewardEvaluator.Evaluate message) {
+    if (receiver != null) {
+      offer(false, message.snapshot());
+    } else if (host != null && !stash.isFull()) {
+      stash.stash(message); // the host has not answered yet
+    } else {
+      getContext().getLog().warn("no evaluator node for snapshot {}; its update is skipped",
+          message.snapshot().version());
+    }
+    return this;
+  }
+
+  private Behavior<Object> onReady(EvaluatorNode.Ready ready) {
+    if (host == null || !ready.receiver().path().address().equals(host.path().address())) {
+      return this; // from a host given up meanwhile
+    }
+    receiver = ready.receiver();
+    if (reference != null) {
+      offer(true, reference);
+    }
+    return stash.unstashAll(this);
+  }
+
+  private Behavior<Object> onListing(Receptionist.Listing listing) {
+    Set<ActorRef<EvaluatorNode.Command>> hosts = listing.getServiceInstances(EvaluatorNode.KEY);
+    if (host != null && hosts.contains(host)) {
+      return this; // the one in use is still there
+    }
+    stash.clear();
+    Optional<ActorRef<EvaluatorNode.Command>> next = hosts.stream().findFirst();
+    if (next.isPresent()) {
+      getContext().getLog().warn("evaluator node {} registered; rewards resume", next.get().path().address());
+      connect(next.get());
+    } else if (host != null) {
+      getContext().getLog().warn("the evaluator node left; training goes on with the last probabilities"
+          + " until an evaluator node registers again");
+      host = null;
+      receiver = null;
+    }
+    return this;
+  }
+
+  private void offer(boolean isReference, ParameterSnapshot snapshot) {
+    receiver.tell(new RemoteEvaluator.Offered(isReference, SnapshotTransfer.offer(snapshot, chunkBytes,
+        getContext().getSystem())));
+  }
+}

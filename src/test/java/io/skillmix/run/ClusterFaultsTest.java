@@ -1,0 +1,114 @@
+package io.skillmix.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Nodes that die mid-run, as three real JVMs on 127.0.0.1 with the split-brain resolver of
+ * cluster-conf/: a dead evaluator costs only the updates it owed (the learner goes on with the last
+ * probabilities, and takes rewards again from an evaluator node that joins later); a dead data node
+ * stops the learner with one clear line after a bounded wait.
+ */
+class ClusterFaultsTest {
+
+  @TempDir
+  Path dir;
+
+  private List<String> config(int learnerPort, String... more) {
+    RunFixtures.write(dir);
+    List<String> config = new ArrayList<>(RunFixtures.overrides(dir));
+    config.addAll(List.of("mix.apply=lagged", "train.steps=40", "mix.update-timeout=4s",
+        "run.dir=\"" + dir.resolve("run") + "\""));
+    config.addAll(ClusterNodes.clusterConfig(learnerPort,
+        "pekko.cluster.downing-provider-class=\"org.apache.pekko.cluster.sbr.SplitBrainResolverProvider\"",
+        "pekko.cluster.split-brain-resolver.active-strategy=keep-majority",
+        "pekko.cluster.split-brain-resolver.stable-after=3s"));
+    config.addAll(List.of(more));
+    return config;
+  }
+
+  /** Waits (at most a minute) until {@code file} has lines that satisfy {@code ready}. */
+  private static void awaitLines(Path file, Predicate<List<String>> ready, Process learner) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!ready.test(ClusterNodes.lines(file))) {
+      assertTrue(learner.isAlive(), "the learner ended before the fault was injected");
+      assertTrue(System.nanoTime() < deadline, "the run did not get that far: " + ClusterNodes.lines(file));
+      Thread.sleep(50);
+    }
+  }
+
+  @Test
+  void aDeadEvaluatorCostsOnlyItsUpdatesAndANewOneTakesOver() throws Exception {
+    int[] ports = ClusterNodes.freePorts(4);
+    List<String> config = config(ports[0], "train.steps=64");
+    Path log = dir.resolve("learner.log");
+    Process data = ClusterNodes.node("data", ports[2], config, dir.resolve("data.log"));
+    Process evaluator = ClusterNodes.node("evaluator", ports[1], config, dir.resolve("evaluator.log"));
+    Process learner = ClusterNodes.node("learner", ports[0], config, log);
+    Process second = null;
+    try {
+      // The first learned probabilities (snapshot 8, applied at step 12) arrived: kill the evaluator.
+      Path weights = dir.resolve("run/weights.jsonl");
+      awaitLines(weights, lines -> lines.size() >= 2, learner);
+      evaluator.destroyForcibly();
+      // The learner goes on without it: an update is skipped after mix.update-timeout.
+      Path metrics = dir.resolve("run/metrics.jsonl");
+      awaitLines(metrics, lines -> lines.stream().anyMatch(line -> line.contains("skipped_update")), learner);
+      // A new evaluator node joins; rewards resume.
+      second = ClusterNodes.node("evaluator", ports[3], config, dir.resolve("evaluator-2.log"));
+      assertTrue(learner.waitFor(150, TimeUnit.SECONDS), "the learner did not finish");
+      String output = Files.readString(log);
+      assertEquals(0, learner.exitValue(), output);
+      assertTrue(output.contains("done: 64 steps"), output);
+      long firstSkipped = Files.readAllLines(metrics).stream().filter(line -> line.contains("skipped_update"))
+          .map(line -> line.replaceAll(".*snapshot (\\d+).*", "$1")).mapToLong(Long::parseLong).min().orElseThrow();
+      long lastApplied = Files.readAllLines(weights).stream()
+          .map(line -> line.replaceAll(".*\"version\":(\\d+).*", "$1")).mapToLong(Long::parseLong).max().orElseThrow();
+      assertTrue(lastApplied > firstSkipped, "probabilities from the new evaluator (version " + lastApplied
+          + ") after the skipped snapshot " + firstSkipped);
+      assertTrue(data.waitFor(60, TimeUnit.SECONDS), "the data node did not stop after the learner left");
+      assertTrue(second.waitFor(60, TimeUnit.SECONDS), "the evaluator node did not stop after the learner left");
+    } finally {
+      learner.destroyForcibly();
+      evaluator.destroyForcibly();
+      data.destroyForcibly();
+      if (second != null) {
+        second.destroyForcibly();
+      }
+    }
+  }
+
+  @Test
+  void aDeadDataNodeStopsTheLearnerWithOneClearLine() throws Exception {
+    int[] ports = ClusterNodes.freePorts(3);
+    List<String> config = config(ports[0], "mix.method=uni", "train.steps=200");
+    Path log = dir.resolve("learner.log");
+    Process data = ClusterNodes.node("data", ports[2], config, dir.resolve("data.log"));
+    Process learner = ClusterNodes.node("learner", ports[0], config, log);
+    // A third member keeps a majority with the learner once the data node is gone.
+    Process evaluator = ClusterNodes.node("evaluator", ports[1], config, dir.resolve("evaluator.log"));
+    try {
+      awaitLines(dir.resolve("run/metrics.jsonl"), lines -> lines.size() >= 3, learner);
+      data.destroyForcibly();
+      assertTrue(learner.waitFor(90, TimeUnit.SECONDS), "the learner did not stop without its data node");
+      String output = Files.readString(log);
+      assertNotEquals(0, learner.exitValue(), output);
+      assertTrue(output.contains("its data node stopped or was removed from the cluster"), output);
+    } finally {
+      learner.destroyForcibly();
+      evaluator.destroyForcibly();
+      data.destroyForcibly();
+    }
+  }
+}

@@ -1,0 +1,86 @@
+package io.skillmix.run;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.jar.JarFile;
+
+/** Starts {@code skillmix node} JVMs on 127.0.0.1 for tests: free ports, the test class path, DJL offline. */
+final class ClusterNodes {
+
+  private ClusterNodes() {}
+
+  /** The cluster part of every node's config: the learner's port as the seed node. */
+  static List<String> clusterConfig(int learnerPort, String... more) {
+    List<String> config = new ArrayList<>(List.of("pekko.actor.provider=cluster",
+        "pekko.cluster.seed-nodes=[\"pekko://skillmix@127.0.0.1:" + learnerPort + "\"]"));
+    config.addAll(List.of(more));
+    return config;
+  }
+
+  /** A {@code skillmix node} JVM on the test's class path, DJL offline, output to {@code log}. */
+  static Process node(String role, int port, List<String> config, Path log) throws IOException {
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx1g", "-Dai.djl.offline=true", "-Djava.awt.headless=true",
+        "-Dai.djl.pytorch.num_threads=" + System.getProperty("ai.djl.pytorch.num_threads", "1"),
+        "-Dai.djl.pytorch.num_interop_threads=1",
+        "-cp", classPath(), "io.skillmix.cli.Main", "node", "--role", role));
+    command.addAll(config);
+    command.add("pekko.remote.artery.canonical.port=" + port);
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(log.toFile());
+    builder.environment().put("OPT_OUT_TRACKING", "true");
+    return builder.start();
+  }
+
+  /** Lines of {@code file} so far (none while it does not exist). */
+  static List<String> lines(Path file) throws IOException {
+    return Files.exists(file) ? Files.readAllLines(file) : List.of();
+  }
+
+  /** The test class path; surefire may hide it behind a manifest-only jar. */
+  static String classPath() throws IOException {
+    String path = System.getProperty("java.class.path");
+    String[] entries = path.split(File.pathSeparator);
+    if (entries.length == 1 && entries[0].endsWith(".jar")) {
+      try (JarFile jar = new JarFile(entries[0])) {
+        String manifest = jar.getManifest() == null ? null
+            : jar.getManifest().getMainAttributes().getValue("Class-Path");
+        if (manifest != null) {
+          // Entries are URIs, absolute or relative to the jar's folder.
+          URI base = Path.of(entries[0]).toAbsolutePath().getParent().toUri();
+          List<String> expanded = new ArrayList<>();
+          for (String url : manifest.trim().split("\\s+")) {
+            expanded.add(Path.of(base.resolve(url)).toString());
+          }
+          return String.join(File.pathSeparator, expanded);
+        }
+      }
+    }
+    return path;
+  }
+
+  static int[] freePorts(int n) throws IOException {
+    int[] ports = new int[n];
+    List<ServerSocket> sockets = new ArrayList<>();
+    try {
+      for (int i = 0; i < n; i++) {
+        ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        sockets.add(socket);
+        ports[i] = socket.getLocalPort();
+      }
+    } finally {
+      for (ServerSocket socket : sockets) {
+        socket.close();
+      }
+    }
+    return ports;
+  }
+}
