@@ -3,8 +3,6 @@ package io.skillmix.bench;
 import io.skillmix.UserError;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,9 +19,6 @@ import java.util.Locale;
  * never run by the tests.
  */
 public final class Bench {
-
-  /** The cluster benchmark lands with the cluster issue as this class, with {@code static String run(BenchOptions)}. */
-  static final String CLUSTER_BENCH = "io.skillmix.bench.ClusterBench";
 
   private Bench() {}
 
@@ -55,30 +50,9 @@ public final class Bench {
       case "data" -> DataBench.run(options);
       case "mix" -> MixBench.run(options);
       case "memory" -> MemoryBench.run(options);
-      case "cluster" -> cluster(options);
+      case "cluster" -> ClusterBench.run(options);
       default -> throw new IllegalArgumentException(options.what());
     };
-  }
-
-  /** The hook for the cluster benchmark: run it when its class is on the class path. */
-  private static String cluster(BenchOptions options) throws Exception {
-    Class<?> bench;
-    try {
-      bench = Class.forName(CLUSTER_BENCH);
-    } catch (ClassNotFoundException e) {
-      System.out.println("cluster: not available yet: needs the cluster issue (7)");
-      return null;
-    }
-    Method run = bench.getDeclaredMethod("run", BenchOptions.class);
-    run.setAccessible(true);
-    try {
-      return (String) run.invoke(null, options);
-    } catch (InvocationTargetException e) {
-      if (e.getCause() instanceof Exception cause) {
-        throw cause;
-      }
-      throw e;
-    }
   }
 
   private static void report(String name, BenchOptions options, String table) throws IOException {

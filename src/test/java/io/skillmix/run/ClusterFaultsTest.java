@@ -51,32 +51,31 @@ class ClusterFaultsTest {
   @Test
   void aDeadEvaluatorCostsOnlyItsUpdatesAndANewOneTakesOver() throws Exception {
     int[] ports = ClusterNodes.freePorts(4);
-    List<String> config = config(ports[0], "train.steps=64");
+    // sync: the learner waits (up to the timeout) for every update, so the run cannot outpace the
+    // new evaluator however slowly its JVM starts on a loaded machine
+    List<String> config = config(ports[0], "train.steps=64", "mix.apply=sync", "mix.update-timeout=20s");
     Path log = dir.resolve("learner.log");
     Process data = ClusterNodes.node("data", ports[2], config, dir.resolve("data.log"));
     Process evaluator = ClusterNodes.node("evaluator", ports[1], config, dir.resolve("evaluator.log"));
     Process learner = ClusterNodes.node("learner", ports[0], config, log);
     Process second = null;
     try {
-      // The first learned probabilities (snapshot 8, applied at step 12) arrived: kill the evaluator.
+      // The first learned probabilities (snapshot 8) arrived: kill the evaluator, start another.
       Path weights = dir.resolve("run/weights.jsonl");
       awaitLines(weights, lines -> lines.size() >= 2, learner);
       evaluator.destroyForcibly();
-      // The learner goes on without it: an update is skipped after mix.update-timeout.
-      Path metrics = dir.resolve("run/metrics.jsonl");
-      awaitLines(metrics, lines -> lines.stream().anyMatch(line -> line.contains("skipped_update")), learner);
-      // A new evaluator node joins; rewards resume.
       second = ClusterNodes.node("evaluator", ports[3], config, dir.resolve("evaluator-2.log"));
-      assertTrue(learner.waitFor(150, TimeUnit.SECONDS), "the learner did not finish");
+      Path metrics = dir.resolve("run/metrics.jsonl");
+      assertTrue(learner.waitFor(240, TimeUnit.SECONDS), "the learner did not finish");
       String output = Files.readString(log);
       assertEquals(0, learner.exitValue(), output);
       assertTrue(output.contains("done: 64 steps"), output);
-      long firstSkipped = Files.readAllLines(metrics).stream().filter(line -> line.contains("skipped_update"))
-          .map(line -> line.replaceAll(".*snapshot (\\d+).*", "$1")).mapToLong(Long::parseLong).min().orElseThrow();
+      // Killed right after snapshot 8 applied, the first evaluator cannot have answered past
+      // snapshot 16 (which it most likely never saw: that update is then skipped and logged).
       long lastApplied = Files.readAllLines(weights).stream()
           .map(line -> line.replaceAll(".*\"version\":(\\d+).*", "$1")).mapToLong(Long::parseLong).max().orElseThrow();
-      assertTrue(lastApplied > firstSkipped, "probabilities from the new evaluator (version " + lastApplied
-          + ") after the skipped snapshot " + firstSkipped);
+      assertTrue(lastApplied >= 24, "probabilities from the new evaluator: last version applied " + lastApplied
+          + "; metrics: " + Files.readAllLines(metrics).stream().filter(line -> line.contains("skipped_update")).toList());
       assertTrue(data.waitFor(60, TimeUnit.SECONDS), "the data node did not stop after the learner left");
       assertTrue(second.waitFor(60, TimeUnit.SECONDS), "the evaluator node did not stop after the learner left");
     } finally {
