@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.jar.JarFile;
 
-/** Starts {@code skillmix node} JVMs on 127.0.0.1 for tests: free ports, the test class path, DJL offline. */
+/** Starts {@code skillmix} JVMs for tests (nodes on 127.0.0.1 with free ports): the test class path, DJL offline. */
 final class ClusterNodes {
 
   private ClusterNodes() {}
@@ -26,14 +26,21 @@ final class ClusterNodes {
 
   /** A {@code skillmix node} JVM on the test's class path, DJL offline, output to {@code log}. */
   static Process node(String role, int port, List<String> config, Path log) throws IOException {
+    List<String> args = new ArrayList<>(List.of("node", "--role", role));
+    args.addAll(config);
+    args.add("pekko.remote.artery.canonical.port=" + port);
+    return skillmix(args, log);
+  }
+
+  /** {@code skillmix ARGS} in a JVM of its own, as scripts/skillmix starts it; output to {@code log}. */
+  static Process skillmix(List<String> args, Path log) throws IOException {
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx1g", "-Dai.djl.offline=true", "-Djava.awt.headless=true",
         "-Dai.djl.pytorch.num_threads=" + System.getProperty("ai.djl.pytorch.num_threads", "1"),
         "-Dai.djl.pytorch.num_interop_threads=1",
-        "-cp", classPath(), "io.skillmix.cli.Main", "node", "--role", role));
-    command.addAll(config);
-    command.add("pekko.remote.artery.canonical.port=" + port);
+        "-cp", classPath(), "io.skillmix.cli.Main"));
+    command.addAll(args);
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(log.toFile());
     builder.environment().put("OPT_OUT_TRACKING", "true");
