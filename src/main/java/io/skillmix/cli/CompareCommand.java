@@ -56,17 +56,9 @@ public final class CompareCommand implements Runnable {
     if (seeds <= 0) {
       throw new UserError("--seeds must be 1 or more");
     }
-    Path file = null;
-    List<String> overrides = new ArrayList<>();
-    for (String a : args) {
-      if (a.contains("=")) {
-        overrides.add(a);
-      } else if (file == null) {
-        file = Path.of(a);
-      } else {
-        throw new UserError("unexpected argument '" + a + "': give one config file, then key=value overrides");
-      }
-    }
+    ConfigArgs given = ConfigArgs.parse(args, "config file");
+    Path file = given.file();
+    List<String> overrides = given.overrides();
     for (String o : overrides) {
       if (o.startsWith("run.dir") || o.startsWith("seed=")) {
         throw new UserError("'" + o + "': compare chooses run.dir and seed for every run; use --out and --seeds");

@@ -41,17 +41,12 @@ public final class NodeCommand implements Runnable {
     if (parsed == Role.ALL) {
       throw new UserError("--role all: a single JVM needs no node; run `skillmix train` instead");
     }
+    ConfigArgs runArgs = ConfigArgs.parse(args, "run config file");
     List<Path> files = new ArrayList<>();
-    List<String> overrides = new ArrayList<>();
-    for (String a : args) {
-      if (a.contains("=")) {
-        overrides.add(a);
-      } else if (files.isEmpty()) {
-        files.add(Path.of(a));
-      } else {
-        throw new UserError("unexpected argument '" + a + "': give one run config file, then key=value overrides");
-      }
+    if (runArgs.file() != null) {
+      files.add(runArgs.file());
     }
+    List<String> overrides = new ArrayList<>(runArgs.overrides());
     if (clusterConfig != null) {
       files.add(clusterConfig);
     }

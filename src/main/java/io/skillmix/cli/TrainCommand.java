@@ -34,18 +34,9 @@ public final class TrainCommand implements Runnable {
 
   @Override
   public void run() {
-    Path file = null;
-    List<String> overrides = new ArrayList<>();
-    for (String a : args) {
-      if (a.contains("=")) {
-        overrides.add(a);
-      } else if (file == null) {
-        file = Path.of(a);
-      } else {
-        throw new io.skillmix.UserError(
-            "unexpected argument '" + a + "': give one config file, then key=value overrides");
-      }
-    }
+    ConfigArgs parsed = ConfigArgs.parse(args, "config file");
+    Path file = parsed.file();
+    List<String> overrides = parsed.overrides();
     if (resume != null) {
       if (file != null || orders != 1) {
         throw new io.skillmix.UserError("--resume takes the run folder and key=value overrides only"
