@@ -188,21 +188,30 @@ public final class ModelRewards implements RewardEvaluator.RewardModel {
     return MultiUatReward.compute(entropies);
   }
 
-  /** Per example: mean over response positions of H(mean over K dropout passes of p(·|x<t)). */
+  /**
+   * Per example: mean over response positions of H(mean over K dropout passes of p(·|x<t)).
+   * Each pass runs in a scope of its own that closes before the next, so only the running mean of
+   * the probabilities outlives a pass (keeping every pass's activations to the end took gigabytes).
+   */
   private double[] predictiveEntropy(List<TokenizedExample> batch) {
     SftLoss.LossInputs in = SftLoss.shift(batch, 0);
     Shape shape = new Shape(in.batch(), in.length());
     int k = settings.dropoutPasses();
     float rate = (float) settings.dropoutRate();
+    CausalLM.Dropout dropout = (like, s) -> keepMask(like, s, rate);
     float[] entropy;
     try (NDManager scope = replica.manager().newSubManager()) {
-      NDArray ids = scope.create(in.inputIds(), shape);
-      NDArray mask = scope.create(in.attentionMask(), shape);
       NDArray meanProbs = null;
-      CausalLM.Dropout dropout = (like, s) -> keepMask(like, s, rate);
       for (int pass = 0; pass < k; pass++) {
-        NDArray probs = replica.forwardWithDropout(ids, mask, dropout).get(0).softmax(-1).div(k);
-        meanProbs = meanProbs == null ? probs : meanProbs.add(probs);
+        try (NDManager passScope = scope.newSubManager()) {
+          // Inputs made in the pass's scope: every intermediate lands there and closes with it.
+          NDArray probs = replica.forwardWithDropout(passScope.create(in.inputIds(), shape),
+              passScope.create(in.attentionMask(), shape), dropout).get(0).softmax(-1).div(k);
+          if (meanProbs == null) {
+            meanProbs = scope.zeros(probs.getShape(), probs.getDataType(), probs.getDevice());
+          }
+          meanProbs.addi(probs);
+        }
       }
       entropy = meanProbs.mul(meanProbs.add(1e-12f).log()).sum(new int[] {-1}).neg().toFloatArray(); // (B, T)
     }

@@ -4,8 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import io.skillmix.data.TokenizedExample;
+import io.skillmix.learn.SftLoss;
 import io.skillmix.learn.Trainer;
+import io.skillmix.model.GradMode;
 import io.skillmix.model.LanguageModel;
 import io.skillmix.model.ModelConfig;
 import io.skillmix.model.ParameterSnapshot;
@@ -97,6 +102,39 @@ class ModelRewardsTest {
       first.setReference(snapshot);
       second.setReference(snapshot);
       assertEquals(first.rewards(snapshot, batches(List.of(a)))[0], second.rewards(snapshot, batches(List.of(a)))[0], 0);
+    }
+  }
+
+  @Test
+  void multiUatWithoutDropoutIsThePlainPredictiveEntropy() {
+    List<TokenizedExample> a = skill(10, 3, 2);
+    try (LanguageModel model = LanguageModel.random(CONFIG, Device.cpu(), 6);
+        ModelRewards rewards = ModelRewards.of(new ModelRewards.Settings("multiuat", -1, 0, 3, 0.0, 9), CONFIG);
+        NDManager scope = model.manager().newSubManager()) {
+      ParameterSnapshot snapshot = new ParameterSnapshot(0, model.exportWeights());
+      rewards.setReference(snapshot);
+      double reward = rewards.rewards(snapshot, batches(List.of(a)))[0];
+
+      GradMode.disableOnThisThread();
+      SftLoss.LossInputs in = SftLoss.shift(a, 0);
+      Shape shape = new Shape(in.batch(), in.length());
+      NDArray p = model.forward(scope.create(in.inputIds(), shape), scope.create(in.attentionMask(), shape), null)
+          .get(0).softmax(-1);
+      float[] h = p.mul(p.log()).sum(new int[] {-1}).neg().toFloatArray();
+      double expected = 0;
+      for (int b = 0; b < in.batch(); b++) {
+        double sum = 0;
+        int count = 0;
+        for (int t = 0; t < in.length(); t++) {
+          if (in.weights()[b * in.length() + t] != 0) {
+            sum += h[b * in.length() + t];
+            count++;
+          }
+        }
+        expected += sum / count / in.batch();
+      }
+      assertTrue(expected > 0.5, "a random model is unsure: " + expected);
+      assertEquals(expected, reward, 1e-4);
     }
   }
 }
