@@ -5,6 +5,7 @@ import io.skillmix.run.MetricsSink;
 import io.skillmix.run.RunHistory;
 import io.skillmix.run.TrainingRun;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -53,13 +54,15 @@ final class MixBench {
             "run.progress=false", "run.dir=\"" + root.resolve(r + "-" + arms.indexOf(arm)) + "\""));
         overrides.addAll(arm.overrides());
         long start = System.nanoTime();
+        long cpuStart = processCpuNanos();
         TrainingRun.Outcome outcome = TrainingRun.run(ConfigLoader.load(null, overrides));
         double wall = (System.nanoTime() - start) / 1e9;
+        double cpu = (processCpuNanos() - cpuStart) / 1e9;
         RunHistory h = outcome.history();
         double loop = h.trainSeconds() + h.waitSeconds();
         double evaluator = h.rewards().stream().mapToDouble(MetricsSink.RewardsComputed::evaluatorSeconds).sum();
         results.computeIfAbsent(arm.name(), k -> new ArrayList<>())
-            .add(new double[] {wall, loop, h.waitSeconds() / loop, h.tokens() / loop, evaluator});
+            .add(new double[] {wall, loop, h.waitSeconds() / loop, h.tokens() / loop, evaluator, cpu});
         walls.put(arm.name(), wall);
         System.out.printf(Locale.ROOT, "  round %d, %s: %.1f s, waiting %.2f%%%n", r + 1, arm.name(), wall,
             100 * h.waitSeconds() / loop);
@@ -77,12 +80,13 @@ final class MixBench {
         steps, every, every / 2, repeats));
     // Arms draw different datasets (their probabilities differ), so their batches differ in length:
     // compare time per token, not time per step.
-    // Evaluator seconds: time the reward evaluator spent computing rewards (summed over updates). In
-    // sync mode the learner sits idle for it; in lagged and free modes it runs beside the learner on
-    // the same cores, so it is the least extra wall time one shared CPU can show.
+    // Evaluator s: time the reward evaluator spent computing rewards (summed over updates); in sync
+    // mode the learner sits idle for it, in lagged and free modes it runs beside the learner on the
+    // same cores. CPU s: the process's CPU time over the run; CPU beyond plain's is work added by the
+    // rewards (or threads spinning while they contend for cores).
     t.append("| arm | wall s (whole run) | wall vs plain | training loop s | tokens/s | time per token vs plain"
-        + " | learner waiting | evaluator s |\n");
-    t.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        + " | learner waiting | evaluator s | CPU s |\n");
+    t.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (Map.Entry<String, List<double[]>> e : results.entrySet()) {
       double wall = ModelBench.median(column(e.getValue(), 0));
       double loop = ModelBench.median(column(e.getValue(), 1));
@@ -91,10 +95,17 @@ final class MixBench {
       double wallRatio = ModelBench.median(wallRatios.get(e.getKey()).stream().mapToDouble(Double::doubleValue)
           .toArray());
       double evaluator = ModelBench.median(column(e.getValue(), 4));
-      t.append(String.format(Locale.ROOT, "| %s | %.1f | %.3f | %.1f | %,.0f | %.3f | %.2f%% | %.1f |%n", e.getKey(),
-          wall, wallRatio, loop, rate, plainRate / rate, 100 * waiting, evaluator));
+      double cpu = ModelBench.median(column(e.getValue(), 5));
+      t.append(String.format(Locale.ROOT, "| %s | %.1f | %.3f | %.1f | %,.0f | %.3f | %.2f%% | %.1f | %.1f |%n",
+          e.getKey(), wall, wallRatio, loop, rate, plainRate / rate, 100 * waiting, evaluator, cpu));
     }
     return t.toString();
+  }
+
+  /** CPU time of the whole process (every thread, native torch threads included). */
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   private static double[] column(List<double[]> rows, int c) {
