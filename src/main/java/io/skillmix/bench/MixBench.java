@@ -35,11 +35,16 @@ final class MixBench {
     int steps = options.steps(160);
     int repeats = options.rounds(3);
     int every = Math.min(steps, options.every(Math.max(2, steps / 4)));
-    List<Arm> arms = List.of(
+    List<Arm> arms = new ArrayList<>(List.of(
         new Arm("plain (uni, no rewards)", List.of("mix.method=uni")),
         new Arm("MoS sync", List.of("mix.apply=sync", "mix.lag-steps=0")),
         new Arm("MoS lagged", List.of("mix.apply=lagged", "mix.lag-steps=" + every / 2)),
-        new Arm("MoS free", List.of("mix.apply=free", "mix.lag-steps=" + every / 2)));
+        new Arm("MoS free", List.of("mix.apply=free", "mix.lag-steps=" + every / 2))));
+    if (Bench.threads() > 1) {
+      // The evaluator on one torch thread, beside the learner's: less contention for the cores.
+      arms.add(new Arm("MoS lagged, evaluator 1 thread",
+          List.of("mix.apply=lagged", "mix.lag-steps=" + every / 2, "devices.evaluator-threads=1")));
+    }
     Map<String, List<double[]>> results = new LinkedHashMap<>();
     Map<String, List<Double>> wallRatios = new LinkedHashMap<>();
     for (int r = 0; r < repeats; r++) {

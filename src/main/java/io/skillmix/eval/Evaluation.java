@@ -7,6 +7,7 @@ import io.skillmix.data.tokenizer.ChatTemplate;
 import io.skillmix.data.tokenizer.Tokenizer;
 import io.skillmix.model.LanguageModel;
 import io.skillmix.model.ModelFolder;
+import io.skillmix.model.TorchThreads;
 import io.skillmix.run.RunData;
 import io.skillmix.run.RunSettings;
 import java.nio.file.Path;
@@ -45,6 +46,7 @@ public final class Evaluation {
 
   /** Evaluates {@code model} on the datasets {@code settings} describes (its data.* keys and seed). */
   public static EvalReport run(Path model, RunSettings settings, Options options) {
+    TorchThreads.pin(settings.learnerThreads()); // as the learner: a reward evaluator may have set fewer
     List<EvalReport.Row> rows = new ArrayList<>();
     try (LanguageModel lm = LanguageModel.load(model, Device.cpu());
         Tokenizer tokenizer = ModelFolder.tokenizer(model)) {

@@ -14,6 +14,7 @@ import io.skillmix.model.LanguageModel;
 import io.skillmix.model.ModelConfig;
 import io.skillmix.model.ModelFolder;
 import io.skillmix.model.ParameterSnapshot;
+import io.skillmix.model.TorchThreads;
 import io.skillmix.run.RunSettings;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -35,10 +36,18 @@ public final class Trainer implements AutoCloseable {
   private final LrSchedule schedule;
   private final RunSettings.Train settings;
   private final int padId;
+  /** Torch intra-op threads pinned on the stepping thread; 0: left as they are. */
+  private final int threads;
   private long step;
 
   public Trainer(LanguageModel model, RunSettings.Train settings, int padId) {
+    this(model, settings, padId, 0);
+  }
+
+  /** @param threads torch intra-op threads for the steps (see {@link TorchThreads}); 0 leaves them */
+  public Trainer(LanguageModel model, RunSettings.Train settings, int padId, int threads) {
     this.model = model;
+    this.threads = threads;
     this.settings = settings;
     this.padId = padId;
     for (LanguageModel.NamedParameter p : model.parameters()) {
@@ -56,10 +65,12 @@ public final class Trainer implements AutoCloseable {
     LanguageModel model = run.modelPath() == null
         ? LanguageModel.random(config, device, run.seed())
         : LanguageModel.load(run.modelPath(), device);
-    return new Trainer(model, run.train(), Math.max(0, config.eosTokenId()));
+    return new Trainer(model, run.train(), Math.max(0, config.eosTokenId()), run.learnerThreads());
   }
 
   public StepResult step(List<TokenizedExample> batch) {
+    // The learner's actor may step on any dispatcher thread: pin the count on this one.
+    TorchThreads.pin(threads);
     GradMode.disableOnThisThread();
     double lr = schedule.lr(step);
     try (NDManager scope = model.manager().newSubManager()) {
@@ -160,7 +171,7 @@ public final class Trainer implements AutoCloseable {
   public static Trainer restore(RunSettings run, ModelConfig config, Path checkpoint) {
     Device device = Devices.parse("devices.learner", run.learnerDevice());
     LanguageModel model = LanguageModel.load(checkpoint.resolve("model"), device);
-    Trainer trainer = new Trainer(model, run.train(), Math.max(0, config.eosTokenId()));
+    Trainer trainer = new Trainer(model, run.train(), Math.max(0, config.eosTokenId()), run.learnerThreads());
     trainer.loadOptimizer(checkpoint.resolve(OPTIMIZER_FILE));
     return trainer;
   }

@@ -14,6 +14,7 @@ import io.skillmix.model.GradMode;
 import io.skillmix.model.LanguageModel;
 import io.skillmix.model.ModelConfig;
 import io.skillmix.model.ParameterSnapshot;
+import io.skillmix.model.TorchThreads;
 import io.skillmix.run.RunSettings;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,8 +38,15 @@ public final class ModelRewards implements RewardEvaluator.RewardModel {
   private static final int FORWARD_BATCH = 16;
 
   /** What MultiDDS and MultiUAT need beyond the reward's name. */
+  /** @param threads torch intra-op threads on the computing thread (0: left as they are) */
   public record Settings(String kind, int specialist, int gradientLayers, int dropoutPasses,
-      double dropoutRate, long seed) {}
+      double dropoutRate, long seed, int threads) {
+
+    public Settings(String kind, int specialist, int gradientLayers, int dropoutPasses, double dropoutRate,
+        long seed) {
+      this(kind, specialist, gradientLayers, dropoutPasses, dropoutRate, seed, 0);
+    }
+  }
 
   private final Settings settings;
   private final LanguageModel replica;
@@ -57,7 +65,7 @@ public final class ModelRewards implements RewardEvaluator.RewardModel {
     RunSettings.Mix mix = run.mix();
     String kind = mix.method().equals("mos") ? mix.reward() : mix.method();
     return new ModelRewards(new Settings(kind, specialist, mix.multiddsLayers(), mix.multiuatPasses(),
-        mix.multiuatDropout(), run.seed()), LanguageModel.random(config, device, 0));
+        mix.multiuatDropout(), run.seed(), run.evaluatorThreads()), LanguageModel.random(config, device, 0));
   }
 
   /** For tests: the rewards of {@code settings} on a replica of {@code config}. */
@@ -85,6 +93,7 @@ public final class ModelRewards implements RewardEvaluator.RewardModel {
 
   @Override
   public double[] rewards(ParameterSnapshot snapshot, RewardEvaluator.RewardBatches batches) {
+    TorchThreads.pin(settings.threads());
     GradMode.disableOnThisThread();
     replica.importWeights(snapshot.weights());
     return switch (settings.kind()) {

@@ -6,6 +6,7 @@ import io.skillmix.UserError;
 import io.skillmix.config.ConfigLoader;
 import io.skillmix.mix.ApplyMode;
 import io.skillmix.mix.Scorer;
+import io.skillmix.model.TorchThreads;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
@@ -129,6 +130,8 @@ public record RunSettings(
         c.getDuration("mix.update-timeout"), c.getInt("mix.multidds-layers"),
         positiveInt(c, "mix.multiuat-passes"), fraction(c, "mix.multiuat-dropout"));
     c.getLong("data.order-seed"); // read here so a bad value fails with the key; see orderSeed()
+    nonNegativeInt(c, "devices.threads"); // likewise; see learnerThreads() and evaluatorThreads()
+    nonNegativeInt(c, "devices.evaluator-threads");
     return new RunSettings(c.getLong("seed"), runDir, c.getBoolean("run.overwrite"),
         c.getBoolean("run.progress"), c.getString("model.preset"),
         modelPath.isEmpty() ? null : Path.of(modelPath), c.getString("model.chat-template"),
@@ -147,6 +150,18 @@ public record RunSettings(
     return orderSeed == -1 ? seed : orderSeed;
   }
 
+  /** Torch intra-op threads of the learner: {@code devices.threads}, or the JVM's count when 0. */
+  public int learnerThreads() {
+    int n = config.getInt("devices.threads");
+    return n > 0 ? n : TorchThreads.startup();
+  }
+
+  /** Torch intra-op threads of the reward evaluator: {@code devices.evaluator-threads}, or the learner's when 0. */
+  public int evaluatorThreads() {
+    int n = config.getInt("devices.evaluator-threads");
+    return n > 0 ? n : learnerThreads();
+  }
+
   /** Dataset names in order: the configured files, or the built-in skill mix. */
   public List<String> datasetNames(List<String> builtinNames) {
     if (data.datasets().isEmpty()) {
@@ -163,6 +178,14 @@ public record RunSettings(
       }
     }
     throw new UserError(key + " = '" + c.getString(key) + "' is not one of " + String.join(", ", choices));
+  }
+
+  private static int nonNegativeInt(Config c, String key) {
+    int v = c.getInt(key);
+    if (v < 0) {
+      throw new UserError(key + " = " + v + " must be 0 or more");
+    }
+    return v;
   }
 
   private static long positiveLong(Config c, String key) {
