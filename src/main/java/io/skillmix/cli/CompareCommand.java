@@ -78,8 +78,10 @@ public final class CompareCommand implements Runnable {
         dir, deviceList, !noProgress), console).run();
     console.println();
     console.print(result.table().text());
-    console.printf("comparison folder: %s (table.md, table.csv, plots/weights-<arm>.png, plots/curves.png)%n",
-        result.dir());
+    String table = specialist == null ? "table" : "table-" + specialist;
+    String curves = specialist == null ? "curves" : "curves-" + specialist;
+    console.printf("comparison folder: %s (%s.md, %s.csv, plots/weights-<arm>.png, plots/%s.png)%n",
+        result.dir(), table, table, curves);
     console.println("arms: " + Arrays.toString(names.toArray()));
   }
 }
