@@ -41,9 +41,10 @@ final class MixBench {
         new Arm("MoS lagged", List.of("mix.apply=lagged", "mix.lag-steps=" + every / 2)),
         new Arm("MoS free", List.of("mix.apply=free", "mix.lag-steps=" + every / 2))));
     if (Bench.threads() > 1) {
-      // The evaluator on one torch thread, beside the learner's: less contention for the cores.
-      arms.add(new Arm("MoS lagged, evaluator 1 thread",
-          List.of("mix.apply=lagged", "mix.lag-steps=" + every / 2, "devices.evaluator-threads=1")));
+      // By default a lagged evaluator on the CPU gets half the learner's threads; this arm gives it
+      // all of them, to show what the contention for the cores costs.
+      arms.add(new Arm("MoS lagged, evaluator " + Bench.threads() + " threads",
+          List.of("mix.apply=lagged", "mix.lag-steps=" + every / 2, "devices.evaluator-threads=" + Bench.threads())));
     }
     Map<String, List<double[]>> results = new LinkedHashMap<>();
     Map<String, List<Double>> wallRatios = new LinkedHashMap<>();

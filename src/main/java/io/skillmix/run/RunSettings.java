@@ -156,10 +156,25 @@ public record RunSettings(
     return n > 0 ? n : TorchThreads.startup();
   }
 
-  /** Torch intra-op threads of the reward evaluator: {@code devices.evaluator-threads}, or the learner's when 0. */
+  /**
+   * Torch intra-op threads of the reward evaluator: {@code devices.evaluator-threads}; when 0, half
+   * the learner's (at least one) if both compute on the CPU while training goes on (lagged, free),
+   * else the learner's. Two full sets of threads on the same cores lose time fighting for them: on 2
+   * cores a 2-thread evaluator made a lagged run 1.14 × plain training, a 1-thread one 1.02 × (the
+   * mix benchmark, docs/BENCHMARKS.md). In sync mode the learner waits anyway, so the evaluator
+   * gets them all.
+   */
   public int evaluatorThreads() {
     int n = config.getInt("devices.evaluator-threads");
-    return n > 0 ? n : learnerThreads();
+    if (n > 0) {
+      return n;
+    }
+    boolean sharesCores = isCpu(learnerDevice) && isCpu(evaluatorDevice) && mix.apply() != ApplyMode.SYNC;
+    return sharesCores ? Math.max(1, learnerThreads() / 2) : learnerThreads();
+  }
+
+  private static boolean isCpu(String device) {
+    return device.trim().equalsIgnoreCase("cpu");
   }
 
   /** Dataset names in order: the configured files, or the built-in skill mix. */

@@ -40,10 +40,17 @@ class TorchThreadsTest {
   }
 
   @Test
-  void evaluatorThreadsDefaultToTheLearnersAndRejectNegatives() {
-    RunSettings plain = RunSettings.from(ConfigLoader.load(null, List.of("devices.threads=3")));
-    assertEquals(3, plain.learnerThreads());
-    assertEquals(3, plain.evaluatorThreads());
+  void evaluatorThreadsDefaultToHalfTheLearnersWhenTheyShareTheCpuAndRejectNegatives() {
+    RunSettings lagged = RunSettings.from(ConfigLoader.load(null, List.of("devices.threads=4")));
+    assertEquals(4, lagged.learnerThreads());
+    assertEquals(2, lagged.evaluatorThreads(), "beside a CPU learner: half");
+    assertEquals(1, RunSettings.from(ConfigLoader.load(null, List.of("devices.threads=1"))).evaluatorThreads());
+    RunSettings sync = RunSettings.from(ConfigLoader.load(null, List.of("devices.threads=4", "mix.apply=sync",
+        "mix.lag-steps=0")));
+    assertEquals(4, sync.evaluatorThreads(), "the learner waits in sync mode: all of them");
+    RunSettings own = RunSettings.from(ConfigLoader.load(null, List.of("devices.threads=4",
+        "devices.evaluator=\"gpu:1\"")));
+    assertEquals(4, own.evaluatorThreads(), "a device of its own: no sharing");
     RunSettings split = RunSettings.from(ConfigLoader.load(null, List.of("devices.evaluator-threads=1")));
     assertEquals(TorchThreads.startup(), split.learnerThreads());
     assertEquals(1, split.evaluatorThreads());
