@@ -37,8 +37,11 @@ public final class ModelRewards implements RewardEvaluator.RewardModel {
 
   private static final int FORWARD_BATCH = 16;
 
-  /** What MultiDDS and MultiUAT need beyond the reward's name. */
-  /** @param threads torch intra-op threads on the computing thread (0: left as they are) */
+  /**
+   * What MultiDDS and MultiUAT need beyond the reward's name, and the thread count to compute with.
+   *
+   * @param threads torch intra-op threads on the computing thread (0: left as they are)
+   */
   public record Settings(String kind, int specialist, int gradientLayers, int dropoutPasses,
       double dropoutRate, long seed, int threads) {
 

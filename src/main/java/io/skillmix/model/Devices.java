@@ -14,7 +14,7 @@ public final class Devices {
    */
   public static Device parse(String key, String value) {
     String v = value.trim().toLowerCase(java.util.Locale.ROOT);
-    if (v.equals("cpu")) {
+    if (isCpu(v)) {
       return Device.cpu();
     }
     if (v.matches("(gpu|cuda):\\d+")) {
@@ -28,5 +28,10 @@ public final class Devices {
       return Device.gpu(id);
     }
     throw new UserError(key + " = '" + value + "' is not a device; use cpu, gpu:0, gpu:1, ...");
+  }
+
+  /** Whether a config device name ({@code cpu}, {@code gpu:0}, ...) names the CPU; touches no engine. */
+  public static boolean isCpu(String value) {
+    return value.trim().equalsIgnoreCase("cpu");
   }
 }

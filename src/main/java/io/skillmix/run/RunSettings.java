@@ -6,6 +6,7 @@ import io.skillmix.UserError;
 import io.skillmix.config.ConfigLoader;
 import io.skillmix.mix.ApplyMode;
 import io.skillmix.mix.Scorer;
+import io.skillmix.model.Devices;
 import io.skillmix.model.TorchThreads;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -169,12 +170,9 @@ public record RunSettings(
     if (n > 0) {
       return n;
     }
-    boolean sharesCores = isCpu(learnerDevice) && isCpu(evaluatorDevice) && mix.apply() != ApplyMode.SYNC;
+    boolean sharesCores = Devices.isCpu(learnerDevice) && Devices.isCpu(evaluatorDevice)
+        && mix.apply() != ApplyMode.SYNC;
     return sharesCores ? Math.max(1, learnerThreads() / 2) : learnerThreads();
-  }
-
-  private static boolean isCpu(String device) {
-    return device.trim().equalsIgnoreCase("cpu");
   }
 
   /** Dataset names in order: the configured files, or the built-in skill mix. */
