@@ -75,6 +75,7 @@ public final class DatasetWriter {
         case SYSTEM -> "system";
         case USER -> "human";
         case ASSISTANT -> "gpt";
+        case TOOL -> "tool";
       });
       turn.addProperty("value", t.text());
       turns.add(turn);

@@ -260,6 +260,8 @@ public enum ChatTemplate {
         }
         case SYSTEM -> throw new IllegalArgumentException(
             "the vicuna template takes a system turn only as the first turn");
+        case TOOL -> throw new IllegalArgumentException(
+            "the vicuna template has no tool role; use the model's own chat template");
         default -> throw new AssertionError(turn.role());
       }
     }
