@@ -156,6 +156,21 @@ public final class Checkpoints {
     }
   }
 
+  /** Checkpoint folders newer than {@code step} whose manifest is missing or does not match. */
+  public List<Path> damagedAfter(long step) {
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> list = Files.list(dir)) {
+      return list.filter(p -> NAME.matcher(p.getFileName().toString()).matches())
+          .filter(p -> stepOf(p) > step && !isComplete(p))
+          .sorted(Comparator.comparingLong(Checkpoints::stepOf))
+          .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** The step a checkpoint folder was written after. */
   public static long stepOf(Path folder) {
     Matcher m = NAME.matcher(folder.getFileName().toString());

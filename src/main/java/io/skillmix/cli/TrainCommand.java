@@ -42,7 +42,9 @@ public final class TrainCommand implements Runnable {
         throw new io.skillmix.UserError("--resume takes the run folder and key=value overrides only"
             + " (its config.conf is the config; --orders cannot be resumed)");
       }
-      report(stopOnSignal(TrainingRun.resume(resume, overrides)));
+      TrainingRun.Handle handle = TrainingRun.resume(resume, overrides);
+      handle.notices().forEach(System.out::println);
+      report(stopOnSignal(handle));
       return;
     }
     Config config = ConfigLoader.load(file, overrides);

@@ -65,16 +65,29 @@ public final class ConfigLoader {
     }
   }
 
-  /** A misspelt key would silently fall back to its default: refuse it, naming the closest key. */
+  /** Top-level keys a config may set besides skillmix's own: Pekko's (cluster-conf/ sets them). */
+  private static final List<String> FOREIGN_ROOTS = List.of("pekko");
+
+  /** Keys of one {@code data.datasets} entry. */
+  public static final List<String> DATASET_KEYS = List.of("name", "path", "format", "held-out");
+
+  /**
+   * A misspelt key would silently fall back to its default: refuse it, naming the closest key.
+   * That holds for every top-level key (only skillmix's and Pekko's exist) and for the keys of
+   * each {@code data.datasets} entry.
+   */
   private static void rejectUnknownKeys(Config user, Config reference) {
     List<String> known = new java.util.ArrayList<>();
     for (var entry : reference.entrySet()) {
-      known.add(entry.getKey());
+      String key = entry.getKey();
+      if (!key.startsWith("pekko.") && !key.startsWith("skillmix-dispatchers.")) {
+        known.add(key);
+      }
     }
     for (var entry : user.entrySet()) {
       String key = entry.getKey();
       String root = key.contains(".") ? key.substring(0, key.indexOf('.')) : key;
-      if (!ROOTS.contains(root) || reference.hasPathOrNull(key)) {
+      if (FOREIGN_ROOTS.contains(root) || reference.hasPathOrNull(key)) {
         continue;
       }
       String origin = entry.getValue().origin().description();
@@ -83,13 +96,47 @@ public final class ConfigLoader {
           + (closest == null ? "" : "; did you mean '" + closest + "'?")
           + " Every key is listed in reference.conf.");
     }
+    if (user.hasPath("data.datasets")) {
+      rejectUnknownDatasetKeys(user);
+    }
+  }
+
+  private static void rejectUnknownDatasetKeys(Config user) {
+    List<? extends com.typesafe.config.ConfigValue> entries;
+    try {
+      entries = user.getList("data.datasets");
+    } catch (ConfigException e) {
+      throw new UserError(describe(e));
+    }
+    for (int i = 0; i < entries.size(); i++) {
+      com.typesafe.config.ConfigValue entry = entries.get(i);
+      String where = "data.datasets[" + i + "] (" + entry.origin().description() + ")";
+      if (!(entry instanceof com.typesafe.config.ConfigObject object)) {
+        throw new UserError(where + ": an entry is an object such as"
+            + " { name = math, path = \"data/math.jsonl\" }, not " + entry.valueType().name().toLowerCase(java.util.Locale.ROOT));
+      }
+      for (String key : object.keySet()) {
+        if (!DATASET_KEYS.contains(key)) {
+          String closest = closest(key, DATASET_KEYS);
+          throw new UserError(where + ": unknown key '" + key + "'"
+              + (closest == null ? "" : "; did you mean '" + closest + "'?")
+              + " An entry takes " + String.join(", ", DATASET_KEYS) + ".");
+        }
+      }
+      for (String required : List.of("name", "path")) {
+        if (!object.containsKey(required)) {
+          throw new UserError(where + ": has no " + required + "; every entry needs a name and a path,"
+              + " such as { name = math, path = \"data/math.jsonl\" }");
+        }
+      }
+    }
   }
 
   private static String closest(String key, List<String> known) {
     String best = null;
     int bestDistance = Integer.MAX_VALUE;
     for (String candidate : known) {
-      int d = editDistance(key, candidate);
+      int d = editDistance(key.toLowerCase(java.util.Locale.ROOT), candidate);
       if (d < bestDistance) {
         bestDistance = d;
         best = candidate;
@@ -139,6 +186,10 @@ public final class ConfigLoader {
   }
 
   private static Config parseFile(Path file) {
+    if (Files.isDirectory(file)) {
+      throw new UserError(file + ": is a folder, not a config file; pass a .conf file"
+          + " (to resume a run in that folder: skillmix train --resume " + file + ")");
+    }
     if (!Files.isRegularFile(file)) {
       throw new UserError(file + ": config file not found; pass an existing .conf file");
     }

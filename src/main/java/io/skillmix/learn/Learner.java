@@ -104,8 +104,23 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
   /** A learner continuing a run: its state, and the run's starting weights θ0 for the evaluator. */
   public record Resumed(State state, Supplier<ParameterSnapshot> reference) {}
 
-  /** The evaluator did not answer for a snapshot in time: go on with the probabilities in hand. */
-  private record UpdateTimedOut(long version) implements Command {}
+  /**
+   * The evaluator did not answer for a snapshot in time: go on with the probabilities in hand.
+   *
+   * @param stopping the deadline was the stop request's grace, not the update timeout
+   */
+  private record UpdateTimedOut(long version, boolean stopping) implements Command {
+    UpdateTimedOut(long version) {
+      this(version, false);
+    }
+  }
+
+  /**
+   * How long a stop request (Ctrl-C, SIGTERM) waits for reward evaluations in progress before it
+   * gives them up: long enough for a healthy evaluator to answer, so the checkpoint stays exact;
+   * short enough that a hung one never holds the stop (the update timeout is minutes).
+   */
+  static final Duration STOP_GRACE = Duration.ofSeconds(10);
 
   /**
    * @param updateEvery S: steps between snapshots (0: no snapshots, static mixture)
@@ -374,7 +389,16 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
   }
 
   private Behavior<Command> onRequestStop() {
-    stopRequested = true;
+    if (!stopRequested) {
+      stopRequested = true;
+      metrics.tell(new MetricsSink.Note(step, "stop_requested", outstanding.isEmpty()
+          ? "stopping after this step"
+          : "stopping; waiting at most " + STOP_GRACE.toSeconds() + " s for snapshot(s) " + outstanding));
+      Duration grace = STOP_GRACE.compareTo(settings.updateTimeout()) < 0 ? STOP_GRACE : settings.updateTimeout();
+      for (Long v : outstanding) {
+        getContext().scheduleOnce(grace, getContext().getSelf(), new UpdateTimedOut(v, true));
+      }
+    }
     return Behaviors.same();
   }
 
@@ -442,8 +466,7 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
   }
 
   private Behavior<Command> onRequestStopWhileCheckpointing() {
-    stopRequested = true;
-    return Behaviors.same();
+    return onRequestStop();
   }
 
   /** One step of gathering: wait for evaluations, then ask every actor for its state, then write. */
@@ -525,8 +548,10 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
   private Behavior<Command> onUpdateTimedOut(UpdateTimedOut timeout) {
     if (outstanding.remove(timeout.version())) {
       skippedUpdates++;
-      metrics.tell(new MetricsSink.Note(step, "skipped_update",
-          "no probabilities for snapshot " + timeout.version() + " within "
+      metrics.tell(new MetricsSink.Note(step, "skipped_update", timeout.stopping()
+          ? "a stop was requested and snapshot " + timeout.version() + " had no probabilities within "
+              + STOP_GRACE.toSeconds() + " s; stopping with the last ones"
+          : "no probabilities for snapshot " + timeout.version() + " within "
               + settings.updateTimeout().toSeconds() + " s; going on with the last ones"));
     }
     return Behaviors.same();
@@ -558,7 +583,9 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
   private Behavior<Command> finish() {
     try {
       if (settings.finalModelDir() != null) {
-        trainer.save(settings.finalModelDir(), settings.sourceModel());
+        // Whole or not at all: a crash while saving leaves no half-written final/.
+        io.skillmix.files.AtomicFiles.writeFolder(settings.finalModelDir(),
+            folder -> trainer.save(folder, settings.sourceModel()));
       }
     } catch (RuntimeException e) {
       return fail(e);

@@ -39,7 +39,7 @@ public final class EvaluatorNode {
   public record Ready(ActorRef<RemoteEvaluator.Command> receiver) implements CrossNode {}
 
   /** On the evaluator node: registers with the receptionist and starts an evaluator per {@link Start}. */
-  static Behavior<Command> host(TrainingRun.Prepared prepared) {
+  static Behavior<Command> host(RunPreparation.Prepared prepared) {
     return Behaviors.setup(context -> {
       context.getSystem().receptionist().tell(Receptionist.register(KEY, context.getSelf()));
       int[] started = {0};
@@ -49,7 +49,7 @@ public final class EvaluatorNode {
     });
   }
 
-  private static Behavior<Command> onStart(ActorContext<Command> context, TrainingRun.Prepared prepared,
+  private static Behavior<Command> onStart(ActorContext<Command> context, RunPreparation.Prepared prepared,
       Start start, int count) {
     ActorRef<RewardEvaluator.Command> evaluator = context.spawn(
         TrainingRun.evaluatorBehavior(prepared, start.datasets(), start.scorer()), "evaluator-" + count,

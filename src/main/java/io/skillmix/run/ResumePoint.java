@@ -2,6 +2,7 @@ package io.skillmix.run;
 
 import io.skillmix.UserError;
 import io.skillmix.cluster.CrossNode;
+import io.skillmix.files.RunFolder;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -16,12 +17,9 @@ import java.nio.file.StandardOpenOption;
  */
 public record ResumePoint(long metricsBytes, long weightsBytes) implements CrossNode {
 
-  public static final String METRICS = "metrics.jsonl";
-  public static final String WEIGHTS = "weights.jsonl";
-
   public void trim(Path runDir) {
-    cut(runDir.resolve(METRICS), metricsBytes);
-    cut(runDir.resolve(WEIGHTS), weightsBytes);
+    cut(runDir.resolve(RunFolder.METRICS), metricsBytes);
+    cut(runDir.resolve(RunFolder.WEIGHTS), weightsBytes);
   }
 
   private static void cut(Path file, long length) {
@@ -29,7 +27,7 @@ public record ResumePoint(long metricsBytes, long weightsBytes) implements Cross
       long size = Files.exists(file) ? Files.size(file) : 0;
       if (size < length) {
         throw new UserError(file + ": shorter (" + size + " bytes) than at the checkpoint (" + length
-            + "); the run folder was changed by hand, so it cannot be resumed");
+            + "): it was edited; put the original back, or delete it to resume without its earlier records");
       }
       try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
         channel.truncate(length);

@@ -30,6 +30,36 @@ public record RunData(List<Set> sets) {
     return sets.stream().mapToLong(s -> s.train().size()).toArray();
   }
 
+  /**
+   * A SHA-256 of every dataset's examples (training and held-out, in order: roles and texts), by
+   * name: the run's data identity, whatever file, path or format it came from.
+   */
+  public Map<String, String> digests() {
+    Map<String, String> out = new java.util.LinkedHashMap<>();
+    for (Set set : sets) {
+      java.security.MessageDigest digest;
+      try {
+        digest = java.security.MessageDigest.getInstance("SHA-256");
+      } catch (java.security.NoSuchAlgorithmException e) {
+        throw new IllegalStateException(e);
+      }
+      for (List<Conversation> part : List.of(set.train(), set.heldOut())) {
+        for (Conversation c : part) {
+          digest.update((byte) (c.plainText() ? 'T' : 'C'));
+          for (io.skillmix.data.Turn t : c.turns()) {
+            byte[] text = t.text().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            digest.update((byte) t.role().ordinal());
+            digest.update(java.nio.ByteBuffer.allocate(4).putInt(text.length).array());
+            digest.update(text);
+          }
+        }
+        digest.update((byte) 1);
+      }
+      out.put(set.name(), java.util.HexFormat.of().formatHex(digest.digest()));
+    }
+    return out;
+  }
+
   public static RunData load(RunSettings settings) {
     return included(read(settings), settings.data().only());
   }

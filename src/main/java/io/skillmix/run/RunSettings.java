@@ -108,7 +108,7 @@ public record RunSettings(
     String method = oneOf(c, "mix.method", "prop", "temp", "uni", "mos", "multidds", "multiuat");
     String reward = oneOf(c, "mix.reward", "cossim", "diff");
     int updateEvery = positiveInt(c, "mix.update-every");
-    int lag = c.getInt("mix.lag-steps");
+    int lag = wholeNumber(c, "mix.lag-steps").intValue();
     if (lag == -1) {
       lag = updateEvery / 2;
     }
@@ -116,24 +116,39 @@ public record RunSettings(
       throw new UserError("mix.lag-steps = " + lag + " must be between 0 and mix.update-every ("
           + updateEvery + ")");
     }
-    int rewardBatch = c.getInt("mix.reward-batch-size");
-    if (rewardBatch <= 0) {
+    int rewardBatch = wholeNumber(c, "mix.reward-batch-size").intValue();
+    if (rewardBatch < 0) {
+      throw new UserError("mix.reward-batch-size = " + rewardBatch
+          + " must be 0 (the official code's sizes: 64 for cossim, 16 otherwise) or a positive count");
+    }
+    if (rewardBatch == 0) {
       rewardBatch = reward.equals("diff") || !method.equals("mos") ? 16 : 64; // the official code's sizes
     }
     double tau = c.getDouble("mix.prior-temperature");
     if (!(tau > 0)) {
       throw new UserError("mix.prior-temperature = " + tau + " must be positive (1: proportional, large: uniform)");
     }
+    Duration updateTimeout = c.getDuration("mix.update-timeout");
+    if (updateTimeout.isZero() || updateTimeout.isNegative()) {
+      throw new UserError("mix.update-timeout = " + c.getString("mix.update-timeout")
+          + " must be positive, such as 10m: how long the learner waits for one reward evaluation");
+    }
+    String specialistName = c.getString("mix.specialist");
+    if (!specialistName.isEmpty() && !Set.of("mos", "multidds", "multiuat").contains(method)) {
+      throw new UserError("mix.specialist = '" + specialistName + "' needs a learned mixture (mix.method = mos,"
+          + " multidds or multiuat), not " + method + "; to train on that dataset alone set data.only = ["
+          + specialistName + "]");
+    }
     Mix mix = new Mix(method, reward, c.getBoolean("mix.ema"), fraction(c, "mix.ema-alpha"),
         oneOf(c, "mix.scorer", "logits", "mlp"), tau, updateEvery,
         ApplyMode.parse(c.getString("mix.apply")), lag, positiveInt(c, "mix.scorer-steps"),
-        positive(c, "mix.scorer-lr"), Scorer.UpdateRule.parse(c.getString("mix.update")), rewardBatch, c.getString("mix.specialist"),
-        c.getDuration("mix.update-timeout"), c.getInt("mix.multidds-layers"),
+        positive(c, "mix.scorer-lr"), Scorer.UpdateRule.parse(c.getString("mix.update")), rewardBatch, specialistName,
+        updateTimeout, nonNegativeInt(c, "mix.multidds-layers"),
         positiveInt(c, "mix.multiuat-passes"), fraction(c, "mix.multiuat-dropout"));
-    c.getLong("data.order-seed"); // read here so a bad value fails with the key; see orderSeed()
+    wholeNumber(c, "data.order-seed"); // read here so a bad value fails with the key; see orderSeed()
     nonNegativeInt(c, "devices.threads"); // likewise; see learnerThreads() and evaluatorThreads()
     nonNegativeInt(c, "devices.evaluator-threads");
-    return new RunSettings(c.getLong("seed"), runDir, c.getBoolean("run.overwrite"),
+    return new RunSettings(wholeNumber(c, "seed"), runDir, c.getBoolean("run.overwrite"),
         c.getBoolean("run.progress"), c.getString("model.preset"),
         modelPath.isEmpty() ? null : Path.of(modelPath), c.getString("model.chat-template"),
         c.getString("devices.learner"), c.getString("devices.evaluator"), train, data, mix,
@@ -193,8 +208,30 @@ public record RunSettings(
     throw new UserError(key + " = '" + c.getString(key) + "' is not one of " + String.join(", ", choices));
   }
 
+  /**
+   * A count: Typesafe's getLong reads 2.5 as 2, so a fractional value is refused here instead of
+   * silently rounded.
+   */
+  private static Long wholeNumber(Config c, String key) {
+    Object raw = c.getValue(key).unwrapped();
+    if (raw instanceof Number n && !(n instanceof Double || n instanceof Float)) {
+      return n.longValue();
+    }
+    if (raw instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue()) && !Double.isInfinite(n.doubleValue())) {
+      return n.longValue();
+    }
+    if (raw instanceof String text) {
+      try {
+        return Long.parseLong(text.trim());
+      } catch (NumberFormatException e) {
+        throw new UserError(key + " = '" + text + "' is not a whole number");
+      }
+    }
+    throw new UserError(key + " = " + c.getValue(key).render() + " is not a whole number");
+  }
+
   private static int nonNegativeInt(Config c, String key) {
-    int v = c.getInt(key);
+    int v = Math.toIntExact(wholeNumber(c, key));
     if (v < 0) {
       throw new UserError(key + " = " + v + " must be 0 or more");
     }
@@ -202,7 +239,7 @@ public record RunSettings(
   }
 
   private static long positiveLong(Config c, String key) {
-    long v = c.getLong(key);
+    long v = wholeNumber(c, key);
     if (v <= 0) {
       throw new UserError(key + " = " + v + " must be positive");
     }

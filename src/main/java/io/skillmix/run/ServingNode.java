@@ -40,7 +40,7 @@ public final class ServingNode {
       throw new UserError("a " + role.key() + " node needs pekko.actor.provider = cluster; give it a cluster"
           + " config such as --config cluster-conf/" + role.key() + ".conf");
     }
-    TrainingRun.Prepared prepared = TrainingRun.prepareParts(RunSettings.from(config));
+    RunPreparation.Prepared prepared = RunPreparation.parts(RunSettings.from(config));
     ActorSystem<Command> system = ActorSystem.create(
         Behaviors.setup(context -> start(context, role, prepared)), "skillmix", config);
     try {
@@ -53,7 +53,7 @@ public final class ServingNode {
     }
   }
 
-  private static Behavior<Command> start(ActorContext<Command> context, Role role, TrainingRun.Prepared prepared) {
+  private static Behavior<Command> start(ActorContext<Command> context, Role role, RunPreparation.Prepared prepared) {
     if (role == Role.DATA) {
       Map<String, ActorRef<DatasetActor.Command>> datasets = TrainingRun.spawnDatasets(context, prepared,
           fault -> context.getLog().warn("dataset restarted: {}", fault));

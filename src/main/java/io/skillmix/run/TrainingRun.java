@@ -1,12 +1,13 @@
 package io.skillmix.run;
 
+import io.skillmix.run.RunPreparation.Prepared;
+
 import com.typesafe.config.Config;
 import io.skillmix.UserError;
 import io.skillmix.checkpoint.CheckpointState;
 import io.skillmix.checkpoint.Checkpoints;
 import io.skillmix.cluster.ClusterSettings;
 import io.skillmix.cluster.Role;
-import io.skillmix.config.ConfigLoader;
 import io.skillmix.data.DatasetActor;
 import io.skillmix.data.ExampleEncoder;
 import io.skillmix.data.tokenizer.ChatTemplate;
@@ -90,10 +91,20 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
   public static final class Handle {
     private final ActorSystem<Command> system;
     private final CompletableFuture<Outcome> result;
+    private final List<String> notices;
+    private final io.skillmix.files.RunLock lock;
 
-    private Handle(ActorSystem<Command> system, CompletableFuture<Outcome> result) {
+    private Handle(ActorSystem<Command> system, CompletableFuture<Outcome> result, List<String> notices,
+        io.skillmix.files.RunLock lock) {
       this.system = system;
       this.result = result;
+      this.notices = notices;
+      this.lock = lock;
+    }
+
+    /** What preparing the run has to tell the user (a resume's checkpoint and overrides). */
+    public List<String> notices() {
+      return notices;
     }
 
     /** Asks the run to finish its current step, write a checkpoint and stop. */
@@ -105,6 +116,7 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
     public Outcome await() {
       try {
         system.getWhenTerminated().toCompletableFuture().get();
+        lock.close(); // the run folder is free once await returns
         if (!result.isDone()) {
           result.completeExceptionally(new IllegalStateException("the run stopped before finishing"));
         }
@@ -122,15 +134,8 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
     }
   }
 
-  /** The checkpoint a resumed run continues from. */
-  private record Resume(Path checkpoint, CheckpointState state) {}
-
   /** Dispatcher with one thread per actor, for the actors that run DJL (the learner, the evaluator). */
   public static final String PINNED = "skillmix-dispatchers.pinned";
-
-  /** Everything checked and read before an actor starts, so a user's mistake fails early. */
-  record Prepared(RunSettings settings, RunData data, ExampleEncoder encoder,
-      ModelConfig modelConfig, int specialist, Resume resume) {}
 
   /** Runs a whole training job in this JVM and returns when it has ended. */
   public static Outcome run(Config config) {
@@ -139,8 +144,7 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
 
   /** Starts a new run in this JVM. */
   public static Handle start(Config config) {
-    checkRunsHere(config);
-    return launch(prepare(RunSettings.from(config), null), config);
+    return launch(RunPreparation.newRun(config), config);
   }
 
   /**
@@ -149,31 +153,8 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
    * cut back to the checkpoint, then appended to.
    */
   public static Handle resume(Path runDir, List<String> overrides) {
-    Path configFile = runDir.resolve("config.conf");
-    if (!Files.isRegularFile(configFile)) {
-      throw new UserError(runDir + ": not a run folder (no config.conf); give the folder of a run to resume");
-    }
-    Path checkpoint = new Checkpoints(runDir, 1).latest().orElseThrow(() -> new UserError(runDir
-        + ": no complete checkpoint under checkpoints/ to resume from; start a new run instead"));
-    List<String> all = new ArrayList<>(overrides);
-    all.add("run.dir=" + com.typesafe.config.ConfigUtil.quoteString(runDir.toString()));
-    Config config = ConfigLoader.load(configFile, all);
-    checkRunsHere(config);
-    CheckpointState state = CheckpointState.read(checkpoint);
-    return launch(prepare(RunSettings.from(config), new Resume(checkpoint, state)), config);
-  }
-
-  /** A training job runs in a JVM of role all or learner; the others serve (`skillmix node`). */
-  private static void checkRunsHere(Config config) {
-    Role role = Role.from(config);
-    if (role == Role.EVALUATOR || role == Role.DATA) {
-      throw new UserError("cluster.role = " + role.key() + " does not run a training job; start that node with"
-          + " `skillmix node --role " + role.key() + "` and the job on a node of role learner (or all)");
-    }
-    if (role == Role.LEARNER && !"cluster".equals(config.getString("pekko.actor.provider"))) {
-      throw new UserError("cluster.role = learner needs pekko.actor.provider = cluster; give the node a"
-          + " cluster config such as --config cluster-conf/learner.conf");
-    }
+    Prepared prepared = RunPreparation.resume(runDir, overrides);
+    return launch(prepared, prepared.settings().config());
   }
 
   private static Handle launch(Prepared prepared, Config config) {
@@ -181,8 +162,15 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
     Behavior<Command> guardian = Role.from(config) == Role.LEARNER
         ? findPeers(prepared, config, result)
         : Behaviors.setup(context -> new TrainingRun(context, prepared, result, null));
-    ActorSystem<Command> system = ActorSystem.create(guardian, "skillmix", config);
-    return new Handle(system, result);
+    ActorSystem<Command> system;
+    try {
+      system = ActorSystem.create(guardian, "skillmix", config);
+    } catch (RuntimeException e) {
+      prepared.lock().close();
+      throw e;
+    }
+    system.getWhenTerminated().whenComplete((done, error) -> prepared.lock().close());
+    return new Handle(system, result, prepared.notices(), prepared.lock());
   }
 
   /** The actors a learner node uses on other nodes, found through the receptionist. */
@@ -250,98 +238,6 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
     }));
   }
 
-  /** Reads and checks what every node of a run needs, without touching the run folder. */
-  static Prepared prepareParts(RunSettings settings) {
-    ModelConfig modelConfig;
-    if (settings.modelPath() == null) {
-      modelConfig = ModelConfig.preset(settings.preset());
-    } else {
-      LanguageModel.check(settings.modelPath());  // refuse a bad folder before the run folder exists
-      modelConfig = ModelConfig.read(settings.modelPath().resolve("config.json"));
-    }
-    Tokenizer tokenizer = ModelFolder.tokenizer(settings.modelPath());
-    if (tokenizer.vocabSize() > modelConfig.vocabSize()) {
-      throw new UserError("the tokenizer has " + tokenizer.vocabSize() + " tokens but the model's"
-          + " vocab_size is " + modelConfig.vocabSize() + "; use the tokenizer the model was trained with");
-    }
-    ChatTemplate template = ChatTemplate.resolve(settings.chatTemplate(), settings.modelPath());
-    ExampleEncoder encoder = new ExampleEncoder(template, tokenizer, settings.data().maxLength(),
-        ExampleEncoder.Overlength.parse(settings.data().overlength()));
-    RunData data = RunData.load(settings);
-    int specialist = specialistIndex(settings.mix().specialist(), data.names());
-    return new Prepared(settings, data, encoder, modelConfig, specialist, null);
-  }
-
-  private static Prepared prepare(RunSettings settings, Resume resume) {
-    Prepared parts = prepareParts(settings);
-    if (resume == null) {
-      prepareRunDir(settings);
-    } else {
-      checkResumable(resume, parts.modelConfig(), parts.data().names(), settings);
-      resume.state().resumePoint().trim(settings.runDir());
-      writeConfig(settings);
-    }
-    return new Prepared(settings, parts.data(), parts.encoder(), parts.modelConfig(), parts.specialist(), resume);
-  }
-
-  /** Refuses a checkpoint this configuration cannot continue: another model shape, other datasets. */
-  private static void checkResumable(Resume resume, ModelConfig modelConfig, List<String> names,
-      RunSettings settings) {
-    ModelConfig saved = ModelConfig.read(resume.checkpoint().resolve("model/config.json"));
-    if (!shape(saved).equals(shape(modelConfig))) {
-      throw new UserError(resume.checkpoint() + ": the checkpoint's model is " + shape(saved)
-          + " but this configuration gives " + shape(modelConfig)
-          + "; resume with the run's own model.preset / model.path");
-    }
-    if (!resume.state().datasetNames().equals(names)) {
-      throw new UserError(resume.checkpoint() + ": the checkpoint has datasets " + resume.state().datasetNames()
-          + " but this configuration has " + names + "; resume with the run's own data.datasets / data.only");
-    }
-    boolean learned = settings.mix().learned();
-    if (learned != (resume.state().scorer() != null)) {
-      throw new UserError(resume.checkpoint() + ": mix.method = " + settings.mix().method()
-          + " does not match the checkpoint's; resume with the run's own mix.method");
-    }
-    if (resume.state().step() > settings.train().steps()) {
-      throw new UserError(resume.checkpoint() + ": the checkpoint is at step " + resume.state().step()
-          + ", past train.steps = " + settings.train().steps());
-    }
-  }
-
-  private static String shape(ModelConfig c) {
-    return String.format("%s (vocab %d, hidden %d, intermediate %d, layers %d, heads %d/%d)", c.modelType(),
-        c.vocabSize(), c.hiddenSize(), c.intermediateSize(), c.numLayers(), c.numHeads(), c.numKvHeads());
-  }
-
-  private static void writeConfig(RunSettings settings) {
-    try {
-      Files.writeString(settings.runDir().resolve("config.conf"), ConfigLoader.render(settings.config()),
-          StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UserError(settings.runDir() + ": cannot write config.conf (" + e.getMessage() + ")");
-    }
-  }
-
-  private static void prepareRunDir(RunSettings settings) {
-    Path dir = settings.runDir();
-    try {
-      if (!settings.overwrite() && ModelFolder.holdsFiles(dir)) {
-        throw new UserError(dir + ": run folder exists; set run.dir to a new folder, or"
-            + " run.overwrite = true to replace it");
-      }
-      if (Files.exists(dir) && settings.overwrite()) {
-        for (String name : List.of("metrics.jsonl", "weights.jsonl", "report.md")) {
-          Files.deleteIfExists(dir.resolve(name));
-        }
-      }
-      Files.createDirectories(dir);
-      Files.writeString(dir.resolve("config.conf"), ConfigLoader.render(settings.config()),
-          StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UserError(dir + ": cannot prepare the run folder (" + e.getMessage() + ")");
-    }
-  }
-
   private final RunSettings settings;
   private final RunData data;
   private final CompletableFuture<Outcome> result;
@@ -364,12 +260,18 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
     this.cluster = peers != null;
     ModelConfig modelConfig = prepared.modelConfig();
     List<String> names = data.names();
-    Resume resume = prepared.resume();
+    RunPreparation.Resume resume = prepared.resume();
     CheckpointState state = resume == null ? null : resume.state();
     long startStep = state == null ? 0 : state.step();
 
     metrics = context.spawn(MetricsSink.create(settings.runDir(), names,
         ProgressDisplay.create(settings.progress(), settings.train().steps(), startStep, names)), "metrics");
+    if (resume != null) {
+      // The checkpoint's own event was written after its resume point, so the trim cut it: say
+      // again which checkpoint the run goes on from.
+      metrics.tell(new MetricsSink.Note(startStep, "checkpoint", resume.checkpoint().toString()));
+      metrics.tell(new MetricsSink.Note(startStep, "resumed", "from " + resume.checkpoint()));
+    }
 
     Map<String, ActorRef<DatasetActor.Command>> datasets = peers != null ? peers.datasets()
         : spawnDatasets(context, prepared, fault -> metrics.tell(new MetricsSink.Note(-1, "dataset_restarted", fault)));
@@ -466,18 +368,6 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
     RunSettings.Mix mix = settings.mix();
     return RewardEvaluator.create(() -> ModelRewards.create(settings, modelConfig, target),
         prepared.data().names(), datasets, mix.rewardBatchSize(), scorer, mix.updateTimeout());
-  }
-
-  private static int specialistIndex(String specialist, List<String> names) {
-    if (specialist.isEmpty()) {
-      return -1;
-    }
-    int index = names.indexOf(specialist);
-    if (index < 0) {
-      throw new UserError("mix.specialist = '" + specialist + "' is not a dataset of this run; use one of "
-          + names);
-    }
-    return index;
   }
 
   @Override

@@ -1,0 +1,256 @@
+package io.skillmix.run;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.reflect.TypeToken;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigUtil;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueFactory;
+import io.skillmix.UserError;
+import io.skillmix.checkpoint.CheckpointState;
+import io.skillmix.checkpoint.Checkpoints;
+import io.skillmix.cluster.Role;
+import io.skillmix.config.ConfigLoader;
+import io.skillmix.data.ExampleEncoder;
+import io.skillmix.data.tokenizer.ChatTemplate;
+import io.skillmix.data.tokenizer.Tokenizer;
+import io.skillmix.files.AtomicFiles;
+import io.skillmix.files.RunFolder;
+import io.skillmix.files.RunLock;
+import io.skillmix.model.Devices;
+import io.skillmix.model.LanguageModel;
+import io.skillmix.model.ModelConfig;
+import io.skillmix.model.ModelFolder;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything a run checks and prepares before an actor starts: the settings, the model folder, the
+ * data, the devices, and the run folder (taken and locked for a new run; checked, trimmed and
+ * locked for a resume). A user's mistake fails here in one line and leaves every file as it was.
+ */
+public final class RunPreparation {
+
+  /** The checkpoint a resumed run continues from. */
+  record Resume(Path checkpoint, CheckpointState state) {}
+
+  /**
+   * What the actors of a run are built from.
+   *
+   * @param resume null for a new run
+   * @param lock the run folder's lock, held until the run ends; null where no run folder is used
+   * @param notices lines for the user: which checkpoint a resume uses, which overrides it takes
+   */
+  public record Prepared(RunSettings settings, RunData data, ExampleEncoder encoder,
+      ModelConfig modelConfig, int specialist, Resume resume, RunLock lock, List<String> notices) {}
+
+  private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
+
+  private RunPreparation() {}
+
+  /** A new run: checks everything, then takes and locks the run folder and writes its config. */
+  static Prepared newRun(Config config) {
+    checkRunsHere(config);
+    Config resolved = withAbsolutePaths(config);
+    RunSettings settings = RunSettings.from(resolved);
+    Prepared parts = parts(settings);
+    checkDevices(settings, Role.from(resolved));
+    Path dir = settings.runDir();
+    if (RunFolder.holdsFiles(dir) && !(settings.overwrite() && RunFolder.isRun(dir))) {
+      RunFolder.takeForNewRun(dir, settings.overwrite()); // refuses, naming why
+    }
+    RunLock lock = RunLock.acquire(dir);
+    try {
+      RunFolder.takeForNewRun(dir, settings.overwrite());
+      AtomicFiles.writeString(dir.resolve(RunFolder.CONFIG), ConfigLoader.render(settings.config()));
+      AtomicFiles.writeString(dir.resolve(RunFolder.DATASETS), GSON.toJson(parts.data().digests()));
+    } catch (RuntimeException e) {
+      lock.close();
+      throw e;
+    }
+    return new Prepared(settings, parts.data(), parts.encoder(), parts.modelConfig(), parts.specialist(),
+        null, lock, List.of());
+  }
+
+  /**
+   * A resume of the run in {@code runDir}: locks it first, checks the overrides against the run's
+   * own config (what changes the run's meaning is refused), the checkpoint against the model and
+   * the data (by content), and only then trims the logs to the checkpoint and writes the config.
+   */
+  static Prepared resume(Path runDir, List<String> overrides) {
+    Path configFile = runDir.resolve(RunFolder.CONFIG);
+    if (Files.isDirectory(runDir) && !Files.isRegularFile(configFile)) {
+      throw new UserError(runDir + ": not a run folder (no " + RunFolder.CONFIG + "); give the folder of a run to resume");
+    }
+    if (!Files.isDirectory(runDir)) {
+      throw new UserError(runDir + ": no such run folder; give the folder of a run to resume");
+    }
+    RunLock lock = RunLock.acquire(runDir);
+    try {
+      List<String> notices = new ArrayList<>();
+      List<String> taken = new ArrayList<>();
+      for (String override : overrides) {
+        if (override.trim().startsWith("run.dir=") || override.trim().startsWith("run.dir =")) {
+          notices.add("resume: ignored " + override.trim() + " (a resumed run stays in " + runDir + ")");
+        } else {
+          taken.add(override);
+        }
+      }
+      String here = "run.dir=" + ConfigUtil.quoteString(runDir.toString());
+      Config recorded = ConfigLoader.load(configFile, List.of(here));
+      List<String> all = new ArrayList<>(taken);
+      all.add(here);
+      Config config = ConfigLoader.load(configFile, all);
+      checkRunsHere(config);
+      List<String> changed = ResumeChecks.changedKeys(recorded, config);
+      RunSettings settings = RunSettings.from(config);
+      Prepared parts = parts(settings);
+      checkDevices(settings, Role.from(config));
+      Checkpoints store = new Checkpoints(runDir, 1);
+      Path checkpoint = store.latest().orElseThrow(() -> new UserError(runDir
+          + ": no complete checkpoint under checkpoints/ to resume from; start a new run instead"));
+      for (Path damaged : store.damagedAfter(Checkpoints.stepOf(checkpoint))) {
+        notices.add("resume: skipped " + damaged + " (incomplete or damaged: its manifest is missing or does not match)");
+      }
+      CheckpointState state = CheckpointState.read(checkpoint);
+      Resume resume = new Resume(checkpoint, state);
+      ResumeChecks.checkpointFits(resume, parts.modelConfig(), parts.data().names(), settings);
+      ResumeChecks.sameData(runDir.resolve(RunFolder.DATASETS), parts.data().digests());
+      notices.addAll(ResumeChecks.restoreLogs(runDir, state));
+      AtomicFiles.writeString(configFile, ConfigLoader.render(settings.config()));
+      notices.add("resume: from " + checkpoint + " (step " + state.step() + " of " + settings.train().steps() + ")"
+          + (changed.isEmpty() ? "" : "; taking " + String.join(", ", changed)));
+      return new Prepared(settings, parts.data(), parts.encoder(), parts.modelConfig(), parts.specialist(),
+          resume, lock, List.copyOf(notices));
+    } catch (RuntimeException e) {
+      lock.close();
+      throw e;
+    }
+  }
+
+  /** Reads and checks what every node of a run needs, without touching the run folder. */
+  public static Prepared parts(RunSettings settings) {
+    ModelConfig modelConfig;
+    if (settings.modelPath() == null) {
+      modelConfig = ModelConfig.preset(settings.preset());
+    } else {
+      LanguageModel.check(settings.modelPath());  // refuse a bad folder before the run folder exists
+      modelConfig = ModelConfig.read(settings.modelPath().resolve("config.json"));
+    }
+    Tokenizer tokenizer = ModelFolder.tokenizer(settings.modelPath());
+    if (tokenizer.vocabSize() > modelConfig.vocabSize()) {
+      throw new UserError("the tokenizer has " + tokenizer.vocabSize() + " tokens but the model's"
+          + " vocab_size is " + modelConfig.vocabSize() + "; use the tokenizer the model was trained with");
+    }
+    ChatTemplate template = ChatTemplate.resolve(settings.chatTemplate(), settings.modelPath());
+    ExampleEncoder encoder = new ExampleEncoder(template, tokenizer, settings.data().maxLength(),
+        ExampleEncoder.Overlength.parse(settings.data().overlength()));
+    RunData data = RunData.load(settings);
+    checkSomethingFits(data, encoder, settings);
+    int specialist = specialistIndex(settings.mix().specialist(), data.names());
+    return new Prepared(settings, data, encoder, modelConfig, specialist, null, null, List.of());
+  }
+
+  /**
+   * With {@code data.overlength = skip}, a dataset whose every example is too long would leave its
+   * actor nothing to serve: refuse it now. Stops at the first example that fits.
+   */
+  private static void checkSomethingFits(RunData data, ExampleEncoder encoder, RunSettings settings) {
+    if (!settings.data().overlength().equals("skip")) {
+      return;
+    }
+    ExampleEncoder probe = new ExampleEncoder(encoder.template(), encoder.tokenizer(), settings.data().maxLength(),
+        ExampleEncoder.Overlength.SKIP);
+    for (RunData.Set set : data.sets()) {
+      boolean fits = set.train().stream().anyMatch(c -> probe.apply(c) != null);
+      if (!fits) {
+        throw new UserError("dataset '" + set.name() + "': every one of its " + set.train().size()
+            + " training examples is longer than data.max-length = " + settings.data().maxLength()
+            + " tokens, and data.overlength = skip leaves none; raise data.max-length or set data.overlength = truncate");
+      }
+    }
+  }
+
+  /**
+   * The devices this JVM computes on must exist here: the learner's in roles all and learner, the
+   * evaluator's in role all when the mixture is learned. (An evaluator node checks its own.)
+   */
+  static void checkDevices(RunSettings settings, Role role) {
+    io.skillmix.cluster.ClusterSettings.from(settings.config()); // cluster.snapshot-chunk-bytes, named if bad
+    Devices.parse("devices.learner", settings.learnerDevice());
+    if (role == Role.ALL && settings.mix().learned()) {
+      Devices.parse("devices.evaluator", settings.evaluatorDevice());
+    }
+  }
+
+  /** A training job runs in a JVM of role all or learner; the others serve (`skillmix node`). */
+  static void checkRunsHere(Config config) {
+    Role role = Role.from(config);
+    if (role == Role.EVALUATOR || role == Role.DATA) {
+      throw new UserError("cluster.role = " + role.key() + " does not run a training job; start that node with"
+          + " `skillmix node --role " + role.key() + "` and the job on a node of role learner (or all)");
+    }
+    if (role == Role.LEARNER && !"cluster".equals(config.getString("pekko.actor.provider"))) {
+      throw new UserError("cluster.role = learner needs pekko.actor.provider = cluster; give the node a"
+          + " cluster config such as --config cluster-conf/learner.conf");
+    }
+  }
+
+  /**
+   * The config with its file paths made absolute (model.path, every data.datasets path,
+   * data.cache-dir), so that the run's config.conf means the same from any working directory.
+   */
+  static Config withAbsolutePaths(Config config) {
+    Config out = config;
+    String model = config.getString("model.path");
+    if (!model.isEmpty()) {
+      out = out.withValue("model.path", ConfigValueFactory.fromAnyRef(absolute(model)));
+    }
+    out = out.withValue("data.cache-dir", ConfigValueFactory.fromAnyRef(absolute(config.getString("data.cache-dir"))));
+    List<ConfigValue> datasets = new ArrayList<>();
+    for (ConfigValue entry : config.getList("data.datasets")) {
+      if (entry instanceof ConfigObject object && object.containsKey("path")
+          && object.get("path").unwrapped() instanceof String path) {
+        datasets.add(object.withValue("path", ConfigValueFactory.fromAnyRef(absolute(path))));
+      } else {
+        datasets.add(entry);
+      }
+    }
+    return out.withValue("data.datasets", ConfigValueFactory.fromIterable(datasets));
+  }
+
+  private static String absolute(String path) {
+    return Path.of(path).toAbsolutePath().normalize().toString();
+  }
+
+  private static int specialistIndex(String specialist, List<String> names) {
+    if (specialist.isEmpty()) {
+      return -1;
+    }
+    int index = names.indexOf(specialist);
+    if (index < 0) {
+      throw new UserError("mix.specialist = '" + specialist + "' is not a dataset of this run; use one of "
+          + names);
+    }
+    return index;
+  }
+
+  /** The digests a run recorded at its start, or null for a run from before they were recorded. */
+  static Map<String, String> readDigests(Path file) {
+    if (!Files.isRegularFile(file)) {
+      return null;
+    }
+    try {
+      return GSON.fromJson(Files.readString(file), new TypeToken<Map<String, String>>() {}.getType());
+    } catch (IOException | com.google.gson.JsonParseException e) {
+      throw new UserError(file + ": cannot read the run's dataset digests (" + e.getMessage()
+          + "); it is written at the start of a run and must not be edited");
+    }
+  }
+}
