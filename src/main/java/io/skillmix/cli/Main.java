@@ -59,6 +59,12 @@ public final class Main implements Runnable {
         err.flush();
         return USER_ERROR;
       }
+      io.skillmix.run.RunFailure failure = runFailure(e);
+      if (failure != null && !debug) {
+        err.println("skillmix: " + failure.getMessage());
+        err.flush();
+        return 1;
+      }
       if (debug) {
         e.printStackTrace(err);
       } else {
@@ -84,6 +90,15 @@ public final class Main implements Runnable {
       }
     }
     return false;
+  }
+
+  private static io.skillmix.run.RunFailure runFailure(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof io.skillmix.run.RunFailure f) {
+        return f;
+      }
+    }
+    return null;
   }
 
   private static UserError userError(Throwable e) {

@@ -77,7 +77,7 @@ public final class KryoRegistry {
     r.record(101, DatasetActor.Batch.class);
     r.record(102, DatasetActor.SetProbability.class);
     r.record(103, DatasetActor.GetState.class);
-    r.record(104, DatasetActor.State.class);
+    // 104 was DatasetActor.State: states now travel as checkpoint.ComponentState (700)
     r.record(105, DatasetActor.Restore.class);
     r.value(106, DatasetActor.StreamKind.class);
     r.record(110, TokenizedExample.class);
@@ -97,9 +97,9 @@ public final class KryoRegistry {
     r.record(310, MixtureScorer.Rewards.class);
     r.record(311, MixtureScorer.Subscribe.class);
     r.record(312, MixtureScorer.GetState.class);
-    r.record(313, MixtureScorer.State.class);
+    // 313 and 315 were MixtureScorer.State and Scorer.State: now ComponentState (700)
     r.record(314, MixtureScorer.RewardsFailed.class);
-    r.record(315, Scorer.State.class);
+    r.record(316, MixtureScorer.Restore.class);
 
     // 400–499: model
     r.record(400, ParameterSnapshot.class);
@@ -111,7 +111,7 @@ public final class KryoRegistry {
     r.record(503, MetricsSink.Note.class);
     r.record(504, MetricsSink.Finish.class);
     r.record(505, MetricsSink.Mark.class);
-    r.record(506, ResumePoint.class);
+    // 506 was ResumePoint: now ComponentState (700)
     r.record(507, io.skillmix.run.EvaluatorNode.Start.class);
     r.record(508, io.skillmix.run.EvaluatorNode.Ready.class);
 
@@ -119,6 +119,9 @@ public final class KryoRegistry {
     r.record(600, SnapshotChunk.class);
     r.record(601, SnapshotOffer.class);
     r.record(602, RemoteEvaluator.Offered.class);
+
+    // 700–799: checkpoint
+    r.record(700, io.skillmix.checkpoint.ComponentState.class);
     return List.copyOf(r.rows.values());
   }
 

@@ -1,5 +1,7 @@
 package io.skillmix.data;
 
+import io.skillmix.checkpoint.ComponentState;
+import io.skillmix.checkpoint.StateJson;
 import io.skillmix.cluster.CrossNode;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -43,12 +45,15 @@ public final class DatasetActor extends AbstractBehavior<DatasetActor.Command> {
   /** The current sampling probability of this dataset: it sizes the prefetch buffer. */
   public record SetProbability(double probability) implements Command {}
 
-  public record GetState(ActorRef<State> replyTo) implements Command {}
+  /** Asks for this dataset's part of a checkpoint (its {@link State} as JSON). */
+  public record GetState(ActorRef<ComponentState> replyTo) implements Command {}
 
+  /** Where each of the dataset's streams stands: its part of a checkpoint. */
   public record State(String dataset, ExampleStream.Position train, ExampleStream.Position reward,
-      ExampleStream.Position heldOut) implements CrossNode {}
+      ExampleStream.Position heldOut) {}
 
-  public record Restore(State state) implements Command {}
+  /** Puts the streams where a checkpoint's {@link State} (as JSON) says. */
+  public record Restore(String json) implements Command {}
 
   private enum Prefetch implements Command { INSTANCE }
 
@@ -209,12 +214,14 @@ public final class DatasetActor extends AbstractBehavior<DatasetActor.Command> {
   }
 
   private Behavior<Command> onGetState(GetState request) {
-    request.replyTo().tell(new State(settings.name(), delivered, reward.position(), heldOut.position()));
+    request.replyTo().tell(new ComponentState(ComponentState.dataset(settings.name()),
+        StateJson.write(new State(settings.name(), delivered, reward.position(), heldOut.position()))));
     return this;
   }
 
   private Behavior<Command> onRestore(Restore message) {
-    restorePositions(message.state().train(), message.state().reward(), message.state().heldOut());
+    State state = StateJson.read(message.json(), State.class, "dataset " + settings.name());
+    restorePositions(state.train(), state.reward(), state.heldOut());
     remember();
     return this;
   }

@@ -1,7 +1,8 @@
 package io.skillmix.learn;
 
 import io.skillmix.UserError;
-import io.skillmix.checkpoint.CheckpointState;
+import io.skillmix.checkpoint.Checkpointer;
+import io.skillmix.checkpoint.StateJson;
 import io.skillmix.checkpoint.Checkpoints;
 import io.skillmix.cluster.CrossNode;
 import io.skillmix.data.DatasetActor;
@@ -12,7 +13,6 @@ import io.skillmix.mix.ApplyMode;
 import io.skillmix.mix.MixtureSampler;
 import io.skillmix.mix.RewardEvaluator;
 import io.skillmix.run.MetricsSink;
-import io.skillmix.run.ResumePoint;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -78,21 +78,28 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
 
   private enum NextStep implements Command { INSTANCE }
 
-  private record ScorerState(MixtureScorer.State state) implements Command {}
+  /** The checkpointer's answer: the checkpoint is durable, or why it is not. */
+  private record CheckpointEnded(Checkpointer.Result result) implements Command {}
 
-  private record DatasetState(DatasetActor.State state) implements Command {}
-
-  private record MetricsMarked(ResumePoint point) implements Command {}
+  /** The scorer's answer for a snapshot, adapted to this protocol. */
+  private static Command fromScorer(MixtureScorer.Update update) {
+    if (update instanceof MixtureScorer.Computed c) {
+      return new NewProbabilities(c.version(), c.probabilities());
+    }
+    MixtureScorer.NotComputed n = (MixtureScorer.NotComputed) update;
+    return new UpdateFailed(n.version(), n.reason());
+  }
 
   /**
    * What the learner needs to write checkpoints.
    *
+   * @param store where the learner writes its own files (model, optimizer) into a pending folder
    * @param every steps between checkpoints; one is also written at the end and on a stop request
    * @param maxBadSteps non-finite steps in a row tolerated before the run fails
-   * @param scorer asked for its state at each checkpoint; null for a fixed mixture
+   * @param checkpointer gathers every other actor's state and makes the checkpoint durable
    */
   public record Checkpointing(Checkpoints store, long every, int maxBadSteps,
-      ActorRef<MixtureScorer.Command> scorer) {}
+      ActorRef<Checkpointer.Command> checkpointer) {}
 
   /** A probability update received but not yet in effect. */
   public record PendingUpdate(long effectiveStep, long version, double[] probabilities) {}
@@ -101,8 +108,11 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
   public record State(long step, MixtureSampler.State sampler, double[] probabilities, long version,
       List<PendingUpdate> pending, long skippedUpdates) {}
 
-  /** A learner continuing a run: its state, and the run's starting weights θ0 for the evaluator. */
-  public record Resumed(State state, Supplier<ParameterSnapshot> reference) {}
+  /**
+   * A learner continuing a run: its state (the checkpoint's {@code learner} component, JSON), and
+   * the run's starting weights θ0 for the evaluator.
+   */
+  public record Resumed(String state, Supplier<ParameterSnapshot> reference) {}
 
   /**
    * The evaluator did not answer for a snapshot in time: go on with the probabilities in hand.
@@ -134,19 +144,26 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
       List<String> datasetNames, Map<String, ActorRef<DatasetActor.Command>> datasets,
       MixtureSampler sampler, ActorRef<RewardEvaluator.Command> evaluator,
       ActorRef<MetricsSink.Command> metrics) {
-    return create(settings, trainer, datasetNames, datasets, sampler, evaluator, metrics, null, null);
+    return create(settings, trainer, datasetNames, datasets, sampler, evaluator, null, metrics, null, null);
   }
 
   /**
+   * @param scorer the learner subscribes to its probabilities; null for a fixed mixture (or a test
+   *     that sends them itself)
    * @param checkpointing null: no checkpoints
    * @param resumed null: a fresh run
    */
   public static Behavior<Command> create(Settings settings, Supplier<Trainer> trainer,
       List<String> datasetNames, Map<String, ActorRef<DatasetActor.Command>> datasets,
-      MixtureSampler sampler, ActorRef<RewardEvaluator.Command> evaluator,
+      MixtureSampler sampler, ActorRef<RewardEvaluator.Command> evaluator, ActorRef<MixtureScorer.Command> scorer,
       ActorRef<MetricsSink.Command> metrics, Checkpointing checkpointing, Resumed resumed) {
-    return Behaviors.withStash(256, stash -> Behaviors.setup(context -> new Learner(context, stash,
-        settings, trainer.get(), datasetNames, datasets, sampler, evaluator, metrics, checkpointing, resumed)));
+    return Behaviors.withStash(256, stash -> Behaviors.setup(context -> {
+      if (scorer != null) {
+        scorer.tell(new MixtureScorer.Subscribe(context.messageAdapter(MixtureScorer.Update.class, Learner::fromScorer)));
+      }
+      return new Learner(context, stash, settings, trainer.get(), datasetNames, datasets, sampler, evaluator, metrics,
+          checkpointing, resumed);
+    }));
   }
 
   /** Non-finite steps in a row tolerated when no checkpointing settings say otherwise. */
@@ -183,12 +200,9 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
   private final Resumed resumed;
   private long lastCheckpointStep = -1;
   private Path lastCheckpoint;
-  /** A checkpoint being gathered: what to do after it, and the states received so far. */
+  /** A checkpoint in progress: what to do after it, and whether the checkpointer has it. */
   private AfterCheckpoint afterCheckpoint;
-  private boolean statesRequested;
-  private MixtureScorer.State scorerState;
-  private final Map<String, DatasetActor.State> datasetStates = new TreeMap<>();
-  private ResumePoint resumePoint;
+  private boolean checkpointSent;
 
   private Learner(ActorContext<Command> context, StashBuffer<Command> stash, Settings settings,
       Trainer trainer, List<String> datasetNames, Map<String, ActorRef<DatasetActor.Command>> datasets,
@@ -208,7 +222,7 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
     this.checkpointing = checkpointing;
     this.resumed = resumed;
     if (resumed != null) {
-      restore(resumed.state());
+      restore(StateJson.read(resumed.state(), State.class, "the learner"));
     }
   }
 
@@ -412,10 +426,7 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
       return afterCheckpoint(then);
     }
     afterCheckpoint = then;
-    statesRequested = false;
-    scorerState = null;
-    datasetStates.clear();
-    resumePoint = null;
+    checkpointSent = false;
     for (Long v : outstanding) {
       getContext().scheduleOnce(settings.updateTimeout(), getContext().getSelf(), new UpdateTimedOut(v));
     }
@@ -427,9 +438,7 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
         .onMessage(NewProbabilities.class, this::onProbabilitiesForCheckpoint)
         .onMessage(UpdateTimedOut.class, this::onTimeoutForCheckpoint)
         .onMessage(UpdateFailed.class, this::onFailureForCheckpoint)
-        .onMessage(ScorerState.class, this::onScorerState)
-        .onMessage(DatasetState.class, this::onDatasetState)
-        .onMessage(MetricsMarked.class, this::onMetricsMarked)
+        .onMessage(CheckpointEnded.class, this::onCheckpointEnded)
         .onMessageEquals(RequestStop.INSTANCE, this::onRequestStopWhileCheckpointing)
         .onAnyMessage(this::stashIt)
         .build();
@@ -450,64 +459,38 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
     return gatherCheckpoint();
   }
 
-  private Behavior<Command> onScorerState(ScorerState message) {
-    scorerState = message.state();
-    return gatherCheckpoint();
-  }
-
-  private Behavior<Command> onDatasetState(DatasetState message) {
-    datasetStates.put(message.state().dataset(), message.state());
-    return gatherCheckpoint();
-  }
-
-  private Behavior<Command> onMetricsMarked(MetricsMarked message) {
-    resumePoint = message.point();
-    return gatherCheckpoint();
-  }
-
   private Behavior<Command> onRequestStopWhileCheckpointing() {
     return onRequestStop();
   }
 
-  /** One step of gathering: wait for evaluations, then ask every actor for its state, then write. */
+  /**
+   * One step of a checkpoint: wait for outstanding evaluations, then write the trainer's files
+   * into a pending folder and hand it to the checkpointer, which gathers the other actors' states.
+   */
   private Behavior<Command> gatherCheckpoint() {
-    if (!outstanding.isEmpty()) {
+    if (!outstanding.isEmpty() || checkpointSent) {
       return checkpointing();
     }
-    if (!statesRequested) {
-      statesRequested = true;
-      if (checkpointing.scorer() != null) {
-        checkpointing.scorer().tell(new MixtureScorer.GetState(
-            getContext().messageAdapter(MixtureScorer.State.class, ScorerState::new)));
-      }
-      ActorRef<DatasetActor.State> datasetReplies =
-          getContext().messageAdapter(DatasetActor.State.class, DatasetState::new);
-      for (String name : datasetNames) {
-        datasets.get(name).tell(new DatasetActor.GetState(datasetReplies));
-      }
-      metrics.tell(new MetricsSink.Mark(getContext().messageAdapter(ResumePoint.class, MetricsMarked::new)));
-      return checkpointing();
-    }
-    boolean complete = (checkpointing.scorer() == null || scorerState != null)
-        && datasetStates.size() == datasetNames.size() && resumePoint != null;
-    if (!complete) {
-      return checkpointing();
-    }
+    checkpointSent = true;
     Checkpoints.Pending pending = checkpointing.store().begin(step);
     try {
       trainer.saveState(pending.folder(), settings.sourceModel());
-      List<DatasetActor.State> ordered = new ArrayList<>();
-      for (String name : datasetNames) {
-        ordered.add(datasetStates.get(name));
-      }
-      new CheckpointState(CheckpointState.FORMAT, step, datasetNames, exportState(), scorerState, ordered,
-          resumePoint).write(pending.folder());
-      lastCheckpoint = pending.commit();
-      lastCheckpointStep = step;
     } catch (RuntimeException e) {
       pending.abandon();
       return fail(e);
     }
+    checkpointing.checkpointer().tell(new Checkpointer.Take(step, pending, StateJson.write(exportState()),
+        getContext().messageAdapter(Checkpointer.Result.class, CheckpointEnded::new)));
+    return checkpointing();
+  }
+
+  private Behavior<Command> onCheckpointEnded(CheckpointEnded ended) {
+    if (ended.result() instanceof Checkpointer.Failed failed) {
+      return fail(new IllegalStateException(failed.reason()
+          + (lastCheckpoint == null ? "" : "; the last complete checkpoint is " + lastCheckpoint)));
+    }
+    lastCheckpoint = ((Checkpointer.Saved) ended.result()).folder();
+    lastCheckpointStep = step;
     metrics.tell(new MetricsSink.Note(step, "checkpoint", lastCheckpoint.toString()));
     return afterCheckpoint(afterCheckpoint);
   }

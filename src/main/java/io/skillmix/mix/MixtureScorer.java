@@ -2,7 +2,9 @@ package io.skillmix.mix;
 
 import io.skillmix.cluster.CrossNode;
 import io.skillmix.data.DatasetActor;
-import io.skillmix.learn.Learner;
+import io.skillmix.checkpoint.CheckpointState;
+import io.skillmix.checkpoint.ComponentState;
+import io.skillmix.checkpoint.StateJson;
 import io.skillmix.run.MetricsSink;
 import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -27,14 +29,26 @@ public final class MixtureScorer extends AbstractBehavior<MixtureScorer.Command>
   /** The evaluator could not compute rewards for this snapshot (it has restarted its model). */
   public record RewardsFailed(long version, String reason) implements Command {}
 
-  /** Who hears the new probabilities (set once the learner exists). */
-  public record Subscribe(ActorRef<Learner.Command> learner) implements Command {}
+  /** Who hears the new probabilities (the learner subscribes when it starts). */
+  public record Subscribe(ActorRef<Update> subscriber) implements Command {}
 
-  /** Asks for the scorer's state, for a checkpoint. */
-  public record GetState(ActorRef<State> replyTo) implements Command {}
+  /** What a subscriber hears for each snapshot: its probabilities, or why there are none. */
+  public sealed interface Update {}
+
+  /** Probabilities computed from the snapshot taken after {@code version} steps. */
+  public record Computed(long version, double[] probabilities) implements Update {}
+
+  /** No probabilities will come for this snapshot: the evaluator failed on it. */
+  public record NotComputed(long version, String reason) implements Update {}
+
+  /** Asks for the scorer's part of a checkpoint (its {@link State} as JSON). */
+  public record GetState(ActorRef<ComponentState> replyTo) implements Command {}
+
+  /** Puts ψ, its optimizer and RNG, and the EMA where a checkpoint's {@link State} says. */
+  public record Restore(String json) implements Command {}
 
   /** ψ with its optimizer and RNG, and the reward EMA: all the scorer's state. */
-  public record State(Scorer.State scorer, double[] ema) implements CrossNode {}
+  public record State(Scorer.State scorer, double[] ema) {}
 
   /** @param updateSteps Adam steps on ψ per set of rewards (200 in the paper) */
   public record Settings(int updateSteps, Scorer.UpdateRule rule) {}
@@ -49,7 +63,7 @@ public final class MixtureScorer extends AbstractBehavior<MixtureScorer.Command>
   private final RewardEma ema;
   private final List<ActorRef<DatasetActor.Command>> datasets;
   private final ActorRef<MetricsSink.Command> metrics;
-  private ActorRef<Learner.Command> learner;
+  private ActorRef<Update> learner;
 
   private MixtureScorer(ActorContext<Command> context, Settings settings, Scorer scorer, RewardEma ema,
       List<ActorRef<DatasetActor.Command>> datasets, ActorRef<MetricsSink.Command> metrics) {
@@ -67,31 +81,34 @@ public final class MixtureScorer extends AbstractBehavior<MixtureScorer.Command>
         .onMessage(Subscribe.class, this::onSubscribe)
         .onMessage(Rewards.class, this::onRewards)
         .onMessage(GetState.class, this::onGetState)
+        .onMessage(Restore.class, this::onRestore)
         .onMessage(RewardsFailed.class, this::onRewardsFailed)
         .build();
   }
 
   private Behavior<Command> onSubscribe(Subscribe subscribe) {
-    learner = subscribe.learner();
+    learner = subscribe.subscriber();
     return this;
   }
 
   private Behavior<Command> onRewardsFailed(RewardsFailed failed) {
     if (learner != null) {
-      learner.tell(new Learner.UpdateFailed(failed.version(), failed.reason()));
+      learner.tell(new NotComputed(failed.version(), failed.reason()));
     }
     return this;
   }
 
   private Behavior<Command> onGetState(GetState request) {
-    request.replyTo().tell(new State(scorer.exportState(), ema.exportState()));
+    request.replyTo().tell(new ComponentState(CheckpointState.SCORER,
+        StateJson.write(new State(scorer.exportState(), ema.exportState()))));
     return this;
   }
 
-  /** Puts a checkpoint's state into a fresh scorer and EMA, before the actor starts. */
-  public static void restore(State state, Scorer scorer, RewardEma ema) {
+  private Behavior<Command> onRestore(Restore restore) {
+    State state = StateJson.read(restore.json(), State.class, "the scorer");
     scorer.importState(state.scorer());
     ema.importState(state.ema());
+    return this;
   }
 
   private Behavior<Command> onRewards(Rewards rewards) {
@@ -104,7 +121,7 @@ public final class MixtureScorer extends AbstractBehavior<MixtureScorer.Command>
       datasets.get(i).tell(new DatasetActor.SetProbability(probabilities[i]));
     }
     if (learner != null) {
-      learner.tell(new Learner.NewProbabilities(rewards.version(), probabilities));
+      learner.tell(new Computed(rewards.version(), probabilities));
     }
     return this;
   }

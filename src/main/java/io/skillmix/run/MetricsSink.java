@@ -1,6 +1,7 @@
 package io.skillmix.run;
 
 import io.skillmix.cluster.CrossNode;
+import io.skillmix.files.RunFolder;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import java.io.BufferedWriter;
@@ -48,7 +49,7 @@ public final class MetricsSink extends AbstractBehavior<MetricsSink.Command> {
   public record Finish(ActorRef<RunHistory> replyTo) implements Command {}
 
   /** Flushes both files and replies with their lengths: where a resumed run takes up. */
-  public record Mark(ActorRef<ResumePoint> replyTo) implements Command {}
+  public record Mark(ActorRef<io.skillmix.checkpoint.ComponentState> replyTo) implements Command {}
 
   public static Behavior<Command> create(Path runDir, List<String> datasets, ProgressDisplay progress) {
     return Behaviors.setup(context -> new MetricsSink(context, runDir, datasets, progress));
@@ -199,8 +200,10 @@ public final class MetricsSink extends AbstractBehavior<MetricsSink.Command> {
   private Behavior<Command> onMark(Mark m) {
     flush();
     try {
-      m.replyTo().tell(new ResumePoint(
-          Files.size(runDir.resolve("metrics.jsonl")), Files.size(runDir.resolve("weights.jsonl"))));
+      ResumePoint point = new ResumePoint(
+          Files.size(runDir.resolve(RunFolder.METRICS)), Files.size(runDir.resolve(RunFolder.WEIGHTS)));
+      m.replyTo().tell(new io.skillmix.checkpoint.ComponentState(io.skillmix.checkpoint.CheckpointState.METRICS,
+          io.skillmix.checkpoint.StateJson.write(point)));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

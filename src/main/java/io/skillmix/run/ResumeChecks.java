@@ -3,7 +3,10 @@ package io.skillmix.run;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigValue;
 import io.skillmix.UserError;
+import io.skillmix.checkpoint.CheckpointState;
+import io.skillmix.checkpoint.StateJson;
 import io.skillmix.config.ConfigLoader;
+import io.skillmix.mix.MixtureScorer;
 import io.skillmix.files.RunFolder;
 import io.skillmix.model.ModelConfig;
 import java.io.IOException;
@@ -80,12 +83,14 @@ final class ResumeChecks {
           + " but this configuration has " + names + "; resume with the run's own data.datasets / data.only");
     }
     boolean learned = settings.mix().learned();
-    if (learned != (resume.state().scorer() != null)) {
+    String scorerJson = resume.state().component(CheckpointState.SCORER);
+    if (learned != (scorerJson != null)) {
       throw new UserError(resume.checkpoint() + ": mix.method = " + settings.mix().method()
           + " does not match the checkpoint's; resume with the run's own mix.method");
     }
-    if (learned && !resume.state().scorer().scorer().kind().equals(settings.mix().scorer())) {
-      throw new UserError(resume.checkpoint() + ": the checkpoint's scorer is " + resume.state().scorer().scorer().kind()
+    String kind = learned ? StateJson.read(scorerJson, MixtureScorer.State.class, "the scorer").scorer().kind() : null;
+    if (learned && !kind.equals(settings.mix().scorer())) {
+      throw new UserError(resume.checkpoint() + ": the checkpoint's scorer is " + kind
           + " but mix.scorer = " + settings.mix().scorer() + "; resume with the run's own mix.scorer");
     }
     if (resume.state().step() > settings.train().steps()) {
@@ -119,9 +124,9 @@ final class ResumeChecks {
    * gone is started afresh (its history before the checkpoint is lost, and the notice says so); one
    * shorter than at the checkpoint was edited, and the refusal says what to do.
    */
-  static List<String> restoreLogs(Path runDir, io.skillmix.checkpoint.CheckpointState state) {
+  static List<String> restoreLogs(Path runDir, CheckpointState state) {
     List<String> notices = new ArrayList<>();
-    ResumePoint point = state.resumePoint();
+    ResumePoint point = StateJson.read(state.component(CheckpointState.METRICS), ResumePoint.class, "the metrics");
     long metrics = point.metricsBytes();
     long weights = point.weightsBytes();
     for (String name : List.of(RunFolder.METRICS, RunFolder.WEIGHTS)) {

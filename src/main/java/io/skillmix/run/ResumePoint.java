@@ -1,7 +1,6 @@
 package io.skillmix.run;
 
 import io.skillmix.UserError;
-import io.skillmix.cluster.CrossNode;
 import io.skillmix.files.RunFolder;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -15,7 +14,7 @@ import java.nio.file.StandardOpenOption;
  * records past the checkpoint (written before a crash or stop) are dropped and the files read as
  * one run.
  */
-public record ResumePoint(long metricsBytes, long weightsBytes) implements CrossNode {
+public record ResumePoint(long metricsBytes, long weightsBytes) {
 
   public void trim(Path runDir) {
     cut(runDir.resolve(RunFolder.METRICS), metricsBytes);

@@ -41,8 +41,9 @@ public record RunSettings(
    * @param every steps between checkpoints ({@code train.checkpoint-every}); one is also written at the end
    * @param keep complete checkpoints kept ({@code train.keep-checkpoints})
    * @param maxBadSteps non-finite steps in a row tolerated before the run stops ({@code train.max-bad-steps})
+   * @param timeout how long a checkpoint waits for every actor's state ({@code train.checkpoint-timeout})
    */
-  public record Checkpointing(long every, int keep, int maxBadSteps) {}
+  public record Checkpointing(long every, int keep, int maxBadSteps, Duration timeout) {}
 
   public record Train(long steps, int batchSize, int microBatchSize, double lr, double warmupFraction,
       double weightDecay, double beta1, double beta2, double eps, double gradClip, long checkpointEvery) {}
@@ -153,7 +154,7 @@ public record RunSettings(
         modelPath.isEmpty() ? null : Path.of(modelPath), c.getString("model.chat-template"),
         c.getString("devices.learner"), c.getString("devices.evaluator"), train, data, mix,
         new Checkpointing(train.checkpointEvery(), positiveInt(c, "train.keep-checkpoints"),
-            positiveInt(c, "train.max-bad-steps")), c);
+            positiveInt(c, "train.max-bad-steps"), positiveDuration(c, "train.checkpoint-timeout")), c);
   }
 
   /**
@@ -206,6 +207,14 @@ public record RunSettings(
       }
     }
     throw new UserError(key + " = '" + c.getString(key) + "' is not one of " + String.join(", ", choices));
+  }
+
+  private static Duration positiveDuration(Config c, String key) {
+    Duration d = c.getDuration(key);
+    if (d.isZero() || d.isNegative()) {
+      throw new UserError(key + " = " + c.getString(key) + " must be positive, such as 2m");
+    }
+    return d;
   }
 
   /**

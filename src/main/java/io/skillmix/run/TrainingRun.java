@@ -5,6 +5,10 @@ import io.skillmix.run.RunPreparation.Prepared;
 import com.typesafe.config.Config;
 import io.skillmix.UserError;
 import io.skillmix.checkpoint.CheckpointState;
+import io.skillmix.checkpoint.Checkpointer;
+import io.skillmix.checkpoint.ComponentState;
+import io.skillmix.checkpoint.StateJson;
+import io.skillmix.files.RunFolder;
 import io.skillmix.checkpoint.Checkpoints;
 import io.skillmix.cluster.ClusterSettings;
 import io.skillmix.cluster.Role;
@@ -42,6 +46,7 @@ import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -68,6 +73,9 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
   private enum StopRequested implements Command { INSTANCE }
 
   private record DatasetStopped(String name) implements Command {}
+
+  /** A watched actor other than the learner and the datasets stopped (it failed, or was stopped). */
+  private record ActorStopped(String name) implements Command {}
 
   /** A learner node hears who has registered with the cluster receptionist. */
   private record Listed(Receptionist.Listing listing) implements Command {}
@@ -144,7 +152,12 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
 
   /** Starts a new run in this JVM. */
   public static Handle start(Config config) {
-    return launch(RunPreparation.newRun(config), config);
+    return start(config, ActorHooks.NONE);
+  }
+
+  /** Starts a new run whose actors are wrapped by {@code hooks} (tests inject faults so). */
+  public static Handle start(Config config, ActorHooks hooks) {
+    return launch(RunPreparation.newRun(config), config, hooks);
   }
 
   /**
@@ -154,14 +167,14 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
    */
   public static Handle resume(Path runDir, List<String> overrides) {
     Prepared prepared = RunPreparation.resume(runDir, overrides);
-    return launch(prepared, prepared.settings().config());
+    return launch(prepared, prepared.settings().config(), ActorHooks.NONE);
   }
 
-  private static Handle launch(Prepared prepared, Config config) {
+  private static Handle launch(Prepared prepared, Config config, ActorHooks hooks) {
     CompletableFuture<Outcome> result = new CompletableFuture<>();
     Behavior<Command> guardian = Role.from(config) == Role.LEARNER
-        ? findPeers(prepared, config, result)
-        : Behaviors.setup(context -> new TrainingRun(context, prepared, result, null));
+        ? findPeers(prepared, config, result, hooks)
+        : Behaviors.setup(context -> new TrainingRun(context, prepared, result, null, hooks));
     ActorSystem<Command> system;
     try {
       system = ActorSystem.create(guardian, "skillmix", config);
@@ -182,7 +195,8 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
    * registered every dataset of the run and (for a learned mixture) an evaluator node its host;
    * then it runs as in one JVM with those actors.
    */
-  private static Behavior<Command> findPeers(Prepared prepared, Config config, CompletableFuture<Outcome> result) {
+  private static Behavior<Command> findPeers(Prepared prepared, Config config, CompletableFuture<Outcome> result,
+      ActorHooks hooks) {
     Duration wait = Role.waitForRoles(config);
     boolean needsEvaluator = prepared.settings().mix().learned();
     List<String> names = prepared.data().names();
@@ -217,7 +231,7 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
             Map<String, ActorRef<DatasetActor.Command>> datasets = new LinkedHashMap<>();
             names.forEach(name -> datasets.put(name, found.get(name)));
             Peers peers = new Peers(datasets, needsEvaluator ? evaluator.get(0) : null);
-            return new TrainingRun(context, prepared, result, peers);
+            return new TrainingRun(context, prepared, result, peers, hooks);
           })
           .onMessageEquals(WaitedTooLong.INSTANCE, () -> {
             List<String> missing = new ArrayList<>();
@@ -251,7 +265,7 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
 
   /** @param peers the actors on other nodes (a learner node), or null: spawn them all here */
   private TrainingRun(ActorContext<Command> context, Prepared prepared,
-      CompletableFuture<Outcome> result, Peers peers) {
+      CompletableFuture<Outcome> result, Peers peers, ActorHooks hooks) {
     super(context);
     this.settings = prepared.settings();
     this.data = prepared.data();
@@ -264,8 +278,8 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
     CheckpointState state = resume == null ? null : resume.state();
     long startStep = state == null ? 0 : state.step();
 
-    metrics = context.spawn(MetricsSink.create(settings.runDir(), names,
-        ProgressDisplay.create(settings.progress(), settings.train().steps(), startStep, names)), "metrics");
+    metrics = spawnWatched("metrics", hooks, MetricsSink.create(settings.runDir(), names,
+        ProgressDisplay.create(settings.progress(), settings.train().steps(), startStep, names)), Props.empty());
     if (resume != null) {
       // The checkpoint's own event was written after its resume point, so the trim cut it: say
       // again which checkpoint the run goes on from.
@@ -274,13 +288,10 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
     }
 
     Map<String, ActorRef<DatasetActor.Command>> datasets = peers != null ? peers.datasets()
-        : spawnDatasets(context, prepared, fault -> metrics.tell(new MetricsSink.Note(-1, "dataset_restarted", fault)));
-    for (int i = 0; i < names.size(); i++) {
-      ActorRef<DatasetActor.Command> dataset = datasets.get(names.get(i));
-      if (state != null) {
-        dataset.tell(new DatasetActor.Restore(state.datasets().get(i)));
-      }
-      context.watchWith(dataset, new DatasetStopped(names.get(i)));
+        : spawnDatasets(context, prepared, hooks,
+            fault -> metrics.tell(new MetricsSink.Note(-1, "dataset_restarted", fault)));
+    for (String name : names) {
+      context.watchWith(datasets.get(name), new DatasetStopped(name));
     }
 
     RunSettings.Mix mix = settings.mix();
@@ -292,35 +303,50 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
       policy.warmStart(prior);
       prior = policy.probabilities();
       RewardEma ema = new RewardEma(names.size(), mix.emaAlpha(), mix.ema());
-      if (state != null) {
-        MixtureScorer.restore(state.scorer(), policy, ema);
-      }
-      scorer = context.spawn(MixtureScorer.create(new MixtureScorer.Settings(mix.scorerSteps(), mix.updateRule()),
-          policy, ema, new ArrayList<>(datasets.values()), metrics), "scorer");
+      scorer = spawnWatched("scorer", hooks, MixtureScorer.create(new MixtureScorer.Settings(mix.scorerSteps(),
+          mix.updateRule()), policy, ema, new ArrayList<>(datasets.values()), metrics), Props.empty());
       if (peers != null) {
         // On another node: snapshots travel there in chunks (cluster.snapshot-chunk-bytes).
         int chunkBytes = ClusterSettings.from(context.getSystem().settings().config()).snapshotChunkBytes();
-        evaluator = context.<Object>spawn(EvaluatorLink.create(peers.evaluator(), scorer, datasets, chunkBytes),
-            "evaluator-link").narrow();
+        evaluator = spawnWatched("evaluator-link", hooks,
+            EvaluatorLink.create(peers.evaluator(), scorer, datasets, chunkBytes), Props.empty()).narrow();
       } else {
-        evaluator = context.spawn(evaluatorBehavior(prepared, datasets, scorer), "evaluator",
+        evaluator = spawnWatched("evaluator", hooks, evaluatorBehavior(prepared, datasets, scorer),
             DispatcherSelector.fromConfig(PINNED));
       }
     }
-    double[] start = state == null ? prior : state.learner().probabilities();
+    List<Checkpointer.Participant> participants = new ArrayList<>();
+    if (scorer != null) {
+      ActorRef<MixtureScorer.Command> s = scorer;
+      participants.add(new Checkpointer.Participant(CheckpointState.SCORER, r -> s.tell(new MixtureScorer.GetState(r))));
+    }
+    for (String name : names) {
+      ActorRef<DatasetActor.Command> d = datasets.get(name);
+      participants.add(new Checkpointer.Participant(ComponentState.dataset(name), r -> d.tell(new DatasetActor.GetState(r))));
+    }
+    participants.add(new Checkpointer.Participant(CheckpointState.METRICS, r -> metrics.tell(new MetricsSink.Mark(r))));
+    ActorRef<Checkpointer.Command> checkpointer = spawnWatched("checkpointer", hooks,
+        Checkpointer.create(names, participants, settings.checkpointing().timeout()), Props.empty());
+    double[] start = prior;
+    if (state != null) {
+      restore(state, names, datasets, scorer);
+      start = StateJson.read(state.component(CheckpointState.LEARNER), Learner.State.class, "the learner")
+          .probabilities();
+    }
     for (int i = 0; i < names.size(); i++) {
       datasets.get(names.get(i)).tell(new DatasetActor.SetProbability(start[i]));
     }
     Learner.Settings learnerSettings = new Learner.Settings(settings.train().steps(),
         settings.train().batchSize(), mix.learned() ? mix.updateEvery() : 0, mix.lagSteps(), mix.apply(),
-        mix.updateTimeout(), settings.runDir().resolve("final"), settings.modelPath());
+        mix.updateTimeout(), settings.runDir().resolve(RunFolder.FINAL), settings.modelPath());
     RunSettings.Checkpointing checkpoints = settings.checkpointing();
     Learner.Checkpointing checkpointing = new Learner.Checkpointing(
-        new Checkpoints(settings.runDir(), checkpoints.keep()), checkpoints.every(), checkpoints.maxBadSteps(), scorer);
+        new Checkpoints(settings.runDir(), checkpoints.keep()), checkpoints.every(), checkpoints.maxBadSteps(),
+        checkpointer);
     Learner.Resumed resumed = null;
     java.util.function.Supplier<Trainer> trainer = () -> Trainer.create(settings, modelConfig);
     if (state != null) {
-      resumed = new Learner.Resumed(state.learner(), () -> {
+      resumed = new Learner.Resumed(state.component(CheckpointState.LEARNER), () -> {
         try (Trainer initial = Trainer.create(settings, modelConfig)) {
           return initial.snapshot(0);
         }
@@ -328,15 +354,30 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
       Path checkpoint = resume.checkpoint();
       trainer = () -> Trainer.restore(settings, modelConfig, checkpoint);
     }
-    learner = context.spawn(
-        Learner.create(learnerSettings, trainer, names, datasets,
-            new MixtureSampler(start, settings.orderSeed()), evaluator, metrics, checkpointing, resumed),
+    learner = context.spawn(hooks.around("learner",
+        Learner.create(learnerSettings, trainer, names, datasets, new MixtureSampler(start, settings.orderSeed()),
+            evaluator, scorer, metrics, checkpointing, resumed)),
         "learner", DispatcherSelector.fromConfig(PINNED));
     context.watchWith(learner, new LearnerStopped());
-    if (scorer != null) {
-      scorer.tell(new MixtureScorer.Subscribe(learner));
-    }
     learner.tell(new Learner.Start(context.messageAdapter(Learner.Outcome.class, LearnerDone::new)));
+  }
+
+  /** Every actor that is not the learner or a dataset: spawned here, and its stop ends the run. */
+  private <T> ActorRef<T> spawnWatched(String name, ActorHooks hooks, Behavior<T> behavior, Props props) {
+    ActorRef<T> ref = getContext().spawn(hooks.around(name, behavior), name, props);
+    getContext().watchWith(ref, new ActorStopped(name));
+    return ref;
+  }
+
+  /** Each stateful actor gets its part of the checkpoint the same way: a Restore message of its JSON. */
+  private static void restore(CheckpointState state, List<String> names,
+      Map<String, ActorRef<DatasetActor.Command>> datasets, ActorRef<MixtureScorer.Command> scorer) {
+    for (String name : names) {
+      datasets.get(name).tell(new DatasetActor.Restore(state.component(ComponentState.dataset(name))));
+    }
+    if (scorer != null) {
+      scorer.tell(new MixtureScorer.Restore(state.component(CheckpointState.SCORER)));
+    }
   }
 
   /**
@@ -345,6 +386,11 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
    */
   static Map<String, ActorRef<DatasetActor.Command>> spawnDatasets(ActorContext<?> context, Prepared prepared,
       Consumer<String> onRestart) {
+    return spawnDatasets(context, prepared, ActorHooks.NONE, onRestart);
+  }
+
+  private static Map<String, ActorRef<DatasetActor.Command>> spawnDatasets(ActorContext<?> context,
+      Prepared prepared, ActorHooks hooks, Consumer<String> onRestart) {
     RunSettings settings = prepared.settings();
     Map<String, ActorRef<DatasetActor.Command>> datasets = new LinkedHashMap<>();
     List<RunData.Set> sets = prepared.data().sets();
@@ -354,7 +400,8 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
           new DatasetActor.Settings(set.name(), settings.orderSeed() * 1_000_003L + i,
               settings.data().prefetchSteps()), set.train(), set.heldOut(), prepared.encoder(), DATASET_RESTARTS,
           onRestart);
-      datasets.put(set.name(), context.spawn(behavior, "dataset-" + i, DispatcherSelector.blocking()));
+      datasets.put(set.name(), context.spawn(hooks.around(ComponentState.dataset(set.name()), behavior),
+          "dataset-" + i, DispatcherSelector.blocking()));
     }
     return datasets;
   }
@@ -378,6 +425,7 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
         .onMessage(LearnerStopped.class, this::onLearnerStopped)
         .onMessageEquals(StopRequested.INSTANCE, this::onStopRequested)
         .onMessage(DatasetStopped.class, this::onDatasetStopped)
+        .onMessage(ActorStopped.class, this::onActorStopped)
         .build();
   }
 
@@ -385,7 +433,7 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
     if (learnerOutcome != null) {
       return this; // the run is ending anyway
     }
-    result.completeExceptionally(new IllegalStateException(cluster
+    result.completeExceptionally(new RunFailure(cluster
         ? "dataset " + stopped.name() + " is gone: its data node stopped or was removed from the cluster"
             + " as unreachable; the run stops (resume it from its last checkpoint once the data node is back)"
         : "dataset " + stopped.name() + " failed more than " + DATASET_RESTARTS
@@ -421,11 +469,28 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
 
   private Behavior<Command> onLearnerStopped(LearnerStopped stopped) {
     if (learnerOutcome == null) {
-      result.completeExceptionally(new IllegalStateException(
-          "the learner stopped unexpectedly; see the log above for its error"));
-      return end();
+      return failed("the learner");
     }
     return this;
+  }
+
+  private Behavior<Command> onActorStopped(ActorStopped stopped) {
+    if (learnerOutcome != null && stopped.name().equals("metrics")) {
+      return this; // the run is ending: the sink has handed over its history
+    }
+    return failed("the " + stopped.name() + " actor");
+  }
+
+  /** The run ends at once, in one line: who stopped, the last complete checkpoint, how to go on. */
+  private Behavior<Command> failed(String who) {
+    if (result.isDone()) {
+      return end();
+    }
+    java.util.Optional<Path> last = new Checkpoints(settings.runDir(), settings.checkpointing().keep()).latest();
+    result.completeExceptionally(new RunFailure(who + " stopped unexpectedly (its error is in the log above); "
+        + last.map(p -> "the last complete checkpoint is " + p + "; resume with: scripts/skillmix train --resume "
+            + settings.runDir()).orElse("no checkpoint was written yet")));
+    return end();
   }
 
   private Behavior<Command> onHistory(HistoryReady ready) {

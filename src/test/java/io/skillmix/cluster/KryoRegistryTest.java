@@ -56,7 +56,7 @@ class KryoRegistryTest {
   /** Id blocks by package, as {@link KryoRegistry} documents them. */
   private static final Map<String, Integer> BLOCKS = Map.of("io.skillmix.data", 100,
       "io.skillmix.learn", 200, "io.skillmix.mix", 300, "io.skillmix.model", 400,
-      "io.skillmix.run", 500, "io.skillmix.cluster", 600);
+      "io.skillmix.run", 500, "io.skillmix.cluster", 600, "io.skillmix.checkpoint", 700);
 
   @AfterAll
   static void shutdown() {
@@ -78,8 +78,8 @@ class KryoRegistryTest {
     all.add(new DatasetActor.Batch("math", DatasetActor.StreamKind.TRAIN, List.of(example, example)));
     all.add(new DatasetActor.SetProbability(0.25));
     all.add(new DatasetActor.GetState(ref.narrow()));
-    all.add(new DatasetActor.State("math", position, new ExampleStream.Position(0, 3), position));
-    all.add(new DatasetActor.Restore(new DatasetActor.State("nlp", position, position, position)));
+    all.add(new DatasetActor.Restore("{\"dataset\":\"nlp\"}"));
+    all.add(new io.skillmix.checkpoint.ComponentState("dataset:nlp", "{\"dataset\":\"nlp\",\"train\":{}}"));
     all.add(DatasetActor.StreamKind.REWARD);
     all.add(example);
     all.add(position);
@@ -94,10 +94,7 @@ class KryoRegistryTest {
     all.add(new MixtureScorer.Rewards(100, new double[] {0.1, -0.3}, 1.5));
     all.add(new MixtureScorer.Subscribe(ref.narrow()));
     all.add(new MixtureScorer.GetState(ref.narrow()));
-    Scorer.State scorerState = new Scorer.State("logits", new double[] {0.1, 0.2}, new double[] {0, 1e-9},
-        new double[] {1e-6, 2e-6}, 400, -3084005441886510558L, 0.5);
-    all.add(scorerState);
-    all.add(new MixtureScorer.State(scorerState, new double[] {0.9, 1.0}));
+    all.add(new MixtureScorer.Restore("{\"ema\":[0.9,1.0]}"));
     all.add(new MixtureScorer.RewardsFailed(100, "timeout"));
     all.add(snapshot);
     all.add(new MetricsSink.TrainStep(3, "math", 2.5, 1e-3, 0.7, 512, 0.05, 0.001));
@@ -107,7 +104,6 @@ class KryoRegistryTest {
     all.add(new MetricsSink.Note(4, "skipped_update", "no probabilities within 600 s"));
     all.add(new MetricsSink.Finish(ref.narrow()));
     all.add(new MetricsSink.Mark(ref.narrow()));
-    all.add(new ResumePoint(5604, 334));
     SnapshotChunks chunks = SnapshotChunks.of(snapshot, 64);
     all.add(chunks.iterator().next());
     SourceRef<SnapshotChunk> sourceRef = Source.<SnapshotChunk>empty()

@@ -73,9 +73,10 @@ class DatasetActorTest {
     first.tell(new DatasetActor.SetProbability(0.9)); // deep prefetch: the buffer runs ahead
     draw(first, StreamKind.TRAIN, 40); // 200 examples: several epochs of 37
     draw(first, StreamKind.REWARD, 3);
-    TestProbe<DatasetActor.State> stateProbe = testKit.createTestProbe(DatasetActor.State.class);
+    TestProbe<io.skillmix.checkpoint.ComponentState> stateProbe =
+        testKit.createTestProbe(io.skillmix.checkpoint.ComponentState.class);
     first.tell(new DatasetActor.GetState(stateProbe.getRef()));
-    DatasetActor.State state = stateProbe.receiveMessage();
+    String state = stateProbe.receiveMessage().json();
 
     List<int[]> expectedTrain = draw(first, StreamKind.TRAIN, 8);
     List<int[]> expectedReward = draw(first, StreamKind.REWARD, 2);

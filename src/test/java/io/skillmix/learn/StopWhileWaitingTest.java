@@ -15,6 +15,9 @@ import io.skillmix.model.LanguageModel;
 import io.skillmix.model.ModelConfig;
 import io.skillmix.run.MetricsSink;
 import io.skillmix.run.RunSettings;
+import io.skillmix.checkpoint.Checkpointer;
+import io.skillmix.checkpoint.Checkpoints;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,11 +30,14 @@ import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A stop request (Ctrl-C, SIGTERM) while the learner waits for an evaluator that never answers
- * ends the run after {@link Learner#STOP_GRACE}, not after {@code mix.update-timeout}: the scheduler
- * is driven by {@link ManualTime}, so the test waits for no clock.
+ * A stop request (Ctrl-C, SIGTERM) while an evaluation is in progress and the evaluator never
+ * answers ends the run after {@link Learner#STOP_GRACE}, not after {@code mix.update-timeout}, with
+ * a checkpoint at the step reached: the scheduler is driven by {@link ManualTime}, so the test
+ * waits for no clock, and whether the stop arrives before or while the learner waits makes no
+ * difference.
  */
 class StopWhileWaitingTest {
 
@@ -39,6 +45,8 @@ class StopWhileWaitingTest {
   private static final ManualTime manualTime = ManualTime.get(testKit.system());
   private static final ByteTokenizer TOKENIZER = new ByteTokenizer();
   private static final List<String> NAMES = List.of("a", "b");
+
+  @TempDir static Path dir;
 
   @AfterAll
   static void shutdown() {
@@ -87,8 +95,13 @@ class StopWhileWaitingTest {
     TestProbe<Learner.Outcome> outcome = testKit.createTestProbe(Learner.Outcome.class);
     Duration updateTimeout = Duration.ofMinutes(10);
     Learner.Settings settings = new Learner.Settings(12, 2, 4, 0, ApplyMode.SYNC, updateTimeout, null, null);
+    // A real checkpointer: the stop writes a checkpoint, which waits for evaluations in progress.
+    ActorRef<Checkpointer.Command> checkpointer = testKit.spawn(Checkpointer.create(NAMES, List.of(),
+        Duration.ofMinutes(1)));
+    Learner.Checkpointing checkpointing = new Learner.Checkpointing(new Checkpoints(dir, 2), 1000, 20, checkpointer);
     ActorRef<Learner.Command> learner = testKit.spawn(Learner.create(settings, StopWhileWaitingTest::trainer,
-        NAMES, datasets(), new MixtureSampler(new double[] {0.5, 0.5}, 3), evaluator.getRef(), metrics.getRef()));
+        NAMES, datasets(), new MixtureSampler(new double[] {0.5, 0.5}, 3), evaluator.getRef(), null,
+        metrics.getRef(), checkpointing, null));
     learner.tell(new Learner.Start(outcome.getRef()));
     evaluator.expectMessageClass(RewardEvaluator.Reference.class);
     // Sync: after 4 steps the learner waits for snapshot 4's probabilities, which never come.
@@ -101,6 +114,7 @@ class StopWhileWaitingTest {
     Learner.Finished end = (Learner.Finished) outcome.receiveMessage(Duration.ofSeconds(60));
     assertTrue(end.stopped());
     assertEquals(4, end.steps());
+    assertEquals(dir.resolve("checkpoints/step-000004").toString(), end.checkpoint());
     assertEquals(1, end.skippedUpdates());
     assertTrue(awaitNote(metrics, "skipped_update").contains("a stop was requested"));
   }

@@ -37,7 +37,7 @@ class MixActorsTest {
     TestProbe<DatasetActor.Command> d0 = testKit.createTestProbe(DatasetActor.Command.class);
     TestProbe<DatasetActor.Command> d1 = testKit.createTestProbe(DatasetActor.Command.class);
     TestProbe<MetricsSink.Command> metrics = testKit.createTestProbe(MetricsSink.Command.class);
-    TestProbe<Learner.Command> learner = testKit.createTestProbe(Learner.Command.class);
+    TestProbe<MixtureScorer.Update> learner = testKit.createTestProbe(MixtureScorer.Update.class);
     Scorer policy = Scorer.create("logits", 2, 1e-2, 1);
     policy.warmStart(new double[] {0.5, 0.5});
     ActorRef<MixtureScorer.Command> scorer = testKit.spawn(MixtureScorer.create(
@@ -48,7 +48,7 @@ class MixActorsTest {
 
     MetricsSink.RewardsComputed computed = metrics.expectMessageClass(MetricsSink.RewardsComputed.class);
     assertArrayEquals(new double[] {0.9 * 2.0 + 0.1, 0.9 * 0.5 + 0.1}, computed.smoothed(), 1e-12);
-    Learner.NewProbabilities update = (Learner.NewProbabilities) learner.receiveMessage();
+    MixtureScorer.Computed update = (MixtureScorer.Computed) learner.receiveMessage();
     assertEquals(100, update.version());
     assertTrue(update.probabilities()[0] > 0.5, "the higher reward gains");
     assertArrayEquals(computed.probabilities(), update.probabilities(), 0);

@@ -51,7 +51,7 @@ class ResumeTest {
   private static JsonObject stateWithoutFileOffsets(Path run) throws IOException {
     JsonObject state = JsonParser.parseString(
         Files.readString(run.resolve("checkpoints/step-000024/state.json"))).getAsJsonObject();
-    state.remove("resumePoint");
+    state.getAsJsonObject("components").remove("metrics");
     return state;
   }
 
