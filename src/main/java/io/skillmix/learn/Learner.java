@@ -182,17 +182,11 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
   private final ActorRef<MetricsSink.Command> metrics;
   private final ActorRef<DatasetActor.Batch> batchAdapter;
 
-  /** Updates received but not yet in effect, by the step at which they take effect. */
-  private final TreeMap<Long, NewProbabilities> pending = new TreeMap<>();
-  /** Versions of snapshots sent whose probabilities have not arrived. */
-  private final java.util.TreeSet<Long> outstanding = new java.util.TreeSet<>();
+  private final UpdateSchedule updates;
   private ActorRef<Outcome> replyTo;
-  private double[] probabilities;
   private long step;
-  private long skippedUpdates;
   private long waitStartNanos;
   private double waitSeconds;
-  private long version;
   private int badStepsInRow;
   private boolean stopRequested;
 
@@ -217,7 +211,7 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
     this.sampler = sampler;
     this.evaluator = evaluator;
     this.metrics = metrics;
-    this.probabilities = sampler.probabilities();
+    this.updates = new UpdateSchedule(settings.apply(), settings.lagSteps(), sampler.probabilities());
     this.batchAdapter = context.messageAdapter(DatasetActor.Batch.class, BatchArrived::new);
     this.checkpointing = checkpointing;
     this.resumed = resumed;
@@ -229,21 +223,13 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
   private void restore(State state) {
     step = state.step();
     sampler.importState(state.sampler());
-    probabilities = state.probabilities().clone();
-    version = state.version();
-    for (PendingUpdate p : state.pending()) {
-      pending.put(p.effectiveStep(), new NewProbabilities(p.version(), p.probabilities()));
-    }
-    skippedUpdates = state.skippedUpdates();
+    updates.restore(state.probabilities(), state.version(), state.pending(), state.skippedUpdates());
     lastCheckpointStep = step; // the checkpoint it came from
   }
 
   private State exportState() {
-    List<PendingUpdate> waiting = new ArrayList<>();
-    for (Map.Entry<Long, NewProbabilities> e : pending.entrySet()) {
-      waiting.add(new PendingUpdate(e.getKey(), e.getValue().version(), e.getValue().probabilities().clone()));
-    }
-    return new State(step, sampler.exportState(), probabilities.clone(), version, waiting, skippedUpdates);
+    return new State(step, sampler.exportState(), updates.probabilities(), updates.version(), updates.pending(),
+        updates.skipped());
   }
 
   @Override
@@ -258,7 +244,7 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
   private Behavior<Command> onStart(Start start) {
     replyTo = start.replyTo();
     if (resumed == null) {
-      metrics.tell(new MetricsSink.WeightsApplied(step, 0, probabilities.clone()));
+      metrics.tell(new MetricsSink.WeightsApplied(step, 0, updates.probabilities()));
     }
     if (evaluator != null) {
       // θ0 is the run's starting point, also when this learner continues from a checkpoint.
@@ -287,8 +273,11 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
     if (stopRequested) {
       return checkpoint(AfterCheckpoint.STOP);
     }
-    applyDueUpdates();
-    Long blocking = blockingVersion();
+    for (UpdateSchedule.Applied applied : updates.applyDue(step)) {
+      sampler.setProbabilities(applied.probabilities());
+      metrics.tell(new MetricsSink.WeightsApplied(applied.step(), applied.version(), applied.probabilities()));
+    }
+    Long blocking = updates.blockingVersion(step);
     if (blocking != null) {
       waitStartNanos = System.nanoTime();
       getContext().scheduleOnce(settings.updateTimeout(), getContext().getSelf(),
@@ -300,15 +289,6 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
     datasets.get(datasetNames.get(dataset))
         .tell(new DatasetActor.RequestBatch(DatasetActor.StreamKind.TRAIN, settings.batchSize(), batchAdapter));
     return awaitingBatch();
-  }
-
-  /** The version whose probabilities must be in effect before this step, if still missing. */
-  private Long blockingVersion() {
-    if (settings.apply() == ApplyMode.FREE || outstanding.isEmpty()) {
-      return null;
-    }
-    long first = outstanding.first();
-    return first + settings.lagSteps() <= step ? first : null;
   }
 
   private Behavior<Command> waitingForWeights() {
@@ -323,7 +303,7 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
 
   private Behavior<Command> onProbabilitiesWhileWaiting(NewProbabilities update) {
     onNewProbabilities(update);
-    if (blockingVersion() != null) {
+    if (updates.blockingVersion(step) != null) {
       return Behaviors.same();
     }
     return resumeAfterWait();
@@ -331,12 +311,12 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
 
   private Behavior<Command> onTimeoutWhileWaiting(UpdateTimedOut timeout) {
     onUpdateTimedOut(timeout);
-    return blockingVersion() != null ? Behaviors.same() : resumeAfterWait();
+    return updates.blockingVersion(step) != null ? Behaviors.same() : resumeAfterWait();
   }
 
   private Behavior<Command> onFailureWhileWaiting(UpdateFailed failed) {
     onUpdateFailed(failed);
-    return blockingVersion() != null ? Behaviors.same() : resumeAfterWait();
+    return updates.blockingVersion(step) != null ? Behaviors.same() : resumeAfterWait();
   }
 
   private Behavior<Command> resumeAfterWait() {
@@ -392,7 +372,7 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
     }
     if (evaluator != null && settings.updateEvery() > 0 && step % settings.updateEvery() == 0
         && step < settings.steps()) {
-      outstanding.add(step);
+      updates.sent(step);
       evaluator.tell(new RewardEvaluator.Evaluate(trainer.snapshot(step)));
     }
     if (checkpointing != null && step % checkpointing.every() == 0 && step < settings.steps()) {
@@ -405,11 +385,11 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
   private Behavior<Command> onRequestStop() {
     if (!stopRequested) {
       stopRequested = true;
-      metrics.tell(new MetricsSink.Note(step, "stop_requested", outstanding.isEmpty()
+      metrics.tell(new MetricsSink.Note(step, "stop_requested", updates.outstanding().isEmpty()
           ? "stopping after this step"
-          : "stopping; waiting at most " + STOP_GRACE.toSeconds() + " s for snapshot(s) " + outstanding));
+          : "stopping; waiting at most " + STOP_GRACE.toSeconds() + " s for snapshot(s) " + updates.outstanding()));
       Duration grace = STOP_GRACE.compareTo(settings.updateTimeout()) < 0 ? STOP_GRACE : settings.updateTimeout();
-      for (Long v : outstanding) {
+      for (Long v : updates.outstanding()) {
         getContext().scheduleOnce(grace, getContext().getSelf(), new UpdateTimedOut(v, true));
       }
     }
@@ -427,7 +407,7 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
     }
     afterCheckpoint = then;
     checkpointSent = false;
-    for (Long v : outstanding) {
+    for (Long v : updates.outstanding()) {
       getContext().scheduleOnce(settings.updateTimeout(), getContext().getSelf(), new UpdateTimedOut(v));
     }
     return gatherCheckpoint();
@@ -468,7 +448,7 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
    * into a pending folder and hand it to the checkpointer, which gathers the other actors' states.
    */
   private Behavior<Command> gatherCheckpoint() {
-    if (!outstanding.isEmpty() || checkpointSent) {
+    if (!updates.outstanding().isEmpty() || checkpointSent) {
       return checkpointing();
     }
     checkpointSent = true;
@@ -512,25 +492,17 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
 
   private Behavior<Command> stop() {
     trainer.close();
-    replyTo.tell(new Finished(step, probabilities.clone(), skippedUpdates, true, checkpointText()));
+    replyTo.tell(new Finished(step, updates.probabilities(), updates.skipped(), true, checkpointText()));
     return Behaviors.stopped();
   }
 
   private Behavior<Command> onNewProbabilities(NewProbabilities update) {
-    if (!outstanding.remove(update.version())) {
-      return Behaviors.same(); // an update already given up on (timed out)
-    }
-    // Free: from the next dataset draw on. Lagged and sync: at version + lag exactly (the learner
-    // waits there if they are late).
-    long effective = settings.apply() == ApplyMode.FREE
-        ? step : Math.max(step, update.version() + settings.lagSteps());
-    pending.put(effective, update);
+    updates.received(update.version(), update.probabilities(), step); // false: given up on already
     return Behaviors.same();
   }
 
   private Behavior<Command> onUpdateTimedOut(UpdateTimedOut timeout) {
-    if (outstanding.remove(timeout.version())) {
-      skippedUpdates++;
+    if (updates.giveUp(timeout.version())) {
       metrics.tell(new MetricsSink.Note(step, "skipped_update", timeout.stopping()
           ? "a stop was requested and snapshot " + timeout.version() + " had no probabilities within "
               + STOP_GRACE.toSeconds() + " s; stopping with the last ones"
@@ -541,26 +513,12 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
   }
 
   private Behavior<Command> onUpdateFailed(UpdateFailed failed) {
-    if (outstanding.remove(failed.version())) {
-      skippedUpdates++;
+    if (updates.giveUp(failed.version())) {
       metrics.tell(new MetricsSink.Note(step, "skipped_update",
           "the reward evaluator failed on snapshot " + failed.version() + " (" + failed.reason()
               + "); going on with the last probabilities"));
     }
     return Behaviors.same();
-  }
-
-  private void applyDueUpdates() {
-    while (!pending.isEmpty() && pending.firstKey() <= step) {
-      apply(pending.pollFirstEntry().getValue(), step);
-    }
-  }
-
-  private void apply(NewProbabilities update, long atStep) {
-    probabilities = update.probabilities().clone();
-    version = update.version();
-    sampler.setProbabilities(probabilities);
-    metrics.tell(new MetricsSink.WeightsApplied(atStep, update.version(), probabilities.clone()));
   }
 
   private Behavior<Command> finish() {
@@ -574,7 +532,7 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
       return fail(e);
     }
     trainer.close();
-    replyTo.tell(new Finished(step, probabilities.clone(), skippedUpdates, false, checkpointText()));
+    replyTo.tell(new Finished(step, updates.probabilities(), updates.skipped(), false, checkpointText()));
     return Behaviors.stopped();
   }
 

@@ -1,0 +1,65 @@
+package io.skillmix.learn;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.skillmix.mix.ApplyMode;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The timing rules of mix.apply, step by step, without actors or clocks. */
+class UpdateScheduleTest {
+
+  private static final double[] START = {0.5, 0.5};
+  private static final double[] NEW = {0.9, 0.1};
+
+  @Test
+  void laggedUpdatesTakeEffectExactlyLagStepsAfterTheirSnapshot() {
+    UpdateSchedule s = new UpdateSchedule(ApplyMode.LAGGED, 3, START);
+    s.sent(10);
+    assertNull(s.blockingVersion(12), "not due yet: training goes on");
+    assertTrue(s.received(10, NEW, 11)); // early answer: waits for its step
+    assertEquals(List.of(), s.applyDue(12));
+    List<UpdateSchedule.Applied> applied = s.applyDue(13);
+    assertEquals(1, applied.size());
+    assertEquals(13, applied.get(0).step());
+    assertEquals(3, applied.get(0).step() - applied.get(0).version(), "staleness is exactly L");
+    assertArrayEquals(NEW, s.probabilities());
+  }
+
+  @Test
+  void aLateLaggedUpdateBlocksAtItsStepAndSyncIsLagZero() {
+    UpdateSchedule lagged = new UpdateSchedule(ApplyMode.LAGGED, 3, START);
+    lagged.sent(10);
+    assertEquals(10L, lagged.blockingVersion(13), "the learner waits at version + lag");
+    UpdateSchedule sync = new UpdateSchedule(ApplyMode.SYNC, 0, START);
+    sync.sent(10);
+    assertEquals(10L, sync.blockingVersion(10));
+    sync.received(10, NEW, 10);
+    assertEquals(10, sync.applyDue(10).get(0).step());
+  }
+
+  @Test
+  void freeUpdatesNeverBlockAndApplyOnArrival() {
+    UpdateSchedule s = new UpdateSchedule(ApplyMode.FREE, 0, START);
+    s.sent(10);
+    assertNull(s.blockingVersion(1000));
+    s.received(10, NEW, 17);
+    assertEquals(17, s.applyDue(17).get(0).step());
+  }
+
+  @Test
+  void anUpdateGivenUpOnCountsOnceAndItsLateAnswerIsIgnored() {
+    UpdateSchedule s = new UpdateSchedule(ApplyMode.LAGGED, 2, START);
+    s.sent(10);
+    assertTrue(s.giveUp(10));
+    assertFalse(s.giveUp(10));
+    assertFalse(s.received(10, NEW, 12), "a late answer after a timeout is dropped");
+    assertEquals(List.of(), s.applyDue(100));
+    assertEquals(1, s.skipped());
+    assertArrayEquals(START, s.probabilities());
+  }
+}
