@@ -64,7 +64,7 @@ public final class ModelFolder {
    * {@link OutputMarker}); the files are then written over in place.
    */
   public static void requireWritable(Path folder, boolean overwrite) {
-    Path target = OutputGuard.of(INIT_COMMAND, "--out", List.of()).checkFolder(folder, overwrite);
+    Path target = OutputGuard.of(INIT_COMMAND, "--out", List.of()).inPlace().checkFolder(folder, overwrite);
     try {
       Files.createDirectories(target);
       OutputMarker.write(target, INIT_COMMAND);

@@ -20,12 +20,14 @@ public final class OutputGuard {
   private final String option;
   private final List<Path> inputs;
   private final Path workingDir;
+  private final boolean inPlace;
 
-  private OutputGuard(String command, String option, List<Path> inputs, Path workingDir) {
+  private OutputGuard(String command, String option, List<Path> inputs, Path workingDir, boolean inPlace) {
     this.command = command;
     this.option = option;
     this.inputs = inputs;
     this.workingDir = workingDir;
+    this.inPlace = inPlace;
   }
 
   /**
@@ -35,12 +37,20 @@ public final class OutputGuard {
    *     reports them)
    */
   public static OutputGuard of(String command, String option, Collection<Path> inputs) {
-    return new OutputGuard(command, option, List.copyOf(inputs), Path.of("").toAbsolutePath());
+    return new OutputGuard(command, option, List.copyOf(inputs), Path.of("").toAbsolutePath(), false);
   }
 
   /** As {@link #of}, with the current folder given (tests). */
   static OutputGuard of(String command, String option, Collection<Path> inputs, Path workingDir) {
-    return new OutputGuard(command, option, List.copyOf(inputs), workingDir);
+    return new OutputGuard(command, option, List.copyOf(inputs), workingDir, false);
+  }
+
+  /**
+   * For a folder output written into the folder itself rather than built beside it and swapped
+   * in ({@link StagedFolder}): an empty current folder may then be the output.
+   */
+  public OutputGuard inPlace() {
+    return new OutputGuard(command, option, inputs, workingDir, true);
   }
 
   /**
@@ -50,16 +60,14 @@ public final class OutputGuard {
   public Path checkFolder(Path out, boolean overwrite) {
     Path target = real(out);
     checkInputs(out, target);
-    if (isWithin(real(workingDir), target)) {
-      throw new UserError(option + " " + out + " is the current folder or holds it; write the output to a folder elsewhere");
-    }
-    if (!Files.exists(target)) {
-      return target;
-    }
-    if (!Files.isDirectory(target)) {
+    if (Files.exists(target) && !Files.isDirectory(target)) {
       throw new UserError(out + ": exists and is not a folder; choose another " + option);
     }
-    if (!holdsFiles(target)) {
+    boolean holdsFiles = Files.isDirectory(target) && holdsFiles(target);
+    if (isWithin(real(workingDir), target) && (holdsFiles || !inPlace)) {
+      throw new UserError(option + " " + out + " is the current folder or holds it; write the output to a folder elsewhere");
+    }
+    if (!holdsFiles) {
       return target;
     }
     if (!overwrite) {

@@ -45,6 +45,12 @@ class OutputGuardTest {
       assertTrue(refusal(() -> guard.checkFolder(out, true)).contains("is the current folder or holds it"));
     }
     assertEquals(out.toRealPath(), guard().checkFolder(out, true));
+    Path empty = Files.createDirectories(dir.resolve("empty"));
+    OutputGuard fromEmpty = OutputGuard.of("model init", "--out", List.of(), empty);
+    assertTrue(refusal(() -> fromEmpty.checkFolder(empty, false)).contains("current folder"),
+        "a swapped-in output never replaces the current folder, even an empty one");
+    assertEquals(empty.toRealPath(), fromEmpty.inPlace().checkFolder(empty, false),
+        "an output written in place may fill an empty current folder");
   }
 
   @Test
