@@ -11,6 +11,7 @@ import io.skillmix.model.io.ModelWeights;
 import io.skillmix.model.io.TensorInfo;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -38,8 +39,8 @@ public final class ModelCommand implements Runnable {
   @Command(name = "init", mixinStandardHelpOptions = true,
       description = "Write a randomly initialised model (config.json, model.safetensors, tokenizer files).")
   static final class Init implements Runnable {
-    @Option(names = "--preset", defaultValue = "tiny", converter = PresetName.class,
-        description = "tiny or small (default: ${DEFAULT-VALUE})")
+    @Option(names = "--preset", defaultValue = "tiny", converter = PresetNames.class,
+        completionCandidates = PresetNames.class, description = "One of: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     String preset;
 
     @Option(names = "--out", required = true, description = "Folder to write.")
@@ -72,10 +73,13 @@ public final class ModelCommand implements Runnable {
     }
   }
 
-  /** {@code --preset}: refused at parsing when unknown, naming the known presets. */
-  static final class PresetName implements ITypeConverter<String> {
+  /** The preset names, for picocli's help; an unknown {@code --preset} is refused at parsing, naming them. */
+  static final class PresetNames implements Iterable<String>, ITypeConverter<String> {
 
-    static final List<String> KNOWN = List.of("tiny", "small");
+    @Override
+    public Iterator<String> iterator() {
+      return List.of("tiny", "small").iterator();
+    }
 
     @Override
     public String convert(String name) {
@@ -83,7 +87,7 @@ public final class ModelCommand implements Runnable {
         ModelConfig.preset(name);
         return name;
       } catch (UserError e) {
-        throw new TypeConversionException("'" + name + "' is not a preset; known presets: " + String.join(", ", KNOWN));
+        throw new TypeConversionException("'" + name + "' is not a preset; known presets: " + String.join(", ", this));
       }
     }
   }
