@@ -18,6 +18,8 @@ import io.skillmix.data.tokenizer.Tokenizer;
 import io.skillmix.eval.InstanceSelection;
 import io.skillmix.model.LanguageModel;
 import io.skillmix.model.ModelFolder;
+import io.skillmix.output.ConsoleBar;
+import io.skillmix.output.OutputGuard;
 import io.skillmix.run.RunData;
 import io.skillmix.run.RunSettings;
 import java.io.IOException;
@@ -31,8 +33,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -165,7 +165,10 @@ public final class DataCommand implements Runnable {
     @Option(names = "--batch-size", defaultValue = "16", description = "Examples per forward pass (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--force", description = "Replace OUT if it exists.")
+    @Option(names = "--overwrite", description = "Replace OUT if it exists (never IN, nor a file inside --model).")
+    boolean overwrite;
+
+    @Option(names = "--force", hidden = true, description = "Deprecated name of --overwrite.")
     boolean force;
 
     @Parameters(index = "0", paramLabel = "IN", description = "The dataset to score.")
@@ -179,9 +182,11 @@ public final class DataCommand implements Runnable {
       if (!(keep > 0 && keep <= 1)) {
         throw new UserError("--keep " + keep + " must be in (0, 1]");
       }
-      if (Files.exists(out) && !force) {
-        throw new UserError(out + ": exists; choose another OUT or pass --force");
+      if (force) {
+        spec.commandLine().getErr().println("skillmix: --force is deprecated; use --overwrite");
+        spec.commandLine().getErr().flush();
       }
+      Path target = OutputGuard.of("data select", "OUT", List.of(in, model)).checkFile(out, overwrite || force);
       List<Conversation> examples = DatasetReader.load(in, DatasetFormat.parse(format),
           OnError.FAIL, 20).conversations();
       if (examples.isEmpty()) {
@@ -190,17 +195,15 @@ public final class DataCommand implements Runnable {
       double[] scores;
       try (LanguageModel lm = LanguageModel.load(model, Device.cpu());
           Tokenizer tokenizer = ModelFolder.tokenizer(model);
-          ProgressBar bar = new ProgressBarBuilder()
-              .setTaskName("ifd").setInitialMax(examples.size())
-              .setStyle(ProgressBarStyle.ASCII).build()) {
+          ProgressBar bar = ConsoleBar.openOrNull(true, "ifd", examples.size())) {
         ChatTemplate template = ChatTemplate.resolve("auto", model);
-        scores = InstanceSelection.ifd(lm, tokenizer, template, examples, batchSize, bar::stepBy);
+        scores = InstanceSelection.ifd(lm, tokenizer, template, examples, batchSize, bar == null ? null : bar::stepBy);
       } catch (Exception e) {
         throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
       }
       List<Conversation> kept = InstanceSelection.keepTop(examples, scores, keep);
       try {
-        DatasetWriter.writeJsonl(out, kept);
+        DatasetWriter.writeJsonl(target, kept); // a temporary file beside it, renamed over it
       } catch (IOException e) {
         throw new UserError(out + ": cannot write (" + e.getMessage() + ")");
       }

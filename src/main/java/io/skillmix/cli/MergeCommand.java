@@ -3,13 +3,12 @@ package io.skillmix.cli;
 import io.skillmix.merge.MergeMethod;
 import io.skillmix.merge.MergeRequest;
 import io.skillmix.merge.ModelMerger;
+import io.skillmix.output.ConsoleBar;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -45,10 +44,11 @@ public final class MergeCommand implements Runnable {
   @Option(names = "--seed", defaultValue = "42", description = "Seed of the selection draws (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--overwrite", description = "Replace an existing non-empty --out folder.")
+  @Option(names = "--overwrite",
+      description = "Replace --out if an earlier merge wrote it (never an input, nor a folder holding one).")
   boolean overwrite;
 
-  @Option(names = "--no-progress", description = "Do not draw a progress bar.")
+  @Option(names = "--no-progress", description = "Do not draw a progress bar (none is drawn outside a terminal).")
   boolean noProgress;
 
   @Override
@@ -69,7 +69,7 @@ public final class MergeCommand implements Runnable {
     printer.flush();
   }
 
-  /** A console bar over tensors, opened when the merge knows how many there are. */
+  /** A console bar over tensors, opened when the merge knows how many there are (on a terminal only). */
   private static final class BarProgress implements ModelMerger.Progress, AutoCloseable {
 
     private final boolean enabled;
@@ -81,10 +81,7 @@ public final class MergeCommand implements Runnable {
 
     @Override
     public void started(int tensors) {
-      if (enabled) {
-        bar = new ProgressBarBuilder().setTaskName("merge").setInitialMax(tensors)
-            .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).setMaxRenderedLength(160).build();
-      }
+      bar = ConsoleBar.openOrNull(enabled, "merge", tensors);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.skillmix.cli;
 
 import ai.djl.Device;
+import io.skillmix.UserError;
 import io.skillmix.data.tokenizer.ChatTemplate;
 import io.skillmix.data.tokenizer.Tokenizer;
 import io.skillmix.model.LanguageModel;
@@ -10,12 +11,18 @@ import io.skillmix.model.io.ModelWeights;
 import io.skillmix.model.io.TensorInfo;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
 
 /** {@code skillmix model init|info}: create and inspect Hugging Face model folders. */
 @Command(name = "model", mixinStandardHelpOptions = true,
@@ -32,7 +39,8 @@ public final class ModelCommand implements Runnable {
   @Command(name = "init", mixinStandardHelpOptions = true,
       description = "Write a randomly initialised model (config.json, model.safetensors, tokenizer files).")
   static final class Init implements Runnable {
-    @Option(names = "--preset", defaultValue = "tiny", description = "tiny or small (default: ${DEFAULT-VALUE})")
+    @Option(names = "--preset", defaultValue = "tiny", converter = PresetNames.class,
+        completionCandidates = PresetNames.class, description = "One of: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     String preset;
 
     @Option(names = "--out", required = true, description = "Folder to write.")
@@ -41,17 +49,45 @@ public final class ModelCommand implements Runnable {
     @Option(names = "--seed", defaultValue = "42", description = "Initialisation seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--force", description = "Overwrite a folder that already has files.")
-    boolean force;
+    @Option(names = "--overwrite", description = "Replace --out if an earlier model init wrote it.")
+    boolean overwrite;
+
+    @Spec CommandSpec spec;
+
+    @Option(names = "--force", hidden = true, description = "Deprecated name of --overwrite.")
+    void force(boolean on) {
+      spec.commandLine().getErr().println("skillmix: --force is deprecated; use --overwrite");
+      spec.commandLine().getErr().flush();
+      overwrite |= on;
+    }
 
     @Override
     public void run() {
       ModelConfig config = ModelConfig.preset(preset);
-      ModelFolder.requireWritable(out, force);
+      ModelFolder.requireWritable(out, overwrite);
       try (LanguageModel model = LanguageModel.random(config, Device.cpu(), seed)) {
         ModelFolder.save(model, null, out);
         System.out.printf(Locale.ROOT, "wrote %s: %s preset, %,d parameters%n",
             out, preset, model.parameterCount());
+      }
+    }
+  }
+
+  /** The preset names, for picocli's help; an unknown {@code --preset} is refused at parsing, naming them. */
+  static final class PresetNames implements Iterable<String>, ITypeConverter<String> {
+
+    @Override
+    public Iterator<String> iterator() {
+      return List.of("tiny", "small").iterator();
+    }
+
+    @Override
+    public String convert(String name) {
+      try {
+        ModelConfig.preset(name);
+        return name;
+      } catch (UserError e) {
+        throw new TypeConversionException("'" + name + "' is not a preset; known presets: " + String.join(", ", this));
       }
     }
   }

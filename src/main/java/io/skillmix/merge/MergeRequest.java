@@ -11,7 +11,7 @@ import java.util.List;
  * @param weights one non-negative weight per input, or null for uniform. They are normalised to sum
  *     to 1, so {@code 1,3} and {@code 0.25,0.75} mean the same.
  * @param seed seeds the draws of select and select-resample (recorded, unused by average)
- * @param overwrite replace an existing non-empty {@code out}
+ * @param overwrite replace an existing non-empty {@code out}, if an earlier merge wrote it
  */
 public record MergeRequest(MergeMethod method, List<Path> inputs, Path base, double[] weights, long seed,
     Path out, boolean overwrite) {

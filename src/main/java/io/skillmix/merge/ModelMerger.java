@@ -7,6 +7,8 @@ import io.skillmix.model.io.DType;
 import io.skillmix.model.io.ModelWeights;
 import io.skillmix.model.io.SafetensorsWriter;
 import io.skillmix.model.io.TensorInfo;
+import io.skillmix.output.OutputGuard;
+import io.skillmix.output.StagedFolder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,10 +28,14 @@ import java.util.Map;
  *
  * <p>Everything is checked (architecture, tensor names, shapes, dtypes, weights, output folder)
  * before anything is written; the output is built in a temporary folder and renamed into place.
+ * {@code overwrite} replaces only an earlier merge output, never an input or a folder around one.
  * Each tensor is written in its stored dtype; a shard of the first input that mixes dtypes is
  * written all in F32 (exact for F16 and BF16 values), since a safetensors writer here takes one.
  */
 public final class ModelMerger {
+
+  /** The command that writes merged folders, as named in their {@link io.skillmix.output.OutputMarker}. */
+  public static final String COMMAND = "merge";
 
   /** Values read from each input at once: 4 MiB of floats per input. */
   static final int DEFAULT_CHUNK_VALUES = 1 << 20;
@@ -58,13 +64,13 @@ public final class ModelMerger {
       throw new IllegalArgumentException("chunkValues must be positive, got " + chunkValues);
     }
     double[] weights = normalisedWeights(request);
-    checkFolders(request);
+    Path target = checkFolders(request);
     try (MergeInputs inputs = MergeInputs.open(request.inputs(), request.base())) {
       ShardLayout layout = ShardLayout.of(request.inputs().get(0), inputs.inputs.get(0));
       ChunkCombiner combiner = new ChunkCombiner(request.method(), weights, request.seed());
       TensorStream stream = new TensorStream(inputs, request.method().needsBase(), combiner, chunkValues, progress);
       progress.started(inputs.inputs.get(0).names().size());
-      try (StagedFolder staged = StagedFolder.create(request.out())) {
+      try (StagedFolder staged = StagedFolder.create(target, COMMAND)) {
         writeWeights(staged.path(), layout, inputs.inputs.get(0), stream);
         copyFiles(request.inputs().get(0), staged.path());
         new MergeRecipe(request.method(), request.inputs(), request.base(), weights, request.seed(),
@@ -111,7 +117,8 @@ public final class ModelMerger {
     return out;
   }
 
-  private static void checkFolders(MergeRequest request) {
+  /** Checks the inputs and the output folder; returns where to write the merge. */
+  private static Path checkFolders(MergeRequest request) {
     if (request.method().needsBase() && request.base() == null) {
       throw new UserError("--method " + request.method().cliName()
           + " needs --base, the model the inputs were fine-tuned from");
@@ -120,29 +127,12 @@ public final class ModelMerger {
     if (request.base() != null) {
       sources.add(request.base());
     }
-    Path out = request.out().toAbsolutePath().normalize();
     for (Path source : sources) {
       if (!Files.isDirectory(source)) {
         throw new UserError(source + ": not a folder; give Hugging Face model folders");
       }
-      if (source.toAbsolutePath().normalize().equals(out)) {
-        throw new UserError("--out " + request.out() + " is also an input; write the merge to a new folder");
-      }
     }
-    if (!request.overwrite() && holdsFiles(out)) {
-      throw new UserError(request.out() + ": exists and is not empty; choose another --out or pass --overwrite");
-    }
-  }
-
-  private static boolean holdsFiles(Path folder) {
-    if (!Files.isDirectory(folder)) {
-      return Files.exists(folder);
-    }
-    try (var entries = Files.list(folder)) {
-      return entries.findAny().isPresent();
-    } catch (IOException e) {
-      throw new UserError(folder + ": cannot read (" + e.getMessage() + ")");
-    }
+    return OutputGuard.of(COMMAND, "--out", sources).checkFolder(request.out(), request.overwrite());
   }
 
   private static void writeWeights(Path folder, ShardLayout layout, ModelWeights first, TensorStream stream)

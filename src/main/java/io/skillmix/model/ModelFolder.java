@@ -4,6 +4,8 @@ import io.skillmix.UserError;
 import io.skillmix.data.tokenizer.ByteTokenizer;
 import io.skillmix.data.tokenizer.Tokenizer;
 import io.skillmix.data.tokenizer.Tokenizers;
+import io.skillmix.output.OutputGuard;
+import io.skillmix.output.OutputMarker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -52,10 +54,22 @@ public final class ModelFolder {
     }
   }
 
-  /** Refuses to write into a folder that already holds files, unless asked to. */
+  /** The command whose outputs {@link #requireWritable} lets {@code --overwrite} write over. */
+  public static final String INIT_COMMAND = "model init";
+
+  /**
+   * Checks that {@code model init} may write a model into {@code folder}, and claims it: creates it
+   * and marks it as that command's output. A folder with files is refused, and with
+   * {@code overwrite} accepted only when an earlier {@code model init} wrote it (its
+   * {@link OutputMarker}); the files are then written over in place.
+   */
   public static void requireWritable(Path folder, boolean overwrite) {
-    if (!overwrite && holdsFiles(folder)) {
-      throw new UserError(folder + ": folder exists and is not empty; choose another --out or pass --force");
+    Path target = OutputGuard.of(INIT_COMMAND, "--out", List.of()).inPlace().checkFolder(folder, overwrite);
+    try {
+      Files.createDirectories(target);
+      OutputMarker.write(target, INIT_COMMAND);
+    } catch (IOException e) {
+      throw new UserError(folder + ": cannot create the model folder (" + e.getMessage() + ")");
     }
   }
 

@@ -77,6 +77,7 @@ class MergeCommandTest {
         "--no-progress");
     assertEquals(2, busy.code());
     assertTrue(busy.err().contains("--overwrite"), busy.err());
+    Files.writeString(out.resolve(".skillmix-output"), "skillmix merge\n"); // as an earlier merge leaves it
     assertEquals(0, run("merge", "--method", "average", "--inputs", a.toString(), b.toString(), "--out",
         out.toString(), "--overwrite", "--no-progress").code());
   }

@@ -16,6 +16,7 @@ import io.skillmix.UserError;
 import io.skillmix.model.io.DType;
 import io.skillmix.model.io.ModelWeights;
 import io.skillmix.model.io.TensorData;
+import io.skillmix.output.OutputMarker;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -350,7 +351,7 @@ class ModelMergerTest {
     assertTrue(refused(request(List.of(a))).getMessage().contains("at least two"));
     UserError intoInput = assertThrows(UserError.class, () -> ModelMerger.merge(
         new MergeRequest(MergeMethod.AVERAGE, List.of(a, b), null, null, 1, a, true), "t", ModelMerger.Progress.NONE));
-    assertTrue(intoInput.getMessage().contains("also an input"), intoInput.getMessage());
+    assertTrue(intoInput.getMessage().contains("is the input"), intoInput.getMessage());
     assertEquals(3, read(a).size(), "the input is untouched");
 
     Files.createDirectories(out);
@@ -358,8 +359,12 @@ class ModelMergerTest {
     UserError e = assertThrows(UserError.class, () -> ModelMerger.merge(request(List.of(a, b)), "t",
         ModelMerger.Progress.NONE));
     assertTrue(e.getMessage().contains("--overwrite"), e.getMessage());
-    ModelMerger.merge(new MergeRequest(MergeMethod.SELECT, List.of(a, b), null, null, 1, out, true), "t",
-        ModelMerger.Progress.NONE);
+    MergeRequest overwrite = new MergeRequest(MergeMethod.SELECT, List.of(a, b), null, null, 1, out, true);
+    e = assertThrows(UserError.class, () -> ModelMerger.merge(overwrite, "t", ModelMerger.Progress.NONE));
+    assertTrue(e.getMessage().contains("not an earlier output of skillmix merge"), e.getMessage());
+    assertTrue(Files.exists(out.resolve("keep.txt")), "a folder merge did not write is left alone");
+    OutputMarker.write(out, ModelMerger.COMMAND);
+    ModelMerger.merge(overwrite, "t", ModelMerger.Progress.NONE);
     assertFalse(Files.exists(out.resolve("keep.txt")), "--overwrite replaces the folder");
     assertTrue(Files.exists(out.resolve("model.safetensors")));
   }

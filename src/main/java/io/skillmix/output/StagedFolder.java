@@ -1,4 +1,4 @@
-package io.skillmix.merge;
+package io.skillmix.output;
 
 import io.skillmix.UserError;
 import java.io.IOException;
@@ -11,10 +11,11 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * An output folder built under a hidden temporary name beside its target and renamed into place
- * when complete, so a crash or an error never leaves a half-written model under the target's name.
+ * An output folder built under a hidden temporary name beside its target, marked as the output of
+ * its command, and renamed into place when complete: a crash or an error never leaves a
+ * half-written folder under the target's name, nor the previous output half-deleted.
  */
-final class StagedFolder implements AutoCloseable {
+public final class StagedFolder implements AutoCloseable {
 
   private final Path target;
   private final Path staging;
@@ -25,12 +26,17 @@ final class StagedFolder implements AutoCloseable {
     this.staging = staging;
   }
 
-  static StagedFolder create(Path target) {
+  /**
+   * Starts an output of {@code command} at {@code target}, a path {@link OutputGuard#checkFolder}
+   * returned.
+   */
+  public static StagedFolder create(Path target, String command) {
     Path absolute = target.toAbsolutePath().normalize();
     Path staging = absolute.resolveSibling("." + absolute.getFileName() + "." + hex() + ".tmp");
     try {
       Files.createDirectories(absolute.getParent());
       Files.createDirectory(staging);
+      OutputMarker.write(staging, command);
     } catch (IOException e) {
       throw new UserError(target + ": cannot create the output folder (" + e.getMessage() + ")");
     }
@@ -38,26 +44,43 @@ final class StagedFolder implements AutoCloseable {
   }
 
   /** Where the files are written until {@link #commit}. */
-  Path path() {
+  public Path path() {
     return staging;
   }
 
-  /** Moves the finished folder to the target, replacing what is there (the caller has checked it may). */
-  void commit() {
+  /**
+   * Swaps the finished folder in for the target: the old one is renamed aside, the new one renamed
+   * in, then the old one deleted. If the second rename fails the old one is renamed back.
+   */
+  public void commit() {
+    Path old = null;
     try {
-      Path old = null;
       if (Files.exists(target)) {
         old = target.resolveSibling("." + target.getFileName() + "." + hex() + ".old");
         Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
       }
       Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
       committed = true;
-      if (old != null) {
-        deleteTree(old);
-      }
     } catch (IOException e) {
-      throw new UserError(target + ": cannot move the merged model into place (" + e.getMessage()
-          + "); it is left in " + staging);
+      String restored = old == null ? "" : restoreOld(old);
+      throw new UserError(target + ": cannot move the new output into place (" + e.getMessage() + ")" + restored);
+    }
+    if (old != null) {
+      try {
+        deleteTree(old);
+      } catch (IOException e) {
+        throw new UserError(target + ": written, but the previous output could not be removed from " + old
+            + " (" + e.getMessage() + "); delete it yourself");
+      }
+    }
+  }
+
+  private String restoreOld(Path old) {
+    try {
+      Files.move(old, target, StandardCopyOption.ATOMIC_MOVE);
+      return "; the previous output is kept";
+    } catch (IOException e) {
+      return "; the previous output is in " + old;
     }
   }
 
@@ -73,6 +96,7 @@ final class StagedFolder implements AutoCloseable {
     }
   }
 
+  /** Deletes a tree without following links: a link inside is removed, never what it points to. */
   static void deleteTree(Path root) throws IOException {
     if (!Files.exists(root)) {
       return;
