@@ -238,15 +238,11 @@ public final class Checkpoints {
   }
 
   static void deleteTree(Path root) {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(root)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
+    try {
+      io.skillmix.output.AtomicFiles.deleteTree(root);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
+
 }

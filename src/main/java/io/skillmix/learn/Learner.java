@@ -525,7 +525,7 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
     try {
       if (settings.finalModelDir() != null) {
         // Whole or not at all: a crash while saving leaves no half-written final/.
-        io.skillmix.files.AtomicFiles.writeFolder(settings.finalModelDir(),
+        io.skillmix.output.AtomicFiles.writeFolder(settings.finalModelDir(),
             folder -> trainer.save(folder, settings.sourceModel()));
       }
     } catch (RuntimeException e) {

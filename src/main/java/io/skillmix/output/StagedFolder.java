@@ -2,12 +2,9 @@ package io.skillmix.output;
 
 import io.skillmix.UserError;
 import java.io.IOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -67,7 +64,7 @@ public final class StagedFolder implements AutoCloseable {
     }
     if (old != null) {
       try {
-        deleteTree(old);
+        AtomicFiles.deleteTree(old);
       } catch (IOException e) {
         throw new UserError(target + ": written, but the previous output could not be removed from " + old
             + " (" + e.getMessage() + "); delete it yourself");
@@ -89,34 +86,11 @@ public final class StagedFolder implements AutoCloseable {
   public void close() {
     if (!committed) {
       try {
-        deleteTree(staging);
+        AtomicFiles.deleteTree(staging);
       } catch (IOException ignored) {
         // already failing: that error is the one to report
       }
     }
-  }
-
-  /** Deletes a tree without following links: a link inside is removed, never what it points to. */
-  static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    Files.walkFileTree(root, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-        Files.delete(file);
-        return FileVisitResult.CONTINUE;
-      }
-
-      @Override
-      public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-        if (e != null) {
-          throw e;
-        }
-        Files.delete(dir);
-        return FileVisitResult.CONTINUE;
-      }
-    });
   }
 
   private static String hex() {

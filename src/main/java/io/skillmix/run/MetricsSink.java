@@ -1,7 +1,7 @@
 package io.skillmix.run;
 
 import io.skillmix.cluster.CrossNode;
-import io.skillmix.files.RunFolder;
+import io.skillmix.output.RunFolder;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import java.io.BufferedWriter;

@@ -7,7 +7,7 @@ import io.skillmix.checkpoint.CheckpointState;
 import io.skillmix.checkpoint.StateJson;
 import io.skillmix.config.ConfigLoader;
 import io.skillmix.mix.MixtureScorer;
-import io.skillmix.files.RunFolder;
+import io.skillmix.output.RunFolder;
 import io.skillmix.model.ModelConfig;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package io.skillmix.run;
 
 import io.skillmix.UserError;
-import io.skillmix.files.RunFolder;
+import io.skillmix.output.RunFolder;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;

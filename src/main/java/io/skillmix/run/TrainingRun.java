@@ -8,7 +8,7 @@ import io.skillmix.checkpoint.CheckpointState;
 import io.skillmix.checkpoint.Checkpointer;
 import io.skillmix.checkpoint.ComponentState;
 import io.skillmix.checkpoint.StateJson;
-import io.skillmix.files.RunFolder;
+import io.skillmix.output.RunFolder;
 import io.skillmix.checkpoint.Checkpoints;
 import io.skillmix.cluster.ClusterSettings;
 import io.skillmix.cluster.Role;
@@ -100,10 +100,10 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
     private final ActorSystem<Command> system;
     private final CompletableFuture<Outcome> result;
     private final List<String> notices;
-    private final io.skillmix.files.RunLock lock;
+    private final io.skillmix.output.RunLock lock;
 
     private Handle(ActorSystem<Command> system, CompletableFuture<Outcome> result, List<String> notices,
-        io.skillmix.files.RunLock lock) {
+        io.skillmix.output.RunLock lock) {
       this.system = system;
       this.result = result;
       this.notices = notices;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.skillmix.files.RunLock;
+import io.skillmix.output.RunLock;
 import io.skillmix.run.RunFixtures;
 import java.io.IOException;
 import java.nio.file.Files;

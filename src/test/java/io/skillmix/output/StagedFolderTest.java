@@ -48,7 +48,7 @@ class StagedFolderTest {
     Path out = earlierOutput();
     String before = TreeHash.of(out);
     try (StagedFolder staged = StagedFolder.create(out, "merge")) {
-      StagedFolder.deleteTree(staged.path()); // the second rename now fails, after the first moved the old one aside
+      AtomicFiles.deleteTree(staged.path()); // the second rename now fails, after the first moved the old one aside
       String message = assertThrows(UserError.class, staged::commit).getMessage();
       assertTrue(message.contains("the previous output is kept"), message);
     }

@@ -1,4 +1,4 @@
-package io.skillmix.files;
+package io.skillmix.output;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package io.skillmix.files;
+package io.skillmix.output;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package io.skillmix.files;
+package io.skillmix.output;
 
 import io.skillmix.UserError;
 import java.io.IOException;
