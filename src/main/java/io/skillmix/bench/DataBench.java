@@ -8,7 +8,7 @@ import io.skillmix.data.builtin.BuiltinDataset;
 import io.skillmix.data.builtin.BuiltinMix;
 import io.skillmix.data.tokenizer.ByteTokenizer;
 import io.skillmix.data.tokenizer.ChatTemplate;
-import io.skillmix.run.RunHistory;
+import io.skillmix.metrics.RunHistory;
 import io.skillmix.run.TrainingRun;
 import java.nio.file.Path;
 import java.time.Duration;

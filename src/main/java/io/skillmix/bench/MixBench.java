@@ -1,8 +1,8 @@
 package io.skillmix.bench;
 
 import io.skillmix.config.ConfigLoader;
-import io.skillmix.run.MetricsSink;
-import io.skillmix.run.RunHistory;
+import io.skillmix.metrics.MetricsSink;
+import io.skillmix.metrics.RunHistory;
 import io.skillmix.run.TrainingRun;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;

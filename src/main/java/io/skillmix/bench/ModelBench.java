@@ -111,7 +111,7 @@ public final class ModelBench {
     StepShape shape = shape(preset);
     int batch = shape.batch();
     int length = shape.length();
-    RunSettings.Train settings = new RunSettings.Train(1_000_000, batch, batch, 1e-4, 0.0, 0.01, 0.9, 0.95,
+    io.skillmix.learn.TrainSettings settings = new io.skillmix.learn.TrainSettings(1_000_000, batch, batch, 1e-4, 0.0, 0.01, 0.9, 0.95,
         1e-8, 1.0, 1_000_000);
     List<TokenizedExample> examples = syntheticBatch(batch, length);
     double[] javaSeconds = new double[rounds];

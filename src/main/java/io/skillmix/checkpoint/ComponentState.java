@@ -1,6 +1,6 @@
 package io.skillmix.checkpoint;
 
-import io.skillmix.cluster.CrossNode;
+import io.skillmix.CrossNode;
 
 /**
  * One stateful actor's part of a checkpoint, as JSON the actor wrote itself ({@link StateJson}):

@@ -13,8 +13,7 @@ import io.skillmix.mix.MixtureScorer;
 import io.skillmix.mix.Scorer;
 import io.skillmix.mix.RewardEvaluator;
 import io.skillmix.model.ParameterSnapshot;
-import io.skillmix.run.MetricsSink;
-import io.skillmix.run.ResumePoint;
+import io.skillmix.metrics.MetricsSink;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -105,12 +104,7 @@ public final class KryoRegistry {
     r.record(400, ParameterSnapshot.class);
 
     // 500–599: run
-    r.record(500, MetricsSink.TrainStep.class);
-    r.record(501, MetricsSink.WeightsApplied.class);
-    r.record(502, MetricsSink.RewardsComputed.class);
-    r.record(503, MetricsSink.Note.class);
-    r.record(504, MetricsSink.Finish.class);
-    r.record(505, MetricsSink.Mark.class);
+    // 500–505 were MetricsSink's messages: now 800–805 (package metrics)
     // 506 was ResumePoint: now ComponentState (700)
     r.record(507, io.skillmix.run.EvaluatorNode.Start.class);
     r.record(508, io.skillmix.run.EvaluatorNode.Ready.class);
@@ -122,6 +116,14 @@ public final class KryoRegistry {
 
     // 700–799: checkpoint
     r.record(700, io.skillmix.checkpoint.ComponentState.class);
+
+    // 800–899: metrics
+    r.record(800, MetricsSink.TrainStep.class);
+    r.record(801, MetricsSink.WeightsApplied.class);
+    r.record(802, MetricsSink.RewardsComputed.class);
+    r.record(803, MetricsSink.Note.class);
+    r.record(804, MetricsSink.Finish.class);
+    r.record(805, MetricsSink.Mark.class);
     return List.copyOf(r.rows.values());
   }
 

@@ -1,5 +1,6 @@
 package io.skillmix.cluster;
 
+import io.skillmix.CrossNode;
 import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;

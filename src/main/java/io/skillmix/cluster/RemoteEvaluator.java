@@ -1,5 +1,6 @@
 package io.skillmix.cluster;
 
+import io.skillmix.CrossNode;
 import io.skillmix.mix.MixtureScorer;
 import io.skillmix.mix.RewardEvaluator;
 import io.skillmix.model.ParameterSnapshot;

@@ -1,5 +1,6 @@
 package io.skillmix.cluster;
 
+import io.skillmix.CrossNode;
 /**
  * One piece of an encoded {@link io.skillmix.model.ParameterSnapshot}: small enough for one
  * Artery frame. {@code crc32} covers {@code bytes}, so a damaged chunk is named on arrival; the

@@ -1,5 +1,6 @@
 package io.skillmix.cluster;
 
+import io.skillmix.CrossNode;
 import org.apache.pekko.stream.SourceRef;
 
 /**

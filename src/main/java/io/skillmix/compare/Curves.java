@@ -1,6 +1,6 @@
 package io.skillmix.compare;
 
-import io.skillmix.run.Plots;
+import io.skillmix.metrics.Plots;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -2,7 +2,7 @@ package io.skillmix.data;
 
 import io.skillmix.checkpoint.ComponentState;
 import io.skillmix.checkpoint.StateJson;
-import io.skillmix.cluster.CrossNode;
+import io.skillmix.CrossNode;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;

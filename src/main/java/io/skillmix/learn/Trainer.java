@@ -15,7 +15,6 @@ import io.skillmix.model.ModelConfig;
 import io.skillmix.model.ModelFolder;
 import io.skillmix.model.ParameterSnapshot;
 import io.skillmix.model.TorchThreads;
-import io.skillmix.run.RunSettings;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,18 +33,18 @@ public final class Trainer implements AutoCloseable {
   private final List<AdamW.Param> params = new ArrayList<>();
   private final AdamW optimizer;
   private final LrSchedule schedule;
-  private final RunSettings.Train settings;
+  private final TrainSettings settings;
   private final int padId;
   /** Torch intra-op threads pinned on the stepping thread; 0: left as they are. */
   private final int threads;
   private long step;
 
-  public Trainer(LanguageModel model, RunSettings.Train settings, int padId) {
+  public Trainer(LanguageModel model, TrainSettings settings, int padId) {
     this(model, settings, padId, 0);
   }
 
   /** @param threads torch intra-op threads for the steps (see {@link TorchThreads}); 0 leaves them */
-  public Trainer(LanguageModel model, RunSettings.Train settings, int padId, int threads) {
+  public Trainer(LanguageModel model, TrainSettings settings, int padId, int threads) {
     this.model = model;
     this.threads = threads;
     this.settings = settings;
@@ -59,13 +58,23 @@ public final class Trainer implements AutoCloseable {
     this.schedule = new LrSchedule(settings.lr(), warmup, settings.steps());
   }
 
-  /** The learner's trainer for a run: the configured model on the learner's device. */
-  public static Trainer create(RunSettings run, ModelConfig config) {
-    Device device = Devices.parse("devices.learner", run.learnerDevice());
-    LanguageModel model = run.modelPath() == null
-        ? LanguageModel.random(config, device, run.seed())
-        : LanguageModel.load(run.modelPath(), device);
-    return new Trainer(model, run.train(), Math.max(0, config.eosTokenId()), run.learnerThreads());
+  /**
+   * Where and how the learner computes: its device ({@code devices.learner}) and torch's intra-op
+   * threads on its thread.
+   */
+  public record Placement(String device, int threads) {}
+
+  /**
+   * The learner's trainer for a run: the model of {@code modelPath} (or a random one of
+   * {@code config}, seeded) on the learner's device.
+   */
+  public static Trainer create(TrainSettings train, ModelConfig config, java.nio.file.Path modelPath, long seed,
+      Placement placement) {
+    Device device = Devices.parse("devices.learner", placement.device());
+    LanguageModel model = modelPath == null
+        ? LanguageModel.random(config, device, seed)
+        : LanguageModel.load(modelPath, device);
+    return new Trainer(model, train, Math.max(0, config.eosTokenId()), placement.threads());
   }
 
   public StepResult step(List<TokenizedExample> batch) {
@@ -168,10 +177,10 @@ public final class Trainer implements AutoCloseable {
   }
 
   /** A trainer continuing from a checkpoint folder written by {@link #saveState}. */
-  public static Trainer restore(RunSettings run, ModelConfig config, Path checkpoint) {
-    Device device = Devices.parse("devices.learner", run.learnerDevice());
+  public static Trainer restore(TrainSettings train, ModelConfig config, Path checkpoint, Placement placement) {
+    Device device = Devices.parse("devices.learner", placement.device());
     LanguageModel model = LanguageModel.load(checkpoint.resolve("model"), device);
-    Trainer trainer = new Trainer(model, run.train(), Math.max(0, config.eosTokenId()), run.learnerThreads());
+    Trainer trainer = new Trainer(model, train, Math.max(0, config.eosTokenId()), placement.threads());
     trainer.loadOptimizer(checkpoint.resolve(OPTIMIZER_FILE));
     return trainer;
   }

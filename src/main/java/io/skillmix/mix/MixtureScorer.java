@@ -1,11 +1,11 @@
 package io.skillmix.mix;
 
-import io.skillmix.cluster.CrossNode;
+import io.skillmix.CrossNode;
 import io.skillmix.data.DatasetActor;
 import io.skillmix.checkpoint.CheckpointState;
 import io.skillmix.checkpoint.ComponentState;
 import io.skillmix.checkpoint.StateJson;
-import io.skillmix.run.MetricsSink;
+import io.skillmix.metrics.MetricsSink;
 import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;

@@ -1,6 +1,6 @@
 package io.skillmix.mix;
 
-import io.skillmix.cluster.CrossNode;
+import io.skillmix.CrossNode;
 import io.skillmix.data.DatasetActor;
 import io.skillmix.data.TokenizedExample;
 import io.skillmix.model.ParameterSnapshot;

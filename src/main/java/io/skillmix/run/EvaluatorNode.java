@@ -1,6 +1,6 @@
 package io.skillmix.run;
 
-import io.skillmix.cluster.CrossNode;
+import io.skillmix.CrossNode;
 import io.skillmix.cluster.RemoteEvaluator;
 import io.skillmix.data.DatasetActor;
 import io.skillmix.mix.MixtureScorer;

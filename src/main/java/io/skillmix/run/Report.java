@@ -1,5 +1,8 @@
 package io.skillmix.run;
 
+import io.skillmix.metrics.RunHistory;
+import io.skillmix.metrics.MetricsSink;
+import io.skillmix.metrics.Plots;
 import io.skillmix.config.ConfigLoader;
 import io.skillmix.data.ExampleEncoder;
 import io.skillmix.data.format.DataReport;

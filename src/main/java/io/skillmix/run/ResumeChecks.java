@@ -1,5 +1,6 @@
 package io.skillmix.run;
 
+import io.skillmix.metrics.ResumePoint;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigValue;
 import io.skillmix.UserError;

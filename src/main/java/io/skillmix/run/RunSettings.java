@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import io.skillmix.UserError;
 import io.skillmix.config.ConfigLoader;
+import io.skillmix.learn.TrainSettings;
 import io.skillmix.mix.ApplyMode;
 import io.skillmix.mix.Scorer;
 import io.skillmix.model.Devices;
@@ -31,7 +32,7 @@ public record RunSettings(
     String chatTemplate,
     String learnerDevice,
     String evaluatorDevice,
-    Train train,
+    TrainSettings train,
     Data data,
     Mix mix,
     Checkpointing checkpointing,
@@ -45,8 +46,6 @@ public record RunSettings(
    */
   public record Checkpointing(long every, int keep, int maxBadSteps, Duration timeout) {}
 
-  public record Train(long steps, int batchSize, int microBatchSize, double lr, double warmupFraction,
-      double weightDecay, double beta1, double beta2, double eps, double gradClip, long checkpointEvery) {}
 
   public record DatasetSpec(String name, Path path, String format, double heldOut) {}
 
@@ -78,7 +77,7 @@ public record RunSettings(
         ? Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")))
         : Path.of(dir);
     String modelPath = c.getString("model.path");
-    Train train = new Train(
+    TrainSettings train = new TrainSettings(
         positiveLong(c, "train.steps"),
         positiveInt(c, "train.batch-size"),
         positiveInt(c, "train.micro-batch-size"),

@@ -1,5 +1,8 @@
 package io.skillmix.run;
 
+import io.skillmix.metrics.RunHistory;
+import io.skillmix.metrics.ProgressDisplay;
+import io.skillmix.metrics.MetricsSink;
 import io.skillmix.run.RunPreparation.Prepared;
 
 import com.typesafe.config.Config;
@@ -344,15 +347,18 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
         new Checkpoints(settings.runDir(), checkpoints.keep()), checkpoints.every(), checkpoints.maxBadSteps(),
         checkpointer);
     Learner.Resumed resumed = null;
-    java.util.function.Supplier<Trainer> trainer = () -> Trainer.create(settings, modelConfig);
+    Trainer.Placement placement = new Trainer.Placement(settings.learnerDevice(), settings.learnerThreads());
+    java.util.function.Supplier<Trainer> trainer = () -> Trainer.create(settings.train(), modelConfig,
+        settings.modelPath(), settings.seed(), placement);
     if (state != null) {
       resumed = new Learner.Resumed(state.component(CheckpointState.LEARNER), () -> {
-        try (Trainer initial = Trainer.create(settings, modelConfig)) {
+        try (Trainer initial = Trainer.create(settings.train(), modelConfig, settings.modelPath(), settings.seed(),
+            placement)) {
           return initial.snapshot(0);
         }
       });
       Path checkpoint = resume.checkpoint();
-      trainer = () -> Trainer.restore(settings, modelConfig, checkpoint);
+      trainer = () -> Trainer.restore(settings.train(), modelConfig, checkpoint, placement);
     }
     learner = context.spawn(hooks.around("learner",
         Learner.create(learnerSettings, trainer, names, datasets, new MixtureSampler(start, settings.orderSeed()),

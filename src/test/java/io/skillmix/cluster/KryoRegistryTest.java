@@ -1,5 +1,6 @@
 package io.skillmix.cluster;
 
+import io.skillmix.CrossNode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,8 +13,8 @@ import io.skillmix.mix.MixtureScorer;
 import io.skillmix.mix.Scorer;
 import io.skillmix.mix.RewardEvaluator;
 import io.skillmix.model.ParameterSnapshot;
-import io.skillmix.run.MetricsSink;
-import io.skillmix.run.ResumePoint;
+import io.skillmix.metrics.MetricsSink;
+import io.skillmix.metrics.ResumePoint;
 import java.io.IOException;
 import java.lang.reflect.Modifier;
 import java.net.URISyntaxException;
@@ -56,7 +57,7 @@ class KryoRegistryTest {
   /** Id blocks by package, as {@link KryoRegistry} documents them. */
   private static final Map<String, Integer> BLOCKS = Map.of("io.skillmix.data", 100,
       "io.skillmix.learn", 200, "io.skillmix.mix", 300, "io.skillmix.model", 400,
-      "io.skillmix.run", 500, "io.skillmix.cluster", 600, "io.skillmix.checkpoint", 700);
+      "io.skillmix.run", 500, "io.skillmix.cluster", 600, "io.skillmix.checkpoint", 700, "io.skillmix.metrics", 800);
 
   @AfterAll
   static void shutdown() {

@@ -1,5 +1,6 @@
 package io.skillmix.cluster;
 
+import io.skillmix.CrossNode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,7 +10,7 @@ import io.skillmix.UserError;
 import io.skillmix.data.DatasetActor;
 import io.skillmix.data.TokenizedExample;
 import io.skillmix.learn.Learner;
-import io.skillmix.run.MetricsSink;
+import io.skillmix.metrics.MetricsSink;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;

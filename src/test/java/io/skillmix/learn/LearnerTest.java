@@ -14,7 +14,7 @@ import io.skillmix.mix.MixtureSampler;
 import io.skillmix.mix.RewardEvaluator;
 import io.skillmix.model.LanguageModel;
 import io.skillmix.model.ModelConfig;
-import io.skillmix.run.MetricsSink;
+import io.skillmix.metrics.MetricsSink;
 import io.skillmix.run.RunSettings;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -63,7 +63,7 @@ class LearnerTest {
   private static Trainer trainer() {
     ModelConfig config = new ModelConfig("llama", 259, 32, 64, 1, 2, 1, 16, 128, 10000.0, 1e-5, true, false, 257, 258);
     return new Trainer(LanguageModel.random(config, Device.cpu(), 1),
-        new RunSettings.Train(16, 2, 2, 1e-3, 0.0, 0.0, 0.9, 0.95, 1e-8, 1.0, 1000), 0);
+        new io.skillmix.learn.TrainSettings(16, 2, 2, 1e-3, 0.0, 0.0, 0.9, 0.95, 1e-8, 1.0, 1000), 0);
   }
 
   /** Receives metrics until the train event of {@code step}; returns the weight changes seen. */

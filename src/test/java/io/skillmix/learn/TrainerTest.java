@@ -26,8 +26,8 @@ class TrainerTest {
         true, false, ByteTokenizer.BOS_ID, ByteTokenizer.EOS_ID);
   }
 
-  private static RunSettings.Train settings(long steps, int batch, int micro, double lr) {
-    return new RunSettings.Train(steps, batch, micro, lr, 0.0, 0.0, 0.9, 0.95, 1e-8, 1.0, 1000);
+  private static io.skillmix.learn.TrainSettings settings(long steps, int batch, int micro, double lr) {
+    return new io.skillmix.learn.TrainSettings(steps, batch, micro, lr, 0.0, 0.0, 0.9, 0.95, 1e-8, 1.0, 1000);
   }
 
   private static final List<Conversation> FACTS = List.of(

@@ -9,7 +9,7 @@ import io.skillmix.data.DatasetActor;
 import io.skillmix.data.TokenizedExample;
 import io.skillmix.learn.Learner;
 import io.skillmix.model.ParameterSnapshot;
-import io.skillmix.run.MetricsSink;
+import io.skillmix.metrics.MetricsSink;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

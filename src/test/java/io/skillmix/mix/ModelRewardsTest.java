@@ -58,7 +58,7 @@ class ModelRewardsTest {
       assertEquals(1.0, atStart[1], 1e-12);
 
       try (Trainer trainer = new Trainer(LanguageModel.random(CONFIG, Device.cpu(), 4),
-          new RunSettings.Train(40, 8, 8, 1e-2, 0.0, 0.0, 0.9, 0.95, 1e-8, 1.0, 1000), 0)) {
+          new io.skillmix.learn.TrainSettings(40, 8, 8, 1e-2, 0.0, 0.0, 0.9, 0.95, 1e-8, 1.0, 1000), 0)) {
         for (int i = 0; i < 40; i++) {
           trainer.step(skill(10, 8, 100 + i)); // only dataset a is learned
         }

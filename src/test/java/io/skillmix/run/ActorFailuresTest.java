@@ -1,5 +1,6 @@
 package io.skillmix.run;
 
+import io.skillmix.metrics.MetricsSink;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -83,7 +84,7 @@ class ActorFailuresTest {
   @CsvSource({
       "scorer,       io.skillmix.mix.MixtureScorer$Rewards,        the scorer actor stopped unexpectedly",
       "evaluator,    io.skillmix.mix.RewardEvaluator$Evaluate,     the evaluator actor stopped unexpectedly",
-      "metrics,      io.skillmix.run.MetricsSink$TrainStep,        the metrics actor stopped unexpectedly",
+      "metrics,      io.skillmix.metrics.MetricsSink$TrainStep,        the metrics actor stopped unexpectedly",
       "checkpointer, io.skillmix.checkpoint.Checkpointer$Take,     the checkpointer actor stopped unexpectedly",
       "learner,      io.skillmix.data.DatasetActor$Batch,          the learner stopped unexpectedly",
       "dataset:add,  io.skillmix.data.DatasetActor$RequestBatch,   dataset add",

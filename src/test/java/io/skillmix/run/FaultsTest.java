@@ -1,5 +1,6 @@
 package io.skillmix.run;
 
+import io.skillmix.metrics.MetricsSink;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -241,7 +242,7 @@ class FaultsTest {
   private static Trainer trainer() {
     ModelConfig config = new ModelConfig("llama", 259, 32, 64, 1, 2, 1, 16, 128, 10000.0, 1e-5, true, false, 257, 258);
     return new Trainer(LanguageModel.random(config, Device.cpu(), 1),
-        new RunSettings.Train(12, 2, 2, 1e-3, 0.0, 0.0, 0.9, 0.95, 1e-8, 1.0, 1000), 0);
+        new io.skillmix.learn.TrainSettings(12, 2, 2, 1e-3, 0.0, 0.0, 0.9, 0.95, 1e-8, 1.0, 1000), 0);
   }
 
   @Test

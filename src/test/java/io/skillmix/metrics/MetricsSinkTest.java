@@ -1,4 +1,4 @@
-package io.skillmix.run;
+package io.skillmix.metrics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

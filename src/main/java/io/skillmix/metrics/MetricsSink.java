@@ -1,6 +1,6 @@
-package io.skillmix.run;
+package io.skillmix.metrics;
 
-import io.skillmix.cluster.CrossNode;
+import io.skillmix.CrossNode;
 import io.skillmix.output.RunFolder;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;

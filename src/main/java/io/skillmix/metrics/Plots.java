@@ -1,4 +1,4 @@
-package io.skillmix.run;
+package io.skillmix.metrics;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package io.skillmix.run;
+package io.skillmix.metrics;
 
 import io.skillmix.UserError;
 import io.skillmix.output.RunFolder;

@@ -1,4 +1,4 @@
-package io.skillmix.run;
+package io.skillmix.metrics;
 
 import java.util.List;
 import java.util.Locale;
