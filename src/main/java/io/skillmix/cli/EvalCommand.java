@@ -66,7 +66,7 @@ public final class EvalCommand implements Runnable {
       throw new UserError("--limit must be 0 or more, --batch-size and --max-new-tokens positive");
     }
     RunSettings settings = RunSettings.from(ConfigLoader.load(null, overrides));
-    EvalReport report = Evaluation.run(model, settings,
+    EvalReport report = Evaluation.run(model, io.skillmix.run.RunData.evaluationInputs(settings),
         new Evaluation.Options(limit, batchSize, maxNewTokens, mmlu, categories, gsm8k, !noProgress));
     PrintWriter printer = spec.commandLine().getOut();
     printer.print(report.table());

@@ -179,7 +179,7 @@ public final class Comparison {
     List<String> evalOverrides = new ArrayList<>(plan.overrides());
     evalOverrides.add("seed=" + cell.seed());
     RunSettings settings = RunSettings.from(ConfigLoader.load(plan.configFile(), evalOverrides));
-    EvalReport report = Evaluation.run(runDir.resolve("final"), settings, Evaluation.Options.builtin(plan.progress()));
+    EvalReport report = Evaluation.run(runDir.resolve("final"), io.skillmix.run.RunData.evaluationInputs(settings), Evaluation.Options.builtin(plan.progress()));
     writeAtomically(evalFile, report.toJson());
   }
 

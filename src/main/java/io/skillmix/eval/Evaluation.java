@@ -8,8 +8,7 @@ import io.skillmix.data.tokenizer.Tokenizer;
 import io.skillmix.model.LanguageModel;
 import io.skillmix.model.ModelFolder;
 import io.skillmix.model.TorchThreads;
-import io.skillmix.run.RunData;
-import io.skillmix.run.RunSettings;
+import io.skillmix.data.Conversation;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -42,21 +41,35 @@ public final class Evaluation {
     }
   }
 
+  /** One dataset's held-out examples. */
+  public record HeldOut(String name, List<Conversation> examples) {}
+
+  /**
+   * What an evaluation reads of a run: its datasets' held-out examples, whether they are the
+   * built-in skill mix (which adds its skill scores), and how the run encodes examples.
+   *
+   * @param chatTemplate {@code model.chat-template}
+   * @param maxLength {@code data.max-length}
+   * @param seed the run's seed (the order of multiple-choice options)
+   * @param threads torch intra-op threads, as the learner's
+   */
+  public record Inputs(List<HeldOut> sets, boolean builtin, String chatTemplate, int maxLength, long seed,
+      int threads) {}
+
   private Evaluation() {}
 
-  /** Evaluates {@code model} on the datasets {@code settings} describes (its data.* keys and seed). */
-  public static EvalReport run(Path model, RunSettings settings, Options options) {
-    TorchThreads.pin(settings.learnerThreads()); // as the learner: a reward evaluator may have set fewer
+  /** Evaluates {@code model} on the held-out sets of a run. */
+  public static EvalReport run(Path model, Inputs inputs, Options options) {
+    TorchThreads.pin(inputs.threads()); // as the learner: a reward evaluator may have set fewer
     List<EvalReport.Row> rows = new ArrayList<>();
     try (LanguageModel lm = LanguageModel.load(model, Device.cpu());
         Tokenizer tokenizer = ModelFolder.tokenizer(model)) {
-      RunData data = RunData.load(settings);
-      ChatTemplate template = ChatTemplate.resolve(settings.chatTemplate(), model);
+      ChatTemplate template = ChatTemplate.resolve(inputs.chatTemplate(), model);
       ExampleEncoder encoder = new ExampleEncoder(template, tokenizer,
-          Math.min(settings.data().maxLength(), lm.config().maxPositionEmbeddings()),
+          Math.min(inputs.maxLength(), lm.config().maxPositionEmbeddings()),
           ExampleEncoder.Overlength.TRUNCATE);
-      boolean builtin = settings.data().datasets().isEmpty();
-      List<Task> tasks = tasks(lm, tokenizer, template, encoder, data, builtin, settings.seed(), options);
+      boolean builtin = inputs.builtin();
+      List<Task> tasks = tasks(lm, tokenizer, template, encoder, inputs.sets(), builtin, inputs.seed(), options);
       long total = tasks.stream().mapToLong(Task::size).sum();
       try (ProgressBar bar = options.progress() ? bar(total) : null) {
         for (Task task : tasks) {
@@ -80,12 +93,12 @@ public final class Evaluation {
   private record Task(String name, long size, java.util.function.Supplier<List<EvalReport.Row>> run) {}
 
   private static List<Task> tasks(LanguageModel lm, Tokenizer tokenizer, ChatTemplate template,
-      ExampleEncoder encoder, RunData data, boolean builtin, long seed, Options options) {
+      ExampleEncoder encoder, List<HeldOut> sets, boolean builtin, long seed, Options options) {
     List<Task> tasks = new ArrayList<>();
     Map<String, List<TokenizedExample>> heldOut = new LinkedHashMap<>();
-    for (RunData.Set set : data.sets()) {
-      if (!set.heldOut().isEmpty()) {
-        heldOut.put(set.name(), limited(set.heldOut(), options).stream().map(encoder).toList());
+    for (HeldOut set : sets) {
+      if (!set.examples().isEmpty()) {
+        heldOut.put(set.name(), limited(set.examples(), options).stream().map(encoder).toList());
       }
     }
     for (Map.Entry<String, List<TokenizedExample>> e : heldOut.entrySet()) {
@@ -95,22 +108,22 @@ public final class Evaluation {
     ExactMatch.Settings generation = new ExactMatch.Settings(options.maxNewTokens(), options.batchSize());
     MultipleChoice.Settings choice = new MultipleChoice.Settings(
         MultipleChoice.AnswerForm.TEXT, MultipleChoice.Normalisation.PER_CHARACTER, options.batchSize());
-    for (RunData.Set set : builtin ? data.sets() : List.<RunData.Set>of()) {
+    for (HeldOut set : builtin ? sets : List.<HeldOut>of()) {
       switch (set.name()) {
         case "math" -> {
-          List<ExactMatch.Problem> problems = limited(set.heldOut(), options).stream()
+          List<ExactMatch.Problem> problems = limited(set.examples(), options).stream()
               .map(c -> new ExactMatch.Problem(c.firstPrompt(), c.lastResponse())).toList();
           tasks.add(new Task("math", problems.size(),
               () -> ExactMatch.evaluate(lm, tokenizer, template, problems, generation).rows("math")));
         }
         case "definitions" -> {
           // Which word has this gloss: the whole option is scored, per character (acc_norm).
-          List<MultipleChoice.Question> questions = BuiltinTasks.definitionsChoice(limited(set.heldOut(), options), seed);
+          List<MultipleChoice.Question> questions = BuiltinTasks.definitionsChoice(limited(set.examples(), options), seed);
           tasks.add(new Task("definitions", questions.size(),
               () -> MultipleChoice.evaluate(lm, tokenizer, template, questions, choice).rows("definitions", null)));
         }
         case "nlp" -> {
-          List<MultipleChoice.Question> questions = BuiltinTasks.nlpChoice(limited(set.heldOut(), options), seed);
+          List<MultipleChoice.Question> questions = BuiltinTasks.nlpChoice(limited(set.examples(), options), seed);
           tasks.add(new Task("nlp", questions.size(),
               () -> MultipleChoice.evaluate(lm, tokenizer, template, questions, choice).rows("nlp", null)));
         }

@@ -60,6 +60,15 @@ public record RunData(List<Set> sets) {
     return out;
   }
 
+  /** What an evaluation of this run's model reads: the held-out sets and how the run encodes. */
+  public static io.skillmix.eval.Evaluation.Inputs evaluationInputs(RunSettings settings) {
+    RunData data = load(settings);
+    return new io.skillmix.eval.Evaluation.Inputs(
+        data.sets().stream().map(s -> new io.skillmix.eval.Evaluation.HeldOut(s.name(), s.heldOut())).toList(),
+        settings.data().datasets().isEmpty(), settings.chatTemplate(), settings.data().maxLength(), settings.seed(),
+        settings.learnerThreads());
+  }
+
   public static RunData load(RunSettings settings) {
     return included(read(settings), settings.data().only());
   }
