@@ -1,0 +1,87 @@
+package io.skillmix.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import ai.djl.Device;
+import io.skillmix.data.Conversation;
+import io.skillmix.data.Role;
+import io.skillmix.data.Turn;
+import io.skillmix.data.tokenizer.ByteTokenizer;
+import io.skillmix.data.tokenizer.ChatTemplate;
+import io.skillmix.data.tokenizer.Tokenizer;
+import io.skillmix.model.Generator;
+import io.skillmix.model.LanguageModel;
+import io.skillmix.model.ModelConfig;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The chat input loop, driven through a Reader and a Writer with a real (random) model. */
+class ChatSessionTest {
+
+  private static final int NEW_TOKENS = 8;
+
+  @Test
+  void repliesStreamKeepTheHistoryAndResetForgetsIt() throws Exception {
+    try (LanguageModel model = LanguageModel.random(ModelConfig.preset("tiny"), Device.cpu(), 7);
+        Tokenizer tokenizer = new ByteTokenizer()) {
+      ChatTemplate template = ChatTemplate.resolve("vicuna", null);
+      Set<Integer> stops = Set.of(ByteTokenizer.EOS_ID);
+      GenerationOptions options = new GenerationOptions();
+      options.maxNewTokens = NEW_TOKENS;
+      options.topP = 1;
+      ChatSession session = new ChatSession(model, tokenizer, template, options, stops, "Be brief.");
+      StringWriter out = new StringWriter();
+
+      session.run(new StringReader("hello\n\n  again  \n/reset\n/what\nhi"), out);
+
+      // What each reply must be: greedy generation over the template of the history so far.
+      List<Turn> history = new ArrayList<>();
+      String first = expectedReply(model, tokenizer, template, history, "hello");
+      history.add(new Turn(Role.USER, "hello"));
+      history.add(new Turn(Role.ASSISTANT, first));
+      String second = expectedReply(model, tokenizer, template, history, "  again  ");
+      String third = expectedReply(model, tokenizer, template, List.of(), "hi");
+      String p = ChatSession.PROMPT;
+      assertEquals(p + first + "\n" + p + p + second + "\n" + p + "(history cleared)\n"
+          + p + "(unknown command /what; /reset clears the history, /exit ends)\n"
+          + p + third + "\n" + p + "\n", out.toString());
+      assertEquals(List.of(new Turn(Role.USER, "hi"), new Turn(Role.ASSISTANT, third)), session.history());
+    }
+  }
+
+  @Test
+  void exitEndsTheChatAndIgnoresWhatFollows() throws Exception {
+    try (LanguageModel model = LanguageModel.random(ModelConfig.preset("tiny"), Device.cpu(), 7);
+        Tokenizer tokenizer = new ByteTokenizer()) {
+      GenerationOptions options = new GenerationOptions();
+      options.maxNewTokens = 2;
+      options.topP = 1;
+      ChatSession session = new ChatSession(model, tokenizer, ChatTemplate.resolve("vicuna", null),
+          options, Set.of(ByteTokenizer.EOS_ID), null);
+      StringWriter out = new StringWriter();
+      session.run(new StringReader("/exit\nhello\n"), out);
+      assertEquals(ChatSession.PROMPT, out.toString());
+      assertEquals(List.of(), session.history());
+    }
+  }
+
+  private static String expectedReply(LanguageModel model, Tokenizer tokenizer, ChatTemplate template,
+      List<Turn> history, String message) {
+    List<Turn> turns = new ArrayList<>();
+    turns.add(new Turn(Role.SYSTEM, "Be brief."));
+    turns.addAll(history);
+    turns.add(new Turn(Role.USER, message));
+    int[] prompt = template.encodePrompt(new Conversation(turns), tokenizer).ids();
+    int[] ids = Generator.generate(model, new int[][] {prompt},
+        Generator.Settings.greedy(NEW_TOKENS, ByteTokenizer.EOS_ID))[0];
+    if (ids.length > 0 && ids[ids.length - 1] == ByteTokenizer.EOS_ID) {
+      ids = Arrays.copyOf(ids, ids.length - 1);
+    }
+    return tokenizer.decode(ids);
+  }
+}
