@@ -32,7 +32,7 @@ public final class ChatCommand implements Runnable {
     try (LoadedModel loaded = LoadedModel.open(options.model, options.device)) {
       ChatTemplate template = loaded.template(options.chatTemplate);
       PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8));
-      out.printf("chat with %s; /reset clears the history, /exit or Ctrl-D ends%n", options.model);
+      out.printf("chat with %s; %s%n", options.model, ChatSession.COMMANDS);
       ChatSession session = new ChatSession(loaded.model, loaded.tokenizer, template, options,
           loaded.stopIds(template), system);
       session.run(new InputStreamReader(System.in, StandardCharsets.UTF_8), out);

@@ -20,11 +20,13 @@ import java.util.Set;
 /**
  * The input loop of {@code skillmix chat}: each line the user types is a user message; the whole
  * conversation so far goes through the chat template, and the reply streams back and joins the
- * history. {@code /reset} forgets the history, {@code /exit} or the end of input ends the chat.
+ * history. {@code /reset} forgets the history, {@code /exit} or the end of input ends the chat,
+ * {@code /help} lists these.
  */
 final class ChatSession {
 
   static final String PROMPT = "> ";
+  static final String COMMANDS = "/reset clears the history, /exit or Ctrl-D ends";
 
   private final LanguageModel model;
   private final Tokenizer tokenizer;
@@ -62,8 +64,10 @@ final class ChatSession {
       } else if (text.equals("/reset")) {
         history.clear();
         out.println("(history cleared)");
+      } else if (text.equals("/help")) {
+        out.println("(" + COMMANDS + ")");
       } else if (text.startsWith("/")) {
-        out.println("(unknown command " + text + "; /reset clears the history, /exit ends)");
+        out.println("(unknown command " + text + "; " + COMMANDS + ")");
       } else if (!text.isEmpty()) {
         reply(line, out);
       }

@@ -37,7 +37,7 @@ class ChatSessionTest {
       ChatSession session = new ChatSession(model, tokenizer, template, options, stops, "Be brief.");
       StringWriter out = new StringWriter();
 
-      session.run(new StringReader("hello\n\n  again  \n/reset\n/what\nhi"), out);
+      session.run(new StringReader("hello\n\n  again  \n/reset\n/what\n/help\nhi"), out);
 
       // What each reply must be: greedy generation over the template of the history so far.
       List<Turn> history = new ArrayList<>();
@@ -48,7 +48,8 @@ class ChatSessionTest {
       String third = expectedReply(model, tokenizer, template, List.of(), "hi");
       String p = ChatSession.PROMPT;
       assertEquals(p + first + "\n" + p + p + second + "\n" + p + "(history cleared)\n"
-          + p + "(unknown command /what; /reset clears the history, /exit ends)\n"
+          + p + "(unknown command /what; /reset clears the history, /exit or Ctrl-D ends)\n"
+          + p + "(/reset clears the history, /exit or Ctrl-D ends)\n"
           + p + third + "\n" + p + "\n", out.toString());
       assertEquals(List.of(new Turn(Role.USER, "hi"), new Turn(Role.ASSISTANT, third)), session.history());
     }
