@@ -15,7 +15,8 @@ final class GenerationOptions {
 
   @Option(names = "--chat-template", defaultValue = "auto", paramLabel = "NAME",
       description = "auto (the folder's own template) or a built-in one: vicuna, chatml, llama3;"
-          + " the values of model.chat-template (default: ${DEFAULT-VALUE}).")
+          + " the values of model.chat-template (default: ${DEFAULT-VALUE}). A folder without a"
+          + " template of its own needs a built-in one, as training does.")
   String chatTemplate;
 
   @Option(names = "--max-new-tokens", defaultValue = "256", paramLabel = "N",

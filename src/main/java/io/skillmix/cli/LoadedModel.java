@@ -46,7 +46,14 @@ final class LoadedModel implements AutoCloseable {
 
   /** The template named by {@code --chat-template} (auto: the folder's own). */
   ChatTemplate template(String name) {
-    return ChatTemplate.resolve(name, folder);
+    try {
+      return ChatTemplate.resolve(name, folder);
+    } catch (UserError e) {
+      // The message speaks of the config key; say what it is on this command line.
+      throw e.getMessage().contains("model.chat-template")
+          ? new UserError(e.getMessage() + " (here: --chat-template NAME, or --raw for text as it is)", e)
+          : e;
+    }
   }
 
   int contextLength() {
