@@ -13,6 +13,7 @@ import picocli.CommandLine.Option;
 
 /** {@code skillmix chat}: talk to a model in the terminal, through its chat template. */
 @Command(name = "chat", mixinStandardHelpOptions = true,
+    header = "Chat with a model in the terminal, through its chat template.",
     description = {
       "An interactive chat: each line you type is a user message; the reply streams back. The"
           + " conversation so far goes through the model's chat template every turn.",

@@ -26,6 +26,7 @@ import picocli.CommandLine.Option;
 
 /** {@code skillmix generate}: a model's replies to prompts, streamed or as JSON. */
 @Command(name = "generate", mixinStandardHelpOptions = true,
+    header = "Generate a model's replies to prompts: streamed text or JSON with log-probabilities.",
     description = {
       "Generates a model's reply to each prompt. A prompt goes through the model's chat template"
           + " with the generation prompt (the assistant header), unless --raw gives the text to"

@@ -82,6 +82,24 @@ class GeneratorTest {
     }
   }
 
+  @Test
+  void samplingIsSeededPerPromptSoAPromptSamplesTheSameAloneAndFirstInABatch() {
+    try (LanguageModel model = LanguageModel.random(ModelFixtures.llama(), Device.cpu(), 13)) {
+      int[][] batch = {{5, 6, 7}, {8, 9, 10, 11}};
+      var seeded = new Generator.Settings(10, 1.0, 0.95, 21, Set.of(), -1);
+      int[][] once = Generator.generate(model, batch, seeded);
+      assertArrayEquals(once[0], Generator.generate(model, batch, seeded)[0]);
+      assertArrayEquals(once[1], Generator.generate(model, batch, seeded)[1]);
+      assertArrayEquals(once[0], Generator.generate(model, new int[][] {batch[0]}, seeded)[0]);
+      boolean differs = false;
+      for (long seed = 22; seed < 26 && !differs; seed++) {
+        var other = new Generator.Settings(10, 1.0, 0.95, seed, Set.of(), -1);
+        differs = !Arrays.equals(once[0], Generator.generate(model, new int[][] {batch[0]}, other)[0]);
+      }
+      assertTrue(differs, "another seed samples another text");
+    }
+  }
+
   private static int indexOf(int[] ids, int id) {
     for (int i = 0; i < ids.length; i++) {
       if (ids[i] == id) {
