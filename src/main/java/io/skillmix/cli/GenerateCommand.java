@@ -177,7 +177,11 @@ public final class GenerateCommand implements Runnable {
         turns.add(new Turn(Role.USER, input.text()));
         conversation = new Conversation(turns);
       }
-      ids = template.encodePrompt(conversation, tokenizer).ids();
+      try {
+        ids = template.encodePrompt(conversation, tokenizer).ids();
+      } catch (IllegalArgumentException e) { // what a built-in template cannot write, e.g. a tool turn
+        throw new UserError(input.where() + ": " + e.getMessage(), e);
+      }
     }
     if (ids.length == 0) {
       throw new UserError(input.where() + ": the prompt has no tokens");

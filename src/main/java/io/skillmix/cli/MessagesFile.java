@@ -21,7 +21,7 @@ import java.util.Locale;
 /**
  * The prompts of {@code generate --messages}: JSON Lines of {@code {"messages": [{"role": ...,
  * "content": ...}, ...]}} (the Hugging Face chat format), one conversation per line, each ending
- * with the message the model answers (a user or tool message). Blank lines are skipped.
+ * with the user message the model answers. Blank lines are skipped.
  */
 final class MessagesFile {
 
@@ -71,7 +71,7 @@ final class MessagesFile {
       turns.add(turn(where + ": messages[" + index++ + "]", m));
     }
     Role last = turns.get(turns.size() - 1).role();
-    if (last != Role.USER && last != Role.TOOL) {
+    if (last != Role.USER) { // a template's generation prompt follows the last user message
       throw new UserError(where + ": the last message is " + last.name().toLowerCase(Locale.ROOT)
           + "'s; the model answers a conversation that ends with a user message");
     }

@@ -134,7 +134,12 @@ class GenerateCommandTest {
     Path badRole = Files.writeString(dir.resolve("role.jsonl"),
         "{\"messages\": [{\"role\": \"robot\", \"content\": \"x\"}]}\n");
     Path noMessages = Files.writeString(dir.resolve("none.jsonl"), "{\"conversation\": []}\n");
+    Path tool = Files.writeString(dir.resolve("tool.jsonl"),
+        "{\"messages\": [{\"role\": \"user\", \"content\": \"x\"}, {\"role\": \"tool\", \"content\": \"42\"},"
+            + " {\"role\": \"user\", \"content\": \"y\"}]}\n");
     String m = tiny.toString();
+    assertOneLine(CliRun.run("generate", "--model", m, "--chat-template", "vicuna", "--messages",
+        tool.toString()), "tool.jsonl:1", "tool");
     assertOneLine(CliRun.run("generate", "--model", m, "--prompt-file", blank.toString()),
         "blank.txt:2", "empty line");
     assertOneLine(CliRun.run("generate", "--model", m, "--messages", badRole.toString()),
