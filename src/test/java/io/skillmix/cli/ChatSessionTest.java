@@ -1,6 +1,7 @@
 package io.skillmix.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import io.skillmix.data.Conversation;
@@ -67,6 +68,25 @@ class ChatSessionTest {
       StringWriter out = new StringWriter();
       session.run(new StringReader("/exit\nhello\n"), out);
       assertEquals(ChatSession.PROMPT, out.toString());
+      assertEquals(List.of(), session.history());
+    }
+  }
+
+  @Test
+  void aMessageBeyondTheContextIsRefusedAndTheChatGoesOn() throws Exception {
+    try (LanguageModel model = LanguageModel.random(ModelConfig.preset("tiny"), Device.cpu(), 7);
+        Tokenizer tokenizer = new ByteTokenizer()) {
+      GenerationOptions options = new GenerationOptions();
+      options.maxNewTokens = 2;
+      options.topP = 1;
+      ChatSession session = new ChatSession(model, tokenizer, ChatTemplate.resolve("vicuna", null),
+          options, Set.of(ByteTokenizer.EOS_ID), null);
+      StringWriter out = new StringWriter();
+      session.run(new StringReader("x".repeat(600) + "\n/exit\n"), out);
+      String text = out.toString();
+      assertTrue(text.contains("tokens, and the model's context (max_position_embeddings) is 512"), text);
+      assertTrue(text.contains("/reset starts a new conversation"), text);
+      assertTrue(text.endsWith(")\n" + ChatSession.PROMPT), text);
       assertEquals(List.of(), session.history());
     }
   }

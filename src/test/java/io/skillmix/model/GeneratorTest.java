@@ -3,6 +3,7 @@ package io.skillmix.model;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
@@ -97,6 +98,18 @@ class GeneratorTest {
         differs = !Arrays.equals(once[0], Generator.generate(model, new int[][] {batch[0]}, other)[0]);
       }
       assertTrue(differs, "another seed samples another text");
+    }
+  }
+
+  @Test
+  void generationLeavesNothingInTheModelsManager() {
+    try (LanguageModel model = LanguageModel.random(ModelFixtures.llama(), Device.cpu(), 14)) {
+      int[][] prompts = {{5, 6, 7}, {8, 9}};
+      var settings = new Generator.Settings(5, 0.8, 0.9, 1, Set.of(), 3);
+      Generator.generate(model, prompts, settings); // warm: parameters may create lazily
+      model.manager().cap(); // from now on anything attached to it throws
+      Generator.generate(model, prompts, settings);
+      assertThrows(IllegalStateException.class, () -> model.manager().create(1f), "the cap holds");
     }
   }
 
