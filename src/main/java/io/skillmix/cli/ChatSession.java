@@ -82,9 +82,10 @@ final class ChatSession {
     }
     turns.addAll(history);
     turns.add(new Turn(Role.USER, message));
-    int[] prompt = template.encodePrompt(new Conversation(turns), tokenizer).ids();
+    int[] prompt;
     Generator.Settings settings;
-    try {
+    try { // the template may refuse the conversation (Gemma: a system message), or it may not fit
+      prompt = template.encodePrompt(new Conversation(turns), tokenizer).ids();
       settings = options.settings(stopIds, -1, prompt.length, model.config().maxPositionEmbeddings());
     } catch (UserError e) {
       out.println("(" + e.getMessage() + "; /reset starts a new conversation)");

@@ -179,7 +179,8 @@ public final class GenerateCommand implements Runnable {
       }
       try {
         ids = template.encodePrompt(conversation, tokenizer).ids();
-      } catch (IllegalArgumentException e) { // what a built-in template cannot write, e.g. a tool turn
+      } catch (IllegalArgumentException | UserError e) {
+        // What the template cannot write (a tool turn, a system turn it refuses): say which prompt.
         throw new UserError(input.where() + ": " + e.getMessage(), e);
       }
     }
