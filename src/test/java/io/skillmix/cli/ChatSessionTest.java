@@ -13,13 +13,16 @@ import io.skillmix.data.tokenizer.Tokenizer;
 import io.skillmix.model.Generator;
 import io.skillmix.model.LanguageModel;
 import io.skillmix.model.ModelConfig;
+import io.skillmix.model.ModelFolder;
 import java.io.StringReader;
+import java.nio.file.Path;
 import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The chat input loop, driven through a Reader and a Writer with a real (random) model. */
 class ChatSessionTest {
@@ -89,6 +92,23 @@ class ChatSessionTest {
       assertTrue(text.endsWith(")\n" + ChatSession.PROMPT), text);
       assertEquals(List.of(), session.history());
     }
+  }
+
+  @Test
+  void theChatCommandGreetsChatsAndEndsAtTheEndOfInput(@TempDir Path dir) {
+    Path folder = dir.resolve("tiny");
+    try (LanguageModel model = LanguageModel.random(ModelConfig.preset("tiny"), Device.cpu(), 7)) {
+      ModelFolder.save(model, null, folder);
+    }
+    CliRun.Result r = CliRun.withInput("hello\n", "chat", "--model", folder.toString(),
+        "--chat-template", "vicuna", "--max-new-tokens", "3");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().startsWith("chat with " + folder + "; " + ChatSession.COMMANDS + "\n"
+        + ChatSession.PROMPT), r.out());
+    assertTrue(r.out().endsWith("\n" + ChatSession.PROMPT + "\n"), r.out());
+    CliRun.Result missing = CliRun.run("chat", "--model", dir.resolve("nope").toString());
+    assertEquals(2, missing.code());
+    assertEquals(1, missing.err().lines().count(), missing.err());
   }
 
   private static String expectedReply(LanguageModel model, Tokenizer tokenizer, ChatTemplate template,
