@@ -15,8 +15,8 @@ import io.skillmix.model.LanguageModel;
 import io.skillmix.model.ModelConfig;
 import io.skillmix.model.ModelFolder;
 import java.io.StringReader;
-import java.nio.file.Path;
 import java.io.StringWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -34,11 +34,7 @@ class ChatSessionTest {
     try (LanguageModel model = LanguageModel.random(ModelConfig.preset("tiny"), Device.cpu(), 7);
         Tokenizer tokenizer = new ByteTokenizer()) {
       ChatTemplate template = ChatTemplate.resolve("vicuna", null);
-      Set<Integer> stops = Set.of(ByteTokenizer.EOS_ID);
-      GenerationOptions options = new GenerationOptions();
-      options.maxNewTokens = NEW_TOKENS;
-      options.topP = 1;
-      ChatSession session = new ChatSession(model, tokenizer, template, options, stops, "Be brief.");
+      ChatSession session = session(model, tokenizer, NEW_TOKENS, "Be brief.");
       StringWriter out = new StringWriter();
 
       session.run(new StringReader("hello\n\n  again  \n/reset\n/what\n/help\nhi"), out);
@@ -63,11 +59,7 @@ class ChatSessionTest {
   void exitEndsTheChatAndIgnoresWhatFollows() throws Exception {
     try (LanguageModel model = LanguageModel.random(ModelConfig.preset("tiny"), Device.cpu(), 7);
         Tokenizer tokenizer = new ByteTokenizer()) {
-      GenerationOptions options = new GenerationOptions();
-      options.maxNewTokens = 2;
-      options.topP = 1;
-      ChatSession session = new ChatSession(model, tokenizer, ChatTemplate.resolve("vicuna", null),
-          options, Set.of(ByteTokenizer.EOS_ID), null);
+      ChatSession session = session(model, tokenizer, 2, null);
       StringWriter out = new StringWriter();
       session.run(new StringReader("/exit\nhello\n"), out);
       assertEquals(ChatSession.PROMPT, out.toString());
@@ -79,11 +71,7 @@ class ChatSessionTest {
   void aMessageBeyondTheContextIsRefusedAndTheChatGoesOn() throws Exception {
     try (LanguageModel model = LanguageModel.random(ModelConfig.preset("tiny"), Device.cpu(), 7);
         Tokenizer tokenizer = new ByteTokenizer()) {
-      GenerationOptions options = new GenerationOptions();
-      options.maxNewTokens = 2;
-      options.topP = 1;
-      ChatSession session = new ChatSession(model, tokenizer, ChatTemplate.resolve("vicuna", null),
-          options, Set.of(ByteTokenizer.EOS_ID), null);
+      ChatSession session = session(model, tokenizer, 2, null);
       StringWriter out = new StringWriter();
       session.run(new StringReader("x".repeat(600) + "\n/exit\n"), out);
       String text = out.toString();
@@ -109,6 +97,16 @@ class ChatSessionTest {
     CliRun.Result missing = CliRun.run("chat", "--model", dir.resolve("nope").toString());
     assertEquals(2, missing.code());
     assertEquals(1, missing.err().lines().count(), missing.err());
+  }
+
+  /** A greedy session through the vicuna template that stops at the byte tokenizer's EOS. */
+  private static ChatSession session(LanguageModel model, Tokenizer tokenizer, int maxNewTokens,
+      String system) {
+    GenerationOptions options = new GenerationOptions();
+    options.maxNewTokens = maxNewTokens;
+    options.topP = 1;
+    return new ChatSession(model, tokenizer, ChatTemplate.resolve("vicuna", null), options,
+        Set.of(ByteTokenizer.EOS_ID), system);
   }
 
   private static String expectedReply(LanguageModel model, Tokenizer tokenizer, ChatTemplate template,
