@@ -21,6 +21,8 @@ import picocli.CommandLine.Option;
       CompareCommand.class,
       MergeCommand.class,
       NodeCommand.class,
+      GenerateCommand.class,
+      ChatCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
@@ -35,7 +37,7 @@ public final class Main implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        new CommandLine(this), "a subcommand is needed: train, model, tokenize, data, eval, compare, merge, node (see --help)");
+        new CommandLine(this), "a subcommand is needed: train, model, tokenize, data, eval, compare, merge, node, generate, chat (see --help)");
   }
 
   public static void main(String[] args) {
