@@ -84,7 +84,7 @@ final class ResumeChecks {
       throw new UserError(resume.checkpoint() + ": mix.method = " + settings.mix().method()
           + " does not match the checkpoint's; resume with the run's own mix.method");
     }
-    if (learned && !resume.state().scorer().scorer().kind().equals(settings.mix().scorer())) {
+    if (learned && !resume.state().scorer().scorer().kind().equals(settings.mix().scorer().toString())) {
       throw new UserError(resume.checkpoint() + ": the checkpoint's scorer is " + resume.state().scorer().scorer().kind()
           + " but mix.scorer = " + settings.mix().scorer() + "; resume with the run's own mix.scorer");
     }
