@@ -29,6 +29,9 @@ public record Arm(String name, List<String> overrides) {
   }
 
   /**
+   * An arm is a fixed or baseline method by name, {@code only}, or {@code mos-REWARD[-ema]} /
+   * {@code mospec-REWARD[-ema]} for any registered reward ({@link Rewards}).
+   *
    * @param specialist the target dataset of {@code --specialist}, or null; {@code only} and the
    *     {@code mospec-*} arms need one
    */

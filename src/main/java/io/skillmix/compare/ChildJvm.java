@@ -18,7 +18,7 @@ import java.util.jar.JarFile;
  * static flag and throws when a second one opens) and torch's seed and thread settings are per
  * process.
  */
-final class ChildJvm {
+public final class ChildJvm {
 
   private static final String MAIN = "io.skillmix.cli.Main";
 
@@ -71,7 +71,7 @@ final class ChildJvm {
   }
 
   /** This JVM's class path; under surefire it may hide behind a manifest-only jar. */
-  static String classPath() throws IOException {
+  public static String classPath() throws IOException {
     String path = System.getProperty("java.class.path");
     String[] entries = path.split(File.pathSeparator);
     if (entries.length == 1 && entries[0].endsWith(".jar")) {

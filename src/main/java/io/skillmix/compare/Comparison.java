@@ -201,6 +201,11 @@ public final class Comparison {
     Path output = cell.dir(plan.dir()).resolveSibling("seed-" + cell.index() + ".log");
     log.printf("%s: in a JVM of its own, output in %s%n", cell.label(), output);
     ChildJvm.run(cell.label(), args, output);
+    if (!finished(cell.dir(plan.dir()))) {
+      // A stop request (Ctrl-C reaches the child too) ends a training early with exit 0.
+      throw new UserError(cell.label() + ": its training stopped before the end (see " + output
+          + "); start the comparison again to train it again");
+    }
   }
 
   /** A run that wrote its report and final model ended normally. */
