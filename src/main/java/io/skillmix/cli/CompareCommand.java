@@ -41,7 +41,8 @@ public final class CompareCommand implements Runnable {
   Path out;
 
   @Option(names = "--devices", split = ",", paramLabel = "DEVICE",
-      description = "Run one arm at a time on each of these devices (default: devices.learner), e.g. gpu:0,gpu:1.")
+      description = "Run one arm at a time on each of these devices (default: devices.learner), e.g. gpu:0,gpu:1;"
+          + " with two or more, each training runs in a JVM of its own (output in <arm>/seed-<k>.log).")
   List<String> devices;
 
   @Option(names = "--no-progress", description = "No progress bars (for logs).")

@@ -1,6 +1,8 @@
 package io.skillmix.compare;
 
 import io.skillmix.UserError;
+import io.skillmix.mix.MixtureMethod;
+import io.skillmix.mix.Rewards;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -27,34 +29,46 @@ public record Arm(String name, List<String> overrides) {
   }
 
   /**
+   * An arm is a fixed or baseline method by name, {@code only}, or {@code mos-REWARD[-ema]} /
+   * {@code mospec-REWARD[-ema]} for any registered reward ({@link Rewards}).
+   *
    * @param specialist the target dataset of {@code --specialist}, or null; {@code only} and the
    *     {@code mospec-*} arms need one
    */
   public static Arm parse(String name, String specialist) {
     List<String> o = new ArrayList<>();
-    switch (name) {
-      case "prop", "temp", "uni", "multidds", "multiuat" -> o.add("mix.method=" + name);
-      case "only" -> {
-        o.add("mix.method=prop");
-        o.add("data.only=[" + target(name, specialist) + "]");
+    MixtureMethod method = baseline(name);
+    if (method != null) {
+      o.add("mix.method=" + method);
+    } else if (name.equals("only")) {
+      o.add("mix.method=" + MixtureMethod.PROP);
+      o.add("data.only=[" + target(name, specialist) + "]");
+    } else {
+      boolean spec = name.startsWith("mospec-");
+      String rest = name.substring(spec ? "mospec-".length() : name.startsWith("mos-") ? "mos-".length() : 0);
+      boolean ema = rest.endsWith("-ema");
+      String reward = ema ? rest.substring(0, rest.length() - "-ema".length()) : rest;
+      if (!(spec || name.startsWith("mos-")) || !Rewards.names().contains(reward)) {
+        throw new UserError("--arms: unknown arm '" + name + "'; use " + String.join(", ", GENERALIST)
+            + ", only, mos-REWARD[-ema] or, with --specialist, mospec-REWARD[-ema], REWARD one of "
+            + String.join(", ", Rewards.names()));
       }
-      default -> {
-        String[] parts = name.split("-");
-        boolean known = parts.length >= 2 && parts.length <= 3
-            && (parts[0].equals("mos") || parts[0].equals("mospec"))
-            && (parts[1].equals("cossim") || parts[1].equals("diff"))
-            && (parts.length == 2 || parts[2].equals("ema"));
-        if (!known) {
-          throw new UserError("--arms: unknown arm '" + name + "'; use " + String.join(", ", GENERALIST)
-              + ", only, or mospec-cossim[-ema] / mospec-diff[-ema] with --specialist");
-        }
-        o.add("mix.method=mos");
-        o.add("mix.reward=" + parts[1]);
-        o.add("mix.ema=" + (parts.length == 3));
-        o.add("mix.specialist=\"" + (parts[0].equals("mospec") ? target(name, specialist) : "") + "\"");
-      }
+      o.add("mix.method=" + MixtureMethod.MOS);
+      o.add("mix.reward=" + reward);
+      o.add("mix.ema=" + ema);
+      o.add("mix.specialist=\"" + (spec ? target(name, specialist) : "") + "\"");
     }
     return new Arm(name, o);
+  }
+
+  /** The method an arm named after it stands for (prop, temp, uni, multidds, multiuat), or null. */
+  private static MixtureMethod baseline(String name) {
+    for (MixtureMethod method : MixtureMethod.values()) {
+      if (method != MixtureMethod.MOS && method.toString().equals(name)) {
+        return method;
+      }
+    }
+    return null;
   }
 
   private static String target(String arm, String specialist) {

@@ -38,7 +38,8 @@ public final class Comparison {
    * @param configFile the user's config, or null for the defaults
    * @param overrides {@code key=value} on top of it, shared by every arm
    * @param seeds seeds per arm: {@code seed}, {@code seed + 1}, …
-   * @param devices one cell runs on each at a time (learner and evaluator on it)
+   * @param devices one cell runs on each at a time (learner and evaluator on it); with more than
+   *     one, each training runs in a JVM of its own (see {@link ChildJvm})
    */
   public record Plan(Path configFile, List<String> overrides, List<Arm> arms, int seeds,
       String specialist, Path dir, List<String> devices, boolean progress) {}
@@ -154,7 +155,7 @@ public final class Comparison {
     return new Result(writeOutputs(), plan.dir());
   }
 
-  private void runCell(Cell cell, String device) throws IOException {
+  private void runCell(Cell cell, String device) throws IOException, InterruptedException {
     Path runDir = cell.dir(plan.dir());
     Path evalFile = runDir.resolve("eval.json");
     if (Files.exists(evalFile)) {
@@ -169,10 +170,14 @@ public final class Comparison {
       overrides.addAll(List.of("seed=" + cell.seed(), "run.dir=\"" + runDir + "\"", "run.overwrite=true",
           "devices.learner=\"" + device + "\"",
           "devices.evaluator=\"" + device + "\""));
-      if (!plan.progress()) {
+      if (!plan.progress() || plan.devices().size() > 1) {
         overrides.add("run.progress=false");
       }
-      TrainingRun.run(ConfigLoader.load(plan.configFile(), overrides));
+      if (plan.devices().size() > 1) {
+        train(cell, overrides);
+      } else {
+        TrainingRun.run(ConfigLoader.load(plan.configFile(), overrides));
+      }
       log.printf(Locale.ROOT, "%s: trained in %s%n", cell.label(), minutes(System.nanoTime() - start));
     }
     // Every arm is scored on the whole mix, whatever it trained on (the specialist's "only" arm too).
@@ -181,6 +186,26 @@ public final class Comparison {
     RunSettings settings = RunSettings.from(ConfigLoader.load(plan.configFile(), evalOverrides));
     EvalReport report = Evaluation.run(runDir.resolve("final"), io.skillmix.run.RunData.evaluationInputs(settings), Evaluation.Options.builtin(plan.progress()));
     writeAtomically(evalFile, report.toJson());
+  }
+
+  /**
+   * One of several trainings at once: {@code skillmix train} in a JVM of its own, its output in
+   * {@code DIR/<arm>/seed-<k>.log}. Two in one JVM would share DJL's one gradient collector.
+   */
+  private void train(Cell cell, List<String> overrides) throws IOException, InterruptedException {
+    List<String> args = new ArrayList<>(List.of("train"));
+    if (plan.configFile() != null) {
+      args.add(plan.configFile().toString());
+    }
+    args.addAll(overrides);
+    Path output = cell.dir(plan.dir()).resolveSibling("seed-" + cell.index() + ".log");
+    log.printf("%s: in a JVM of its own, output in %s%n", cell.label(), output);
+    ChildJvm.run(cell.label(), args, output);
+    if (!finished(cell.dir(plan.dir()))) {
+      // A stop request (Ctrl-C reaches the child too) ends a training early with exit 0.
+      throw new UserError(cell.label() + ": its training stopped before the end (see " + output
+          + "); start the comparison again to train it again");
+    }
   }
 
   /** A run that wrote its report and final model ended normally. */

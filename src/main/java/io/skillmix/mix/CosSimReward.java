@@ -1,14 +1,44 @@
 package io.skillmix.mix;
 
+import io.skillmix.data.DatasetActor;
+import io.skillmix.data.TokenizedExample;
+import io.skillmix.eval.LogLikelihood;
+import java.util.List;
+
 /**
  * Transferability (MoS Eq. 7–8): R_i = (1/N) Σ_j cos(e_i, e_j), the sum including j = i, where
  * e_i is dataset i's embedding: the mean over its reward batch of each example's mean-pooled
- * top-layer hidden state. A dataset close to the others transfers to them and gets more weight.
- * MoSpec: R_i = cos(e_i, e_target).
+ * top-layer hidden state (real tokens only). A dataset close to the others transfers to them and
+ * gets more weight. MoSpec: R_i = cos(e_i, e_target).
  */
-public final class CosSimReward {
+public final class CosSimReward implements Reward {
 
-  private CosSimReward() {}
+  @Override
+  public String name() {
+    return "cossim";
+  }
+
+  @Override
+  public List<DatasetActor.StreamKind> streams() {
+    return List.of(DatasetActor.StreamKind.REWARD);
+  }
+
+  @Override
+  public int defaultBatchSize() {
+    return 64; // the official code's
+  }
+
+  @Override
+  public Computation start(Options options) {
+    return (models, batches) -> {
+      List<List<TokenizedExample>> train = batches.train();
+      double[][] embeddings = new double[train.size()][];
+      for (int i = 0; i < embeddings.length; i++) {
+        embeddings[i] = mean(LogLikelihood.meanHidden(models.theta(), train.get(i), FORWARD_BATCH));
+      }
+      return options.specialist() >= 0 ? computeSpecialist(embeddings, options.specialist()) : compute(embeddings);
+    };
+  }
 
   /** @param embeddings e_i, N × D */
   public static double[] compute(double[][] embeddings) {
@@ -46,5 +76,15 @@ public final class CosSimReward {
       nb += b[d] * b[d];
     }
     return na == 0 || nb == 0 ? 0 : dot / (Math.sqrt(na) * Math.sqrt(nb));
+  }
+
+  private static double[] mean(double[][] rows) {
+    double[] out = new double[rows[0].length];
+    for (double[] row : rows) {
+      for (int d = 0; d < out.length; d++) {
+        out[d] += row[d] / rows.length;
+      }
+    }
+    return out;
   }
 }

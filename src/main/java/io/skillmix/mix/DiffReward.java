@@ -1,13 +1,48 @@
 package io.skillmix.mix;
 
+import io.skillmix.data.DatasetActor;
+import io.skillmix.data.TokenizedExample;
+import io.skillmix.eval.LogLikelihood;
+import java.util.List;
+
 /**
  * Difficulty (MoS Eq. 10): R_i = mean over examples x of PPL_θ(x) / PPL_θ0(x), perplexity over
  * response tokens. A high ratio: the dataset has improved little and needs more training. MoSpec
  * doubles the target dataset's reward.
  */
-public final class DiffReward {
+public final class DiffReward implements Reward {
 
-  private DiffReward() {}
+  @Override
+  public String name() {
+    return "diff";
+  }
+
+  @Override
+  public List<DatasetActor.StreamKind> streams() {
+    return List.of(DatasetActor.StreamKind.REWARD);
+  }
+
+  @Override
+  public boolean usesStart() {
+    return true;
+  }
+
+  @Override
+  public Computation start(Options options) {
+    return (models, batches) -> {
+      List<List<TokenizedExample>> train = batches.train();
+      double[][] ratios = new double[train.size()][];
+      for (int i = 0; i < ratios.length; i++) {
+        LogLikelihood.Scores now = LogLikelihood.score(models.theta(), train.get(i), FORWARD_BATCH);
+        LogLikelihood.Scores start = LogLikelihood.score(models.start(), train.get(i), FORWARD_BATCH);
+        ratios[i] = new double[train.get(i).size()];
+        for (int k = 0; k < ratios[i].length; k++) {
+          ratios[i][k] = perplexityRatio(now.meanNll(k), start.meanNll(k));
+        }
+      }
+      return options.specialist() >= 0 ? computeSpecialist(ratios, options.specialist()) : compute(ratios);
+    };
+  }
 
   /** @param ratios per dataset, per example PPL_θ(x) / PPL_θ0(x) */
   public static double[] compute(double[][] ratios) {

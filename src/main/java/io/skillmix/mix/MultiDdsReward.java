@@ -1,14 +1,95 @@
 package io.skillmix.mix;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import io.skillmix.data.DatasetActor;
+import io.skillmix.data.TokenizedExample;
+import io.skillmix.learn.SftLoss;
+import io.skillmix.model.GradMode;
+import io.skillmix.model.LanguageModel;
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * MultiDDS (Wang et al. 2020), as a reward in the MoS framework: R_i = mean over datasets j of
  * cos(∇θ L on a training batch of i, ∇θ L on a held-out batch of j). Gradients come flattened,
  * best as float[] (they are the size of the model, or of its last layers); dot products
  * accumulate in double either way.
  */
-public final class MultiDdsReward {
+public final class MultiDdsReward implements Reward {
 
-  private MultiDdsReward() {}
+  @Override
+  public String name() {
+    return "multidds";
+  }
+
+  @Override
+  public List<DatasetActor.StreamKind> streams() {
+    return List.of(DatasetActor.StreamKind.REWARD, DatasetActor.StreamKind.HELD_OUT);
+  }
+
+  @Override
+  public Computation start(Options options) {
+    return (models, batches) -> {
+      LanguageModel theta = models.theta();
+      int n = batches.train().size();
+      List<LanguageModel.NamedParameter> params = gradientParameters(theta, options.gradientLayers());
+      float[][] trainGrads = new float[n][];
+      float[][] devGrads = new float[n][];
+      for (int i = 0; i < n; i++) {
+        trainGrads[i] = gradient(theta, batches.train().get(i), params);
+        devGrads[i] = gradient(theta, batches.heldOut().get(i), params);
+      }
+      return compute(trainGrads, devGrads);
+    };
+  }
+
+  /** The last {@code keep} decoder layers and the final norm (0: every parameter). */
+  private static List<LanguageModel.NamedParameter> gradientParameters(LanguageModel model, int keep) {
+    int layers = model.config().numLayers();
+    List<LanguageModel.NamedParameter> out = new ArrayList<>();
+    for (LanguageModel.NamedParameter p : model.parameters()) {
+      boolean selected = keep <= 0 || p.name().equals("model.norm.weight");
+      for (int l = Math.max(0, layers - keep); l < layers && !selected; l++) {
+        selected = p.name().startsWith("model.layers." + l + ".");
+      }
+      if (selected) {
+        out.add(p);
+      }
+    }
+    return out;
+  }
+
+  /** ∇θ of the mean SFT loss of {@code batch}, flattened over {@code params}. */
+  private static float[] gradient(LanguageModel model, List<TokenizedExample> batch,
+      List<LanguageModel.NamedParameter> params) {
+    try (NDManager scope = model.manager().newSubManager()) {
+      SftLoss.LossInputs in = SftLoss.shift(batch, 0);
+      Shape shape = new Shape(in.batch(), in.length());
+      GradMode.backward(() -> SftLoss.compute(
+          model.forward(scope.create(in.inputIds(), shape), scope.create(in.attentionMask(), shape), null).get(0),
+          scope.create(in.targets(), shape), scope.create(in.weights(), shape)));
+      int total = 0;
+      for (LanguageModel.NamedParameter p : params) {
+        total += (int) p.array().size();
+      }
+      float[] flat = new float[total];
+      int at = 0;
+      for (LanguageModel.NamedParameter p : model.parameters()) {
+        NDArray g = p.array().getGradient();
+        g.attach(scope);
+        if (params.contains(p)) {
+          float[] values = g.toFloatArray();
+          System.arraycopy(values, 0, flat, at, values.length);
+          at += values.length;
+        }
+        g.set(new NDIndex("..."), 0f); // the next batch starts from zero
+      }
+      return flat;
+    }
+  }
 
   /**
    * @param trainGrads N × P: ∇θ L on a training batch of each dataset

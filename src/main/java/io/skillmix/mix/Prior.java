@@ -46,19 +46,18 @@ public final class Prior {
     return Scorer.softmax(logP);
   }
 
-  /** @param method prop, temp or uni (the values of {@code mix.method} with a fixed prior) */
-  public static double[] of(String method, long[] sizes, double tau) {
-    if (method == null) {
-      throw new UserError("mix.method is missing; use prop, temp, uni, mos, multidds or multiuat");
-    }
+  /**
+   * The probabilities a run starts from: a fixed method's prior, or for a learned method the
+   * temperature prior its scorer is warm-started to.
+   */
+  public static double[] of(MixtureMethod method, long[] sizes, double tau) {
     return switch (method) {
-      case "prop" -> proportional(sizes);
-      case "temp" -> temperature(sizes, tau);
-      case "uni" -> {
+      case PROP -> proportional(sizes);
+      case UNI -> {
         checkSizes(sizes);
         yield uniform(sizes.length);
       }
-      default -> throw new UserError("mix.method = '" + method + "' has no fixed prior; use prop, temp or uni");
+      case TEMP, MOS, MULTIDDS, MULTIUAT -> temperature(sizes, tau);
     };
   }
 

@@ -17,8 +17,6 @@ import java.util.Locale;
  */
 public final class Scorer {
 
-  /** Hidden units of the perceptron (the paper's 64). */
-  static final int HIDDEN = 64;
   static final double BETA1 = 0.9;
   static final double BETA2 = 0.999;
   static final double EPSILON = 1e-8;
@@ -52,6 +50,7 @@ public final class Scorer {
   /**
    * ψ, its Adam state and the sampled update's RNG and baseline, as plain values for a checkpoint.
    *
+   * @param kind the {@link ScorerKind}'s name, logits or mlp (a string, so checkpoints read as before)
    * @param psi the parameters (logits; or W1 (H×N), b1 (H), W2 (N×H), b2 (N) row-major)
    * @param step Adam's step count (for its bias correction)
    * @param rng the {@link Rng} state that draws the sampled update's datasets
@@ -59,7 +58,8 @@ public final class Scorer {
    */
   public record State(String kind, double[] psi, double[] m, double[] v, long step, long rng, double baseline) {}
 
-  private final String kind;
+  private final ScorerKind kind;
+  private final ScorerParametrisation net;
   private final int n;
   private final double lr;
   private final Rng rng;
@@ -69,53 +69,30 @@ public final class Scorer {
   private long step;
   private double baseline = Double.NaN;
 
-  private Scorer(String kind, int n, double lr, double[] psi, Rng rng) {
+  private Scorer(ScorerKind kind, int n, double lr, Rng rng) {
     this.kind = kind;
+    this.net = kind.over(n);
     this.n = n;
     this.lr = lr;
-    this.psi = psi;
     this.rng = rng;
+    this.psi = net.initial(rng);
     resetOptimizer();
   }
 
   /**
-   * @param kind logits or mlp ({@code mix.scorer})
+   * @param kind {@code mix.scorer}
    * @param n the number of datasets
    * @param lr Adam's learning rate for {@link #update} ({@code mix.scorer-lr}, 1e-4 in the paper)
    * @param seed initialises the perceptron and draws the sampled update's datasets
    */
-  public static Scorer create(String kind, int n, double lr, long seed) {
+  public static Scorer create(ScorerKind kind, int n, double lr, long seed) {
     if (n < 1) {
       throw new UserError("there are no datasets to mix; list at least one under data.datasets");
     }
     if (!(lr > 0) || Double.isInfinite(lr)) {
       throw new UserError("mix.scorer-lr = " + lr + " must be a positive number (the paper uses 1e-4)");
     }
-    Rng rng = new Rng(seed);
-    if (kind == null) {
-      kind = "";
-    }
-    return switch (kind) {
-      case "logits" -> new Scorer(kind, n, lr, new double[n], rng);
-      case "mlp" -> new Scorer(kind, n, lr, initMlp(n, rng), rng);
-      default -> throw new UserError("mix.scorer = '" + kind + "' is not valid; use logits or mlp");
-    };
-  }
-
-  /** Layout of the perceptron in ψ: W1 (H×N), b1 (H), W2 (N×H), b2 (N). */
-  private static double[] initMlp(int n, Rng rng) {
-    double[] psi = new double[HIDDEN * n + HIDDEN + n * HIDDEN + n];
-    // PyTorch's nn.Linear default: U(−1/sqrt(fan_in), 1/sqrt(fan_in)) for weights and biases.
-    double bound1 = 1 / Math.sqrt(n);
-    double bound2 = 1 / Math.sqrt(HIDDEN);
-    int i = 0;
-    for (; i < HIDDEN * n + HIDDEN; i++) {
-      psi[i] = (2 * rng.nextDouble() - 1) * bound1;
-    }
-    for (; i < psi.length; i++) {
-      psi[i] = (2 * rng.nextDouble() - 1) * bound2;
-    }
-    return psi;
+    return new Scorer(kind, n, lr, new Rng(seed));
   }
 
   private void resetOptimizer() {
@@ -125,7 +102,7 @@ public final class Scorer {
     baseline = Double.NaN;
   }
 
-  public String kind() {
+  public ScorerKind kind() {
     return kind;
   }
 
@@ -136,7 +113,7 @@ public final class Scorer {
 
   /** p_ψ, a fresh array summing to 1. */
   public double[] probabilities() {
-    return softmax(logits(null));
+    return softmax(net.logits(psi));
   }
 
   /**
@@ -147,20 +124,17 @@ public final class Scorer {
    */
   public void warmStart(double[] prior) {
     checkPrior(prior);
-    if (kind.equals("logits")) {
-      for (int i = 0; i < n; i++) {
-        psi[i] = Math.log(prior[i]);
-      }
-    } else {
+    if (!net.fitExactly(psi, prior)) {
       resetOptimizer();
       for (int it = 0; it < WARM_START_MAX_STEPS && squaredError(prior) >= WARM_START_TOLERANCE; it++) {
         adam(squaredErrorGradient(prior), WARM_START_LR);
       }
       double[] p = probabilities();
-      int b2 = psi.length - n;
+      double[] residual = new double[n];
       for (int i = 0; i < n; i++) {
-        psi[b2 + i] += Math.log(prior[i]) - Math.log(p[i]);
+        residual[i] = Math.log(prior[i]) - Math.log(p[i]);
       }
+      net.shiftLogits(psi, residual);
     }
     resetOptimizer();
   }
@@ -194,7 +168,7 @@ public final class Scorer {
         dz[k] = advantage * p[k];
       }
       dz[a] -= advantage;
-      adam(backward(dz), lr);
+      adam(net.backward(psi, dz), lr);
       baseline = BASELINE_DECAY * baseline + (1 - BASELINE_DECAY) * rewardHat[a];
     }
   }
@@ -209,7 +183,7 @@ public final class Scorer {
 
   /** L(ψ) = −Σ_i R̂_i log p_i. */
   double loss(double[] rewardHat) {
-    double[] logP = logSoftmax(logits(null));
+    double[] logP = logSoftmax(net.logits(psi));
     double l = 0;
     for (int i = 0; i < n; i++) {
       l -= rewardHat[i] * logP[i];
@@ -228,7 +202,7 @@ public final class Scorer {
     for (int k = 0; k < n; k++) {
       dz[k] = -rewardHat[k] + p[k] * total;
     }
-    return backward(dz);
+    return net.backward(psi, dz);
   }
 
   /** The warm start's objective Σ_i (p_i − prior_i)². */
@@ -252,71 +226,12 @@ public final class Scorer {
     for (int k = 0; k < n; k++) {
       dz[k] = p[k] * (2 * (p[k] - prior[k]) - dot);
     }
-    return backward(dz);
+    return net.backward(psi, dz);
   }
 
   /** The live parameters, for finite-difference tests. */
   double[] psi() {
     return psi;
-  }
-
-  /** Forward pass to the logits; fills {@code hidden} (length H) for the perceptron if given. */
-  private double[] logits(double[] hidden) {
-    if (kind.equals("logits")) {
-      return psi.clone();
-    }
-    double[] h = hidden == null ? new double[HIDDEN] : hidden;
-    int b1 = HIDDEN * n;
-    for (int j = 0; j < HIDDEN; j++) {
-      double a = psi[b1 + j];
-      for (int i = 0; i < n; i++) {
-        a += psi[j * n + i]; // × x_i = 1: every dataset is available
-      }
-      h[j] = Math.tanh(a);
-    }
-    int w2 = b1 + HIDDEN;
-    int b2 = w2 + n * HIDDEN;
-    double[] z = new double[n];
-    for (int k = 0; k < n; k++) {
-      double a = psi[b2 + k];
-      for (int j = 0; j < HIDDEN; j++) {
-        a += psi[w2 + k * HIDDEN + j] * h[j];
-      }
-      z[k] = a;
-    }
-    return z;
-  }
-
-  /**
-   * ∂/∂ψ from ∂/∂z. Perceptron: dW2_kj = dz_k h_j, db2 = dz, dh_j = Σ_k W2_kj dz_k,
-   * da_j = dh_j (1 − h_j²), dW1_ji = da_j x_i = da_j, db1 = da.
-   */
-  private double[] backward(double[] dz) {
-    if (kind.equals("logits")) {
-      return dz;
-    }
-    double[] h = new double[HIDDEN];
-    logits(h);
-    double[] g = new double[psi.length];
-    int b1 = HIDDEN * n;
-    int w2 = b1 + HIDDEN;
-    int b2 = w2 + n * HIDDEN;
-    double[] dh = new double[HIDDEN];
-    for (int k = 0; k < n; k++) {
-      g[b2 + k] = dz[k];
-      for (int j = 0; j < HIDDEN; j++) {
-        g[w2 + k * HIDDEN + j] = dz[k] * h[j];
-        dh[j] += psi[w2 + k * HIDDEN + j] * dz[k];
-      }
-    }
-    for (int j = 0; j < HIDDEN; j++) {
-      double da = dh[j] * (1 - h[j] * h[j]);
-      g[b1 + j] = da;
-      for (int i = 0; i < n; i++) {
-        g[j * n + i] = da;
-      }
-    }
-    return g;
   }
 
   /** Adam (Kingma and Ba) with PyTorch's defaults: betas 0.9 / 0.999, eps 1e-8 outside the root. */
@@ -394,11 +309,11 @@ public final class Scorer {
   }
 
   public State exportState() {
-    return new State(kind, psi.clone(), m.clone(), v.clone(), step, rng.state(), baseline);
+    return new State(kind.toString(), psi.clone(), m.clone(), v.clone(), step, rng.state(), baseline);
   }
 
   public void importState(State state) {
-    if (!state.kind().equals(kind) || state.psi().length != psi.length
+    if (!state.kind().equals(kind.toString()) || state.psi().length != psi.length
         || state.m().length != psi.length || state.v().length != psi.length) {
       throw new IllegalArgumentException("a " + state.kind() + " scorer state with " + state.psi().length
           + " parameters does not fit this " + kind + " scorer with " + psi.length);

@@ -32,7 +32,7 @@ final class Report {
     md.append(String.format(Locale.ROOT, "- model: %s%n",
         settings.modelPath() == null ? "preset `" + settings.preset() + "` from scratch" : "`" + settings.modelPath() + "`"));
     md.append(String.format(Locale.ROOT, "- mixture: %s%s, applied `%s`%n", settings.mix().method(),
-        settings.mix().learned() ? " (reward " + settings.mix().reward() + (settings.mix().ema() ? " + EMA" : "") + ")" : "",
+        settings.mix().learned() ? " (reward " + settings.mix().trainingReward().name() + (settings.mix().ema() ? " + EMA" : "") + ")" : "",
         settings.mix().apply().name().toLowerCase(Locale.ROOT)));
     md.append(String.format(Locale.ROOT, "- steps: %d, tokens: %,d, training time %.1f s (%.0f tokens/s),"
             + " learner waiting %.1f s (%.2f%%)%n", finished.steps(), history.tokens(), history.trainSeconds(),

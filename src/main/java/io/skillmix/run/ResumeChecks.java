@@ -90,7 +90,7 @@ final class ResumeChecks {
           + " does not match the checkpoint's; resume with the run's own mix.method");
     }
     String kind = learned ? StateJson.read(scorerJson, MixtureScorer.State.class, "the scorer").scorer().kind() : null;
-    if (learned && !kind.equals(settings.mix().scorer())) {
+    if (learned && !kind.equals(settings.mix().scorer().toString())) {
       throw new UserError(resume.checkpoint() + ": the checkpoint's scorer is " + kind
           + " but mix.scorer = " + settings.mix().scorer() + "; resume with the run's own mix.scorer");
     }

@@ -6,7 +6,12 @@ import io.skillmix.UserError;
 import io.skillmix.config.ConfigLoader;
 import io.skillmix.learn.TrainSettings;
 import io.skillmix.mix.ApplyMode;
+import io.skillmix.mix.MixSettings;
+import io.skillmix.mix.MixtureMethod;
+import io.skillmix.mix.Reward;
+import io.skillmix.mix.Rewards;
 import io.skillmix.mix.Scorer;
+import io.skillmix.mix.ScorerKind;
 import io.skillmix.model.Devices;
 import io.skillmix.model.TorchThreads;
 import java.nio.file.Path;
@@ -16,7 +21,6 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 
 /**
  * The typed view of one run's configuration: every value read, checked and named here, so a bad
@@ -34,7 +38,7 @@ public record RunSettings(
     String evaluatorDevice,
     TrainSettings train,
     Data data,
-    Mix mix,
+    MixSettings mix,
     Checkpointing checkpointing,
     Config config) {
 
@@ -51,17 +55,6 @@ public record RunSettings(
 
   public record Data(List<DatasetSpec> datasets, List<String> only, String onError, int builtinTotal, double builtinHeldOut,
       int maxLength, String overlength, int prefetchSteps, Path cacheDir) {}
-
-  public record Mix(String method, String reward, boolean ema, double emaAlpha, String scorer,
-      double priorTemperature, int updateEvery, ApplyMode apply, int lagSteps, int scorerSteps,
-      double scorerLr, Scorer.UpdateRule updateRule, int rewardBatchSize, String specialist, Duration updateTimeout,
-      int multiddsLayers, int multiuatPasses, double multiuatDropout) {
-
-    /** Methods whose probabilities are learned during training (the others are fixed priors). */
-    public boolean learned() {
-      return Set.of("mos", "multidds", "multiuat").contains(method);
-    }
-  }
 
   public static RunSettings from(Config c) {
     try {
@@ -105,8 +98,21 @@ public record RunSettings(
         oneOf(c, "data.overlength", "truncate", "skip"), positiveInt(c, "data.prefetch-steps"),
         Path.of(c.getString("data.cache-dir")));
 
-    String method = oneOf(c, "mix.method", "prop", "temp", "uni", "mos", "multidds", "multiuat");
-    String reward = oneOf(c, "mix.reward", "cossim", "diff");
+    MixSettings mix = readMix(c);
+    wholeNumber(c, "data.order-seed"); // read here so a bad value fails with the key; see orderSeed()
+    nonNegativeInt(c, "devices.threads"); // likewise; see learnerThreads() and evaluatorThreads()
+    nonNegativeInt(c, "devices.evaluator-threads");
+    return new RunSettings(wholeNumber(c, "seed"), runDir, c.getBoolean("run.overwrite"),
+        c.getBoolean("run.progress"), c.getString("model.preset"),
+        modelPath.isEmpty() ? null : Path.of(modelPath), c.getString("model.chat-template"),
+        c.getString("devices.learner"), c.getString("devices.evaluator"), train, data, mix,
+        new Checkpointing(train.checkpointEvery(), positiveInt(c, "train.keep-checkpoints"),
+            positiveInt(c, "train.max-bad-steps"), positiveDuration(c, "train.checkpoint-timeout")), c);
+  }
+
+  private static MixSettings readMix(Config c) {
+    MixtureMethod method = MixtureMethod.parse("mix.method", c.getString("mix.method"));
+    Reward reward = Rewards.parse("mix.reward", c.getString("mix.reward"));
     int updateEvery = positiveInt(c, "mix.update-every");
     int lag = wholeNumber(c, "mix.lag-steps").intValue();
     if (lag == -1) {
@@ -122,7 +128,8 @@ public record RunSettings(
           + " must be 0 (the official code's sizes: 64 for cossim, 16 otherwise) or a positive count");
     }
     if (rewardBatch == 0) {
-      rewardBatch = reward.equals("diff") || !method.equals("mos") ? 16 : 64; // the official code's sizes
+      // The official code's: 64 for cossim, 16 otherwise (and unused by a fixed prior).
+      rewardBatch = method.learned() ? method.reward(reward).defaultBatchSize() : 16;
     }
     double tau = c.getDouble("mix.prior-temperature");
     if (!(tau > 0)) {
@@ -134,26 +141,17 @@ public record RunSettings(
           + " must be positive, such as 10m: how long the learner waits for one reward evaluation");
     }
     String specialistName = c.getString("mix.specialist");
-    if (!specialistName.isEmpty() && !Set.of("mos", "multidds", "multiuat").contains(method)) {
+    if (!specialistName.isEmpty() && !method.learned()) {
       throw new UserError("mix.specialist = '" + specialistName + "' needs a learned mixture (mix.method = mos,"
           + " multidds or multiuat), not " + method + "; to train on that dataset alone set data.only = ["
           + specialistName + "]");
     }
-    Mix mix = new Mix(method, reward, c.getBoolean("mix.ema"), fraction(c, "mix.ema-alpha"),
-        oneOf(c, "mix.scorer", "logits", "mlp"), tau, updateEvery,
+    return new MixSettings(method, reward, c.getBoolean("mix.ema"), fraction(c, "mix.ema-alpha"),
+        ScorerKind.parse("mix.scorer", c.getString("mix.scorer")), tau, updateEvery,
         ApplyMode.parse(c.getString("mix.apply")), lag, positiveInt(c, "mix.scorer-steps"),
         positive(c, "mix.scorer-lr"), Scorer.UpdateRule.parse(c.getString("mix.update")), rewardBatch, specialistName,
         updateTimeout, nonNegativeInt(c, "mix.multidds-layers"),
         positiveInt(c, "mix.multiuat-passes"), fraction(c, "mix.multiuat-dropout"));
-    wholeNumber(c, "data.order-seed"); // read here so a bad value fails with the key; see orderSeed()
-    nonNegativeInt(c, "devices.threads"); // likewise; see learnerThreads() and evaluatorThreads()
-    nonNegativeInt(c, "devices.evaluator-threads");
-    return new RunSettings(wholeNumber(c, "seed"), runDir, c.getBoolean("run.overwrite"),
-        c.getBoolean("run.progress"), c.getString("model.preset"),
-        modelPath.isEmpty() ? null : Path.of(modelPath), c.getString("model.chat-template"),
-        c.getString("devices.learner"), c.getString("devices.evaluator"), train, data, mix,
-        new Checkpointing(train.checkpointEvery(), positiveInt(c, "train.keep-checkpoints"),
-            positiveInt(c, "train.max-bad-steps"), positiveDuration(c, "train.checkpoint-timeout")), c);
   }
 
   /**

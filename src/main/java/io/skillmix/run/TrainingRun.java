@@ -23,6 +23,7 @@ import io.skillmix.learn.Learner;
 import io.skillmix.learn.Trainer;
 import io.skillmix.mix.MixtureSampler;
 import io.skillmix.mix.MixtureScorer;
+import io.skillmix.mix.MixSettings;
 import io.skillmix.mix.ModelRewards;
 import io.skillmix.mix.Prior;
 import io.skillmix.mix.RewardEma;
@@ -297,8 +298,8 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
       context.watchWith(datasets.get(name), new DatasetStopped(name));
     }
 
-    RunSettings.Mix mix = settings.mix();
-    double[] prior = Prior.of(mix.learned() ? "temp" : mix.method(), data.sizes(), mix.priorTemperature());
+    MixSettings mix = settings.mix();
+    double[] prior = Prior.of(mix.method(), data.sizes(), mix.priorTemperature());
     ActorRef<RewardEvaluator.Command> evaluator = null;
     ActorRef<MixtureScorer.Command> scorer = null;
     if (mix.learned()) {
@@ -418,8 +419,9 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
     RunSettings settings = prepared.settings();
     ModelConfig modelConfig = prepared.modelConfig();
     int target = prepared.specialist();
-    RunSettings.Mix mix = settings.mix();
-    return RewardEvaluator.create(() -> ModelRewards.create(settings, modelConfig, target),
+    MixSettings mix = settings.mix();
+    return RewardEvaluator.create(() -> ModelRewards.create(mix, settings.evaluatorDevice(), settings.evaluatorThreads(),
+        settings.seed(), modelConfig, target),
         prepared.data().names(), datasets, mix.rewardBatchSize(), scorer, mix.updateTimeout());
   }
 

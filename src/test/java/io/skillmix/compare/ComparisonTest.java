@@ -113,4 +113,42 @@ class ComparisonTest {
         new PrintStream(new ByteArrayOutputStream())));
     assertTrue(e.getMessage().contains("--specialist poetry"), e.getMessage());
   }
+
+  /**
+   * DJL allows one open gradient collector per JVM, so two trainings at once each get a JVM of
+   * their own; they must give what one at a time in this JVM gives, to the bit.
+   */
+  @Test
+  void twoTrainingsAtOnceGiveWhatOneAtATimeGives() throws Exception {
+    List<Arm> arms = List.of(Arm.parse("uni", null), Arm.parse("mos-cossim-ema", null));
+    new Comparison(new Comparison.Plan(null, overrides(), arms, 1, null, dir.resolve("serial"), List.of("cpu"), false),
+        new PrintStream(new ByteArrayOutputStream())).run();
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    new Comparison(new Comparison.Plan(null, overrides(), arms, 1, null, dir.resolve("parallel"),
+        List.of("cpu", "cpu"), false), new PrintStream(log, true, StandardCharsets.UTF_8)).run();
+    String text = log.toString(StandardCharsets.UTF_8);
+    assertEquals(2, text.split("in a JVM of its own", -1).length - 1, text);
+    for (Arm arm : arms) {
+      Path serial = dir.resolve("serial").resolve(arm.name()).resolve("seed-1");
+      Path parallel = dir.resolve("parallel").resolve(arm.name()).resolve("seed-1");
+      assertTrue(Files.exists(parallel.resolveSibling("seed-1.log")), "the child's output");
+      assertEquals(Files.readString(serial.resolve("weights.jsonl")), Files.readString(parallel.resolve("weights.jsonl")),
+          arm.name() + ": the probabilities, step by step to the final ones");
+      assertEquals(-1, Files.mismatch(serial.resolve("final").resolve("model.safetensors"),
+          parallel.resolve("final").resolve("model.safetensors")), arm.name() + ": the final weights");
+      assertEquals(Files.readString(serial.resolve("eval.json")).replace(serial.toString(), parallel.toString()),
+          Files.readString(parallel.resolve("eval.json")), arm.name() + ": the evaluation (of its own folder)");
+    }
+  }
+
+  @Test
+  void aUserMistakeInATrainingOfItsOwnJvmIsOneLine() {
+    // The comparison reads dataset names, not files: the missing file is found by each training.
+    String missing = "data.datasets=[{name=add, path=\"" + dir.resolve("missing.jsonl") + "\"}]";
+    UserError e = assertThrows(UserError.class, () -> new Comparison(new Comparison.Plan(null,
+        overrides(missing), List.of(Arm.parse("uni", null), Arm.parse("prop", null)), 1, null,
+        dir.resolve("bad"), List.of("cpu", "cpu"), false), new PrintStream(new ByteArrayOutputStream())).run());
+    assertTrue(e.getMessage().matches("(uni|prop) seed 1: .*missing\\.jsonl.*") && !e.getMessage().contains("\n"),
+        e.getMessage());
+  }
 }

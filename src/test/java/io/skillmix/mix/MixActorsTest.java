@@ -38,7 +38,7 @@ class MixActorsTest {
     TestProbe<DatasetActor.Command> d1 = testKit.createTestProbe(DatasetActor.Command.class);
     TestProbe<MetricsSink.Command> metrics = testKit.createTestProbe(MetricsSink.Command.class);
     TestProbe<MixtureScorer.Update> learner = testKit.createTestProbe(MixtureScorer.Update.class);
-    Scorer policy = Scorer.create("logits", 2, 1e-2, 1);
+    Scorer policy = Scorer.create(ScorerKind.LOGITS, 2, 1e-2, 1);
     policy.warmStart(new double[] {0.5, 0.5});
     ActorRef<MixtureScorer.Command> scorer = testKit.spawn(MixtureScorer.create(
         new MixtureScorer.Settings(200, Scorer.UpdateRule.EXPECTED), policy, new RewardEma(2, 0.9, true),

@@ -17,13 +17,16 @@ class MixValuesTest {
     long[] sizes = {10, 30};
     assertTrue(assertThrows(UserError.class, () -> Prior.temperature(sizes, -1)).getMessage()
         .contains("mix.prior-temperature"));
-    assertThrows(UserError.class, () -> Prior.of("temp", sizes, Double.NaN));
-    assertTrue(assertThrows(UserError.class, () -> Prior.of("zipf", sizes, 1)).getMessage().contains("mix.method"));
-    assertTrue(assertThrows(UserError.class, () -> Prior.of("prop", new long[] {10, 0}, 1)).getMessage()
+    assertThrows(UserError.class, () -> Prior.of(MixtureMethod.TEMP, sizes, Double.NaN));
+    assertEquals("mix.method = 'zipf' is not one of prop, temp, uni, mos, multidds, multiuat",
+        assertThrows(UserError.class, () -> MixtureMethod.parse("mix.method", "zipf")).getMessage());
+    assertArrayEquals(Prior.of(MixtureMethod.TEMP, sizes, 3), Prior.of(MixtureMethod.MULTIUAT, sizes, 3), 0,
+        "a learned method starts from the temperature prior");
+    assertTrue(assertThrows(UserError.class, () -> Prior.of(MixtureMethod.PROP, new long[] {10, 0}, 1)).getMessage()
         .contains("dataset 2"));
-    assertThrows(UserError.class, () -> Prior.of("uni", new long[0], 1));
-    assertArrayEquals(new double[] {0.25, 0.75}, Prior.of("prop", sizes, 99), 1e-15);
-    assertArrayEquals(new double[] {0.5, 0.5}, Prior.of("temp", sizes, Double.POSITIVE_INFINITY), 0);
+    assertThrows(UserError.class, () -> Prior.of(MixtureMethod.UNI, new long[0], 1));
+    assertArrayEquals(new double[] {0.25, 0.75}, Prior.of(MixtureMethod.PROP, sizes, 99), 1e-15);
+    assertArrayEquals(new double[] {0.5, 0.5}, Prior.of(MixtureMethod.TEMP, sizes, Double.POSITIVE_INFINITY), 0);
   }
 
   @Test

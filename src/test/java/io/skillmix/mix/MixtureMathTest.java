@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.skillmix.UserError;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class MixtureMathTest {
 
@@ -31,12 +31,12 @@ class MixtureMathTest {
       assertEquals(Math.pow(SIZES[i] / total, 0.1) / z, ten[i], 1e-12);
     }
     assertThrows(UserError.class, () -> Prior.temperature(SIZES, 0));
-    assertArrayEquals(Prior.uniform(4), Prior.of("uni", SIZES, 10), 0);
+    assertArrayEquals(Prior.uniform(4), Prior.of(MixtureMethod.UNI, SIZES, 10), 0);
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"logits", "mlp"})
-  void warmStartMatchesThePrior(String kind) {
+  @EnumSource(ScorerKind.class)
+  void warmStartMatchesThePrior(ScorerKind kind) {
     double[] prior = Prior.temperature(SIZES, 10);
     Scorer scorer = Scorer.create(kind, 4, 1e-4, 3);
     scorer.warmStart(prior);
@@ -44,8 +44,8 @@ class MixtureMathTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"logits", "mlp"})
-  void aDatasetWithAHigherRewardGainsProbability(String kind) {
+  @EnumSource(ScorerKind.class)
+  void aDatasetWithAHigherRewardGainsProbability(ScorerKind kind) {
     Scorer scorer = Scorer.create(kind, 4, 1e-3, 3);
     scorer.warmStart(Prior.uniform(4));
     double[] before = scorer.probabilities();
@@ -62,7 +62,7 @@ class MixtureMathTest {
   void positiveRewardsPullTheLogitsScorerTowardTheirShares() {
     double[] rewards = {0.5, 1.0, 2.0, 0.5};
     double[] target = {0.125, 0.25, 0.5, 0.125};
-    Scorer scorer = Scorer.create("logits", 4, 1e-2, 1);
+    Scorer scorer = Scorer.create(ScorerKind.LOGITS, 4, 1e-2, 1);
     scorer.warmStart(Prior.temperature(SIZES, 10));
     double before = distance(scorer.probabilities(), target);
     for (int i = 0; i < 20; i++) {
@@ -73,8 +73,8 @@ class MixtureMathTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"logits", "mlp"})
-  void probabilitiesStayAValidDistributionUnderExtremeRewards(String kind) {
+  @EnumSource(ScorerKind.class)
+  void probabilitiesStayAValidDistributionUnderExtremeRewards(ScorerKind kind) {
     Scorer scorer = Scorer.create(kind, 4, 1e-2, 9);
     scorer.warmStart(Prior.uniform(4));
     for (double[] r : new double[][] {{100, -50, 0, 1}, {-1, -1, -1, -1}, {1e-9, 0, 5, 0}}) {
@@ -88,8 +88,8 @@ class MixtureMathTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"logits", "mlp"})
-  void analyticGradientsEqualFiniteDifferences(String kind) {
+  @EnumSource(ScorerKind.class)
+  void analyticGradientsEqualFiniteDifferences(ScorerKind kind) {
     Scorer scorer = Scorer.create(kind, 4, 1e-4, 5);
     scorer.warmStart(Prior.temperature(SIZES, 3));
     double[] rewards = {0.9, 1.1, 0.7, 1.3};
@@ -98,10 +98,10 @@ class MixtureMathTest {
 
   @Test
   void scorerStateRoundTripContinuesIdentically() {
-    Scorer a = Scorer.create("mlp", 4, 1e-3, 2);
+    Scorer a = Scorer.create(ScorerKind.MLP, 4, 1e-3, 2);
     a.warmStart(Prior.uniform(4));
     a.update(new double[] {1, 2, 3, 4}, 50);
-    Scorer b = Scorer.create("mlp", 4, 1e-3, 99);
+    Scorer b = Scorer.create(ScorerKind.MLP, 4, 1e-3, 99);
     b.importState(a.exportState());
     a.update(new double[] {4, 3, 2, 1}, 50);
     b.update(new double[] {4, 3, 2, 1}, 50);

@@ -50,7 +50,7 @@ class ModelRewardsTest {
     List<TokenizedExample> a = skill(10, 8, 1);
     List<TokenizedExample> b = skill(100, 8, 2);
     try (LanguageModel start = LanguageModel.random(CONFIG, Device.cpu(), 4);
-        ModelRewards diff = ModelRewards.of(new ModelRewards.Settings("diff", -1, 0, 1, 0.1, 1), CONFIG)) {
+        ModelRewards diff = ModelRewards.of(Rewards.named("diff"), new Reward.Options(-1, 0, 1, 0.1, 1), CONFIG)) {
       ParameterSnapshot theta0 = new ParameterSnapshot(0, start.exportWeights());
       diff.setReference(theta0);
       double[] atStart = diff.rewards(theta0, batches(List.of(a, b)));
@@ -67,7 +67,7 @@ class ModelRewardsTest {
         assertTrue(later[0] < later[1], "a " + later[0] + " vs b " + later[1]);
       }
       // MoSpec doubles the target's reward.
-      try (ModelRewards spec = ModelRewards.of(new ModelRewards.Settings("diff", 1, 0, 1, 0.1, 1), CONFIG)) {
+      try (ModelRewards spec = ModelRewards.of(Rewards.named("diff"), new Reward.Options(1, 0, 1, 0.1, 1), CONFIG)) {
         spec.setReference(theta0);
         double[] r = spec.rewards(theta0, batches(List.of(a, b)));
         assertEquals(1.0, r[0], 1e-12);
@@ -80,7 +80,7 @@ class ModelRewardsTest {
   void cosSimOfDatasetsWithTheSameExamplesIsOne() {
     List<TokenizedExample> same = skill(10, 6, 3);
     try (LanguageModel model = LanguageModel.random(CONFIG, Device.cpu(), 5);
-        ModelRewards cosSim = ModelRewards.of(new ModelRewards.Settings("cossim", -1, 0, 1, 0.1, 1), CONFIG)) {
+        ModelRewards cosSim = ModelRewards.of(Rewards.named("cossim"), new Reward.Options(-1, 0, 1, 0.1, 1), CONFIG)) {
       ParameterSnapshot snapshot = new ParameterSnapshot(0, model.exportWeights());
       cosSim.setReference(snapshot);
       double[] r = cosSim.rewards(snapshot, batches(List.of(same, same, same)));
@@ -96,8 +96,8 @@ class ModelRewardsTest {
   void multiUatIsReproducibleForASeed() {
     List<TokenizedExample> a = skill(10, 4, 1);
     try (LanguageModel model = LanguageModel.random(CONFIG, Device.cpu(), 6);
-        ModelRewards first = ModelRewards.of(new ModelRewards.Settings("multiuat", -1, 0, 4, 0.2, 9), CONFIG);
-        ModelRewards second = ModelRewards.of(new ModelRewards.Settings("multiuat", -1, 0, 4, 0.2, 9), CONFIG)) {
+        ModelRewards first = ModelRewards.of(Rewards.named("multiuat"), new Reward.Options(-1, 0, 4, 0.2, 9), CONFIG);
+        ModelRewards second = ModelRewards.of(Rewards.named("multiuat"), new Reward.Options(-1, 0, 4, 0.2, 9), CONFIG)) {
       ParameterSnapshot snapshot = new ParameterSnapshot(0, model.exportWeights());
       first.setReference(snapshot);
       second.setReference(snapshot);
@@ -109,7 +109,7 @@ class ModelRewardsTest {
   void multiUatWithoutDropoutIsThePlainPredictiveEntropy() {
     List<TokenizedExample> a = skill(10, 3, 2);
     try (LanguageModel model = LanguageModel.random(CONFIG, Device.cpu(), 6);
-        ModelRewards rewards = ModelRewards.of(new ModelRewards.Settings("multiuat", -1, 0, 3, 0.0, 9), CONFIG);
+        ModelRewards rewards = ModelRewards.of(Rewards.named("multiuat"), new Reward.Options(-1, 0, 3, 0.0, 9), CONFIG);
         NDManager scope = model.manager().newSubManager()) {
       ParameterSnapshot snapshot = new ParameterSnapshot(0, model.exportWeights());
       rewards.setReference(snapshot);

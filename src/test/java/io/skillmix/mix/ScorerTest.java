@@ -10,14 +10,14 @@ import io.skillmix.UserError;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** The scorer beyond the paper's defaults: the warm start's gradient, the sampled update, checks. */
 class ScorerTest {
 
   @ParameterizedTest
-  @ValueSource(strings = {"logits", "mlp"})
-  void warmStartGradientEqualsFiniteDifferences(String kind) {
+  @EnumSource(ScorerKind.class)
+  void warmStartGradientEqualsFiniteDifferences(ScorerKind kind) {
     Scorer scorer = Scorer.create(kind, 3, 1e-4, 11);
     scorer.warmStart(new double[] {0.6, 0.3, 0.1});
     double[] prior = {0.2, 0.5, 0.3}; // away from the fit, so the gradient is not 0
@@ -44,8 +44,8 @@ class ScorerTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"logits", "mlp"})
-  void warmStartFitsAStronglySkewedPriorAndStartsAdamAfresh(String kind) {
+  @EnumSource(ScorerKind.class)
+  void warmStartFitsAStronglySkewedPriorAndStartsAdamAfresh(ScorerKind kind) {
     double[] prior = Prior.proportional(new long[] {1, 1_000_000, 300, 50_000, 7});
     Scorer scorer = Scorer.create(kind, 5, 1e-4, 4);
     scorer.update(new double[] {1, 2, 3, 4, 5}, 3);
@@ -60,8 +60,8 @@ class ScorerTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"logits", "mlp"})
-  void oneDefaultUpdateMovesTowardTheRewardShares(String kind) {
+  @EnumSource(ScorerKind.class)
+  void oneDefaultUpdateMovesTowardTheRewardShares(ScorerKind kind) {
     double[] rewards = {0.2, 0.3, 0.4, 0.1};
     Scorer scorer = Scorer.create(kind, 4, 1e-4, 8);
     scorer.warmStart(Prior.uniform(4));
@@ -74,7 +74,7 @@ class ScorerTest {
   @Test
   void theExpectedGradientVanishesAtTheRewardShares() {
     double[] rewards = {0.5, 1.5, 2.0};
-    Scorer scorer = Scorer.create("logits", 3, 1e-4, 0);
+    Scorer scorer = Scorer.create(ScorerKind.LOGITS, 3, 1e-4, 0);
     scorer.warmStart(new double[] {0.125, 0.375, 0.5});
     for (double g : scorer.lossGradient(rewards)) {
       assertEquals(0, g, 1e-12);
@@ -84,9 +84,9 @@ class ScorerTest {
   @Test
   void theSampledUpdateFavoursTheBestDatasetAndIsReproducible() {
     double[] rewards = {1, 1, 2, 1};
-    Scorer a = Scorer.create("logits", 4, 1e-2, 21);
-    Scorer b = Scorer.create("logits", 4, 1e-2, 21);
-    Scorer other = Scorer.create("logits", 4, 1e-2, 22);
+    Scorer a = Scorer.create(ScorerKind.LOGITS, 4, 1e-2, 21);
+    Scorer b = Scorer.create(ScorerKind.LOGITS, 4, 1e-2, 21);
+    Scorer other = Scorer.create(ScorerKind.LOGITS, 4, 1e-2, 22);
     for (Scorer s : new Scorer[] {a, b, other}) {
       s.warmStart(Prior.uniform(4));
       s.update(Scorer.UpdateRule.SAMPLED, rewards, 1_000);
@@ -111,7 +111,7 @@ class ScorerTest {
       a1 = rng.nextIndex(uniform);
       a2 = rng.nextIndex(uniform);
     } while (a1 == a2);
-    Scorer scorer = Scorer.create("logits", 4, 1e-2, seed);
+    Scorer scorer = Scorer.create(ScorerKind.LOGITS, 4, 1e-2, seed);
     scorer.warmStart(uniform);
     assertTrue(Double.isNaN(scorer.exportState().baseline()), "no baseline before the first step");
     scorer.updateSampled(rewards, 1);
@@ -126,8 +126,8 @@ class ScorerTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"logits", "mlp"})
-  void sampledStateRoundTripContinuesIdentically(String kind) {
+  @EnumSource(ScorerKind.class)
+  void sampledStateRoundTripContinuesIdentically(ScorerKind kind) {
     double[] rewards = {0.3, 0.9, 0.5};
     Scorer a = Scorer.create(kind, 3, 1e-3, 5);
     a.warmStart(Prior.uniform(3));
@@ -143,34 +143,35 @@ class ScorerTest {
 
   @Test
   void theStateIsACopyAndRefusesAnotherShape() {
-    Scorer a = Scorer.create("mlp", 3, 1e-3, 1);
+    Scorer a = Scorer.create(ScorerKind.MLP, 3, 1e-3, 1);
     Scorer.State state = a.exportState();
     state.psi()[0] += 1;
     assertNotEquals(state.psi()[0], a.exportState().psi()[0]);
-    assertThrows(IllegalArgumentException.class, () -> Scorer.create("logits", 3, 1e-3, 1).importState(state));
-    assertThrows(IllegalArgumentException.class, () -> Scorer.create("mlp", 4, 1e-3, 1).importState(state));
+    assertThrows(IllegalArgumentException.class, () -> Scorer.create(ScorerKind.LOGITS, 3, 1e-3, 1).importState(state));
+    assertThrows(IllegalArgumentException.class, () -> Scorer.create(ScorerKind.MLP, 4, 1e-3, 1).importState(state));
   }
 
   @Test
   void theSeedChoosesThePerceptronsInitialWeights() {
-    assertArrayEquals(Scorer.create("mlp", 3, 1e-4, 1).psi(), Scorer.create("mlp", 3, 1e-4, 1).psi(), 0);
-    assertNotEquals(Arrays.toString(Scorer.create("mlp", 3, 1e-4, 1).psi()),
-        Arrays.toString(Scorer.create("mlp", 3, 1e-4, 2).psi()));
-    assertEquals(64 * 3 + 64 + 3 * 64 + 3, Scorer.create("mlp", 3, 1e-4, 1).psi().length);
+    assertArrayEquals(Scorer.create(ScorerKind.MLP, 3, 1e-4, 1).psi(), Scorer.create(ScorerKind.MLP, 3, 1e-4, 1).psi(), 0);
+    assertNotEquals(Arrays.toString(Scorer.create(ScorerKind.MLP, 3, 1e-4, 1).psi()),
+        Arrays.toString(Scorer.create(ScorerKind.MLP, 3, 1e-4, 2).psi()));
+    assertEquals(64 * 3 + 64 + 3 * 64 + 3, Scorer.create(ScorerKind.MLP, 3, 1e-4, 1).psi().length);
   }
 
   @Test
   void badSettingsAndInputsAreRefused() {
-    UserError kind = assertThrows(UserError.class, () -> Scorer.create("transformer", 3, 1e-4, 0));
-    assertTrue(kind.getMessage().contains("mix.scorer"), kind.getMessage());
-    UserError lr = assertThrows(UserError.class, () -> Scorer.create("logits", 3, 0, 0));
+    UserError kind = assertThrows(UserError.class, () -> ScorerKind.parse("mix.scorer", "transformer"));
+    assertEquals("mix.scorer = 'transformer' is not one of logits, mlp", kind.getMessage());
+    assertEquals(ScorerKind.MLP, ScorerKind.parse("mix.scorer", " MLP"));
+    UserError lr = assertThrows(UserError.class, () -> Scorer.create(ScorerKind.LOGITS, 3, 0, 0));
     assertTrue(lr.getMessage().contains("mix.scorer-lr"), lr.getMessage());
     UserError rule = assertThrows(UserError.class, () -> Scorer.UpdateRule.parse("greedy"));
     assertTrue(rule.getMessage().contains("mix.update"), rule.getMessage());
     assertEquals(Scorer.UpdateRule.SAMPLED, Scorer.UpdateRule.parse(" Sampled "));
     assertEquals(Scorer.UpdateRule.EXPECTED, Scorer.UpdateRule.parse("expected"));
 
-    Scorer scorer = Scorer.create("logits", 3, 1e-4, 0);
+    Scorer scorer = Scorer.create(ScorerKind.LOGITS, 3, 1e-4, 0);
     assertThrows(IllegalArgumentException.class, () -> scorer.update(new double[] {1, 1}, 1));
     assertThrows(IllegalArgumentException.class, () -> scorer.update(new double[] {1, Double.NaN, 1}, 1));
     assertThrows(IllegalArgumentException.class, () -> scorer.warmStart(new double[] {0.5, 0.5, 0}));

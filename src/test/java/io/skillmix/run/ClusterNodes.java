@@ -1,15 +1,12 @@
 package io.skillmix.run;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.jar.JarFile;
 
 /** Starts {@code skillmix} JVMs for tests (nodes on 127.0.0.1 with free ports): the test class path, DJL offline. */
 final class ClusterNodes {
@@ -54,24 +51,7 @@ final class ClusterNodes {
 
   /** The test class path; surefire may hide it behind a manifest-only jar. */
   static String classPath() throws IOException {
-    String path = System.getProperty("java.class.path");
-    String[] entries = path.split(File.pathSeparator);
-    if (entries.length == 1 && entries[0].endsWith(".jar")) {
-      try (JarFile jar = new JarFile(entries[0])) {
-        String manifest = jar.getManifest() == null ? null
-            : jar.getManifest().getMainAttributes().getValue("Class-Path");
-        if (manifest != null) {
-          // Entries are URIs, absolute or relative to the jar's folder.
-          URI base = Path.of(entries[0]).toAbsolutePath().getParent().toUri();
-          List<String> expanded = new ArrayList<>();
-          for (String url : manifest.trim().split("\\s+")) {
-            expanded.add(Path.of(base.resolve(url)).toString());
-          }
-          return String.join(File.pathSeparator, expanded);
-        }
-      }
-    }
-    return path;
+    return io.skillmix.compare.ChildJvm.classPath();
   }
 
   static int[] freePorts(int n) throws IOException {

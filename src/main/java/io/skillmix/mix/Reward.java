@@ -1,0 +1,67 @@
+package io.skillmix.mix;
+
+import io.skillmix.data.DatasetActor;
+import io.skillmix.model.LanguageModel;
+import java.util.List;
+
+/**
+ * One reward R_i per dataset (MoS §3.2): which streams it reads, whether it needs the frozen start
+ * θ0, and how it computes on the evaluator's replica of θ. One class per reward; a reward is
+ * registered by one line naming its class in {@code META-INF/services/io.skillmix.mix.Reward}, and
+ * is then a value of {@code mix.reward} (and a {@code mos-NAME} arm of {@code compare}).
+ * {@link Rewards} holds the registry. A registered class needs a public no-argument constructor.
+ */
+public interface Reward {
+
+  /** Examples per forward pass when a reward scores its batches. */
+  int FORWARD_BATCH = 16;
+
+  /** Its value of {@code mix.reward}: lower case, no spaces. */
+  String name();
+
+  /** The streams it reads: REWARD (training examples), HELD_OUT, or both. */
+  List<DatasetActor.StreamKind> streams();
+
+  /** Whether it compares θ with the frozen starting weights θ0 (a second model on the device). */
+  default boolean usesStart() {
+    return false;
+  }
+
+  /** Examples per dataset per evaluation when {@code mix.reward-batch-size = 0}. */
+  default int defaultBatchSize() {
+    return 16; // the official code's size for every reward but CosSim
+  }
+
+  /** A computation of this reward for one run. */
+  Computation start(Options options);
+
+  /**
+   * What a computation may use beyond its batches.
+   *
+   * @param specialist index of the MoSpec target dataset, or -1
+   * @param gradientLayers MultiDDS: decoder layers whose gradients count ({@code mix.multidds-layers}; 0: all)
+   * @param dropoutPasses MultiUAT: Monte-Carlo dropout passes ({@code mix.multiuat-passes})
+   * @param dropoutRate MultiUAT: their dropout rate ({@code mix.multiuat-dropout})
+   * @param seed seeds whatever the reward draws (dropout masks), so rewards repeat for a seed
+   */
+  record Options(int specialist, int gradientLayers, int dropoutPasses, double dropoutRate, long seed) {}
+
+  /**
+   * The models a reward computes on, on the evaluator's device.
+   *
+   * @param theta the replica of θ, refreshed from each snapshot
+   * @param start θ0, or null when the reward does not {@link #usesStart() use it}
+   */
+  record Models(LanguageModel theta, LanguageModel start) {}
+
+  /** One run's computation: stateful where the reward draws (MultiUAT's dropout masks). */
+  @FunctionalInterface
+  interface Computation {
+
+    /**
+     * @param train reward batches of every dataset in dataset order (empty lists when the reward
+     *     does not read REWARD); {@code heldOut} likewise
+     */
+    double[] rewards(Models models, RewardEvaluator.RewardBatches batches);
+  }
+}
