@@ -3,6 +3,7 @@ package io.skillmix.learn;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import io.skillmix.data.Conversation;
@@ -16,6 +17,7 @@ import io.skillmix.model.LanguageModel;
 import io.skillmix.model.ModelConfig;
 import io.skillmix.run.MetricsSink;
 import io.skillmix.run.RunSettings;
+import io.skillmix.testkit.ManualClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -32,7 +34,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(LogCapturingExtension.class)
 class LearnerTest {
 
-  private static final ActorTestKit testKit = ActorTestKit.create();
+  /** Timeouts run on a manual clock: they fire when a test moves it, never on their own. */
+  private static final ActorTestKit testKit = ActorTestKit.create(ManualClock.config());
+  private static final ManualClock clock = ManualClock.get(testKit.system());
 
   @AfterAll
   static void shutdown() {
@@ -100,8 +104,10 @@ class LearnerTest {
     assertEquals(5, first.snapshot().version());
     // The evaluator has not answered, yet steps 5..7 go ahead: its work is hidden by the lag.
     untilStep(metrics, 7);
-    // Step 8 = 5 + lag needs the update: the learner waits.
-    metrics.expectNoMessage(Duration.ofMillis(700));
+    // Step 8 = 5 + lag needs the update: the learner waits (it arms its update timeout), and
+    // however long it waits short of that timeout, no step happens.
+    clock.awaitScheduled(Duration.ofMinutes(1));
+    clock.expectNoMessageFor(Duration.ofSeconds(59), metrics);
     double[] p = {0.9, 0.1};
     learner.tell(new Learner.NewProbabilities(5, p));
     List<MetricsSink.WeightsApplied> applied = untilStep(metrics, 8);
@@ -128,13 +134,76 @@ class LearnerTest {
     TestProbe<RewardEvaluator.Command> evaluator = testKit.createTestProbe(RewardEvaluator.Command.class);
     TestProbe<MetricsSink.Command> metrics = testKit.createTestProbe(MetricsSink.Command.class);
     TestProbe<Learner.Outcome> outcome = testKit.createTestProbe(Learner.Outcome.class);
-    Learner.Settings settings = new Learner.Settings(8, 2, 4, 0, ApplyMode.SYNC, Duration.ofMillis(300), null, null);
+    Duration timeout = Duration.ofMinutes(10);
+    Learner.Settings settings = new Learner.Settings(8, 2, 4, 0, ApplyMode.SYNC, timeout, null, null);
     ActorRef<Learner.Command> learner = testKit.spawn(Learner.create(settings, LearnerTest::trainer, NAMES,
         datasets(), new MixtureSampler(new double[] {0.5, 0.5}, 3), evaluator.getRef(), metrics.getRef()));
     learner.tell(new Learner.Start(outcome.getRef()));
+    evaluator.expectMessageClass(RewardEvaluator.Reference.class);
+    assertEquals(4, evaluator.expectMessageClass(RewardEvaluator.Evaluate.class).snapshot().version());
+    untilStep(metrics, 3);
+    // Sync: step 4 needs snapshot 4's update. Just short of the timeout the learner still waits.
+    clock.awaitScheduled(timeout);
+    clock.expectNoMessageFor(timeout.minusMillis(1), metrics, outcome);
+    clock.timePasses(Duration.ofMillis(1));
+    MetricsSink.Note skipped = metrics.expectMessageClass(MetricsSink.Note.class);
+    assertEquals("skipped_update", skipped.event());
+    assertEquals(4, skipped.step());
+    assertTrue(untilStep(metrics, 7).isEmpty(), "no weights applied after the skip");
     Learner.Finished end = (Learner.Finished) outcome.receiveMessage(Duration.ofSeconds(30));
     assertEquals(8, end.steps());
     assertEquals(1, end.skippedUpdates());
     assertArrayEquals(new double[] {0.5, 0.5}, end.probabilities());
+  }
+
+  @Test
+  void freeModeAppliesAnUpdateFromTheNextDrawAndNeverWaits() {
+    TestProbe<RewardEvaluator.Command> evaluator = testKit.createTestProbe(RewardEvaluator.Command.class);
+    TestProbe<MetricsSink.Command> metrics = testKit.createTestProbe(MetricsSink.Command.class);
+    TestProbe<Learner.Outcome> outcome = testKit.createTestProbe(Learner.Outcome.class);
+    // One probe serves both datasets: the test hands out every batch, so it knows which step the
+    // learner is in when an update arrives.
+    TestProbe<DatasetActor.Command> data = testKit.createTestProbe(DatasetActor.Command.class);
+    Map<String, ActorRef<DatasetActor.Command>> datasets = new LinkedHashMap<>();
+    NAMES.forEach(name -> datasets.put(name, data.getRef()));
+    Learner.Settings settings = new Learner.Settings(8, 2, 2, 0, ApplyMode.FREE, Duration.ofMinutes(3), null, null);
+    ActorRef<Learner.Command> learner = testKit.spawn(Learner.create(settings, LearnerTest::trainer, NAMES,
+        datasets, new MixtureSampler(new double[] {0.5, 0.5}, 3), evaluator.getRef(), metrics.getRef()));
+    learner.tell(new Learner.Start(outcome.getRef()));
+    evaluator.expectMessageClass(RewardEvaluator.Reference.class);
+    double[] p = {0.7, 0.3};
+    for (long step = 0; step < 8; step++) {
+      DatasetActor.RequestBatch request = data.expectMessageClass(DatasetActor.RequestBatch.class);
+      if (step == 2) {
+        assertEquals(2, evaluator.expectMessageClass(RewardEvaluator.Evaluate.class).snapshot().version());
+        learner.tell(new Learner.NewProbabilities(2, p)); // arrives while step 2 waits for its batch
+      }
+      request.replyTo().tell(new DatasetActor.Batch("a", DatasetActor.StreamKind.TRAIN, batch(step)));
+    }
+    // Snapshots 4 and 6 are never answered, and the clock never moves: free mode still finishes.
+    assertEquals(4, evaluator.expectMessageClass(RewardEvaluator.Evaluate.class).snapshot().version());
+    assertEquals(6, evaluator.expectMessageClass(RewardEvaluator.Evaluate.class).snapshot().version());
+    List<MetricsSink.WeightsApplied> applied = untilStep(metrics, 7);
+    assertEquals(2, applied.size());
+    assertEquals(0, applied.get(0).step());
+    assertEquals(3, applied.get(1).step(), "from the draw after the one in progress");
+    assertEquals(2, applied.get(1).version());
+    assertArrayEquals(p, applied.get(1).probabilities());
+    Learner.Finished end = (Learner.Finished) outcome.receiveMessage(Duration.ofSeconds(30));
+    assertEquals(8, end.steps());
+    assertEquals(0, end.skippedUpdates(), "nothing waited for a deadline");
+    assertArrayEquals(p, end.probabilities());
+  }
+
+  private static List<TokenizedExample> batch(long step) {
+    ByteTokenizer tokenizer = new ByteTokenizer();
+    List<TokenizedExample> examples = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      int[] ids = tokenizer.encode("step " + step + " example " + i);
+      boolean[] target = new boolean[ids.length];
+      java.util.Arrays.fill(target, ids.length / 2, ids.length, true);
+      examples.add(new TokenizedExample(ids, target));
+    }
+    return examples;
   }
 }
