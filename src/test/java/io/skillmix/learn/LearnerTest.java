@@ -45,8 +45,17 @@ class LearnerTest {
 
   private static final List<String> NAMES = List.of("a", "b");
 
+  private static final ByteTokenizer TOKENIZER = new ByteTokenizer();
+
+  /** Bytes of {@code text}, the second half the target. */
+  private static TokenizedExample encode(String text) {
+    int[] ids = TOKENIZER.encode(text);
+    boolean[] target = new boolean[ids.length];
+    java.util.Arrays.fill(target, ids.length / 2, ids.length, true);
+    return new TokenizedExample(ids, target);
+  }
+
   private static Map<String, ActorRef<DatasetActor.Command>> datasets() {
-    ByteTokenizer tokenizer = new ByteTokenizer();
     Map<String, ActorRef<DatasetActor.Command>> out = new LinkedHashMap<>();
     for (String name : NAMES) {
       List<Conversation> examples = new ArrayList<>();
@@ -54,12 +63,7 @@ class LearnerTest {
         examples.add(Conversation.of(name + " question " + i, "answer " + i));
       }
       out.put(name, testKit.spawn(DatasetActor.create(new DatasetActor.Settings(name, 7, 2), examples,
-          c -> {
-            int[] ids = tokenizer.encode(c.firstPrompt() + " => " + c.lastResponse());
-            boolean[] target = new boolean[ids.length];
-            java.util.Arrays.fill(target, ids.length / 2, ids.length, true);
-            return new TokenizedExample(ids, target);
-          })));
+          c -> encode(c.firstPrompt() + " => " + c.lastResponse()))));
     }
     return out;
   }
@@ -196,14 +200,6 @@ class LearnerTest {
   }
 
   private static List<TokenizedExample> batch(long step) {
-    ByteTokenizer tokenizer = new ByteTokenizer();
-    List<TokenizedExample> examples = new ArrayList<>();
-    for (int i = 0; i < 2; i++) {
-      int[] ids = tokenizer.encode("step " + step + " example " + i);
-      boolean[] target = new boolean[ids.length];
-      java.util.Arrays.fill(target, ids.length / 2, ids.length, true);
-      examples.add(new TokenizedExample(ids, target));
-    }
-    return examples;
+    return List.of(encode("step " + step + " example 0"), encode("step " + step + " example 1"));
   }
 }
