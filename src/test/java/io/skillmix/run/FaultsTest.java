@@ -91,7 +91,7 @@ class FaultsTest {
     List<int[]> ids = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       actor.tell(new DatasetActor.RequestBatch(kind, 3, probe.getRef()));
-      for (TokenizedExample e : probe.receiveMessage(Duration.ofSeconds(10)).examples()) {
+      for (TokenizedExample e : probe.receiveMessage().examples()) {
         ids.add(e.ids());
       }
     }
@@ -136,7 +136,7 @@ class FaultsTest {
         new DatasetActor.Settings("a", 5, 2), examples("a", 5), List.of(), broken, 2, line -> {}));
     TestProbe<DatasetActor.Batch> probe = testKit.createTestProbe(DatasetActor.Batch.class);
     actor.tell(new DatasetActor.RequestBatch(DatasetActor.StreamKind.TRAIN, 2, probe.getRef()));
-    probe.expectTerminated(actor, Duration.ofSeconds(10));
+    probe.expectTerminated(actor);
   }
 
   /**
@@ -199,11 +199,10 @@ class FaultsTest {
     evaluator.tell(new RewardEvaluator.Reference(snapshot));
     evaluator.tell(new RewardEvaluator.Evaluate(new ParameterSnapshot(4, Map.of())));
     evaluator.tell(new RewardEvaluator.Evaluate(new ParameterSnapshot(8, Map.of())));
-    MixtureScorer.RewardsFailed failed = scorer.expectMessageClass(MixtureScorer.RewardsFailed.class,
-        Duration.ofSeconds(10));
+    MixtureScorer.RewardsFailed failed = scorer.expectMessageClass(MixtureScorer.RewardsFailed.class);
     assertEquals(4, failed.version());
     assertTrue(failed.reason().contains("evaluator crashed"), failed.reason());
-    MixtureScorer.Rewards next = scorer.expectMessageClass(MixtureScorer.Rewards.class, Duration.ofSeconds(10));
+    MixtureScorer.Rewards next = scorer.expectMessageClass(MixtureScorer.Rewards.class);
     assertEquals(8, next.version());
     assertArrayEquals(new double[] {0.25, 0.75}, next.rewards());
     assertEquals(2, created.get(), "one restart of the reward model");
@@ -240,11 +239,10 @@ class FaultsTest {
       clock.awaitScheduled(timeout);
       clock.expectNoMessageFor(timeout.minusMillis(1), scorer);
       clock.timePasses(Duration.ofMillis(1));
-      MixtureScorer.RewardsFailed failed = scorer.expectMessageClass(MixtureScorer.RewardsFailed.class,
-          Duration.ofSeconds(10));
+      MixtureScorer.RewardsFailed failed = scorer.expectMessageClass(MixtureScorer.RewardsFailed.class);
       assertEquals(4, failed.version());
       assertTrue(failed.reason().contains("no rewards within 180 s"), failed.reason());
-      MixtureScorer.Rewards next = scorer.expectMessageClass(MixtureScorer.Rewards.class, Duration.ofSeconds(10));
+      MixtureScorer.Rewards next = scorer.expectMessageClass(MixtureScorer.Rewards.class);
       assertEquals(8, next.version());
       assertArrayEquals(new double[] {0.4, 0.6}, next.rewards());
       assertEquals(2, created.get(), "one replacement reward model");
@@ -254,10 +252,10 @@ class FaultsTest {
     // The abandoned thread returns its late answer for snapshot 4, then ends (its executor was
     // shut down). Once it has ended, that answer is in the evaluator's mailbox ahead of the next
     // snapshot: the scorer must hear snapshot 12 next, never the late one.
-    hung.get().join(Duration.ofSeconds(30).toMillis());
+    hung.get().join(Duration.ofMinutes(1).toMillis());
     assertTrue(!hung.get().isAlive(), "the abandoned worker thread ended");
     evaluator.tell(new RewardEvaluator.Evaluate(new ParameterSnapshot(12, Map.of())));
-    MixtureScorer.Command after = scorer.receiveMessage(Duration.ofSeconds(10));
+    MixtureScorer.Command after = scorer.receiveMessage();
     assertInstanceOf(MixtureScorer.Rewards.class, after);
     assertEquals(12, ((MixtureScorer.Rewards) after).version());
   }
@@ -277,19 +275,19 @@ class FaultsTest {
     ActorRef<Learner.Command> learner = testKit.spawn(Learner.create(settings, FaultsTest::trainer, NAMES,
         datasets(), new MixtureSampler(new double[] {0.5, 0.5}, 3), evaluator.getRef(), metrics.getRef()));
     learner.tell(new Learner.Start(outcome.getRef()));
-    evaluator.expectMessageClass(RewardEvaluator.Reference.class, Duration.ofSeconds(30));
-    assertEquals(4, evaluator.expectMessageClass(RewardEvaluator.Evaluate.class, Duration.ofSeconds(30))
+    evaluator.expectMessageClass(RewardEvaluator.Reference.class);
+    assertEquals(4, evaluator.expectMessageClass(RewardEvaluator.Evaluate.class)
         .snapshot().version());
     learner.tell(new Learner.UpdateFailed(4, "simulated"));
-    assertEquals(8, evaluator.expectMessageClass(RewardEvaluator.Evaluate.class, Duration.ofSeconds(30))
+    assertEquals(8, evaluator.expectMessageClass(RewardEvaluator.Evaluate.class)
         .snapshot().version());
     learner.tell(new Learner.NewProbabilities(8, new double[] {0.9, 0.1}));
-    Learner.Finished end = (Learner.Finished) outcome.receiveMessage(Duration.ofSeconds(60));
+    Learner.Finished end = (Learner.Finished) outcome.receiveMessage();
     assertEquals(12, end.steps());
     assertEquals(1, end.skippedUpdates());
     assertArrayEquals(new double[] {0.9, 0.1}, end.probabilities());
     while (true) { // the skipped update is in the metrics (a timeout here fails the test)
-      if (metrics.receiveMessage(Duration.ofSeconds(10)) instanceof MetricsSink.Note n
+      if (metrics.receiveMessage() instanceof MetricsSink.Note n
           && n.event().equals("skipped_update") && n.message().contains("snapshot 4")) {
         break;
       }

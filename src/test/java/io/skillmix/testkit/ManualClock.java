@@ -39,10 +39,14 @@ public final class ManualClock {
     this.scheduler = scheduler;
   }
 
-  /** ManualTime's config, with the scheduler that reports what is scheduled. */
+  /**
+   * ManualTime's config, with the scheduler that reports what is scheduled, over the suite's
+   * application-test.conf (which a test kit given a config does not read by itself).
+   */
   public static Config config() {
     return ConfigFactory.parseString("pekko.scheduler.implementation = \"" + Scheduler.class.getName() + "\"")
-        .withFallback(ManualTime.config());
+        .withFallback(ManualTime.config())
+        .withFallback(ConfigFactory.parseResources("application-test.conf"));
   }
 
   public static ManualClock get(ActorSystem<?> system) {
