@@ -54,7 +54,7 @@ class ClusterFaultsTest {
     try {
       // The first learned probabilities (snapshot 8) arrived: kill the evaluator, start another.
       Path weights = dir.resolve("run/weights.jsonl");
-      ClusterNodes.awaitLines(weights, lines -> lines.size() >= 2, learner, Duration.ofMinutes(5));
+      ClusterNodes.awaitLines(weights, lines -> lines.size() >= 2, learner, log, Duration.ofMinutes(5));
       evaluator.destroyForcibly();
       second = ClusterNodes.node("evaluator", ports[3], config, dir.resolve("evaluator-2.log"));
       Path metrics = dir.resolve("run/metrics.jsonl");
@@ -90,7 +90,7 @@ class ClusterFaultsTest {
     // A third member keeps a majority with the learner once the data node is gone.
     Process evaluator = ClusterNodes.node("evaluator", ports[1], config, dir.resolve("evaluator.log"));
     try {
-      ClusterNodes.awaitLines(dir.resolve("run/metrics.jsonl"), lines -> lines.size() >= 3, learner,
+      ClusterNodes.awaitLines(dir.resolve("run/metrics.jsonl"), lines -> lines.size() >= 3, learner, log,
           Duration.ofMinutes(5));
       data.destroyForcibly();
       assertTrue(learner.waitFor(90, TimeUnit.SECONDS), "the learner did not stop without its data node");

@@ -66,9 +66,9 @@ final class ClusterNodes {
    * Waits until the lines of {@code file} satisfy {@code ready}, woken by the file system each time
    * the writing process creates or changes a file in that folder (inotify on Linux), not by a
    * sleep. Fails if {@code writer} ends first, or after {@code limit}: a bound for a stuck run, not
-   * a measure of speed.
+   * a measure of speed. A failure shows the end of the writer's {@code log}.
    */
-  static void awaitLines(Path file, Predicate<List<String>> ready, Process writer, Duration limit)
+  static void awaitLines(Path file, Predicate<List<String>> ready, Process writer, Path log, Duration limit)
       throws IOException, InterruptedException {
     long deadline = System.nanoTime() + limit.toNanos();
     try (WatchService watcher = file.getFileSystem().newWatchService()) {
@@ -91,7 +91,8 @@ final class ClusterNodes {
         }
         long left = deadline - System.nanoTime();
         if (left <= 0) {
-          throw new AssertionError(file + " did not get that far within " + limit + ": " + lines);
+          throw new AssertionError(file + " did not get that far within " + limit + ": " + lines
+              + "\nits writer's log ends: " + tail(log));
         }
         WatchKey key = watcher.poll(left, TimeUnit.NANOSECONDS);
         if (key != null) {
@@ -105,8 +106,13 @@ final class ClusterNodes {
         return;
       }
       throw new AssertionError("the process ended (exit " + writer.exitValue() + ") before " + file
-          + " got that far: " + lines(file));
+          + " got that far: " + lines(file) + "\nits log ends: " + tail(log));
     }
+  }
+
+  private static String tail(Path log) throws IOException {
+    String text = Files.exists(log) ? Files.readString(log) : "(no log)";
+    return text.substring(Math.max(0, text.length() - 3000));
   }
 
   private static void closeQuietly(WatchService watcher) {

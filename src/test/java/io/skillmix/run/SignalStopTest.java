@@ -36,7 +36,7 @@ class SignalStopTest {
     Process train = ClusterNodes.skillmix(args, log);
     try {
       ClusterNodes.awaitLines(run.resolve("metrics.jsonl"),
-          lines -> lines.stream().filter(line -> line.contains("\"train\"")).count() >= 10, train,
+          lines -> lines.stream().filter(line -> line.contains("\"train\"")).count() >= 10, train, log,
           Duration.ofMinutes(5));
       train.destroy(); // SIGTERM
       assertTrue(train.waitFor(60, TimeUnit.SECONDS), "the run did not stop after SIGTERM");
