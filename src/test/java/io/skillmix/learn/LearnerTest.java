@@ -3,6 +3,7 @@ package io.skillmix.learn;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import io.skillmix.data.Conversation;
@@ -16,6 +17,7 @@ import io.skillmix.model.LanguageModel;
 import io.skillmix.model.ModelConfig;
 import io.skillmix.metrics.MetricsSink;
 import io.skillmix.run.RunSettings;
+import io.skillmix.testkit.ManualClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -32,7 +34,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(LogCapturingExtension.class)
 class LearnerTest {
 
-  private static final ActorTestKit testKit = ActorTestKit.create();
+  /** Timeouts run on a manual clock: they fire when a test moves it, never on their own. */
+  private static final ActorTestKit testKit = ActorTestKit.create(ManualClock.config());
+  private static final ManualClock clock = ManualClock.get(testKit.system());
 
   @AfterAll
   static void shutdown() {
@@ -41,8 +45,17 @@ class LearnerTest {
 
   private static final List<String> NAMES = List.of("a", "b");
 
+  private static final ByteTokenizer TOKENIZER = new ByteTokenizer();
+
+  /** Bytes of {@code text}, the second half the target. */
+  private static TokenizedExample encode(String text) {
+    int[] ids = TOKENIZER.encode(text);
+    boolean[] target = new boolean[ids.length];
+    java.util.Arrays.fill(target, ids.length / 2, ids.length, true);
+    return new TokenizedExample(ids, target);
+  }
+
   private static Map<String, ActorRef<DatasetActor.Command>> datasets() {
-    ByteTokenizer tokenizer = new ByteTokenizer();
     Map<String, ActorRef<DatasetActor.Command>> out = new LinkedHashMap<>();
     for (String name : NAMES) {
       List<Conversation> examples = new ArrayList<>();
@@ -50,12 +63,7 @@ class LearnerTest {
         examples.add(Conversation.of(name + " question " + i, "answer " + i));
       }
       out.put(name, testKit.spawn(DatasetActor.create(new DatasetActor.Settings(name, 7, 2), examples,
-          c -> {
-            int[] ids = tokenizer.encode(c.firstPrompt() + " => " + c.lastResponse());
-            boolean[] target = new boolean[ids.length];
-            java.util.Arrays.fill(target, ids.length / 2, ids.length, true);
-            return new TokenizedExample(ids, target);
-          })));
+          c -> encode(c.firstPrompt() + " => " + c.lastResponse()))));
     }
     return out;
   }
@@ -66,11 +74,26 @@ class LearnerTest {
         new io.skillmix.learn.TrainSettings(16, 2, 2, 1e-3, 0.0, 0.0, 0.9, 0.95, 1e-8, 1.0, 1000), 0);
   }
 
+  /** A learner started against probes; the evaluator probe has had its θ0 already. */
+  private record Started(ActorRef<Learner.Command> learner, TestProbe<RewardEvaluator.Command> evaluator,
+      TestProbe<MetricsSink.Command> metrics, TestProbe<Learner.Outcome> outcome) {}
+
+  private static Started start(Learner.Settings settings, Map<String, ActorRef<DatasetActor.Command>> datasets) {
+    TestProbe<RewardEvaluator.Command> evaluator = testKit.createTestProbe(RewardEvaluator.Command.class);
+    TestProbe<MetricsSink.Command> metrics = testKit.createTestProbe(MetricsSink.Command.class);
+    TestProbe<Learner.Outcome> outcome = testKit.createTestProbe(Learner.Outcome.class);
+    ActorRef<Learner.Command> learner = testKit.spawn(Learner.create(settings, LearnerTest::trainer, NAMES,
+        datasets, new MixtureSampler(new double[] {0.5, 0.5}, 3), evaluator.getRef(), metrics.getRef()));
+    learner.tell(new Learner.Start(outcome.getRef()));
+    evaluator.expectMessageClass(RewardEvaluator.Reference.class);
+    return new Started(learner, evaluator, metrics, outcome);
+  }
+
   /** Receives metrics until the train event of {@code step}; returns the weight changes seen. */
   private static List<MetricsSink.WeightsApplied> untilStep(TestProbe<MetricsSink.Command> metrics, long step) {
     List<MetricsSink.WeightsApplied> applied = new ArrayList<>();
     while (true) {
-      MetricsSink.Command m = metrics.receiveMessage(Duration.ofSeconds(30));
+      MetricsSink.Command m = metrics.receiveMessage();
       if (m instanceof MetricsSink.WeightsApplied w) {
         applied.add(w);
       } else if (m instanceof MetricsSink.TrainStep t) {
@@ -86,55 +109,94 @@ class LearnerTest {
 
   @Test
   void aSlowEvaluatorMakesTheLaggedLearnerWaitOnlyPastItsLag() {
-    TestProbe<RewardEvaluator.Command> evaluator = testKit.createTestProbe(RewardEvaluator.Command.class);
-    TestProbe<MetricsSink.Command> metrics = testKit.createTestProbe(MetricsSink.Command.class);
-    TestProbe<Learner.Outcome> outcome = testKit.createTestProbe(Learner.Outcome.class);
     Learner.Settings settings = new Learner.Settings(16, 2, 5, 3, ApplyMode.LAGGED, Duration.ofMinutes(1), null, null);
-    ActorRef<Learner.Command> learner = testKit.spawn(Learner.create(settings, LearnerTest::trainer, NAMES,
-        datasets(), new MixtureSampler(new double[] {0.5, 0.5}, 3), evaluator.getRef(), metrics.getRef()));
-    learner.tell(new Learner.Start(outcome.getRef()));
-    evaluator.expectMessageClass(RewardEvaluator.Reference.class);
+    Started run = start(settings, datasets());
 
-    untilStep(metrics, 4);
-    RewardEvaluator.Evaluate first = evaluator.expectMessageClass(RewardEvaluator.Evaluate.class);
+    untilStep(run.metrics(), 4);
+    RewardEvaluator.Evaluate first = run.evaluator().expectMessageClass(RewardEvaluator.Evaluate.class);
     assertEquals(5, first.snapshot().version());
     // The evaluator has not answered, yet steps 5..7 go ahead: its work is hidden by the lag.
-    untilStep(metrics, 7);
-    // Step 8 = 5 + lag needs the update: the learner waits.
-    metrics.expectNoMessage(Duration.ofMillis(700));
+    untilStep(run.metrics(), 7);
+    // Step 8 = 5 + lag needs the update: the learner waits (it arms its update timeout), and
+    // however long it waits short of that timeout, no step happens.
+    clock.awaitScheduled(Duration.ofMinutes(1));
+    clock.expectNoMessageFor(Duration.ofSeconds(59), run.metrics());
     double[] p = {0.9, 0.1};
-    learner.tell(new Learner.NewProbabilities(5, p));
-    List<MetricsSink.WeightsApplied> applied = untilStep(metrics, 8);
+    run.learner().tell(new Learner.NewProbabilities(5, p));
+    List<MetricsSink.WeightsApplied> applied = untilStep(run.metrics(), 8);
     assertEquals(1, applied.size());
     assertEquals(8, applied.get(0).step());
     assertEquals(5, applied.get(0).version());
     assertArrayEquals(p, applied.get(0).probabilities());
 
     // A prompt evaluator: updates arrive before they are due and nobody waits.
-    untilStep(metrics, 9);
-    RewardEvaluator.Evaluate second = evaluator.expectMessageClass(RewardEvaluator.Evaluate.class);
+    untilStep(run.metrics(), 9);
+    RewardEvaluator.Evaluate second = run.evaluator().expectMessageClass(RewardEvaluator.Evaluate.class);
     assertEquals(10, second.snapshot().version());
-    learner.tell(new Learner.NewProbabilities(10, new double[] {0.2, 0.8}));
-    applied = untilStep(metrics, 13);
+    run.learner().tell(new Learner.NewProbabilities(10, new double[] {0.2, 0.8}));
+    applied = untilStep(run.metrics(), 13);
     assertEquals(1, applied.size());
     assertEquals(13, applied.get(0).step());
-    Learner.Outcome end = outcome.receiveMessage(Duration.ofSeconds(30));
+    Learner.Outcome end = run.outcome().receiveMessage();
     assertInstanceOf(Learner.Finished.class, end);
     assertEquals(16, ((Learner.Finished) end).steps());
   }
 
   @Test
   void anEvaluatorThatNeverAnswersIsSkippedAfterTheTimeout() {
-    TestProbe<RewardEvaluator.Command> evaluator = testKit.createTestProbe(RewardEvaluator.Command.class);
-    TestProbe<MetricsSink.Command> metrics = testKit.createTestProbe(MetricsSink.Command.class);
-    TestProbe<Learner.Outcome> outcome = testKit.createTestProbe(Learner.Outcome.class);
-    Learner.Settings settings = new Learner.Settings(8, 2, 4, 0, ApplyMode.SYNC, Duration.ofMillis(300), null, null);
-    ActorRef<Learner.Command> learner = testKit.spawn(Learner.create(settings, LearnerTest::trainer, NAMES,
-        datasets(), new MixtureSampler(new double[] {0.5, 0.5}, 3), evaluator.getRef(), metrics.getRef()));
-    learner.tell(new Learner.Start(outcome.getRef()));
-    Learner.Finished end = (Learner.Finished) outcome.receiveMessage(Duration.ofSeconds(30));
+    Duration timeout = Duration.ofMinutes(10);
+    Learner.Settings settings = new Learner.Settings(8, 2, 4, 0, ApplyMode.SYNC, timeout, null, null);
+    Started run = start(settings, datasets());
+    assertEquals(4, run.evaluator().expectMessageClass(RewardEvaluator.Evaluate.class).snapshot().version());
+    untilStep(run.metrics(), 3);
+    // Sync: step 4 needs snapshot 4's update. Just short of the timeout the learner still waits.
+    clock.awaitScheduled(timeout);
+    clock.expectNoMessageFor(timeout.minusMillis(1), run.metrics(), run.outcome());
+    clock.timePasses(Duration.ofMillis(1));
+    MetricsSink.Note skipped = run.metrics().expectMessageClass(MetricsSink.Note.class);
+    assertEquals("skipped_update", skipped.event());
+    assertEquals(4, skipped.step());
+    assertTrue(untilStep(run.metrics(), 7).isEmpty(), "no weights applied after the skip");
+    Learner.Finished end = (Learner.Finished) run.outcome().receiveMessage();
     assertEquals(8, end.steps());
     assertEquals(1, end.skippedUpdates());
     assertArrayEquals(new double[] {0.5, 0.5}, end.probabilities());
+  }
+
+  @Test
+  void freeModeAppliesAnUpdateFromTheNextDrawAndNeverWaits() {
+    // One probe serves both datasets: the test hands out every batch, so it knows which step the
+    // learner is in when an update arrives.
+    TestProbe<DatasetActor.Command> data = testKit.createTestProbe(DatasetActor.Command.class);
+    Map<String, ActorRef<DatasetActor.Command>> datasets = new LinkedHashMap<>();
+    NAMES.forEach(name -> datasets.put(name, data.getRef()));
+    Learner.Settings settings = new Learner.Settings(8, 2, 2, 0, ApplyMode.FREE, Duration.ofMinutes(3), null, null);
+    Started run = start(settings, datasets);
+    double[] p = {0.7, 0.3};
+    for (long step = 0; step < 8; step++) {
+      DatasetActor.RequestBatch request = data.expectMessageClass(DatasetActor.RequestBatch.class);
+      if (step == 2) {
+        assertEquals(2, run.evaluator().expectMessageClass(RewardEvaluator.Evaluate.class).snapshot().version());
+        run.learner().tell(new Learner.NewProbabilities(2, p)); // arrives while step 2 waits for its batch
+      }
+      request.replyTo().tell(new DatasetActor.Batch("a", DatasetActor.StreamKind.TRAIN, batch(step)));
+    }
+    // Snapshots 4 and 6 are never answered, and the clock never moves: free mode still finishes.
+    assertEquals(4, run.evaluator().expectMessageClass(RewardEvaluator.Evaluate.class).snapshot().version());
+    assertEquals(6, run.evaluator().expectMessageClass(RewardEvaluator.Evaluate.class).snapshot().version());
+    List<MetricsSink.WeightsApplied> applied = untilStep(run.metrics(), 7);
+    assertEquals(2, applied.size());
+    assertEquals(0, applied.get(0).step());
+    assertEquals(3, applied.get(1).step(), "from the draw after the one in progress");
+    assertEquals(2, applied.get(1).version());
+    assertArrayEquals(p, applied.get(1).probabilities());
+    Learner.Finished end = (Learner.Finished) run.outcome().receiveMessage();
+    assertEquals(8, end.steps());
+    assertEquals(0, end.skippedUpdates(), "nothing waited for a deadline");
+    assertArrayEquals(p, end.probabilities());
+  }
+
+  private static List<TokenizedExample> batch(long step) {
+    return List.of(encode("step " + step + " example 0"), encode("step " + step + " example 1"));
   }
 }

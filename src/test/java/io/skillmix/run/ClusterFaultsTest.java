@@ -7,10 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * probabilities, and takes rewards again from an evaluator node that joins later); a dead data node
  * stops the learner with one clear line after a bounded wait.
  */
+@Tag("slow")
 class ClusterFaultsTest {
 
   @TempDir
@@ -38,16 +40,6 @@ class ClusterFaultsTest {
     return config;
   }
 
-  /** Waits (at most a minute) until {@code file} has lines that satisfy {@code ready}. */
-  private static void awaitLines(Path file, Predicate<List<String>> ready, Process learner) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (!ready.test(ClusterNodes.lines(file))) {
-      assertTrue(learner.isAlive(), "the learner ended before the fault was injected");
-      assertTrue(System.nanoTime() < deadline, "the run did not get that far: " + ClusterNodes.lines(file));
-      Thread.sleep(50);
-    }
-  }
-
   @Test
   void aDeadEvaluatorCostsOnlyItsUpdatesAndANewOneTakesOver() throws Exception {
     int[] ports = ClusterNodes.freePorts(4);
@@ -62,7 +54,7 @@ class ClusterFaultsTest {
     try {
       // The first learned probabilities (snapshot 8) arrived: kill the evaluator, start another.
       Path weights = dir.resolve("run/weights.jsonl");
-      awaitLines(weights, lines -> lines.size() >= 2, learner);
+      ClusterNodes.awaitLines(weights, lines -> lines.size() >= 2, learner, log, Duration.ofMinutes(5));
       evaluator.destroyForcibly();
       second = ClusterNodes.node("evaluator", ports[3], config, dir.resolve("evaluator-2.log"));
       Path metrics = dir.resolve("run/metrics.jsonl");
@@ -98,7 +90,8 @@ class ClusterFaultsTest {
     // A third member keeps a majority with the learner once the data node is gone.
     Process evaluator = ClusterNodes.node("evaluator", ports[1], config, dir.resolve("evaluator.log"));
     try {
-      awaitLines(dir.resolve("run/metrics.jsonl"), lines -> lines.size() >= 3, learner);
+      ClusterNodes.awaitLines(dir.resolve("run/metrics.jsonl"), lines -> lines.size() >= 3, learner, log,
+          Duration.ofMinutes(5));
       data.destroyForcibly();
       assertTrue(learner.waitFor(90, TimeUnit.SECONDS), "the learner did not stop without its data node");
       String output = Files.readString(log);

@@ -3,10 +3,20 @@ package io.skillmix.run;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.io.UncheckedIOException;
+import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /** Starts {@code skillmix} JVMs for tests (nodes on 127.0.0.1 with free ports): the test class path, DJL offline. */
 final class ClusterNodes {
@@ -47,6 +57,67 @@ final class ClusterNodes {
   /** Lines of {@code file} so far (none while it does not exist). */
   static List<String> lines(Path file) throws IOException {
     return Files.exists(file) ? Files.readAllLines(file) : List.of();
+  }
+
+  /**
+   * Waits until the lines of {@code file} satisfy {@code ready}, woken by the file system each time
+   * the writing process creates or changes a file in that folder (inotify on Linux), not by a
+   * sleep. Fails if {@code writer} ends first, or after {@code limit}: a bound for a stuck run, not
+   * a measure of speed. A failure shows the end of the writer's {@code log}.
+   */
+  static void awaitLines(Path file, Predicate<List<String>> ready, Process writer, Path log, Duration limit)
+      throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + limit.toNanos();
+    try (WatchService watcher = file.getFileSystem().newWatchService()) {
+      // The process ending wakes the wait too: a closed watcher throws out of register and poll.
+      writer.onExit().thenRun(() -> closeQuietly(watcher));
+      Set<Path> watched = new HashSet<>();
+      while (true) {
+        // The folder itself, or while it does not exist yet, the nearest folder above it.
+        Path folder = file.toAbsolutePath().getParent();
+        while (!Files.isDirectory(folder)) {
+          folder = folder.getParent();
+        }
+        if (watched.add(folder)) {
+          folder.register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);
+          continue; // look again: it may have changed before the watch began
+        }
+        List<String> lines = lines(file);
+        if (ready.test(lines)) {
+          return;
+        }
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          throw new AssertionError(file + " did not get that far within " + limit + ": " + lines
+              + "\nits writer's log ends: " + tail(log));
+        }
+        WatchKey key = watcher.poll(left, TimeUnit.NANOSECONDS);
+        if (key != null) {
+          key.pollEvents();
+          key.reset();
+        }
+      }
+    } catch (ClosedWatchServiceException ended) {
+      writer.waitFor();
+      if (ready.test(lines(file))) {
+        return;
+      }
+      throw new AssertionError("the process ended (exit " + writer.exitValue() + ") before " + file
+          + " got that far: " + lines(file) + "\nits log ends: " + tail(log));
+    }
+  }
+
+  private static String tail(Path log) throws IOException {
+    String text = Files.exists(log) ? Files.readString(log) : "(no log)";
+    return text.substring(Math.max(0, text.length() - 3000));
+  }
+
+  private static void closeQuietly(WatchService watcher) {
+    try {
+      watcher.close();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** The test class path; surefire may hide it behind a manifest-only jar. */

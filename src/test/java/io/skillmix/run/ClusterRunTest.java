@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * each {@code skillmix node}) gives the same mixture probabilities, step for step, as the same run
  * in one JVM: in {@code lagged} mode a run's weights do not depend on where its actors live.
  */
+@Tag("slow")
 class ClusterRunTest {
 
   @TempDir

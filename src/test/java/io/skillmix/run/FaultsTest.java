@@ -26,6 +26,7 @@ import io.skillmix.mix.RewardEvaluator;
 import io.skillmix.model.LanguageModel;
 import io.skillmix.model.ModelConfig;
 import io.skillmix.model.ParameterSnapshot;
+import io.skillmix.testkit.ManualClock;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,7 +36,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
@@ -51,7 +54,9 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(LogCapturingExtension.class)
 class FaultsTest {
 
-  private static final ActorTestKit testKit = ActorTestKit.create();
+  /** Timeouts run on a manual clock: they fire when a test moves it, never on their own. */
+  private static final ActorTestKit testKit = ActorTestKit.create(ManualClock.config());
+  private static final ManualClock clock = ManualClock.get(testKit.system());
   private static final ByteTokenizer TOKENIZER = new ByteTokenizer();
   private static final List<String> NAMES = List.of("a", "b");
 
@@ -87,7 +92,7 @@ class FaultsTest {
     List<int[]> ids = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       actor.tell(new DatasetActor.RequestBatch(kind, 3, probe.getRef()));
-      for (TokenizedExample e : probe.receiveMessage(Duration.ofSeconds(10)).examples()) {
+      for (TokenizedExample e : probe.receiveMessage().examples()) {
         ids.add(e.ids());
       }
     }
@@ -132,7 +137,7 @@ class FaultsTest {
         new DatasetActor.Settings("a", 5, 2), examples("a", 5), List.of(), broken, 2, line -> {}));
     TestProbe<DatasetActor.Batch> probe = testKit.createTestProbe(DatasetActor.Batch.class);
     actor.tell(new DatasetActor.RequestBatch(DatasetActor.StreamKind.TRAIN, 2, probe.getRef()));
-    probe.expectTerminated(actor, Duration.ofSeconds(10));
+    probe.expectTerminated(actor);
   }
 
   /**
@@ -195,48 +200,65 @@ class FaultsTest {
     evaluator.tell(new RewardEvaluator.Reference(snapshot));
     evaluator.tell(new RewardEvaluator.Evaluate(new ParameterSnapshot(4, Map.of())));
     evaluator.tell(new RewardEvaluator.Evaluate(new ParameterSnapshot(8, Map.of())));
-    MixtureScorer.RewardsFailed failed = scorer.expectMessageClass(MixtureScorer.RewardsFailed.class,
-        Duration.ofSeconds(10));
+    MixtureScorer.RewardsFailed failed = scorer.expectMessageClass(MixtureScorer.RewardsFailed.class);
     assertEquals(4, failed.version());
     assertTrue(failed.reason().contains("evaluator crashed"), failed.reason());
-    MixtureScorer.Rewards next = scorer.expectMessageClass(MixtureScorer.Rewards.class, Duration.ofSeconds(10));
+    MixtureScorer.Rewards next = scorer.expectMessageClass(MixtureScorer.Rewards.class);
     assertEquals(8, next.version());
     assertArrayEquals(new double[] {0.25, 0.75}, next.rewards());
     assertEquals(2, created.get(), "one restart of the reward model");
   }
 
   @Test
-  void aHungEvaluatorIsReplacedAfterTheTimeoutAndLaterUpdatesGoOn() {
+  void aHungEvaluatorIsReplacedAfterTheTimeoutAndLaterUpdatesGoOn() throws InterruptedException {
     TestProbe<MixtureScorer.Command> scorer = testKit.createTestProbe(MixtureScorer.Command.class);
     AtomicInteger created = new AtomicInteger();
     AtomicInteger calls = new AtomicInteger();
     CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch hanging = new CountDownLatch(1);
+    AtomicReference<Thread> hung = new AtomicReference<>();
     Runnable hang = () -> {
+      hung.set(Thread.currentThread());
+      hanging.countDown();
       try {
         release.await();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
     };
+    Duration timeout = Duration.ofMinutes(3);
     ActorRef<RewardEvaluator.Command> evaluator = testKit.spawn(RewardEvaluator.create(
         () -> new TroubledOnce(created, calls, hang, new double[] {0.4, 0.6}),
-        NAMES, datasets(), 2, scorer.getRef(), Duration.ofMillis(500)));
+        NAMES, datasets(), 2, scorer.getRef(), timeout));
     evaluator.tell(new RewardEvaluator.Reference(new ParameterSnapshot(0, Map.of())));
     evaluator.tell(new RewardEvaluator.Evaluate(new ParameterSnapshot(4, Map.of())));
     evaluator.tell(new RewardEvaluator.Evaluate(new ParameterSnapshot(8, Map.of())));
     try {
-      MixtureScorer.RewardsFailed failed = scorer.expectMessageClass(MixtureScorer.RewardsFailed.class,
-          Duration.ofSeconds(10));
+      // Snapshot 4's computation hangs. Its timer is armed once its batches are in; short of
+      // the timeout nothing happens, at the timeout the model is abandoned.
+      assertTrue(hanging.await(30, TimeUnit.SECONDS), "snapshot 4 reached the reward model");
+      clock.awaitScheduled(timeout);
+      clock.expectNoMessageFor(timeout.minusMillis(1), scorer);
+      clock.timePasses(Duration.ofMillis(1));
+      MixtureScorer.RewardsFailed failed = scorer.expectMessageClass(MixtureScorer.RewardsFailed.class);
       assertEquals(4, failed.version());
-      assertTrue(failed.reason().contains("no rewards within"), failed.reason());
-      MixtureScorer.Rewards next = scorer.expectMessageClass(MixtureScorer.Rewards.class, Duration.ofSeconds(10));
+      assertTrue(failed.reason().contains("no rewards within 180 s"), failed.reason());
+      MixtureScorer.Rewards next = scorer.expectMessageClass(MixtureScorer.Rewards.class);
       assertEquals(8, next.version());
       assertArrayEquals(new double[] {0.4, 0.6}, next.rewards());
       assertEquals(2, created.get(), "one replacement reward model");
     } finally {
       release.countDown();
     }
-    scorer.expectNoMessage(Duration.ofMillis(300)); // the hung model's late answer is dropped
+    // The abandoned thread returns its late answer for snapshot 4, then ends (its executor was
+    // shut down). Once it has ended, that answer is in the evaluator's mailbox ahead of the next
+    // snapshot: the scorer must hear snapshot 12 next, never the late one.
+    hung.get().join(Duration.ofMinutes(1).toMillis());
+    assertTrue(!hung.get().isAlive(), "the abandoned worker thread ended");
+    evaluator.tell(new RewardEvaluator.Evaluate(new ParameterSnapshot(12, Map.of())));
+    MixtureScorer.Command after = scorer.receiveMessage();
+    assertInstanceOf(MixtureScorer.Rewards.class, after);
+    assertEquals(12, ((MixtureScorer.Rewards) after).version());
   }
 
   private static Trainer trainer() {
@@ -254,19 +276,19 @@ class FaultsTest {
     ActorRef<Learner.Command> learner = testKit.spawn(Learner.create(settings, FaultsTest::trainer, NAMES,
         datasets(), new MixtureSampler(new double[] {0.5, 0.5}, 3), evaluator.getRef(), metrics.getRef()));
     learner.tell(new Learner.Start(outcome.getRef()));
-    evaluator.expectMessageClass(RewardEvaluator.Reference.class, Duration.ofSeconds(30));
-    assertEquals(4, evaluator.expectMessageClass(RewardEvaluator.Evaluate.class, Duration.ofSeconds(30))
+    evaluator.expectMessageClass(RewardEvaluator.Reference.class);
+    assertEquals(4, evaluator.expectMessageClass(RewardEvaluator.Evaluate.class)
         .snapshot().version());
     learner.tell(new Learner.UpdateFailed(4, "simulated"));
-    assertEquals(8, evaluator.expectMessageClass(RewardEvaluator.Evaluate.class, Duration.ofSeconds(30))
+    assertEquals(8, evaluator.expectMessageClass(RewardEvaluator.Evaluate.class)
         .snapshot().version());
     learner.tell(new Learner.NewProbabilities(8, new double[] {0.9, 0.1}));
-    Learner.Finished end = (Learner.Finished) outcome.receiveMessage(Duration.ofSeconds(60));
+    Learner.Finished end = (Learner.Finished) outcome.receiveMessage();
     assertEquals(12, end.steps());
     assertEquals(1, end.skippedUpdates());
     assertArrayEquals(new double[] {0.9, 0.1}, end.probabilities());
     while (true) { // the skipped update is in the metrics (a timeout here fails the test)
-      if (metrics.receiveMessage(Duration.ofSeconds(10)) instanceof MetricsSink.Note n
+      if (metrics.receiveMessage() instanceof MetricsSink.Note n
           && n.event().equals("skipped_update") && n.message().contains("snapshot 4")) {
         break;
       }

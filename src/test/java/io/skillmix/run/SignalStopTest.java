@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.skillmix.checkpoint.Checkpoints;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A real {@code skillmix train} JVM gets SIGTERM mid-run: it finishes the step, writes a
  * checkpoint, exits 0 with the line to resume, and {@code --resume} goes on from that step.
  */
+@Tag("slow")
 class SignalStopTest {
 
   @TempDir Path dir;
@@ -32,13 +35,9 @@ class SignalStopTest {
     Path log = dir.resolve("train.log");
     Process train = ClusterNodes.skillmix(args, log);
     try {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-      Path metrics = run.resolve("metrics.jsonl");
-      while (ClusterNodes.lines(metrics).stream().filter(line -> line.contains("\"train\"")).count() < 10) {
-        assertTrue(train.isAlive(), "the run ended before the signal: " + Files.readString(log));
-        assertTrue(System.nanoTime() < deadline, "the run did not start training");
-        Thread.sleep(50);
-      }
+      ClusterNodes.awaitLines(run.resolve("metrics.jsonl"),
+          lines -> lines.stream().filter(line -> line.contains("\"train\"")).count() >= 10, train, log,
+          Duration.ofMinutes(5));
       train.destroy(); // SIGTERM
       assertTrue(train.waitFor(60, TimeUnit.SECONDS), "the run did not stop after SIGTERM");
       String output = Files.readString(log);

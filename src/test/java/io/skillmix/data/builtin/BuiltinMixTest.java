@@ -28,20 +28,15 @@ class BuiltinMixTest {
 
   private static final Pattern QUOTED_WORD = Pattern.compile("\"([^\"]+)\"");
   private static Map<String, BuiltinDataset> mix;
-  private static long buildMillis;
 
   @BeforeAll
   static void buildOnce() {
-    long start = System.nanoTime();
     mix = BuiltinMix.build(42, 12_000, 0.05);
-    buildMillis = (System.nanoTime() - start) / 1_000_000;
   }
 
   @Test
-  void buildsQuicklyInThePapersOrder() {
+  void buildsInThePapersOrder() {
     assertEquals(List.of("math", "definitions", "nlp", "writing"), List.copyOf(mix.keySet()));
-    // About 2 s here with WordNet parsed cold; a wide margin for a busy shared machine.
-    assertTrue(buildMillis < 10_000, "built in " + buildMillis + " ms");
   }
 
   @Test

@@ -3,7 +3,6 @@ package io.skillmix.model.io;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.skillmix.UserError;
@@ -12,7 +11,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -197,10 +195,11 @@ class SafetensorsFileTest {
   }
 
   @Test
-  void aHeaderClaiming2To40BytesIsRefusedQuicklyWithoutAllocatingIt() {
+  void aHeaderClaiming2To40BytesIsRefusedWithoutAllocatingIt() {
     Path file = RawSafetensors.write(file("huge.safetensors"), 1L << 40, new byte[56], new byte[0]);
-    // A 1 TiB allocation would throw OutOfMemoryError (an Error, not a UserError) or take far longer.
-    assertTimeoutPreemptively(Duration.ofSeconds(2), () -> assertRefused(file, "header length 1099511627776"));
+    // Refused by the length check: an attempt to allocate 1 TiB would throw OutOfMemoryError (an
+    // Error, not the UserError asserted here).
+    assertRefused(file, "header length 1099511627776");
   }
 
   /** The cap is independent of the file's size: a sparse 200 MB file may not claim a 150 MB header. */
@@ -211,8 +210,7 @@ class SafetensorsFileTest {
       raf.setLength(200L << 20);
       raf.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(150L << 20).array());
     }
-    assertTimeoutPreemptively(Duration.ofSeconds(2),
-        () -> assertRefused(file, "is over the " + SafetensorsFile.MAX_HEADER_BYTES + "-byte limit"));
+    assertRefused(file, "is over the " + SafetensorsFile.MAX_HEADER_BYTES + "-byte limit");
   }
 
   @Test
