@@ -222,44 +222,57 @@ final class RecordSplitter implements RecordSource {
     int depth = 0;
     boolean inString = false;
     boolean escape = false;
-    while (true) {
-      int c = peek();
-      if (c < 0) {
+    boolean done = false;
+    while (!done) {
+      if (peek() < 0) {
         state = State.DONE;
         return queued != null ? takeQueued()
             : fault(start, "malformed JSON: the record is not closed (a '}' or ']' is missing)");
       }
-      if (inString) {
-        if (escape) {
-          escape = false;
-        } else if (c == '\\') {
-          escape = true;
-        } else if (c == '"' || c == '\n') {
-          // A JSON string never spans lines; ending it at the newline keeps one bad quote local.
-          inString = false;
+      // Scan the rest of this piece in one loop; a line's end reads as '\n'.
+      String piece = cur.text();
+      int from = idx;
+      int end = piece.length() + (cur.more() ? 0 : 1);
+      int i = idx;
+      for (; i < end; i++) {
+        char c = i == piece.length() ? '\n' : piece.charAt(i);
+        if (inString) {
+          if (escape) {
+            escape = false;
+          } else if (c == '\\') {
+            escape = true;
+          } else if (c == '"' || c == '\n') {
+            // A JSON string never spans lines; ending it at the newline keeps one bad quote local.
+            inString = false;
+          }
+        } else if (c == '"') {
+          inString = true;
+        } else if (c == '{' || c == '[') {
+          depth++;
+        } else if (c == '}' || c == ']') {
+          if (depth == 0) {
+            done = true; // the array's own ']': leave it for the caller
+            break;
+          }
+          depth--;
+          if (depth == 0) {
+            i++;
+            done = true; // the element's own closing bracket
+            break;
+          }
+        } else if (c == ',' && depth == 0) {
+          done = true;
+          break;
         }
-      } else if (c == '"') {
-        inString = true;
-      } else if (c == '{' || c == '[') {
-        depth++;
-      } else if (c == '}' || c == ']') {
-        if (depth == 0) {
-          break; // the array's own ']': leave it for the caller
-        }
-        depth--;
-        if (depth == 0) {
-          text.append((char) c);
-          idx++;
-          break; // the element's own closing bracket
-        }
-      } else if (c == ',' && depth == 0) {
-        break;
       }
+      idx = i;
       if (!tooLong) {
-        text.append((char) c);
+        text.append(piece, from, Math.min(i, piece.length()));
+        if (i > piece.length()) {
+          text.append('\n');
+        }
         tooLong = text.length() > maxRecordChars;
       }
-      idx++;
     }
     state = State.COMMA_OR_END;
     if (queued != null) {
