@@ -81,6 +81,11 @@ class DataCommandTest {
     Result gz = run("data", "check", text.toString());
     assertEquals(0, gz.code(), gz.err());
     assertTrue(gz.out().contains("format  text (detected)"), gz.out());
+    Result parquet = run("data", "check", "src/test/resources/datasets/mos-conversations.parquet");
+    assertEquals(0, parquet.code(), parquet.err());
+    assertTrue(parquet.out().contains("format  messages (detected)"), parquet.out());
+    assertTrue(parquet.out().lines().anyMatch(l -> l.matches("mos-conversations\\.parquet\\s+3\\s+8\\s+2\\.67.*")),
+        parquet.out());
     Path messages = dir.resolve("m.json");
     Files.writeString(messages, "[{\"messages\": [{\"role\": \"user\", \"content\": \"q\"},"
         + " {\"role\": \"assistant\", \"content\": \"a\"}]}]");

@@ -32,7 +32,7 @@ final class DatasetFile {
       FileKind kind = sniff(in);
       if (kind == FileKind.PARQUET) {
         in.close();
-        throw new UserError(file + ": a Parquet file, which this build does not read; convert it to JSON Lines");
+        return new Opened(ParquetRecords.open(file), false);
       }
       boolean gzip = kind == FileKind.GZIP;
       if (gzip) {

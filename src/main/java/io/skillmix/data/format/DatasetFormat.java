@@ -3,7 +3,10 @@ package io.skillmix.data.format;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import io.skillmix.UserError;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * The record layouts skillmix reads. Each is recognised by a key that only it has; a
@@ -15,22 +18,33 @@ public enum DatasetFormat {
    * {@code messages} (or {@code conversations}): [{@code role}, {@code content}], the Hugging Face
    * chat format and the Mixture-of-Skills data files; roles system, user, assistant, tool.
    */
-  MESSAGES("messages", "messages"),
+  MESSAGES("messages", "messages", "messages", "conversations"),
   /** {@code conversations}: [{@code from}, {@code value}], optional top-level {@code system}. */
-  SHAREGPT("sharegpt", "conversations"),
+  SHAREGPT("sharegpt", "conversations", "conversations", "system"),
   /** {@code instruction}, optional {@code input}, {@code output}, optional {@code system}. */
-  ALPACA("alpaca", "instruction"),
+  ALPACA("alpaca", "instruction", "instruction", "input", "output", "system"),
   /** {@code prompt}, {@code response}, optional {@code system}. */
-  PROMPT_RESPONSE("prompt-response", "prompt"),
+  PROMPT_RESPONSE("prompt-response", "prompt", "prompt", "response", "system"),
   /** {@code text}: plain text for continued pre-training, every token trained on. */
-  TEXT("text", "text");
+  TEXT("text", "text", "text");
 
   private final String id;
   private final String signatureKey;
+  private final List<String> fields;
 
-  DatasetFormat(String id, String signatureKey) {
+  DatasetFormat(String id, String signatureKey, String... fields) {
     this.id = id;
     this.signatureKey = signatureKey;
+    this.fields = List.of(fields);
+  }
+
+  /** Every top-level field some format reads (a Parquet reader decodes only these columns). */
+  static Set<String> allFields() {
+    Set<String> all = new HashSet<>();
+    for (DatasetFormat f : values()) {
+      all.addAll(f.fields);
+    }
+    return all;
   }
 
   /** The name used on the command line and in config files. */

@@ -17,7 +17,7 @@ final class UnknownLayout {
     if (record.isEmpty()) {
       return "no fields";
     }
-    String fields = record.keySet().stream().limit(MAX_FIELDS).map(k -> "'" + k + "'")
+    String fields = record.keySet().stream().limit(MAX_FIELDS).map(UnknownLayout::quoted)
         .collect(Collectors.joining(", "));
     if (record.size() > MAX_FIELDS) {
       fields += " and " + (record.size() - MAX_FIELDS) + " more";
@@ -26,10 +26,15 @@ final class UnknownLayout {
     for (Map.Entry<String, JsonElement> e : record.entrySet()) {
       if (e.getValue().isJsonArray() && !e.getValue().getAsJsonArray().isEmpty()
           && e.getValue().getAsJsonArray().get(0).isJsonObject()) {
-        return text + " ('" + e.getKey() + "' holds a list of objects: if those are the records,"
+        return text + " (" + quoted(e.getKey()) + " holds a list of objects: if those are the records,"
             + " write them out as JSON Lines)";
       }
     }
     return text;
+  }
+
+  /** A key in quotes, on one line however it is spelled. */
+  private static String quoted(String key) {
+    return "'" + key.replaceAll("\\p{Cntrl}", "?") + "'";
   }
 }
