@@ -47,7 +47,10 @@ await db.run(`COPY (SELECT * FROM (VALUES (1, 'a', 'b'), (2, 'c', NULL), (3, 'e'
 await db.run(`COPY (SELECT * FROM (VALUES ('q', 'a')) AS t(question, answer))
   TO '${out('question-answer.parquet')}' (FORMAT parquet)`);
 
-// 7.-8. arrow-rs: messages in row groups of 2 rows, with an extra nested column and a float.
+// 7. No rows at all.
+await db.run(`COPY (SELECT 'x' AS text WHERE false) TO '${out('empty.parquet')}' (FORMAT parquet)`);
+
+// 8.-9. arrow-rs: messages in row groups of 2 rows, with an extra nested column and a float.
 const rows = [];
 for (let i = 0; i < 5; i++) {
   rows.push({

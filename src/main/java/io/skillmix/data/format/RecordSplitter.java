@@ -141,27 +141,40 @@ final class RecordSplitter implements RecordSource {
   /** How many brackets a line leaves open, strings skipped. */
   private static int openBrackets(String text) {
     int depth = 0;
-    boolean inString = false;
-    boolean escape = false;
+    JsonStrings strings = new JsonStrings();
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
+      if (strings.structural(c)) {
+        depth += c == '{' || c == '[' ? 1 : c == '}' || c == ']' ? -1 : 0;
+      }
+    }
+    return depth;
+  }
+
+  /** Follows JSON strings character by character, so brackets and commas inside them are not structure. */
+  private static final class JsonStrings {
+    private boolean inString;
+    private boolean escape;
+
+    /** Feeds one character; true when it is outside every string and not a quote. */
+    boolean structural(char c) {
       if (inString) {
         if (escape) {
           escape = false;
         } else if (c == '\\') {
           escape = true;
-        } else if (c == '"') {
+        } else if (c == '"' || c == '\n') {
+          // A JSON string never spans lines; ending it at the newline keeps one bad quote local.
           inString = false;
         }
-      } else if (c == '"') {
-        inString = true;
-      } else if (c == '{' || c == '[') {
-        depth++;
-      } else if (c == '}' || c == ']') {
-        depth--;
+        return false;
       }
+      if (c == '"') {
+        inString = true;
+        return false;
+      }
+      return true;
     }
-    return depth;
   }
 
   private Chunk nextInArray() throws IOException {
@@ -220,8 +233,7 @@ final class RecordSplitter implements RecordSource {
     StringBuilder text = new StringBuilder();
     boolean tooLong = false;
     int depth = 0;
-    boolean inString = false;
-    boolean escape = false;
+    JsonStrings strings = new JsonStrings();
     boolean done = false;
     while (!done) {
       if (peek() < 0) {
@@ -236,18 +248,10 @@ final class RecordSplitter implements RecordSource {
       int i = idx;
       for (; i < end; i++) {
         char c = i == piece.length() ? '\n' : piece.charAt(i);
-        if (inString) {
-          if (escape) {
-            escape = false;
-          } else if (c == '\\') {
-            escape = true;
-          } else if (c == '"' || c == '\n') {
-            // A JSON string never spans lines; ending it at the newline keeps one bad quote local.
-            inString = false;
-          }
-        } else if (c == '"') {
-          inString = true;
-        } else if (c == '{' || c == '[') {
+        if (!strings.structural(c)) {
+          continue;
+        }
+        if (c == '{' || c == '[') {
           depth++;
         } else if (c == '}' || c == ']') {
           if (depth == 0) {

@@ -1,5 +1,6 @@
 package io.skillmix.data.format;
 
+import static io.skillmix.data.format.DatasetReaderTest.readAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -44,14 +45,6 @@ class DatasetFormatsTest {
     Path file = dir.resolve(name);
     Files.write(file, bytes.toByteArray());
     return file;
-  }
-
-  private static List<Entry> readAll(Path file, DatasetFormat format) {
-    List<Entry> entries = new ArrayList<>();
-    try (DatasetReader reader = DatasetReader.open(file, format)) {
-      reader.forEachRemaining(entries::add);
-    }
-    return entries;
   }
 
   private static Conversation chat(Object... roleText) {

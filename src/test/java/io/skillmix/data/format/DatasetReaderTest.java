@@ -35,7 +35,7 @@ class DatasetReaderTest {
     return file;
   }
 
-  private static List<Entry> readAll(Path file, DatasetFormat format) {
+  static List<Entry> readAll(Path file, DatasetFormat format) {
     List<Entry> entries = new ArrayList<>();
     try (DatasetReader reader = DatasetReader.open(file, format)) {
       reader.forEachRemaining(entries::add);

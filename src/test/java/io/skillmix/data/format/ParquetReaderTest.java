@@ -92,6 +92,12 @@ class ParquetReaderTest {
   }
 
   @Test
+  void aFileWithoutRowsIsAFault() {
+    Path file = resource("empty.parquet");
+    assertEquals(List.of(file + ":1: empty Parquet file, no rows"), entries(file));
+  }
+
+  @Test
   void aCutFileIsOneLine() throws IOException {
     byte[] whole = Files.readAllBytes(resource("mos-conversations.parquet"));
     Path cut = dir.resolve("cut.parquet");

@@ -82,13 +82,13 @@ final class ColumnChunk {
         if (n < 0 || n > MAX_PAGE_ENTRIES) {
           throw new ParquetException("damaged column '" + leaf.path + "': a dictionary of " + n + " values");
         }
-        dictionary = Encodings.plain(new Encodings.Bytes(data, 0, data.length), leaf.type, leaf.typeLength, n);
+        dictionary = Encodings.plain(new ByteCursor(data, 0, data.length), leaf.type, leaf.typeLength, n);
       }
       case DATA_PAGE -> {
         Thrift.Struct h = require(page.struct(5), "data");
         int n = h.intValue(1);
         byte[] data = Codecs.decompress(codec, bytes, offset, stored, size);
-        Encodings.Bytes in = new Encodings.Bytes(data, 0, data.length);
+        ByteCursor in = new ByteCursor(data, 0, data.length);
         checkRoom(n);
         if (leaf.maxRep > 0) {
           levels(sectionWithLength(in), leaf.maxRep, n, rep);
@@ -108,17 +108,17 @@ final class ColumnChunk {
         }
         checkRoom(n);
         if (leaf.maxRep > 0) {
-          levels(new Encodings.Bytes(bytes, offset, offset + repBytes), leaf.maxRep, n, rep);
+          levels(new ByteCursor(bytes, offset, offset + repBytes), leaf.maxRep, n, rep);
         }
         if (leaf.maxDef > 0) {
-          levels(new Encodings.Bytes(bytes, offset + repBytes, offset + repBytes + defBytes), leaf.maxDef, n, def);
+          levels(new ByteCursor(bytes, offset + repBytes, offset + repBytes + defBytes), leaf.maxDef, n, def);
         }
         int start = offset + repBytes + defBytes;
         int length = stored - repBytes - defBytes;
         boolean compressed = h.boolOr(7, true) && codec != 0;
         byte[] data = compressed ? Codecs.decompress(codec, bytes, start, length, size - repBytes - defBytes) : bytes;
-        values(h.intValue(4), compressed ? new Encodings.Bytes(data, 0, data.length)
-            : new Encodings.Bytes(bytes, start, start + length), n);
+        values(h.intValue(4), compressed ? new ByteCursor(data, 0, data.length)
+            : new ByteCursor(bytes, start, start + length), n);
       }
       default -> {
         // index pages and others carry no values
@@ -139,15 +139,15 @@ final class ColumnChunk {
     }
   }
 
-  private static Encodings.Bytes sectionWithLength(Encodings.Bytes in) throws ParquetException {
+  private static ByteCursor sectionWithLength(ByteCursor in) throws ParquetException {
     int length = in.int32();
     in.need(length);
-    Encodings.Bytes section = new Encodings.Bytes(in.data, in.pos, in.pos + length);
+    ByteCursor section = new ByteCursor(in.data, in.pos, in.pos + length);
     in.pos += length;
     return section;
   }
 
-  private void levels(Encodings.Bytes in, int max, int n, int[] out) throws ParquetException {
+  private void levels(ByteCursor in, int max, int n, int[] out) throws ParquetException {
     Encodings.hybrid(in, Encodings.bitWidth(max), n, out, entries);
     for (int i = entries; i < entries + n; i++) {
       if (out[i] > max) {
@@ -158,7 +158,7 @@ final class ColumnChunk {
   }
 
   /** Decodes the page's values (one per entry at the highest definition level) and counts its entries. */
-  private void values(int encoding, Encodings.Bytes in, int n) throws ParquetException {
+  private void values(int encoding, ByteCursor in, int n) throws ParquetException {
     if (leaf.maxDef == 0) {
       Arrays.fill(def, entries, entries + n, 0);
     }
@@ -186,7 +186,7 @@ final class ColumnChunk {
     entries += n;
   }
 
-  private void dictionaryValues(Encodings.Bytes in, int defined) throws ParquetException {
+  private void dictionaryValues(ByteCursor in, int defined) throws ParquetException {
     if (dictionary == null) {
       throw new ParquetException("damaged column '" + leaf.path + "': dictionary indices without a dictionary");
     }

@@ -39,89 +39,13 @@ final class Encodings {
     return encoding >= 0 && encoding < NAMES.length ? NAMES[encoding] : "encoding " + encoding;
   }
 
-  /** A bounds-checked view of page bytes. */
-  static final class Bytes {
-    final byte[] data;
-    int pos;
-    final int limit;
-
-    Bytes(byte[] data, int pos, int limit) {
-      this.data = data;
-      this.pos = pos;
-      this.limit = limit;
-    }
-
-    int u8() throws ParquetException {
-      if (pos >= limit) {
-        throw new ParquetException("damaged page: it ends early");
-      }
-      return data[pos++] & 0xFF;
-    }
-
-    int int32() throws ParquetException {
-      need(4);
-      int v = (data[pos] & 0xFF) | (data[pos + 1] & 0xFF) << 8 | (data[pos + 2] & 0xFF) << 16
-          | (data[pos + 3] & 0xFF) << 24;
-      pos += 4;
-      return v;
-    }
-
-    long int64() throws ParquetException {
-      long lo = int32() & 0xFFFFFFFFL;
-      long hi = int32() & 0xFFFFFFFFL;
-      return lo | hi << 32;
-    }
-
-    long varint() throws ParquetException {
-      long v = 0;
-      for (int shift = 0; shift < 64; shift += 7) {
-        int b = u8();
-        v |= (long) (b & 0x7F) << shift;
-        if ((b & 0x80) == 0) {
-          return v;
-        }
-      }
-      throw new ParquetException("damaged page: a varint longer than 10 bytes");
-    }
-
-    long zigzag() throws ParquetException {
-      long v = varint();
-      return (v >>> 1) ^ -(v & 1);
-    }
-
-    void need(long n) throws ParquetException {
-      if (n < 0 || n > limit - pos) {
-        throw new ParquetException("damaged page: it ends early");
-      }
-    }
-
-    /** {@code width} bits at bit {@code bit} from {@code pos}, least significant first. */
-    long bits(long bit, int width) throws ParquetException {
-      long v = 0;
-      int got = 0;
-      while (got < width) {
-        long at = pos + (bit >>> 3);
-        if (at >= limit) {
-          throw new ParquetException("damaged page: bit-packed values run past its end");
-        }
-        int shift = (int) (bit & 7);
-        int take = Math.min(8 - shift, width - got);
-        long b = ((data[(int) at] & 0xFF) >>> shift) & ((1 << take) - 1);
-        v |= b << got;
-        got += take;
-        bit += take;
-      }
-      return v;
-    }
-  }
-
   /** Bits needed for levels up to {@code max}. */
   static int bitWidth(int max) {
     return 32 - Integer.numberOfLeadingZeros(max);
   }
 
   /** Decodes {@code count} values of the RLE/bit-packed hybrid into {@code out}. */
-  static void hybrid(Bytes in, int width, int count, int[] out, int offset) throws ParquetException {
+  static void hybrid(ByteCursor in, int width, int count, int[] out, int offset) throws ParquetException {
     if (width > 32) {
       throw new ParquetException("damaged page: a bit width of " + width);
     }
@@ -152,7 +76,7 @@ final class Encodings {
   }
 
   /** {@code count} PLAIN values of a physical type. */
-  static List<Object> plain(Bytes in, int type, int typeLength, int count) throws ParquetException {
+  static List<Object> plain(ByteCursor in, int type, int typeLength, int count) throws ParquetException {
     long bits = switch (type) {
       case BOOLEAN -> 1;
       case INT32, FLOAT, BYTE_ARRAY -> 32;
@@ -206,7 +130,7 @@ final class Encodings {
     return out;
   }
 
-  private static String text(Bytes in, int length) throws ParquetException {
+  private static String text(ByteCursor in, int length) throws ParquetException {
     in.need(length);
     String s = new String(in.data, in.pos, length, StandardCharsets.UTF_8);
     in.pos += length;
@@ -214,7 +138,7 @@ final class Encodings {
   }
 
   /** DELTA_BINARY_PACKED: blocks of miniblocks of bit-packed deltas from a first value. */
-  static long[] deltaBinaryPacked(Bytes in, int expected) throws ParquetException {
+  static long[] deltaBinaryPacked(ByteCursor in, int expected) throws ParquetException {
     long blockSize = in.varint();
     long miniblocks = in.varint();
     long total = in.varint();
@@ -253,7 +177,7 @@ final class Encodings {
   }
 
   /** DELTA_LENGTH_BYTE_ARRAY: the lengths delta-packed, then the bytes one after another. */
-  static List<Object> deltaLengthByteArray(Bytes in, int count) throws ParquetException {
+  static List<Object> deltaLengthByteArray(ByteCursor in, int count) throws ParquetException {
     long[] lengths = deltaBinaryPacked(in, count);
     if (lengths.length < count) {
       throw new ParquetException("damaged page: " + lengths.length + " lengths for " + count + " values");
@@ -266,7 +190,7 @@ final class Encodings {
   }
 
   /** DELTA_BYTE_ARRAY: each value is a prefix of the one before plus a suffix. */
-  static List<Object> deltaByteArray(Bytes in, int count) throws ParquetException {
+  static List<Object> deltaByteArray(ByteCursor in, int count) throws ParquetException {
     long[] prefixes = deltaBinaryPacked(in, count);
     long[] suffixes = deltaBinaryPacked(in, count);
     if (prefixes.length < count || suffixes.length < count) {

@@ -57,18 +57,14 @@ final class Thrift {
 
   private static final int MAX_DEPTH = 64;
 
-  private final byte[] buf;
-  private final int limit;
-  private int pos;
+  private final ByteCursor in;
 
   Thrift(byte[] buf, int pos, int limit) {
-    this.buf = buf;
-    this.pos = pos;
-    this.limit = limit;
+    this.in = new ByteCursor(buf, pos, limit, "metadata");
   }
 
   int position() {
-    return pos;
+    return in.pos;
   }
 
   Struct readStruct() throws ParquetException {
@@ -100,7 +96,7 @@ final class Thrift {
       case 2 -> Boolean.FALSE;
       case 3 -> (long) (byte) u8();
       case 4, 5, 6 -> zigzag(varint());
-      case 7 -> Double.longBitsToDouble(fixed64());
+      case 7 -> Double.longBitsToDouble(in.int64());
       case 8 -> binary();
       case 9, 10 -> list(depth);
       case 11 -> map(depth);
@@ -116,9 +112,7 @@ final class Thrift {
     if (size == 15) {
       size = varint();
     }
-    if (size < 0 || size > limit - pos) {
-      throw new ParquetException("damaged metadata: a list of " + size + " elements");
-    }
+    in.need(size); // every element takes at least a byte
     List<Object> out = new ArrayList<>((int) size);
     for (int i = 0; i < size; i++) {
       out.add(type == 1 || type == 2 ? Boolean.valueOf(u8() == 1) : value(type, depth + 1));
@@ -128,9 +122,7 @@ final class Thrift {
 
   private List<Object> map(int depth) throws ParquetException {
     long size = varint();
-    if (size < 0 || size > limit - pos) {
-      throw new ParquetException("damaged metadata: a map of " + size + " entries");
-    }
+    in.need(size);
     List<Object> out = new ArrayList<>();
     if (size > 0) {
       int types = u8();
@@ -146,34 +138,16 @@ final class Thrift {
   }
 
   private byte[] binary() throws ParquetException {
-    long length = varint();
-    if (length < 0 || length > limit - pos) {
-      throw new ParquetException("damaged metadata: a string of " + length + " bytes");
-    }
+    long length = in.varint();
+    in.need(length);
     byte[] out = new byte[(int) length];
-    System.arraycopy(buf, pos, out, 0, out.length);
-    pos += out.length;
+    System.arraycopy(in.data, in.pos, out, 0, out.length);
+    in.pos += out.length;
     return out;
   }
 
-  private long fixed64() throws ParquetException {
-    long v = 0;
-    for (int i = 0; i < 8; i++) {
-      v |= (long) u8() << (8 * i);
-    }
-    return v;
-  }
-
   private long varint() throws ParquetException {
-    long v = 0;
-    for (int shift = 0; shift < 64; shift += 7) {
-      int b = u8();
-      v |= (long) (b & 0x7F) << shift;
-      if ((b & 0x80) == 0) {
-        return v;
-      }
-    }
-    throw new ParquetException("damaged metadata: a varint longer than 10 bytes");
+    return in.varint();
   }
 
   private static long zigzag(long v) {
@@ -181,9 +155,6 @@ final class Thrift {
   }
 
   private int u8() throws ParquetException {
-    if (pos >= limit) {
-      throw new ParquetException("damaged metadata: it ends early");
-    }
-    return buf[pos++] & 0xFF;
+    return in.u8();
   }
 }
