@@ -235,6 +235,7 @@ final class RecordSplitter implements RecordSource {
     int depth = 0;
     JsonStrings strings = new JsonStrings();
     boolean done = false;
+    String whole = null;
     while (!done) {
       if (peek() < 0) {
         state = State.DONE;
@@ -270,8 +271,11 @@ final class RecordSplitter implements RecordSource {
         }
       }
       idx = i;
-      if (!tooLong) {
-        text.append(piece, from, Math.min(i, piece.length()));
+      int to = Math.min(i, piece.length());
+      if (done && text.isEmpty() && to == i && to - from <= maxRecordChars) {
+        whole = piece.substring(from, to); // the usual case: the record lies within one piece
+      } else if (!tooLong) {
+        text.append(piece, from, to);
         if (i > piece.length()) {
           text.append('\n');
         }
@@ -285,7 +289,7 @@ final class RecordSplitter implements RecordSource {
     if (tooLong) {
       return fault(start, "the record is longer than " + limitText() + ", the limit for one record");
     }
-    return Chunk.text(start, column, text.toString());
+    return Chunk.text(start, column, whole != null ? whole : text.toString());
   }
 
   private String limitText() {
