@@ -145,6 +145,73 @@ class DatasetFileTest {
     assertEquals(4, number);
   }
 
+  /** Random text in random piece sizes reassembles into exactly the lines a plain split gives. */
+  @Test
+  void piecesOfRandomTextReassembleIntoItsLines() throws IOException {
+    String[] atoms = {"a", "z", " ", "é", "€", "😀", "\n", "\r\n", "{", "\""};
+    for (int seed = 0; seed < 200; seed++) {
+      java.util.Random random = new java.util.Random(seed);
+      StringBuilder text = new StringBuilder(seed % 2 == 0 ? "\uFEFF" : "");
+      for (int i = random.nextInt(80); i > 0; i--) {
+        text.append(atoms[random.nextInt(atoms.length)]);
+      }
+      int pieceBytes = 4 + random.nextInt(12);
+      var lines = new Utf8Lines(new ByteArrayInputStream(text.toString().getBytes(StandardCharsets.UTF_8)), pieceBytes);
+      List<String> got = new ArrayList<>();
+      StringBuilder current = new StringBuilder();
+      for (Utf8Lines.Line l = lines.next(); l != null; l = lines.next()) {
+        assertNull(l.badBytes(), text::toString);
+        assertEquals(got.size() + 1, l.number());
+        current.append(l.text());
+        if (!l.more()) {
+          got.add(current.toString());
+          current.setLength(0);
+        }
+      }
+      String body = text.toString().replaceFirst("^\uFEFF", "");
+      List<String> expected = new ArrayList<>(List.of(body.split("\n", -1)));
+      if (body.endsWith("\n") || text.length() == 0) {
+        expected.remove(expected.size() - 1); // a final newline ends the last line; it starts none
+      }
+      expected.replaceAll(line -> line.endsWith("\r") ? line.substring(0, line.length() - 1) : line);
+      assertEquals(expected, got, "seed " + seed + ", pieces of " + pieceBytes + " bytes");
+    }
+  }
+
+  /** Records holding brackets, commas, quotes and escapes cut from one-line arrays in random pieces. */
+  @Test
+  void randomRecordsSurviveAnyPieceSize() throws IOException {
+    String[] atoms = {"a", ",", "]", "}", "[", "{", "\\\"", "\\\\", "é", "😀", " ", ":"};
+    for (int seed = 0; seed < 100; seed++) {
+      java.util.Random random = new java.util.Random(seed);
+      List<String> records = new ArrayList<>();
+      for (int r = 1 + random.nextInt(6); r > 0; r--) {
+        StringBuilder value = new StringBuilder();
+        for (int i = random.nextInt(20); i > 0; i--) {
+          value.append(atoms[random.nextInt(atoms.length)]);
+        }
+        records.add("{\"prompt\":\"" + value + "\",\"n\":[" + r + ",{\"x\":[]}]}");
+      }
+      List<String> got = split("[" + String.join(",", records) + "]", 4 + random.nextInt(20), 10_000)
+          .stream().map(RecordSource.Chunk::json).toList();
+      assertEquals(records, got, "seed " + seed);
+    }
+  }
+
+  @Test
+  void aBadByteInALaterPieceIsLocatedInItsLine() throws IOException {
+    byte[] bytes = "abcdefghij\nklmnopqrstuvwxyz\n".getBytes(StandardCharsets.UTF_8);
+    bytes[11 + 13] = (byte) 0xFF; // the 14th byte of line 2
+    var lines = new Utf8Lines(new ByteArrayInputStream(bytes), 4);
+    List<String> bad = new ArrayList<>();
+    for (Utf8Lines.Line l = lines.next(); l != null; l = lines.next()) {
+      if (l.badBytes() != null) {
+        bad.add(l.number() + ": " + l.badBytes());
+      }
+    }
+    assertEquals(List.of("2: bytes that are not valid UTF-8 at byte 14 of the line; save the file as UTF-8"), bad);
+  }
+
   @Test
   void aCompactOneLineArrayIsCutWithoutPadding() throws IOException {
     StringBuilder array = new StringBuilder("[");
