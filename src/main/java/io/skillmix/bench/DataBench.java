@@ -24,7 +24,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 /**
  * How fast one dataset actor turns text into batches, against what the learner consumes; then the
  * share of the learner's time spent waiting for batches over a whole plain run (uniform mixture, no
- * rewards, so every wait is a wait for data).
+ * rewards, so every wait is a wait for data); then how fast the dataset reader reads each file layout.
  */
 final class DataBench {
 
@@ -95,6 +95,7 @@ final class DataBench {
         + " prefetch-steps 8), %d steps, median of %d run(s): consumes %.2f batches/s while training;"
         + " waits for batches %.2f%% of its time (training plus waiting); whole run %.1f s.%n",
         steps, rounds, learner, 100 * ModelBench.median(waiting), ModelBench.median(wall)));
+    t.append(ReaderBench.table(root, rounds));
     return t.toString();
   }
 

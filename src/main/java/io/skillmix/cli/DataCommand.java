@@ -57,7 +57,8 @@ public final class DataCommand implements Runnable {
 
   /** Validates every record of a file and prints its Table-1 counts; faults exit with code 2. */
   @Command(name = "check", mixinStandardHelpOptions = true,
-      description = "Validate a dataset file (JSON Lines or a JSON array) and count it.")
+      description = "Validate a dataset file (JSON Lines, a JSON array, either gzip-compressed, or"
+          + " Parquet) and count it.")
   static final class Check implements Runnable {
 
     @Spec
@@ -67,7 +68,7 @@ public final class DataCommand implements Runnable {
     Path file;
 
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "auto",
-        description = "auto, alpaca, sharegpt or prompt-response (default: ${DEFAULT-VALUE}).")
+        description = "auto, messages, sharegpt, alpaca, prompt-response or text (default: ${DEFAULT-VALUE}).")
     String format;
 
     @Override
@@ -159,7 +160,7 @@ public final class DataCommand implements Runnable {
     double keep;
 
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "auto",
-        description = "auto, alpaca, sharegpt or prompt-response (default: ${DEFAULT-VALUE}).")
+        description = "auto, messages, sharegpt, alpaca, prompt-response or text (default: ${DEFAULT-VALUE}).")
     String format;
 
     @Option(names = "--batch-size", defaultValue = "16", description = "Examples per forward pass (default: ${DEFAULT-VALUE}).")

@@ -45,6 +45,10 @@ public final class Gsm8kReader {
     } catch (IOException e) {
       throw new UserError(file + ": cannot read the file (" + e.getMessage() + ")");
     }
+    if (out.isEmpty()) {
+      throw new UserError(file + ": no problems in the file (it is empty); GSM8K's test split has one"
+          + " {\"question\": ..., \"answer\": ...} object per line");
+    }
     return out;
   }
 

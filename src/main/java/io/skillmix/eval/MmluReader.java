@@ -59,6 +59,10 @@ public final class MmluReader {
     } catch (Csv.SyntaxError e) {
       throw new UserError(file + ":" + e.line + ": " + e.getMessage());
     }
+    if (records.isEmpty()) {
+      throw new UserError(file + ": no questions in the file (it is empty); each line holds question,"
+          + " A, B, C, D, answer");
+    }
     List<Question> out = new ArrayList<>(records.size());
     for (Csv.Record r : records) {
       out.add(question(file, r, subject));

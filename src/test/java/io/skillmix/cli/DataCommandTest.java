@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -65,6 +66,53 @@ class DataCommandTest {
     Result format = run("data", "check", "--format", "csv", dir.resolve("x").toString());
     assertEquals(2, format.code());
     assertTrue(format.err().contains("unknown dataset format 'csv'"), format.err());
+  }
+
+  @Test
+  void checkAcceptsMessagesConversationsTextAndGzip() throws IOException {
+    Result mos = run("data", "check", "src/test/resources/datasets/mos-conversations.jsonl");
+    assertEquals(0, mos.code(), mos.err());
+    assertTrue(mos.out().contains("format  messages (detected)"), mos.out());
+    assertTrue(mos.out().lines().anyMatch(l -> l.matches("mos-conversations\\.jsonl\\s+3\\s+8\\s+2\\.67.*")), mos.out());
+    Path text = dir.resolve("text.jsonl.gz");
+    try (var out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(text))) {
+      out.write("{\"text\": \"Once upon a time.\"}\n{\"text\": \"The end.\"}\n".getBytes(StandardCharsets.UTF_8));
+    }
+    Result gz = run("data", "check", text.toString());
+    assertEquals(0, gz.code(), gz.err());
+    assertTrue(gz.out().contains("format  text (detected)"), gz.out());
+    Result parquet = run("data", "check", "src/test/resources/datasets/mos-conversations.parquet");
+    assertEquals(0, parquet.code(), parquet.err());
+    assertTrue(parquet.out().contains("format  messages (detected)"), parquet.out());
+    assertTrue(parquet.out().lines().anyMatch(l -> l.matches("mos-conversations\\.parquet\\s+3\\s+8\\s+2\\.67.*")),
+        parquet.out());
+    Path messages = dir.resolve("m.json");
+    Files.writeString(messages, "[{\"messages\": [{\"role\": \"user\", \"content\": \"q\"},"
+        + " {\"role\": \"assistant\", \"content\": \"a\"}]}]");
+    Result m = run("data", "check", messages.toString());
+    assertEquals(0, m.code(), m.err());
+    assertTrue(m.out().contains("format  messages (detected)"), m.out());
+  }
+
+  @Test
+  void checkRefusesWhatIsNoDatasetInOneLine() throws IOException {
+    Path folder = Files.createDirectory(dir.resolve("folder"));
+    Path object = dir.resolve("object.json");
+    Files.writeString(object, "{\n  \"instruction\": \"a\",\n  \"output\": \"b\"\n}\n");
+    Path unknown = dir.resolve("qa.jsonl");
+    Files.writeString(unknown, "{\"question\": \"q\", \"answer\": \"a\"}\n");
+    for (String[] c : List.of(new String[] {folder.toString(), "a directory"},
+        new String[] {"/dev/zero", "not a regular file"},
+        new String[] {object.toString(), "the file is a JSON object, not an array or JSON Lines"},
+        new String[] {unknown.toString(), "fields 'question', 'answer'"})) {
+      if (!Files.exists(Path.of(c[0]))) {
+        continue;
+      }
+      Result r = run("data", "check", c[0]);
+      assertEquals(2, r.code(), r.err());
+      assertEquals(1, r.err().lines().count(), r.err());
+      assertTrue(r.err().contains(c[1]), r.err());
+    }
   }
 
   @Test

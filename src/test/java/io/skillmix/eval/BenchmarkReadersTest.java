@@ -150,4 +150,18 @@ class BenchmarkReadersTest {
     Path absent = dir.resolve("absent.jsonl");
     assertEquals(absent + ": file not found; check the path", message(() -> Gsm8kReader.read(absent)));
   }
+
+  @Test
+  void emptyBenchmarkFilesAreRefusedNotScoredAsZeroQuestions() throws IOException {
+    Path gsm = write("test.jsonl", "\n  \n");
+    assertEquals(gsm + ": no problems in the file (it is empty); GSM8K's test split has one"
+        + " {\"question\": ..., \"answer\": ...} object per line", message(() -> Gsm8kReader.read(gsm)));
+    Path mmlu = write("anatomy_test.csv", "");
+    assertEquals(mmlu + ": no questions in the file (it is empty); each line holds question, A, B, C, D, answer",
+        message(() -> MmluReader.readFile(mmlu)));
+    Path folder = Files.createDirectory(dir.resolve("mmlu"));
+    Files.writeString(folder.resolve("anatomy_test.csv"), "q,a,b,c,d,A\n");
+    Files.writeString(folder.resolve("law_test.csv"), "\n");
+    assertTrue(message(() -> MmluReader.readFolder(folder)).startsWith(folder.resolve("law_test.csv") + ": no questions"));
+  }
 }

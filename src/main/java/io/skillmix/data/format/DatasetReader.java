@@ -9,13 +9,10 @@ import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
 import io.skillmix.UserError;
 import io.skillmix.data.Conversation;
-import java.io.BufferedInputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -25,10 +22,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Streams the records of one dataset file (JSON Lines or one JSON array; UTF-8 with or without a
- * BOM; LF or CRLF) as {@link Record}s and {@link Fault}s, one record in memory at a time. Each
- * record's text is parsed by Gson's {@link JsonReader} in strict mode. With no format given, the
- * first well-formed record decides it; later records in another format are faults.
+ * Streams the records of one dataset file as {@link Record}s and {@link Fault}s, one record in
+ * memory at a time. Files: JSON Lines or one JSON array (UTF-8 with or without a BOM; LF or CRLF),
+ * either gzip-compressed, or Parquet; told apart by their first bytes. Each JSON record's text is
+ * parsed by Gson's {@link JsonReader} in strict mode. With no format given, the first well-formed
+ * record decides it (a file whose first record has no known layout is refused, naming its fields);
+ * later records in another format are faults.
  *
  * <pre>{@code
  * try (DatasetReader reader = DatasetReader.open(path, null)) {
@@ -43,31 +42,27 @@ public final class DatasetReader implements Iterator<Entry>, Closeable {
       Pattern.compile(" at line (\\d+) column (\\d+) path \\S*");
 
   private final Path file;
-  private final RecordSplitter splitter;
+  private final RecordSource source;
+  private final boolean gzip;
   private DatasetFormat format;
   private int formatLine;
   private Entry next;
   private boolean finished;
 
-  private DatasetReader(Path file, DatasetFormat format, RecordSplitter splitter) {
+  private DatasetReader(Path file, DatasetFormat format, DatasetFile.Opened opened) {
     this.file = file;
     this.format = format;
-    this.splitter = splitter;
+    this.source = opened.source();
+    this.gzip = opened.gzip();
   }
 
   /**
    * @param format the records' format, or {@code null} to detect it from the first record
-   * @throws UserError when the file does not exist or cannot be opened
+   * @throws UserError when the file does not exist, is not a regular file, or is in a format
+   *     skillmix does not read
    */
   public static DatasetReader open(Path file, DatasetFormat format) {
-    try {
-      var in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
-      return new DatasetReader(file, format, new RecordSplitter(file, new Utf8Lines(in)));
-    } catch (NoSuchFileException e) {
-      throw new UserError(file + ": dataset file not found; check the path");
-    } catch (IOException e) {
-      throw new UserError(file + ": cannot open the dataset file (" + e.getMessage() + ")");
-    }
+    return new DatasetReader(file, format, DatasetFile.open(file));
   }
 
   /**
@@ -129,11 +124,12 @@ public final class DatasetReader implements Iterator<Entry>, Closeable {
   }
 
   private Entry read() {
-    RecordSplitter.Chunk chunk;
+    RecordSource.Chunk chunk;
     try {
-      chunk = splitter.next();
+      chunk = source.next();
     } catch (IOException e) {
-      throw new UncheckedIOException(file + ": cannot read the dataset file", e);
+      throw new UserError(file + (gzip ? ": the gzip data is damaged or cut short (" : ": cannot read the dataset file (")
+          + e.getMessage() + ")");
     }
     if (chunk == null) {
       return null;
@@ -142,23 +138,27 @@ public final class DatasetReader implements Iterator<Entry>, Closeable {
       return chunk.fault();
     }
     try {
-      return new Record(chunk.line(), toConversation(chunk.line(), chunk.json()));
+      JsonObject record = chunk.object() != null ? chunk.object() : parseObject(chunk);
+      return new Record(chunk.line(), toConversation(chunk.line(), record));
     } catch (BadRecord e) {
       return new Fault(file, chunk.line(), e.getMessage());
     }
   }
 
-  private Conversation toConversation(int line, String json) throws BadRecord {
-    JsonElement value = parseJson(line, json);
+  private static JsonObject parseObject(RecordSource.Chunk chunk) throws BadRecord {
+    JsonElement value = parseJson(chunk.line(), chunk.column(), chunk.json());
     if (!value.isJsonObject()) {
       throw new BadRecord("the record is " + RecordParser.kind(value) + ", not a JSON object");
     }
-    JsonObject record = value.getAsJsonObject();
+    return value.getAsJsonObject();
+  }
+
+  private Conversation toConversation(int line, JsonObject record) throws BadRecord {
     DatasetFormat found = DatasetFormat.detect(record);
     if (format == null) {
       if (found == null) {
-        throw new BadRecord("cannot tell the format: the record has none of the keys "
-            + DatasetFormat.signatureKeys());
+        throw new UserError(file + ":" + line + ": cannot tell the dataset format: the record has "
+            + UnknownLayout.describe(record) + " but none of " + DatasetFormat.signatureKeys());
       }
       format = found;
       formatLine = line;
@@ -169,7 +169,7 @@ public final class DatasetReader implements Iterator<Entry>, Closeable {
     return RecordParser.parse(format, record);
   }
 
-  private static JsonElement parseJson(int line, String json) throws BadRecord {
+  private static JsonElement parseJson(int line, int column, String json) throws BadRecord {
     JsonReader reader = new JsonReader(new StringReader(json));
     reader.setStrictness(Strictness.STRICT);
     try {
@@ -179,12 +179,12 @@ public final class DatasetReader implements Iterator<Entry>, Closeable {
       }
       return value;
     } catch (IOException | RuntimeException e) {
-      throw new BadRecord("malformed JSON: " + gsonReason(line, e.getMessage()));
+      throw new BadRecord("malformed JSON: " + gsonReason(line, column, e.getMessage()));
     }
   }
 
   /** Gson's first message line, its location made absolute and its path dropped. */
-  static String gsonReason(int startLine, String message) {
+  static String gsonReason(int startLine, int startColumn, String message) {
     String first = message == null ? "unreadable" : message.lines().findFirst().orElse("unreadable");
     // Gson advises lenient parsing; a user needs to know only that a character is wrong.
     first = first.replace("Use JsonReader.setStrictness(Strictness.LENIENT) to accept malformed JSON",
@@ -194,7 +194,7 @@ public final class DatasetReader implements Iterator<Entry>, Closeable {
       return first;
     }
     int relative = Integer.parseInt(m.group(1));
-    String where = relative == 1 ? " at column " + m.group(2)
+    String where = relative == 1 ? " at column " + (startColumn + Integer.parseInt(m.group(2)))
         : " at line " + (startLine + relative - 1) + " column " + m.group(2);
     return first.substring(0, m.start()) + where + first.substring(m.end());
   }
@@ -202,7 +202,7 @@ public final class DatasetReader implements Iterator<Entry>, Closeable {
   @Override
   public void close() {
     try {
-      splitter.close();
+      source.close();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

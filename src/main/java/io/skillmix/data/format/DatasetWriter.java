@@ -1,5 +1,6 @@
 package io.skillmix.data.format;
 
+import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import io.skillmix.data.Conversation;
 import io.skillmix.data.Role;
@@ -11,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
+import java.util.Locale;
 
 /** Writes conversations as files {@link DatasetReader} reads back to the same conversations. */
 public final class DatasetWriter {
@@ -34,12 +36,21 @@ public final class DatasetWriter {
   }
 
   /**
-   * Writes Alpaca JSON Lines when every conversation is a single exchange, else ShareGPT JSON
-   * Lines (which holds any conversation), atomically as {@link #writeAlpacaJsonl}.
+   * Writes JSON Lines in the simplest format that holds every conversation, atomically as
+   * {@link #writeAlpacaJsonl}: plain text as {@code {"text": ...}}; single exchanges as Alpaca;
+   * anything else (several exchanges, tool turns) as {@code {"messages": [{role, content}]}}.
+   *
+   * @throws IllegalArgumentException when plain-text and chat examples are mixed (no one file
+   *     format holds both)
    */
   public static void writeJsonl(Path file, List<Conversation> conversations) throws IOException {
+    long plain = conversations.stream().filter(Conversation::plainText).count();
+    if (plain > 0 && plain < conversations.size()) {
+      throw new IllegalArgumentException("plain-text and chat examples cannot share one file");
+    }
     boolean alpaca = conversations.stream().allMatch(DatasetWriter::singleExchange);
-    writeLines(file, conversations.stream().map(c -> alpaca ? alpaca(c) : shareGpt(c)).toList());
+    writeLines(file, conversations.stream()
+        .map(c -> c.plainText() ? text(c) : alpaca ? alpaca(c) : messages(c)).toList());
   }
 
   /** One JSON object a line, to a temporary file in the same folder, then renamed over FILE. */
@@ -62,26 +73,30 @@ public final class DatasetWriter {
 
   private static boolean singleExchange(Conversation c) {
     List<Turn> turns = c.turns();
+    if (c.plainText()) {
+      return false;
+    }
     int first = !turns.isEmpty() && turns.get(0).role() == Role.SYSTEM ? 1 : 0;
     return turns.size() - first == 2 && turns.get(first).role() == Role.USER
         && turns.get(first + 1).role() == Role.ASSISTANT;
   }
 
-  private static JsonObject shareGpt(Conversation c) {
-    com.google.gson.JsonArray turns = new com.google.gson.JsonArray();
+  private static JsonObject text(Conversation c) {
+    JsonObject o = new JsonObject();
+    o.addProperty("text", c.turns().get(0).text());
+    return o;
+  }
+
+  private static JsonObject messages(Conversation c) {
+    JsonArray turns = new JsonArray();
     for (Turn t : c.turns()) {
       JsonObject turn = new JsonObject();
-      turn.addProperty("from", switch (t.role()) {
-        case SYSTEM -> "system";
-        case USER -> "human";
-        case ASSISTANT -> "gpt";
-        case TOOL -> "tool";
-      });
-      turn.addProperty("value", t.text());
+      turn.addProperty("role", t.role().name().toLowerCase(Locale.ROOT));
+      turn.addProperty("content", t.text());
       turns.add(turn);
     }
     JsonObject o = new JsonObject();
-    o.add("conversations", turns);
+    o.add("messages", turns);
     return o;
   }
 

@@ -39,7 +39,101 @@ final class RecordParser {
       case ALPACA -> alpaca(record);
       case SHAREGPT -> shareGpt(record);
       case PROMPT_RESPONSE -> promptResponse(record);
+      case MESSAGES -> messages(record);
+      case TEXT -> text(record);
     };
+  }
+
+  /** Roles of the messages layout (Hugging Face chat format). */
+  private static final Map<String, Role> MESSAGE_ROLES = Map.of(
+      "system", Role.SYSTEM,
+      "user", Role.USER,
+      "assistant", Role.ASSISTANT,
+      "tool", Role.TOOL);
+
+  private static Conversation text(JsonObject record) throws BadRecord {
+    String text = required(record, "text");
+    if (text.isBlank()) {
+      throw new BadRecord("empty 'text'");
+    }
+    return Conversation.plain(text);
+  }
+
+  private static Conversation messages(JsonObject record) throws BadRecord {
+    String key = DatasetFormat.turnsKey(record);
+    JsonElement value = record.get(key);
+    if (value == null || value.isJsonNull()) {
+      throw new BadRecord("missing field 'messages'");
+    }
+    if (!value.isJsonArray()) {
+      throw new BadRecord("field '" + key + "' must be an array, found " + kind(value));
+    }
+    JsonArray array = value.getAsJsonArray();
+    if (array.isEmpty()) {
+      throw new BadRecord("empty conversation: '" + key + "' has no turns");
+    }
+    List<Turn> turns = new ArrayList<>(array.size());
+    for (int i = 0; i < array.size(); i++) {
+      String where = key + "[" + i + "]";
+      JsonElement t = array.get(i);
+      if (!t.isJsonObject()) {
+        throw new BadRecord(where + " must be an object with 'role' and 'content', found " + kind(t));
+      }
+      JsonObject turn = t.getAsJsonObject();
+      String name = required(turn, "role", where + ".role");
+      Role role = MESSAGE_ROLES.get(name.trim().toLowerCase(Locale.ROOT));
+      if (role == null) {
+        throw new BadRecord("unknown role '" + name + "' in " + where + "; use system, user, assistant or tool");
+      }
+      turns.add(new Turn(role, content(turn, where + ".content")));
+    }
+    return checkedTurns(turns, key);
+  }
+
+  /** A message's content: a string, or a list of text parts ({@code {"type": "text", "text": ...}}). */
+  private static String content(JsonObject turn, String where) throws BadRecord {
+    JsonElement value = turn.get("content");
+    if (value == null) {
+      throw new BadRecord("missing field '" + where + "'");
+    }
+    if (!value.isJsonArray()) {
+      return string(value, where);
+    }
+    StringBuilder text = new StringBuilder();
+    JsonArray parts = value.getAsJsonArray();
+    for (int i = 0; i < parts.size(); i++) {
+      String part = where + "[" + i + "]";
+      JsonElement p = parts.get(i);
+      JsonElement type = p.isJsonObject() ? p.getAsJsonObject().get("type") : null;
+      if (type == null || !type.isJsonPrimitive() || !type.getAsString().equals("text")) {
+        throw new BadRecord(part + " is not a text part {\"type\": \"text\", \"text\": ...};"
+            + " only text is trained on");
+      }
+      text.append(required(p.getAsJsonObject(), "text", part + ".text"));
+    }
+    return text.toString();
+  }
+
+  /** The rules every conversation keeps: one system turn first, answered, responses not empty. */
+  private static Conversation checkedTurns(List<Turn> turns, String key) throws BadRecord {
+    boolean userSeen = false;
+    boolean answered = false;
+    for (int i = 0; i < turns.size(); i++) {
+      Turn turn = turns.get(i);
+      String where = key + "[" + i + "]";
+      if (turn.role() == Role.SYSTEM && i > 0) {
+        throw new BadRecord("a system turn in " + where + " must come first and only once");
+      }
+      if (turn.role() == Role.ASSISTANT && turn.text().isBlank()) {
+        throw new BadRecord("empty response in " + where);
+      }
+      userSeen |= turn.role() == Role.USER;
+      answered |= turn.role() == Role.ASSISTANT && userSeen;
+    }
+    if (!answered) {
+      throw new BadRecord("conversation has no assistant turn after a user turn");
+    }
+    return new Conversation(turns);
   }
 
   private static Conversation alpaca(JsonObject record) throws BadRecord {
