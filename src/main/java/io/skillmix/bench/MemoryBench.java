@@ -46,7 +46,7 @@ final class MemoryBench {
         ConfigLoader.load(null, List.of("train.steps=" + (warmup + steps), "run.progress=false",
             "run.dir=\"" + dir + "\""))));
     List<Sample> samples = new ArrayList<>();
-    StepProbe probe = new StepProbe(dir.resolve("metrics.jsonl"));
+    StepProbe probe = new StepProbe(dir.resolve(io.skillmix.output.RunFolder.METRICS));
     long next = warmup;
     try (NDManager probeManager = NDManager.newBaseManager(Device.cpu())) {
       NDManager system = probeManager.getParentManager();

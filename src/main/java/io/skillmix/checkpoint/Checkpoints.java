@@ -51,7 +51,7 @@ public final class Checkpoints {
     if (keep < 1) {
       throw new IllegalArgumentException("keep at least one checkpoint, not " + keep);
     }
-    this.dir = runDir.resolve("checkpoints");
+    this.dir = runDir.resolve(io.skillmix.output.RunFolder.CHECKPOINTS);
     this.keep = keep;
   }
 

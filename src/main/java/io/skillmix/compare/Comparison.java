@@ -1,5 +1,6 @@
 package io.skillmix.compare;
 
+import io.skillmix.output.RunFolder;
 import com.typesafe.config.Config;
 import io.skillmix.UserError;
 import io.skillmix.config.ConfigLoader;
@@ -157,7 +158,7 @@ public final class Comparison {
 
   private void runCell(Cell cell, String device) throws IOException, InterruptedException {
     Path runDir = cell.dir(plan.dir());
-    Path evalFile = runDir.resolve("eval.json");
+    Path evalFile = runDir.resolve(RunFolder.EVAL);
     if (Files.exists(evalFile)) {
       log.printf("%s: done before, kept%n", cell.label());
       return;
@@ -184,7 +185,7 @@ public final class Comparison {
     List<String> evalOverrides = new ArrayList<>(plan.overrides());
     evalOverrides.add("seed=" + cell.seed());
     RunSettings settings = RunSettings.from(ConfigLoader.load(plan.configFile(), evalOverrides));
-    EvalReport report = Evaluation.run(runDir.resolve("final"), io.skillmix.run.RunData.evaluationInputs(settings), Evaluation.Options.builtin(plan.progress()));
+    EvalReport report = Evaluation.run(runDir.resolve(RunFolder.FINAL), io.skillmix.run.RunData.evaluationInputs(settings), Evaluation.Options.builtin(plan.progress()));
     writeAtomically(evalFile, report.toJson());
   }
 
@@ -210,7 +211,7 @@ public final class Comparison {
 
   /** A run that wrote its report and final model ended normally. */
   private static boolean finished(Path runDir) {
-    return Files.exists(runDir.resolve("report.md")) && Files.exists(runDir.resolve("final").resolve("config.json"));
+    return Files.exists(runDir.resolve(RunFolder.REPORT)) && Files.exists(runDir.resolve(RunFolder.FINAL).resolve("config.json"));
   }
 
   /** The table of what is evaluated so far, and the plots; rewritten after every cell. */
@@ -222,8 +223,8 @@ public final class Comparison {
       List<Path> finishedRuns = new ArrayList<>();
       for (int k = 1; k <= plan.seeds(); k++) {
         Path runDir = plan.dir().resolve(arm.name()).resolve("seed-" + k);
-        if (Files.exists(runDir.resolve("eval.json"))) {
-          evaluated.add(EvalReport.readJson(runDir.resolve("eval.json")));
+        if (Files.exists(runDir.resolve(RunFolder.EVAL))) {
+          evaluated.add(EvalReport.readJson(runDir.resolve(RunFolder.EVAL)));
           finishedRuns.add(runDir);
         }
       }

@@ -1,7 +1,8 @@
 package io.skillmix.compare;
 
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
+import io.skillmix.output.RunFolder;
+import io.skillmix.metrics.MetricsLog;
+import io.skillmix.metrics.MetricsSink;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -23,37 +24,23 @@ final class RunFiles {
   private RunFiles() {}
 
   static List<Weights> weights(Path runDir) {
+    Path file = runDir.resolve(RunFolder.WEIGHTS);
+    List<String> names = MetricsLog.datasets(file);
     List<Weights> out = new ArrayList<>();
-    for (JsonObject o : lines(runDir.resolve("weights.jsonl"))) {
-      Map<String, Double> p = new LinkedHashMap<>();
-      o.getAsJsonObject("probs").entrySet().forEach(e -> p.put(e.getKey(), e.getValue().getAsDouble()));
-      out.add(new Weights(o.get("step").getAsLong(), p));
+    for (MetricsSink.WeightsApplied w : MetricsLog.weights(file)) {
+      out.add(new Weights(w.step(), MetricsLog.byName(names, w.probabilities())));
     }
     return out;
   }
 
   static List<Loss> losses(Path runDir) {
+    List<String> names = MetricsLog.datasets(runDir.resolve(RunFolder.WEIGHTS));
     List<Loss> out = new ArrayList<>();
-    for (JsonObject o : lines(runDir.resolve("metrics.jsonl"))) {
-      if (o.has("event") && o.get("event").getAsString().equals("train") && o.has("loss")
-          && !o.get("loss").isJsonNull()) {
-        out.add(new Loss(o.get("step").getAsLong(), o.get("dataset").getAsString(), o.get("loss").getAsDouble()));
+    for (MetricsSink.Command record : MetricsLog.read(runDir.resolve(RunFolder.METRICS), names)) {
+      if (record instanceof MetricsSink.TrainStep t && !Double.isNaN(t.loss())) {
+        out.add(new Loss(t.step(), t.dataset(), t.loss()));
       }
     }
     return out;
-  }
-
-  private static List<JsonObject> lines(Path file) {
-    try {
-      List<JsonObject> out = new ArrayList<>();
-      for (String line : Files.readAllLines(file)) {
-        if (!line.isBlank()) {
-          out.add(JsonParser.parseString(line).getAsJsonObject());
-        }
-      }
-      return out;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

@@ -72,46 +72,27 @@ public final class MetricsSink extends AbstractBehavior<MetricsSink.Command> {
     this.history = new RunHistory(datasets);
     this.runDir = runDir;
     Files.createDirectories(runDir);
-    replay(runDir.resolve("metrics.jsonl"));
-    this.metrics = open(runDir.resolve("metrics.jsonl"));
-    this.weights = open(runDir.resolve("weights.jsonl"));
+    replay(runDir.resolve(RunFolder.METRICS));
+    this.metrics = open(runDir.resolve(RunFolder.METRICS));
+    this.weights = open(runDir.resolve(RunFolder.WEIGHTS));
   }
 
   /**
    * A resumed run's metrics file already holds its records up to the checkpoint: they go into the
    * history first, so the report and plots cover the whole run.
    */
-  private void replay(Path file) throws IOException {
-    if (!Files.exists(file)) {
-      return;
-    }
-    for (String text : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-      if (text.isBlank()) {
-        continue;
-      }
-      com.google.gson.JsonObject o = com.google.gson.JsonParser.parseString(text).getAsJsonObject();
-      String event = o.get("event").getAsString();
-      switch (event) {
-        case "train" -> history.onTrain(new TrainStep(o.get("step").getAsLong(), o.get("dataset").getAsString(),
-            o.get("loss").getAsDouble(), o.get("lr").getAsDouble(), o.get("grad_norm").getAsDouble(),
-            o.get("tokens").getAsInt(), o.get("seconds").getAsDouble(), o.get("wait_seconds").getAsDouble()));
-        case "weights" -> history.onWeights(new WeightsApplied(o.get("step").getAsLong(),
-            o.get("version").getAsLong(), values(o, "probs")));
-        case "rewards" -> history.onRewards(new RewardsComputed(o.get("version").getAsLong(),
-            values(o, "rewards"), values(o, "smoothed"), values(o, "probs"),
-            o.get("evaluator_seconds").getAsDouble()));
-        default -> history.onNote(new Note(o.get("step").getAsLong(), event, o.get("message").getAsString()));
+  private void replay(Path file) {
+    for (Command record : MetricsLog.read(file, datasets)) {
+      if (record instanceof TrainStep t) {
+        history.onTrain(t);
+      } else if (record instanceof WeightsApplied w) {
+        history.onWeights(w);
+      } else if (record instanceof RewardsComputed r) {
+        history.onRewards(r);
+      } else if (record instanceof Note n) {
+        history.onNote(n);
       }
     }
-  }
-
-  private double[] values(com.google.gson.JsonObject line, String key) {
-    com.google.gson.JsonObject byName = line.getAsJsonObject(key);
-    double[] out = new double[datasets.size()];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = byName.get(datasets.get(i)).getAsDouble();
-    }
-    return out;
   }
 
   private static BufferedWriter open(Path file) throws IOException {

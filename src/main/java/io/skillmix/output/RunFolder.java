@@ -19,6 +19,8 @@ public final class RunFolder {
   public static final String FINAL = "final";
   public static final String CHECKPOINTS = "checkpoints";
   public static final String PLOTS = "plots";
+  /** The evaluation of the final model that {@code compare} writes beside the run. */
+  public static final String EVAL = "eval.json";
   public static final String LOCK = "run.lock";
   /** Name, size and SHA-256 of every dataset file the run reads, checked again on resume. */
   public static final String DATASETS = "datasets.json";

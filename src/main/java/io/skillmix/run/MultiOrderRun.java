@@ -63,7 +63,7 @@ public final class MultiOrderRun {
           .withValue("run.dir", ConfigValueFactory.fromAnyRef(dir.resolve("order-" + k).toString()))
           .withValue("data.order-seed", ConfigValueFactory.fromAnyRef(seeds.get(k - 1)));
       TrainingRun.Outcome outcome = TrainingRun.run(orderConfig);
-      Map<String, Double> heldOut = heldOutLosses(RunSettings.from(orderConfig), outcome.runDir().resolve("final"));
+      Map<String, Double> heldOut = heldOutLosses(RunSettings.from(orderConfig), outcome.runDir().resolve(io.skillmix.output.RunFolder.FINAL));
       done.add(new Order(k, seeds.get(k - 1), outcome.runDir(), outcome.steps(), heldOut));
       writeSummary(dir, orders, done); // after each order, so a long job shows what is finished
     }

@@ -83,6 +83,6 @@ final class Report {
     }
     md.append("\n## Plots\n\n![weights](plots/weights.png)\n\n![loss](plots/loss.png)\n");
     md.append("\n## Configuration\n\n```hocon\n").append(ConfigLoader.render(settings.config())).append("```\n");
-    Files.writeString(dir.resolve("report.md"), md.toString(), StandardCharsets.UTF_8);
+    Files.writeString(dir.resolve(io.skillmix.output.RunFolder.REPORT), md.toString(), StandardCharsets.UTF_8);
   }
 }

@@ -1,0 +1,112 @@
+package io.skillmix.metrics;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.skillmix.UserError;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads back what {@link MetricsSink} writes: each line of {@code metrics.jsonl} as the record it
+ * was written from, and each line of {@code weights.jsonl}. The one reader of the run's logs (the
+ * sink replays them on resume; {@code compare} reads finished runs).
+ */
+public final class MetricsLog {
+
+  private MetricsLog() {}
+
+  /**
+   * Every record of a metrics file, in order; a missing file has none.
+   *
+   * @param datasets the run's dataset names, the order of every per-dataset array
+   */
+  public static List<MetricsSink.Command> read(Path file, List<String> datasets) {
+    List<MetricsSink.Command> out = new ArrayList<>();
+    for (JsonObject o : lines(file)) {
+      String event = o.get("event").getAsString();
+      out.add(switch (event) {
+        case "train" -> new MetricsSink.TrainStep(o.get("step").getAsLong(), o.get("dataset").getAsString(),
+            number(o, "loss"), o.get("lr").getAsDouble(), number(o, "grad_norm"), o.get("tokens").getAsInt(),
+            o.get("seconds").getAsDouble(), o.get("wait_seconds").getAsDouble());
+        case "weights" -> new MetricsSink.WeightsApplied(o.get("step").getAsLong(), o.get("version").getAsLong(),
+            values(o, "probs", datasets));
+        case "rewards" -> new MetricsSink.RewardsComputed(o.get("version").getAsLong(), values(o, "rewards", datasets),
+            values(o, "smoothed", datasets), values(o, "probs", datasets), o.get("evaluator_seconds").getAsDouble());
+        default -> new MetricsSink.Note(o.get("step").getAsLong(), event, o.get("message").getAsString());
+      });
+    }
+    return out;
+  }
+
+  /** Every line of a weights file, in order; the dataset names are those of its first line. */
+  public static List<MetricsSink.WeightsApplied> weights(Path file) {
+    List<JsonObject> lines = lines(file);
+    List<String> names = lines.isEmpty() ? List.of()
+        : lines.get(0).getAsJsonObject("probs").keySet().stream().toList();
+    List<MetricsSink.WeightsApplied> out = new ArrayList<>();
+    for (JsonObject o : lines) {
+      out.add(new MetricsSink.WeightsApplied(o.get("step").getAsLong(), o.get("version").getAsLong(),
+          values(o, "probs", names)));
+    }
+    return out;
+  }
+
+  /** The dataset names of a weights file, in the run's order. */
+  public static List<String> datasets(Path weightsFile) {
+    List<JsonObject> lines = lines(weightsFile);
+    return lines.isEmpty() ? List.of() : lines.get(0).getAsJsonObject("probs").keySet().stream().toList();
+  }
+
+  /** A loss or norm written as null (a skipped, non-finite step) reads back as NaN. */
+  private static double number(JsonObject o, String key) {
+    JsonElement e = o.get(key);
+    return e == null || e.isJsonNull() ? Double.NaN : e.getAsDouble();
+  }
+
+  private static double[] values(JsonObject line, String key, List<String> datasets) {
+    JsonObject byName = line.getAsJsonObject(key);
+    double[] out = new double[datasets.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = byName.get(datasets.get(i)).getAsDouble();
+    }
+    return out;
+  }
+
+  private static List<JsonObject> lines(Path file) {
+    if (!Files.exists(file)) {
+      return List.of();
+    }
+    try {
+      List<JsonObject> out = new ArrayList<>();
+      int n = 0;
+      for (String text : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+        n++;
+        if (!text.isBlank()) {
+          try {
+            out.add(JsonParser.parseString(text).getAsJsonObject());
+          } catch (RuntimeException e) {
+            throw new UserError(file + ":" + n + ": not a metrics record (" + e.getMessage() + ")");
+          }
+        }
+      }
+      return out;
+    } catch (IOException e) {
+      throw new UserError(file + ": cannot read (" + e.getMessage() + ")");
+    }
+  }
+
+  /** For the by-name view compare keeps: probabilities of one line by dataset. */
+  public static Map<String, Double> byName(List<String> datasets, double[] values) {
+    Map<String, Double> out = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < datasets.size(); i++) {
+      out.put(datasets.get(i), values[i]);
+    }
+    return out;
+  }
+}
