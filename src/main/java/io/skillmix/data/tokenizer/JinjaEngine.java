@@ -7,6 +7,7 @@ import com.hubspot.jinjava.el.JinjavaInterpreterResolver;
 import com.hubspot.jinjava.interpret.JinjavaInterpreter;
 import com.hubspot.jinjava.interpret.RenderResult;
 import com.hubspot.jinjava.interpret.TemplateError;
+import com.hubspot.jinjava.lib.exptest.ExpTest;
 import com.hubspot.jinjava.lib.filter.Filter;
 import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
 import com.hubspot.jinjava.lib.tag.Tag;
@@ -16,6 +17,8 @@ import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import jinjava.javax.el.CompositeELResolver;
 
 /**
@@ -35,6 +38,9 @@ final class JinjaEngine {
   /** Brackets of {@code {% generation %}} output; Unicode noncharacters, never in real text. */
   static final char GENERATION_START = '\uFDD0';
   static final char GENERATION_END = '\uFDD1';
+
+  private static final Pattern KEYWORD_ARGUMENT =
+      Pattern.compile("^(\\s*[A-Za-z_][A-Za-z0-9_]*\\s*)=(?!=)(.*)$", Pattern.DOTALL);
 
   private static final Jinjava JINJAVA = create();
 
@@ -146,9 +152,7 @@ final class JinjaEngine {
     parts.add(args.substring(start));
     List<String> out = new ArrayList<>();
     for (String part : parts) {
-      java.util.regex.Matcher m =
-          java.util.regex.Pattern.compile("^(\\s*[A-Za-z_][A-Za-z0-9_]*\\s*)=(?!=)(.*)$",
-              java.util.regex.Pattern.DOTALL).matcher(part);
+      Matcher m = KEYWORD_ARGUMENT.matcher(part);
       out.add(m.matches() ? m.group(1) + "=(" + m.group(2) + ")" : part);
     }
     return String.join(",", out);
@@ -178,6 +182,7 @@ final class JinjaEngine {
         JinjaEngine.class, "strftimeNow", String.class));
     jinjava.getGlobalContext().registerFilter(new ToJson());
     jinjava.getGlobalContext().registerTag(new GenerationTag());
+    jinjava.getGlobalContext().registerExpTest(new IsIterable());
     return jinjava;
   }
 
@@ -210,6 +215,20 @@ final class JinjaEngine {
           : args.length > 0 ? args[0] : null;
       boolean sortKeys = Boolean.TRUE.equals(kwargs.get("sort_keys"));
       return PyJson.dumps(var, indent == null ? null : ((Number) indent).intValue(), sortKeys);
+    }
+  }
+
+  /** Python's {@code is iterable}: true for strings too (Jinjava's own says false). */
+  private static final class IsIterable implements ExpTest {
+    @Override
+    public String getName() {
+      return "iterable";
+    }
+
+    @Override
+    public boolean evaluate(Object var, JinjavaInterpreter interpreter, Object... args) {
+      return var instanceof CharSequence || var instanceof Iterable<?> || var instanceof Map<?, ?>
+          || (var != null && var.getClass().isArray());
     }
   }
 
