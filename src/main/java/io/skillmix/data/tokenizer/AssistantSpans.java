@@ -24,7 +24,8 @@ import java.util.regex.Pattern;
  *       after the content (the end-of-turn marker) as the full rendering shares.
  * </ol>
  *
- * <p>Step 3 keeps templates that render a turn differently once more messages follow (Qwen3 drops
+ * <p>Where the renderings are prefixes of one another (most templates, most turns), step 1 alone
+ * gives the span: from the end of {@code P} to the end of {@code Q}. Step 3 keeps templates that render a turn differently once more messages follow (Qwen3 drops
  * the empty reasoning block of earlier answers, Mistral moves the system message to the last user
  * turn, Phi-3.5 writes its EOS only at the very end) as exact as prefix-preserving ones.
  */
@@ -84,7 +85,10 @@ final class AssistantSpans {
     List<Turn> before = turns.subList(0, i);
     List<Turn> upTo = turns.subList(0, i + 1);
     String prompt = render(template, before, true);
-    String withAnswer = render(template, upTo, false);
+    String withAnswer = i == turns.size() - 1 ? full : render(template, upTo, false);
+    if (full.startsWith(withAnswer) && withAnswer.startsWith(prompt)) {
+      return new int[] {prompt.length(), withAnswer.length()}; // prefix-preserving: step 1 alone
+    }
     int[] inPrefix = content(template, upTo, i, withAnswer, false);
     int[] inFull = content(template, turns, i, full, false);
     int answerStart = answerStart(template, before, prompt, upTo, withAnswer, inPrefix[0]);

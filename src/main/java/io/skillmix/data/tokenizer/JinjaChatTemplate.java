@@ -27,11 +27,11 @@ import java.util.OptionalInt;
 public final class JinjaChatTemplate implements ChatTemplate {
 
   private final TemplateSource source;
-  private final String prepared;
+  private final JinjaEngine.Compiled compiled;
 
   JinjaChatTemplate(TemplateSource source) {
     this.source = source;
-    this.prepared = JinjaEngine.prepare(source.text());
+    this.compiled = new JinjaEngine.Compiled(source.text());
   }
 
   /** The template of {@code source}, for tests and tools that hold a template's text. */
@@ -125,7 +125,7 @@ public final class JinjaChatTemplate implements ChatTemplate {
     context.put("messages", messages(turns));
     context.put("add_generation_prompt", addGenerationPrompt);
     try {
-      return JinjaEngine.render(prepared, context);
+      return compiled.render(context);
     } catch (JinjaEngine.Failure e) {
       throw failed(e.getMessage(), turns);
     }

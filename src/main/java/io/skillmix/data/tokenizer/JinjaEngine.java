@@ -5,7 +5,7 @@ import com.hubspot.jinjava.JinjavaConfig;
 import com.hubspot.jinjava.LegacyOverrides;
 import com.hubspot.jinjava.el.JinjavaInterpreterResolver;
 import com.hubspot.jinjava.interpret.JinjavaInterpreter;
-import com.hubspot.jinjava.interpret.RenderResult;
+import com.hubspot.jinjava.interpret.Context;
 import com.hubspot.jinjava.interpret.TemplateError;
 import com.hubspot.jinjava.lib.exptest.ExpTest;
 import com.hubspot.jinjava.lib.filter.Filter;
@@ -60,15 +60,54 @@ final class JinjaEngine {
     }
   }
 
-  /** Renders {@code source} (already {@linkplain #prepare prepared}); throws {@link Failure}. */
-  static String render(String source, Map<String, Object> context) {
-    RenderResult result = JINJAVA.renderForResult(source, context);
-    for (TemplateError e : result.getErrors()) {
+  /**
+   * A prepared template, parsed once per thread: Jinjava's parse is most of a render's cost, and
+   * its trees are not documented as safe to share between threads.
+   */
+  static final class Compiled {
+    private final String source;
+    private final ThreadLocal<Node> tree;
+
+    Compiled(String source) {
+      this.source = prepare(source);
+      this.tree = ThreadLocal.withInitial(this::parse);
+    }
+
+    private Node parse() {
+      JinjavaInterpreter interpreter = JINJAVA.newInterpreter();
+      JinjavaInterpreter.pushCurrent(interpreter);
+      try {
+        Node node = interpreter.parse(source);
+        failOnFatal(interpreter.getErrors());
+        return node;
+      } finally {
+        JinjavaInterpreter.popCurrent();
+      }
+    }
+
+    /** Renders with {@code bindings}; throws {@link Failure}. */
+    String render(Map<String, Object> bindings) {
+      Node node = tree.get();
+      Context context = new Context(JINJAVA.getGlobalContext(), bindings);
+      JinjavaInterpreter interpreter =
+          new JinjavaInterpreter(JINJAVA, context, JINJAVA.getGlobalConfig());
+      JinjavaInterpreter.pushCurrent(interpreter);
+      try {
+        String out = interpreter.render(node);
+        failOnFatal(interpreter.getErrors());
+        return out;
+      } finally {
+        JinjavaInterpreter.popCurrent();
+      }
+    }
+  }
+
+  private static void failOnFatal(List<TemplateError> errors) {
+    for (TemplateError e : errors) {
       if (e.getSeverity() == TemplateError.ErrorType.FATAL) {
         throw new Failure(describe(e));
       }
     }
-    return result.getOutput();
   }
 
   /** Source rewrites for Jinja2 syntax that Jinjava parses differently (see the class comment). */
