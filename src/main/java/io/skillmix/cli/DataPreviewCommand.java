@@ -142,8 +142,8 @@ final class DataPreviewCommand implements Runnable {
         }
       }
       if (!json) {
-        out.printf(Locale.ROOT, "%d examples, %d tokens: %d trained, %d not trained%s%n", shown,
-            tokens, trainedTokens, tokens - trainedTokens,
+        out.printf(Locale.ROOT, "%d example%s, %d tokens: %d trained, %d not trained%s%n", shown,
+            shown == 1 ? "" : "s", tokens, trainedTokens, tokens - trainedTokens,
             encoder.truncated() > 0 ? " (" + encoder.truncated() + " cut to data.max-length)" : "");
       }
     }
