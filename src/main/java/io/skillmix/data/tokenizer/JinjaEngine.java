@@ -139,10 +139,17 @@ final class JinjaEngine {
     return "the template failed: " + e.getMessage() + where;
   }
 
-  private static int matchingParen(String s, int open) {
+  /** Sees each character outside string literals, with the bracket depth after it. */
+  private interface Visitor {
+    /** True to stop the walk at {@code i}. */
+    boolean visit(int i, char c, int depth);
+  }
+
+  /** Walks {@code s} from {@code from}, skipping quoted strings; the index it stopped at, or -1. */
+  private static int walk(String s, int from, Visitor visitor) {
     int depth = 0;
     char quote = 0;
-    for (int i = open; i < s.length(); i++) {
+    for (int i = from; i < s.length(); i++) {
       char c = s.charAt(i);
       if (quote != 0) {
         if (c == '\\') {
@@ -150,49 +157,46 @@ final class JinjaEngine {
         } else if (c == quote) {
           quote = 0;
         }
-      } else if (c == '\'' || c == '"') {
+        continue;
+      }
+      if (c == '\'' || c == '"') {
         quote = c;
-      } else if (c == '(' || c == '[' || c == '{') {
+        continue;
+      }
+      if (c == '(' || c == '[' || c == '{') {
         depth++;
       } else if (c == ')' || c == ']' || c == '}') {
-        if (--depth == 0) {
-          return c == ')' ? i : -1;
-        }
+        depth--;
+      }
+      if (visitor.visit(i, c, depth)) {
+        return i;
       }
     }
     return -1;
   }
 
+  private static int matchingParen(String s, int open) {
+    int close = walk(s, open, (i, c, depth) -> depth == 0);
+    return close >= 0 && s.charAt(close) == ')' ? close : -1;
+  }
+
   /** {@code a=x|f - 1, b=2} becomes {@code a=(x|f - 1), b=(2)}. */
   private static String parenthesiseKeywordValues(String args) {
-    List<String> parts = new ArrayList<>();
-    int depth = 0;
-    char quote = 0;
-    int start = 0;
-    for (int i = 0; i < args.length(); i++) {
-      char c = args.charAt(i);
-      if (quote != 0) {
-        if (c == '\\') {
-          i++;
-        } else if (c == quote) {
-          quote = 0;
-        }
-      } else if (c == '\'' || c == '"') {
-        quote = c;
-      } else if (c == '(' || c == '[' || c == '{') {
-        depth++;
-      } else if (c == ')' || c == ']' || c == '}') {
-        depth--;
-      } else if (c == ',' && depth == 0) {
-        parts.add(args.substring(start, i));
-        start = i + 1;
+    List<Integer> commas = new ArrayList<>();
+    walk(args, 0, (i, c, depth) -> {
+      if (c == ',' && depth == 0) {
+        commas.add(i);
       }
-    }
-    parts.add(args.substring(start));
+      return false;
+    });
+    commas.add(args.length());
     List<String> out = new ArrayList<>();
-    for (String part : parts) {
+    int start = 0;
+    for (int comma : commas) {
+      String part = args.substring(start, comma);
       Matcher m = KEYWORD_ARGUMENT.matcher(part);
       out.add(m.matches() ? m.group(1) + "=(" + m.group(2) + ")" : part);
+      start = comma + 1;
     }
     return String.join(",", out);
   }

@@ -296,7 +296,7 @@ class ChatTemplateTest {
   }
 
   /** The decoded text of each maximal run of target tokens. */
-  private static List<String> targetRuns(TokenizedExample e, Tokenizer tok) {
+  static List<String> targetRuns(TokenizedExample e, Tokenizer tok) {
     List<String> runs = new ArrayList<>();
     int i = 0;
     while (i < e.length()) {

@@ -37,28 +37,10 @@ class JinjaMasksTest {
   private static final Conversation MULTI = chat("Be brief.", "Q1", "A1 " + UNICODE, "Q2", "A2");
   private static final Conversation NO_SYSTEM = chat(null, "Q1", "A1 " + UNICODE, "Q2", "A2");
 
-  /** Each maximal run of trained tokens, decoded. */
-  static List<String> trainedRuns(TokenizedExample e, Tokenizer tok) {
-    List<String> runs = new ArrayList<>();
-    int i = 0;
-    while (i < e.length()) {
-      if (!e.target()[i]) {
-        i++;
-        continue;
-      }
-      int from = i;
-      while (i < e.length() && e.target()[i]) {
-        i++;
-      }
-      runs.add(tok.decode(Arrays.copyOfRange(e.ids(), from, i)));
-    }
-    return runs;
-  }
-
   private static void check(ChatTemplate t, Conversation c, Tokenizer tok, String... trained) {
     TokenizedExample e = t.encode(c, tok);
     assertArrayEquals(tok.encode(t.render(c)), e.ids(), "one tokenization of the rendered text");
-    assertEquals(List.of(trained), trainedRuns(e, tok));
+    assertEquals(List.of(trained), ChatTemplateTest.targetRuns(e, tok));
   }
 
   @Test
