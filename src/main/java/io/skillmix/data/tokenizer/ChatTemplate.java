@@ -6,6 +6,7 @@ import io.skillmix.data.TokenizedExample;
 import io.skillmix.data.Turn;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -137,12 +138,12 @@ public sealed interface ChatTemplate permits BuiltinTemplate, JinjaChatTemplate 
   static TokenizedExample plainText(Conversation conversation, Tokenizer tokenizer) {
     int[] text = tokenizer.encode(conversation.turns().get(0).text());
     int eos = tokenizer.eosId();
-    int[] ids = eos >= 0 ? java.util.Arrays.copyOf(text, text.length + 1) : text;
+    int[] ids = eos >= 0 ? Arrays.copyOf(text, text.length + 1) : text;
     if (eos >= 0) {
       ids[text.length] = eos;
     }
     boolean[] target = new boolean[ids.length];
-    java.util.Arrays.fill(target, true);
+    Arrays.fill(target, true);
     return new TokenizedExample(ids, target);
   }
 

@@ -151,7 +151,7 @@ public final class HfTokenizer implements Tokenizer {
     for (int i = 0; i < ids.length; i++) {
       out[i] = (int) ids[i];
       CharSpan span = spans[i];
-      // A token with no text of its own (none here, as no special tokens are added) spans nothing.
+      // No special tokens are added, so every token has text; null guards the library anyway.
       start[i] = span == null ? 0 : utf16[Math.min(span.getStart(), utf16.length - 1)];
       end[i] = span == null ? 0 : utf16[Math.min(span.getEnd(), utf16.length - 1)];
     }
