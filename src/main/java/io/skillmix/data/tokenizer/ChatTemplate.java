@@ -115,6 +115,11 @@ public sealed interface ChatTemplate permits BuiltinTemplate, JinjaChatTemplate 
     return detectIn(modelFolder, null).orElse(VICUNA);
   }
 
+  /** The folder's own (default) template, if it has one: what {@code auto} uses. */
+  static Optional<ChatTemplate> find(Path modelFolder) {
+    return detectIn(modelFolder, null);
+  }
+
   private static Optional<ChatTemplate> detectIn(Path modelFolder, String name) {
     Optional<TemplateSource> source = TemplateSource.find(folderOf(modelFolder), name);
     if (source.isEmpty()) {
