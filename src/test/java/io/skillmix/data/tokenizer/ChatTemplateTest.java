@@ -227,6 +227,18 @@ class ChatTemplateTest {
   }
 
   @Test
+  void specialTokensComeFromTokenizerConfigAsStringsOrAddedTokens(@TempDir Path dir)
+      throws IOException {
+    Path folder = Files.createDirectories(dir.resolve("tokens"));
+    TokenizerFixtures.writeJson(folder.resolve("tokenizer_config.json"), Map.of(
+        "chat_template", "{{ bos_token }}{% for m in messages %}{{ m.content + eos_token }}"
+            + "{% endfor %}{{ unk_token is defined }}",
+        "bos_token", Map.of("content", "<s>", "lstrip", false, "special", true),
+        "eos_token", "</s>"));
+    assertEquals("<s>Hi</s>Hello</s>false", ChatTemplate.resolve("auto", folder).render(ONE));
+  }
+
+  @Test
   void namedTemplatesUseDefaultUnlessOneIsNamed(@TempDir Path dir) throws IOException {
     Path list = Files.createDirectories(dir.resolve("list"));
     TokenizerFixtures.writeJson(list.resolve("tokenizer_config.json"), Map.of("chat_template",
