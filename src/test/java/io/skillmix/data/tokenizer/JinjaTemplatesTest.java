@@ -228,4 +228,17 @@ class JinjaTemplatesTest {
     assertEquals("<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n",
         QWEN3.renderPrompt(chat(null, "Hi")));
   }
+
+  // ---------------------------------------------------------------- the project's own
+
+  @Test
+  void theVicunaJinjaThisProjectWritesRendersAsTheBuiltInVicuna() {
+    JinjaChatTemplate jinja = JinjaChatTemplate.of(TemplateSource.of(ChatTemplate.VICUNA_JINJA,
+        Path.of("tokenizer_config.json"), Map.of("eos_token", "</s>")));
+    for (Conversation c : List.of(chat(null, "Hi", "Hello"), chat("Sys.", "Q1", "A1", "Q2",
+        UNICODE), chat(null, "Q1", "A1", "Q2"))) {
+      assertEquals(ChatTemplate.VICUNA.render(c), jinja.render(c));
+      assertEquals(ChatTemplate.VICUNA.renderPrompt(c), jinja.renderPrompt(c));
+    }
+  }
 }
