@@ -43,7 +43,8 @@ import picocli.CommandLine.Spec;
 /** {@code skillmix data check FILE} and {@code skillmix data stats}: look at datasets. */
 @Command(name = "data", mixinStandardHelpOptions = true,
     description = "Check a dataset file, or show the built-in skill mix.",
-    subcommands = {DataCommand.Check.class, DataCommand.Stats.class, DataCommand.Select.class})
+    subcommands = {DataCommand.Check.class, DataCommand.Stats.class, DataCommand.Select.class,
+        DataPreviewCommand.class})
 public final class DataCommand implements Runnable {
 
   @Spec
@@ -52,7 +53,7 @@ public final class DataCommand implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        spec.commandLine(), "a subcommand is needed: check, stats or select (see --help)");
+        spec.commandLine(), "a subcommand is needed: check, stats, select or preview (see --help)");
   }
 
   /** Validates every record of a file and prints its Table-1 counts; faults exit with code 2. */

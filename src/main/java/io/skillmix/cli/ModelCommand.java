@@ -133,7 +133,8 @@ public final class ModelCommand implements Runnable {
       if (Files.isRegularFile(dir.resolve("tokenizer.json"))) {
         try (Tokenizer t = ModelFolder.tokenizer(dir)) {
           System.out.printf(Locale.ROOT, "tokenizer    %d tokens, eos %d, chat template %s%n",
-              t.vocabSize(), t.eosId(), ChatTemplate.detect(dir).configName());
+              t.vocabSize(), t.eosId(), ChatTemplate.find(dir).map(ChatTemplate::configName)
+                  .orElse("none (set model.chat-template to vicuna, chatml or llama3)"));
         } catch (Exception e) {
           throw e instanceof RuntimeException r ? r : new RuntimeException(e);
         }

@@ -46,6 +46,26 @@ public final class ByteTokenizer implements Tokenizer {
     return ids;
   }
 
+  /** One token per UTF-8 byte: every byte of a character covers that whole character. */
+  @Override
+  public TokenSpans encodeWithSpans(String text) {
+    int[] ids = encode(text);
+    int[] start = new int[ids.length];
+    int[] end = new int[ids.length];
+    int t = 0;
+    for (int c = 0; c < text.length(); ) {
+      int cp = text.codePointAt(c);
+      int next = c + Character.charCount(cp);
+      int bytes = new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8).length;
+      for (int b = 0; b < bytes; b++, t++) {
+        start[t] = c;
+        end[t] = next;
+      }
+      c = next;
+    }
+    return new TokenSpans(ids, start, end);
+  }
+
   @Override
   public String decode(int[] ids) {
     StringBuilder sb = new StringBuilder(ids.length);

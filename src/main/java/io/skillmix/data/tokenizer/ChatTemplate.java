@@ -1,10 +1,7 @@
 package io.skillmix.data.tokenizer;
 
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
 import io.skillmix.UserError;
 import io.skillmix.data.Conversation;
-import io.skillmix.data.Role;
 import io.skillmix.data.TokenizedExample;
 import io.skillmix.data.Turn;
 import java.nio.file.Files;
@@ -12,392 +9,157 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.OptionalInt;
+import java.util.Optional;
 
 /**
  * Chat formats: a conversation becomes one token sequence with a per-token target flag. This is
- * the one tokenise-and-mask path that training, rewards and evaluation share.
+ * the one tokenise-and-mask path that training, rewards, evaluation, {@code data preview} and
+ * {@code generate} share.
  *
- * <p>Targets are exactly the tokens of each assistant response plus the end-of-turn token that
- * closes it ({@code </s>}, {@code <|im_end|>}, {@code <|eot_id|>}): the model learns to answer and
- * to stop. System, user and template text are never targets.
+ * <p>Targets are exactly the tokens of each assistant response plus the end-of-turn marker the
+ * template writes after it ({@code </s>}, {@code <|im_end|>}, {@code <|eot_id|>}): the model
+ * learns to answer and to stop. System, user and template text are never targets.
  *
- * <p>Ids are built by tokenizing every template piece and every turn text SEPARATELY and
- * concatenating the results. Tokenizing the rendered string in one go would let a BPE merge
- * straddle the boundary between a template piece and a response, leaving a token that is half
- * prompt and half answer; separate pieces make the mask boundaries exact, and the prompt that
- * {@link #encodePrompt} builds for generation is, id for id, the prefix the model was trained on.
- * The price: with some tokenizers (SentencePiece's prefix space) the ids at piece joins can differ
- * from tokenizing {@link #render}'s string whole. Markers that the tokenizer has as special tokens
- * are emitted as their ids; without them (the byte tokenizer) they are encoded as text.
+ * <p>A model folder's own Jinja template ({@link JinjaChatTemplate}) is used when it has one; the
+ * three {@link BuiltinTemplate}s serve the byte tokenizer and models without one.
  */
-public enum ChatTemplate {
-  /**
-   * FastChat's vicuna_v1.1, as in the official MoS code: {@code SYSTEM USER: p ASSISTANT: r</s>}
-   * then {@code USER: p2 ASSISTANT: r2</s>} (FastChat puts no space after {@code </s>}). The
-   * {@code </s>} is the tokenizer's EOS id.
-   */
-  VICUNA,
-  /**
-   * ChatML as Qwen uses it, with Qwen's default system message when the conversation has none:
-   * {@code <|im_start|>system\n...<|im_end|>\n<|im_start|>user\n...<|im_end|>\n
-   * <|im_start|>assistant\n...<|im_end|>\n}.
-   */
-  CHATML,
-  /**
-   * Llama 3: {@code <|begin_of_text|>} then {@code <|start_header_id|>ROLE<|end_header_id|>\n\n
-   * TEXT<|eot_id|>} per turn, no default system message. Texts are not trimmed.
-   */
-  LLAMA3;
+public sealed interface ChatTemplate permits BuiltinTemplate, JinjaChatTemplate {
 
-  public static final String VICUNA_SYSTEM = "A chat between a curious user and an artificial"
-      + " intelligence assistant. The assistant gives helpful, detailed, and polite answers to"
-      + " the user's questions.";
-  public static final String CHATML_SYSTEM = "You are a helpful assistant.";
+  ChatTemplate VICUNA = BuiltinTemplate.VICUNA;
+  ChatTemplate CHATML = BuiltinTemplate.CHATML;
+  ChatTemplate LLAMA3 = BuiltinTemplate.LLAMA3;
 
+  String VICUNA_SYSTEM = BuiltinTemplate.VICUNA_SYSTEM_TEXT;
+  String CHATML_SYSTEM = BuiltinTemplate.CHATML_SYSTEM_TEXT;
   /**
    * The Jinja form of {@link #VICUNA} for {@code tokenizer_config.json}, so that other tools
    * render exactly what {@link #render} renders ({@code eos_token} standing for {@code </s>}).
    */
-  public static final String VICUNA_JINJA = String.join("",
-      "{%- if messages and messages[0]['role'] == 'system' -%}",
-      "{%- set system_message = messages[0]['content'] -%}",
-      "{%- set loop_messages = messages[1:] -%}",
-      "{%- else -%}",
-      "{%- set system_message = \"", VICUNA_SYSTEM, "\" -%}",
-      "{%- set loop_messages = messages -%}",
-      "{%- endif -%}",
-      "{{- system_message -}}",
-      "{%- set ns = namespace(closed=false) -%}",
-      "{%- for message in loop_messages -%}",
-      "{%- if not ns.closed -%}{{- ' ' -}}{%- endif -%}",
-      "{%- if message['role'] == 'user' -%}",
-      "{{- 'USER: ' + message['content'] -}}{%- set ns.closed = false -%}",
-      "{%- elif message['role'] == 'assistant' -%}",
-      "{{- 'ASSISTANT: ' + message['content'] + eos_token -}}{%- set ns.closed = true -%}",
-      "{%- endif -%}",
-      "{%- endfor -%}",
-      "{%- if add_generation_prompt -%}",
-      "{%- if not ns.closed -%}{{- ' ' -}}{%- endif -%}{{- 'ASSISTANT: ' -}}",
-      "{%- endif -%}");
+  String VICUNA_JINJA = BuiltinTemplate.VICUNA_JINJA_TEXT;
 
-  private static final String VICUNA_EOS = "</s>";
-  private static final String IM_START = "<|im_start|>";
-  private static final String IM_END = "<|im_end|>";
-  private static final String BEGIN_OF_TEXT = "<|begin_of_text|>";
-  private static final String START_HEADER = "<|start_header_id|>";
-  private static final String END_HEADER = "<|end_header_id|>";
-  private static final String EOT = "<|eot_id|>";
-
-  // ---------------------------------------------------------------- public API
-
-  /** The conversation's ids with response tokens (and their end-of-turn token) as targets. */
-  public TokenizedExample encode(Conversation conversation, Tokenizer tokenizer) {
-    TokenSink sink = new TokenSink(tokenizer);
-    emit(conversation.turns(), false, sink);
-    return sink.result();
-  }
+  /**
+   * The conversation's ids with response tokens (and their end-of-turn marker) as targets. A
+   * {@linkplain Conversation#plainText() plain-text} example gets no template: its text and the
+   * tokenizer's EOS, every token a target.
+   */
+  TokenizedExample encode(Conversation conversation, Tokenizer tokenizer);
 
   /**
    * The prompt for generation: the conversation up to and including its last user turn (later
-   * turns are ignored), then the assistant header, so the model continues with the answer. The
-   * ids equal the prefix that {@link #encode} gives for the same exchange. No targets.
+   * turns are ignored), then the assistant header, so the model continues with the answer. No
+   * targets.
    */
-  public TokenizedExample encodePrompt(Conversation upToLastUser, Tokenizer tokenizer) {
-    TokenSink sink = new TokenSink(tokenizer);
-    emit(promptTurns(upToLastUser), true, sink);
-    TokenizedExample e = sink.result();
-    return new TokenizedExample(e.ids(), new boolean[e.length()]);
-  }
+  TokenizedExample encodePrompt(Conversation upToLastUser, Tokenizer tokenizer);
 
-  /** The conversation as text; {@code decode(encode(c).ids())} equals it for the byte tokenizer. */
-  public String render(Conversation conversation) {
-    TextSink sink = new TextSink();
-    emit(conversation.turns(), false, sink);
-    return sink.text.toString();
-  }
+  /** The conversation as text, as {@link #encode} tokenizes it. */
+  String render(Conversation conversation);
 
   /** The text of {@link #encodePrompt}. */
-  public String renderPrompt(Conversation upToLastUser) {
-    TextSink sink = new TextSink();
-    emit(promptTurns(upToLastUser), true, sink);
-    return sink.text.toString();
-  }
+  String renderPrompt(Conversation upToLastUser);
 
   /** The ids that close an assistant turn: where generation stops. */
-  public int[] endOfTurnIds(Tokenizer tokenizer) {
-    TokenSink sink = new TokenSink(tokenizer);
-    switch (this) {
-      case VICUNA -> sink.eos(true);
-      case CHATML -> sink.marker(IM_END, true);
-      case LLAMA3 -> sink.marker(EOT, true);
-      default -> throw new AssertionError(this);
-    }
-    return sink.result().ids();
-  }
+  int[] endOfTurnIds(Tokenizer tokenizer);
 
-  /** The name used in config files. */
-  public String configName() {
-    return name().toLowerCase(Locale.ROOT);
-  }
+  /** The name used in config files and messages. */
+  String configName();
 
-  /** Parses {@code model.chat-template}: vicuna, chatml or llama3. */
-  public static ChatTemplate parse(String name) {
+  /** Parses a built-in name of {@code model.chat-template}: vicuna, chatml or llama3. */
+  static ChatTemplate parse(String name) {
     String n = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
-    for (ChatTemplate t : values()) {
+    for (BuiltinTemplate t : BuiltinTemplate.values()) {
       if (t.configName().equals(n)) {
         return t;
       }
     }
-    throw new UserError("model.chat-template '" + name + "' is unknown; use vicuna, chatml or"
-        + " llama3 (or auto)");
+    throw new UserError("model.chat-template '" + name + "' is unknown; use auto (the model"
+        + " folder's own template), vicuna, chatml or llama3");
   }
 
   /**
-   * Resolves the config value of {@code model.chat-template}: {@code auto} detects the template
-   * of {@code modelFolder} (vicuna when there is no folder, as for the byte tokenizer).
+   * Resolves {@code model.chat-template}. {@code auto}: the Jinja template of {@code modelFolder}
+   * (its {@code default} one where it has several); vicuna when there is no folder (the byte
+   * tokenizer); a refusal that says to set the key when the folder has no template. A built-in
+   * name (vicuna, chatml, llama3) is that template. Any other name picks one of the folder's
+   * named templates (for example {@code tool_use}).
    */
-  public static ChatTemplate resolve(String configValue, Path modelFolder) {
-    if (configValue != null && configValue.trim().equalsIgnoreCase("auto")) {
-      return modelFolder == null ? VICUNA : detect(modelFolder);
+  static ChatTemplate resolve(String configValue, Path modelFolder) {
+    String value = configValue == null ? "auto" : configValue.trim();
+    if (value.equalsIgnoreCase("auto")) {
+      if (modelFolder == null) {
+        return VICUNA;
+      }
+      return detectIn(modelFolder, null).orElseThrow(() -> new UserError(folderOf(modelFolder)
+          + ": no chat template (no chat_template in tokenizer_config.json, no"
+          + " chat_template.jinja); set model.chat-template to vicuna, chatml or llama3"));
     }
-    return parse(configValue);
+    for (BuiltinTemplate t : BuiltinTemplate.values()) {
+      if (t.configName().equalsIgnoreCase(value)) {
+        return t;
+      }
+    }
+    if (modelFolder != null) {
+      Optional<ChatTemplate> named = detectIn(modelFolder, value);
+      if (named.isPresent()) {
+        return named.get();
+      }
+    }
+    return parse(value);
   }
 
   /**
-   * Recognises the template in {@code tokenizer_config.json}'s {@code chat_template}: ChatML by
-   * {@code <|im_start|>}, Llama 3 by {@code <|start_header_id|>}, vicuna by {@code USER:} /
-   * {@code ASSISTANT:}; anything else, or no file, is vicuna. {@code modelFolder} may also be the
-   * path of a file in the folder (its {@code tokenizer.json}).
+   * The template of a model folder ({@code modelFolder} may also be a file in it, such as its
+   * {@code tokenizer.json}): its Jinja template, or vicuna when it has none (what {@code model
+   * info} shows; training refuses such a folder under {@code auto}, see {@link #resolve}).
    */
-  public static ChatTemplate detect(Path modelFolder) {
-    Path folder = Files.isDirectory(modelFolder) ? modelFolder : modelFolder.toAbsolutePath()
-        .getParent();
-    Path file = folder.resolve("tokenizer_config.json");
-    if (!Files.isRegularFile(file)) {
-      return VICUNA;
-    }
-    String template = chatTemplateText(HfTokenizer.readObject(file).get("chat_template"));
-    if (template.contains(IM_START)) {
-      return CHATML;
-    }
-    if (template.contains(START_HEADER)) {
-      return LLAMA3;
-    }
-    return VICUNA; // USER:/ASSISTANT: and unknown templates alike
+  static ChatTemplate detect(Path modelFolder) {
+    return detectIn(modelFolder, null).orElse(VICUNA);
   }
 
-  /** A string, or (some models) a list of {name, template}: the one named default, else the first. */
-  private static String chatTemplateText(JsonElement value) {
-    if (value == null || value.isJsonNull()) {
-      return "";
-    }
-    if (value.isJsonPrimitive()) {
-      return value.getAsString();
-    }
-    if (value.isJsonArray()) {
-      String first = null;
-      for (JsonElement e : value.getAsJsonArray()) {
-        if (!e.isJsonObject()) {
-          continue;
-        }
-        JsonObject o = e.getAsJsonObject();
-        String text = o.has("template") ? o.get("template").getAsString() : "";
-        if (o.has("name") && "default".equals(o.get("name").getAsString())) {
-          return text;
-        }
-        first = first == null ? text : first;
-      }
-      return first == null ? "" : first;
-    }
-    return "";
+  /** The folder's own (default) template, if it has one: what {@code auto} uses. */
+  static Optional<ChatTemplate> find(Path modelFolder) {
+    return detectIn(modelFolder, null);
   }
 
-  // ---------------------------------------------------------------- the formats
-
-  private static List<Turn> promptTurns(Conversation c) {
-    List<Turn> turns = c.turns();
-    for (int i = turns.size() - 1; i >= 0; i--) {
-      if (turns.get(i).role() == Role.USER) {
-        return turns.subList(0, i + 1);
-      }
+  private static Optional<ChatTemplate> detectIn(Path modelFolder, String name) {
+    Optional<TemplateSource> source = TemplateSource.find(folderOf(modelFolder), name);
+    if (source.isEmpty()) {
+      return Optional.empty();
     }
-    throw new IllegalArgumentException("a generation prompt needs a user turn");
+    // The template this project writes for the byte tokenizer is vicuna, id for id.
+    if (source.get().text().equals(VICUNA_JINJA)) {
+      return Optional.of(VICUNA);
+    }
+    return Optional.of(new JinjaChatTemplate(source.get()));
   }
 
-  /** Emits the pieces of {@code turns}, then the assistant header if {@code generation}. */
-  private void emit(List<Turn> turns, boolean generation, Sink sink) {
-    switch (this) {
-      case VICUNA -> emitVicuna(turns, generation, sink);
-      case CHATML -> emitChatMl(turns, generation, sink);
-      case LLAMA3 -> emitLlama3(turns, generation, sink);
-      default -> throw new AssertionError(this);
-    }
+  private static Path folderOf(Path path) {
+    return Files.isDirectory(path) ? path : path.toAbsolutePath().getParent();
   }
 
-  private static void emitVicuna(List<Turn> turns, boolean generation, Sink sink) {
-    int start = 0;
-    String system = VICUNA_SYSTEM;
-    if (!turns.isEmpty() && turns.get(0).role() == Role.SYSTEM) {
-      system = turns.get(0).text();
-      start = 1;
+  /**
+   * A plain-text example (continued pre-training): its text as the tokenizer gives it, then the
+   * tokenizer's EOS (when it has one), every token a target.
+   */
+  static TokenizedExample plainText(Conversation conversation, Tokenizer tokenizer) {
+    int[] text = tokenizer.encode(conversation.turns().get(0).text());
+    int eos = tokenizer.eosId();
+    int[] ids = eos >= 0 ? Arrays.copyOf(text, text.length + 1) : text;
+    if (eos >= 0) {
+      ids[text.length] = eos;
     }
-    sink.text(system, false);
-    boolean closed = false; // FastChat's separator after </s> is empty, after anything else " "
-    for (Turn turn : turns.subList(start, turns.size())) {
-      String sep = closed ? "" : " ";
-      switch (turn.role()) {
-        case USER -> {
-          sink.text(sep + "USER: ", false);
-          sink.text(turn.text(), false);
-          closed = false;
-        }
-        case ASSISTANT -> {
-          sink.text(sep + "ASSISTANT: ", false);
-          sink.text(turn.text(), true);
-          sink.eos(true);
-          closed = true;
-        }
-        case SYSTEM -> throw new IllegalArgumentException(
-            "the vicuna template takes a system turn only as the first turn");
-        case TOOL -> throw new IllegalArgumentException(
-            "the vicuna template has no tool role; use the model's own chat template");
-        default -> throw new AssertionError(turn.role());
-      }
-    }
-    if (generation) {
-      sink.text((closed ? "" : " ") + "ASSISTANT: ", false);
-    }
+    boolean[] target = new boolean[ids.length];
+    Arrays.fill(target, true);
+    return new TokenizedExample(ids, target);
   }
 
-  private static void emitChatMl(List<Turn> turns, boolean generation, Sink sink) {
-    if (turns.isEmpty() || turns.get(0).role() != Role.SYSTEM) {
-      chatMlTurn(new Turn(Role.SYSTEM, CHATML_SYSTEM), sink);
+  /** A short, one-line description of an example for messages: its first turn's start. */
+  static String describe(List<Turn> turns) {
+    if (turns.isEmpty()) {
+      return "(no turns)";
     }
-    for (Turn turn : turns) {
-      chatMlTurn(turn, sink);
-    }
-    if (generation) {
-      sink.marker(IM_START, false);
-      sink.text("assistant\n", false);
-    }
-  }
-
-  private static void chatMlTurn(Turn turn, Sink sink) {
-    boolean target = turn.role() == Role.ASSISTANT;
-    sink.marker(IM_START, false);
-    sink.text(roleName(turn.role()) + "\n", false);
-    sink.text(turn.text(), target);
-    sink.marker(IM_END, target);
-    sink.text("\n", false);
-  }
-
-  private static void emitLlama3(List<Turn> turns, boolean generation, Sink sink) {
-    sink.marker(BEGIN_OF_TEXT, false);
-    for (Turn turn : turns) {
-      boolean target = turn.role() == Role.ASSISTANT;
-      llama3Header(roleName(turn.role()), sink);
-      sink.text(turn.text(), target);
-      sink.marker(EOT, target);
-    }
-    if (generation) {
-      llama3Header("assistant", sink);
-    }
-  }
-
-  private static void llama3Header(String role, Sink sink) {
-    sink.marker(START_HEADER, false);
-    sink.text(role, false);
-    sink.marker(END_HEADER, false);
-    sink.text("\n\n", false);
-  }
-
-  private static String roleName(Role role) {
-    return role.name().toLowerCase(Locale.ROOT);
-  }
-
-  // ---------------------------------------------------------------- sinks
-
-  /** Receives the pieces of a formatted conversation: one code path for text and for ids. */
-  private interface Sink {
-    void text(String text, boolean target);
-
-    /** A template marker that may be a special token, e.g. {@code <|im_start|>}. */
-    void marker(String token, boolean target);
-
-    /** End of sequence: the tokenizer's EOS, written {@code </s>}. */
-    void eos(boolean target);
-  }
-
-  private static final class TextSink implements Sink {
-    final StringBuilder text = new StringBuilder();
-
-    @Override
-    public void text(String s, boolean target) {
-      text.append(s);
-    }
-
-    @Override
-    public void marker(String token, boolean target) {
-      text.append(token);
-    }
-
-    @Override
-    public void eos(boolean target) {
-      text.append(VICUNA_EOS);
-    }
-  }
-
-  private static final class TokenSink implements Sink {
-    private final Tokenizer tokenizer;
-    private int[] ids = new int[256];
-    private boolean[] target = new boolean[256];
-    private int size;
-
-    TokenSink(Tokenizer tokenizer) {
-      this.tokenizer = tokenizer;
-    }
-
-    @Override
-    public void text(String s, boolean isTarget) {
-      if (!s.isEmpty()) {
-        for (int id : tokenizer.encode(s)) {
-          add(id, isTarget);
-        }
-      }
-    }
-
-    @Override
-    public void marker(String token, boolean isTarget) {
-      OptionalInt id = tokenizer.tokenId(token);
-      if (id.isPresent()) {
-        add(id.getAsInt(), isTarget);
-      } else {
-        text(token, isTarget);
-      }
-    }
-
-    @Override
-    public void eos(boolean isTarget) {
-      if (tokenizer.eosId() >= 0) {
-        add(tokenizer.eosId(), isTarget);
-      } else {
-        text(VICUNA_EOS, isTarget);
-      }
-    }
-
-    private void add(int id, boolean isTarget) {
-      if (size == ids.length) {
-        ids = Arrays.copyOf(ids, size * 2);
-        target = Arrays.copyOf(target, size * 2);
-      }
-      ids[size] = id;
-      target[size] = isTarget;
-      size++;
-    }
-
-    TokenizedExample result() {
-      return new TokenizedExample(Arrays.copyOf(ids, size), Arrays.copyOf(target, size));
-    }
+    String text = turns.get(0).text().replaceAll("\\s+", " ").trim();
+    String role = turns.get(0).role().name().toLowerCase(Locale.ROOT);
+    return "starting " + role + " \"" + (text.length() > 60 ? text.substring(0, 60) + "..." : text)
+        + "\" (" + turns.size() + " turns)";
   }
 }

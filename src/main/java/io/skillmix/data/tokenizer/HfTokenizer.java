@@ -1,6 +1,8 @@
 package io.skillmix.data.tokenizer;
 
+import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.huggingface.tokenizers.jni.CharSpan;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -131,6 +133,40 @@ public final class HfTokenizer implements Tokenizer {
       out[i] = (int) ids[i];
     }
     return out;
+  }
+
+  /**
+   * The Rust library's character offsets count code points; they are turned into UTF-16 indexes
+   * here, so a character outside the BMP (an emoji) counts two, as {@link String} does.
+   */
+  @Override
+  public TokenSpans encodeWithSpans(String text) {
+    Encoding encoding = tokenizer.encode(text, false, false);
+    long[] ids = encoding.getIds();
+    CharSpan[] spans = encoding.getCharTokenSpans();
+    int[] utf16 = codePointToUtf16(text);
+    int[] out = new int[ids.length];
+    int[] start = new int[ids.length];
+    int[] end = new int[ids.length];
+    for (int i = 0; i < ids.length; i++) {
+      out[i] = (int) ids[i];
+      CharSpan span = spans[i];
+      // No special tokens are added, so every token has text; null guards the library anyway.
+      start[i] = span == null ? 0 : utf16[Math.min(span.getStart(), utf16.length - 1)];
+      end[i] = span == null ? 0 : utf16[Math.min(span.getEnd(), utf16.length - 1)];
+    }
+    return new TokenSpans(out, start, end);
+  }
+
+  /** For each code point index 0..n, its UTF-16 index in {@code text}. */
+  private static int[] codePointToUtf16(String text) {
+    int[] map = new int[text.codePointCount(0, text.length()) + 1];
+    int cp = 0;
+    for (int c = 0; c < text.length(); c += Character.charCount(text.codePointAt(c))) {
+      map[cp++] = c;
+    }
+    map[cp] = text.length();
+    return map;
   }
 
   @Override

@@ -11,6 +11,12 @@ public interface Tokenizer extends AutoCloseable {
   /** The ids of {@code text}, with no special tokens added. */
   int[] encode(String text);
 
+  /**
+   * As {@link #encode}, with the characters each token covers: the chat templates use them to
+   * mark the tokens of assistant text in one tokenization of the whole rendered conversation.
+   */
+  TokenSpans encodeWithSpans(String text);
+
   /** The text of {@code ids}; special tokens are kept as their text. */
   String decode(int[] ids);
 

@@ -80,7 +80,7 @@ class ChatTemplateTest {
 
   @Test
   void byteTokenizerDecodesToTheRenderedText() {
-    for (ChatTemplate t : ChatTemplate.values()) {
+    for (BuiltinTemplate t : BuiltinTemplate.values()) {
       for (Conversation c : List.of(ONE, MULTI)) {
         assertEquals(t.render(c), BYTES.decode(t.encode(c, BYTES).ids()), t + " " + c);
         assertEquals(t.renderPrompt(c), BYTES.decode(t.encodePrompt(c, BYTES).ids()), t + " " + c);
@@ -121,7 +121,7 @@ class ChatTemplateTest {
 
   @Test
   void promptIsTheTrainingPrefixWithNoTargets() {
-    for (ChatTemplate t : ChatTemplate.values()) {
+    for (BuiltinTemplate t : BuiltinTemplate.values()) {
       TokenizedExample full = t.encode(MULTI, BYTES);
       TokenizedExample prompt = t.encodePrompt(MULTI, BYTES);
       assertEquals(0, prompt.targetCount());
@@ -139,7 +139,7 @@ class ChatTemplateTest {
   void vicunaTakesASystemTurnOnlyFirst() {
     Conversation c = new Conversation(List.of(new Turn(Role.USER, "q"),
         new Turn(Role.SYSTEM, "s"), new Turn(Role.ASSISTANT, "a")));
-    assertThrows(IllegalArgumentException.class, () -> ChatTemplate.VICUNA.render(c));
+    assertThrows(UserError.class, () -> ChatTemplate.VICUNA.render(c));
     assertTrue(ChatTemplate.CHATML.render(c).contains("<|im_start|>system\ns<|im_end|>"));
   }
 
@@ -202,29 +202,72 @@ class ChatTemplateTest {
   // ---------------------------------------------------------------- detect, parse, resolve
 
   @Test
-  void detectsTheTemplateOfAModelFolder(@TempDir Path dir) throws IOException {
-    assertEquals(ChatTemplate.CHATML, detectFrom(dir, "chatml",
-        "{% for m in messages %}<|im_start|>{{ m.role }}\n{{ m.content }}<|im_end|>{% endfor %}"));
-    assertEquals(ChatTemplate.LLAMA3, detectFrom(dir, "llama3",
-        "{{ bos_token }}<|start_header_id|>{{ m.role }}<|end_header_id|>\n\n"));
-    assertEquals(ChatTemplate.VICUNA, detectFrom(dir, "vicuna", "{{ 'USER: ' }}{{ 'ASSISTANT: ' }}"));
-    assertEquals(ChatTemplate.VICUNA, detectFrom(dir, "other", "[INST] {{ m.content }} [/INST]"));
-    Path list = Files.createDirectories(dir.resolve("list"));
-    TokenizerFixtures.writeJson(list.resolve("tokenizer_config.json"), Map.of("chat_template",
-        List.of(Map.of("name", "tool_use", "template", "<|start_header_id|>"),
-            Map.of("name", "default", "template", "<|im_start|>"))));
-    assertEquals(ChatTemplate.CHATML, ChatTemplate.detect(list));
-    Path noKey = Files.createDirectories(dir.resolve("no-key"));
-    TokenizerFixtures.writeJson(noKey.resolve("tokenizer_config.json"), Map.of("eos_token", "x"));
-    assertEquals(ChatTemplate.VICUNA, ChatTemplate.detect(noKey));
-    assertEquals(ChatTemplate.VICUNA, ChatTemplate.detect(Files.createDirectories(dir.resolve("none"))));
+  void aFolderWithATemplateUsesItsOwnJinjaTemplate(@TempDir Path dir) throws IOException {
+    String chatMl = "{% for m in messages %}<|im_start|>{{ m.role }}\n{{ m.content }}<|im_end|>\n"
+        + "{% endfor %}";
+    ChatTemplate t = detectFrom(dir, "chatml", chatMl);
+    assertTrue(t instanceof JinjaChatTemplate, t.toString());
+    assertEquals("<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\nHello<|im_end|>\n",
+        t.render(ONE));
+    assertTrue(t.configName().contains("tokenizer_config.json"), t.configName());
     // a file in the folder stands for the folder
-    assertEquals(ChatTemplate.CHATML, ChatTemplate.detect(dir.resolve("chatml/tokenizer.json")));
+    assertEquals(t.render(ONE), ChatTemplate.detect(dir.resolve("chatml/tokenizer.json")).render(ONE));
+    // chat_template.jinja wins over tokenizer_config.json, as in transformers
+    Path both = Files.createDirectories(dir.resolve("both"));
+    TokenizerFixtures.writeJson(both.resolve("tokenizer_config.json"), Map.of("chat_template", "x"));
+    Files.writeString(both.resolve("chat_template.jinja"), "{{ messages[0]['content'] }}!");
+    assertEquals("Hi!", ChatTemplate.detect(both).render(ONE));
+    // The template the byte tokenizer's folders carry is the built-in vicuna, id for id.
+    assertEquals(ChatTemplate.VICUNA, detectFrom(dir, "vicuna", ChatTemplate.VICUNA_JINJA));
 
     Path bad = Files.createDirectories(dir.resolve("bad"));
     Files.writeString(bad.resolve("tokenizer_config.json"), "{oops", StandardCharsets.UTF_8);
     UserError e = assertThrows(UserError.class, () -> ChatTemplate.detect(bad));
     assertTrue(e.getMessage().contains("tokenizer_config.json"), e.getMessage());
+  }
+
+  @Test
+  void specialTokensComeFromTokenizerConfigAsStringsOrAddedTokens(@TempDir Path dir)
+      throws IOException {
+    Path folder = Files.createDirectories(dir.resolve("tokens"));
+    TokenizerFixtures.writeJson(folder.resolve("tokenizer_config.json"), Map.of(
+        "chat_template", "{{ bos_token }}{% for m in messages %}{{ m.content + eos_token }}"
+            + "{% endfor %}{{ unk_token is defined }}",
+        "bos_token", Map.of("content", "<s>", "lstrip", false, "special", true),
+        "eos_token", "</s>"));
+    assertEquals("<s>Hi</s>Hello</s>false", ChatTemplate.resolve("auto", folder).render(ONE));
+  }
+
+  @Test
+  void namedTemplatesUseDefaultUnlessOneIsNamed(@TempDir Path dir) throws IOException {
+    Path list = Files.createDirectories(dir.resolve("list"));
+    TokenizerFixtures.writeJson(list.resolve("tokenizer_config.json"), Map.of("chat_template",
+        List.of(Map.of("name", "tool_use", "template", "tools:{{ messages|length }}"),
+            Map.of("name", "default", "template", "default:{{ messages|length }}"))));
+    assertEquals("default:2", ChatTemplate.resolve("auto", list).render(ONE));
+    assertEquals("tools:2", ChatTemplate.resolve("tool_use", list).render(ONE));
+    UserError e = assertThrows(UserError.class, () -> ChatTemplate.resolve("rag", list));
+    assertTrue(e.getMessage().contains("model.chat-template 'rag'"), e.getMessage());
+
+    Path noDefault = Files.createDirectories(dir.resolve("no-default"));
+    TokenizerFixtures.writeJson(noDefault.resolve("tokenizer_config.json"), Map.of(
+        "chat_template", List.of(Map.of("name", "rag", "template", "r"))));
+    e = assertThrows(UserError.class, () -> ChatTemplate.resolve("auto", noDefault));
+    assertTrue(e.getMessage().contains("no template named 'default' (it has rag)"), e.getMessage());
+    assertEquals("r", ChatTemplate.resolve("rag", noDefault).render(ONE));
+  }
+
+  @Test
+  void autoOnAFolderWithoutATemplateRefusesAndSaysWhatToSet(@TempDir Path dir) throws IOException {
+    Path noKey = Files.createDirectories(dir.resolve("no-key"));
+    TokenizerFixtures.writeJson(noKey.resolve("tokenizer_config.json"), Map.of("eos_token", "x"));
+    for (Path folder : List.of(noKey, Files.createDirectories(dir.resolve("none")))) {
+      UserError e = assertThrows(UserError.class, () -> ChatTemplate.resolve("auto", folder));
+      assertTrue(e.getMessage().startsWith(folder + ": no chat template"), e.getMessage());
+      assertTrue(e.getMessage().contains("set model.chat-template to vicuna, chatml or llama3"),
+          e.getMessage());
+      assertEquals(ChatTemplate.CHATML, ChatTemplate.resolve("chatml", folder));
+    }
   }
 
   @Test
@@ -237,9 +280,9 @@ class ChatTemplateTest {
       assertTrue(e.getMessage().contains(word), e.getMessage());
     }
     assertEquals(ChatTemplate.VICUNA, ChatTemplate.resolve("auto", null));
-    assertEquals(ChatTemplate.CHATML,
-        ChatTemplate.resolve("AUTO", detectFolder(dir, "<|im_start|>")));
     assertEquals(ChatTemplate.LLAMA3, ChatTemplate.resolve("llama3", dir));
+    // A built-in name wins over the folder's own template.
+    assertEquals(ChatTemplate.LLAMA3, ChatTemplate.resolve("llama3", detectFolder(dir, "x")));
     assertEquals("chatml", ChatTemplate.CHATML.configName());
   }
 
@@ -265,7 +308,7 @@ class ChatTemplateTest {
   }
 
   /** The decoded text of each maximal run of target tokens. */
-  private static List<String> targetRuns(TokenizedExample e, Tokenizer tok) {
+  static List<String> targetRuns(TokenizedExample e, Tokenizer tok) {
     List<String> runs = new ArrayList<>();
     int i = 0;
     while (i < e.length()) {

@@ -36,6 +36,14 @@ public final class TokenizerFixtures {
 
   /** Writes the fixture's tokenizer.json into {@code folder} and returns its path. */
   public static Path writeGpt2Style(Path folder) throws IOException {
+    return writeGpt2Style(folder, List.of());
+  }
+
+  /**
+   * As {@link #writeGpt2Style(Path)}, with {@code moreSpecials} as further added special tokens
+   * (ids 265, 266, ... in order): a chat template's markers.
+   */
+  public static Path writeGpt2Style(Path folder, List<String> moreSpecials) throws IOException {
     Files.createDirectories(folder);
     Map<String, Integer> vocab = new LinkedHashMap<>();
     for (int b = 0; b < 256; b++) {
@@ -63,6 +71,11 @@ public final class TokenizerFixtures {
     added.add(added(ENDOFTEXT, "<|endoftext|>"));
     added.add(added(IM_START, "<|im_start|>"));
     added.add(added(IM_END, "<|im_end|>"));
+    for (String special : moreSpecials) {
+      if (!List.of("<|endoftext|>", "<|im_start|>", "<|im_end|>").contains(special)) {
+        added.add(added(IM_END + added.size() - 2, special));
+      }
+    }
 
     Map<String, Object> byteLevel = new LinkedHashMap<>();
     byteLevel.put("type", "ByteLevel");

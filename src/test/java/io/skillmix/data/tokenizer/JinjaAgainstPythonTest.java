@@ -1,0 +1,148 @@
+package io.skillmix.data.tokenizer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonParser;
+import io.skillmix.UserError;
+import io.skillmix.data.Role;
+import io.skillmix.data.Turn;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every test template (9) over a dozen conversations (12), with and without the generation
+ * prompt: 216 renderings
+ * rendered by Python's Jinja2 set up as Hugging Face's apply_chat_template
+ * (scripts/jinja2-render.py) and by {@link JinjaChatTemplate}: the texts, and the refusals, are
+ * the same. Runs where python3 has jinja2 (Debian's python3-jinja2); skipped elsewhere.
+ */
+class JinjaAgainstPythonTest {
+
+  private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
+  private static final String U = "Grüße, 你好 😀 — ½ \"q\" \\ end";
+  private static final List<List<String[]>> CONVERSATIONS = List.of(
+      conv(t("user", "Hi")),
+      conv(t("user", "Hi"), t("assistant", "Hello")),
+      conv(t("system", "Be brief."), t("user", "Hi"), t("assistant", "Hello")),
+      conv(t("user", "Q1"), t("assistant", "A1"), t("user", "Q2"), t("assistant", "A2")),
+      conv(t("system", "S"), t("user", "Q1"), t("assistant", "A1"), t("user", "Q2"),
+          t("assistant", "A2")),
+      conv(t("system", "S"), t("user", "Q1"), t("assistant", "A1"), t("user", "Q2")),
+      conv(t("user", U), t("assistant", "  " + U + "\n\n")),
+      conv(t("user", "  padded  "), t("assistant", "\n<think>\nhmm\n</think>\n\n answer ")),
+      conv(t("user", "Weather?"), t("tool", "sunny"), t("assistant", "Sunny.")),
+      conv(t("user", "a"), t("user", "b")),
+      conv(t("system", "")),
+      conv(t("user", "Q1"), t("assistant", "<think>r1</think>A1"), t("user", "Q2"),
+          t("assistant", "<think>\nr2\n</think>\n\nA2")));
+
+  private static final Map<String, String[]> TEMPLATES = new LinkedHashMap<>();
+
+  static {
+    TEMPLATES.put("qwen2.5-instruct.jinja", new String[] {null, "<|im_end|>"});
+    TEMPLATES.put("llama-3.1-instruct.jinja", new String[] {"<|begin_of_text|>", "<|eot_id|>"});
+    TEMPLATES.put("mistral-7b-instruct-v0.3.jinja", new String[] {"<s>", "</s>"});
+    TEMPLATES.put("gemma-2-it.jinja", new String[] {"<bos>", "<eos>"});
+    TEMPLATES.put("phi-3.5-mini-instruct.jinja", new String[] {"<s>", "<|endoftext|>"});
+    TEMPLATES.put("smollm2-instruct.jinja", new String[] {"<|im_start|>", "<|im_end|>"});
+    TEMPLATES.put("qwen3.jinja", new String[] {null, "<|im_end|>"});
+    TEMPLATES.put("gemma-training.jinja", new String[] {"<bos>", "<eos>"});
+    TEMPLATES.put("phi-3.5-training.jinja", new String[] {"<s>", "<|endoftext|>"});
+  }
+
+  private static List<String[]> conv(String[]... turns) {
+    return java.util.Arrays.asList(turns);
+  }
+
+  private static String[] t(String role, String content) {
+    return new String[] {role, content};
+  }
+
+  @Test
+  void rendersAsPythonJinja2Does(@TempDir Path dir) throws Exception {
+    assumeTrue(hasPythonJinja2(), "python3 with jinja2 is not installed");
+    List<Map<String, Object>> cases = new ArrayList<>();
+    List<String> java = new ArrayList<>();
+    for (Map.Entry<String, String[]> t : TEMPLATES.entrySet()) {
+      Path file = dir.resolve(t.getKey());
+      Files.writeString(file, JinjaTemplatesTest.resource(t.getKey()), StandardCharsets.UTF_8);
+      JinjaChatTemplate template = JinjaTemplatesTest.template(t.getKey(), t.getValue()[0],
+          t.getValue()[1]);
+      for (List<String[]> conversation : CONVERSATIONS) {
+        for (boolean generation : new boolean[] {false, true}) {
+          Map<String, Object> c = new LinkedHashMap<>();
+          c.put("template", file.toString());
+          List<Map<String, String>> messages = new ArrayList<>();
+          List<Turn> turns = new ArrayList<>();
+          for (String[] m : conversation) {
+            messages.add(Map.of("role", m[0], "content", m[1]));
+            turns.add(new Turn(Role.valueOf(m[0].toUpperCase(Locale.ROOT)), m[1]));
+          }
+          c.put("messages", messages);
+          c.put("add_generation_prompt", generation);
+          c.put("eos_token", t.getValue()[1]);
+          if (t.getValue()[0] != null) {
+            c.put("bos_token", t.getValue()[0]);
+          }
+          cases.add(c);
+          try {
+            java.add(AssistantSpans.withoutMarks(template.renderMarked(turns, generation)));
+          } catch (UserError e) {
+            java.add("ERROR " + e.getMessage());
+          }
+        }
+      }
+    }
+    Path casesFile = dir.resolve("cases.json");
+    Files.writeString(casesFile, GSON.toJson(cases), StandardCharsets.UTF_8);
+    JsonArray python = runPython(casesFile);
+    assertEquals(cases.size(), python.size());
+    for (int k = 0; k < cases.size(); k++) {
+      JsonElement p = python.get(k);
+      if (p.isJsonPrimitive()) {
+        assertEquals(p.getAsString(), java.get(k), "case " + k + ": " + cases.get(k));
+      } else {
+        String error = p.getAsJsonObject().get("error").getAsString();
+        String got = java.get(k);
+        assertEquals(true, got.startsWith("ERROR ") && got.contains(error),
+            "case " + k + ": Python raised '" + error + "', Java gave: " + got);
+      }
+    }
+  }
+
+  private static boolean hasPythonJinja2() {
+    try {
+      Process p = new ProcessBuilder("python3", "-c", "import jinja2").redirectErrorStream(true)
+          .start();
+      return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
+    } catch (IOException | InterruptedException e) {
+      return false;
+    }
+  }
+
+  private static JsonArray runPython(Path cases) throws IOException, InterruptedException {
+    Path script = Path.of("scripts/jinja2-render.py").toAbsolutePath();
+    Process p = new ProcessBuilder("python3", script.toString(), cases.toString())
+        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      throw new IllegalStateException("scripts/jinja2-render.py failed: " + out);
+    }
+    return JsonParser.parseString(out).getAsJsonArray();
+  }
+}
