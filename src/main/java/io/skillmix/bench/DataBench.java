@@ -3,7 +3,7 @@ package io.skillmix.bench;
 import io.skillmix.config.ConfigLoader;
 import io.skillmix.data.Conversation;
 import io.skillmix.data.DatasetActor;
-import io.skillmix.data.ExampleEncoder;
+import io.skillmix.data.tokenizer.ExampleEncoder;
 import io.skillmix.data.builtin.BuiltinDataset;
 import io.skillmix.data.builtin.BuiltinMix;
 import io.skillmix.data.tokenizer.ByteTokenizer;

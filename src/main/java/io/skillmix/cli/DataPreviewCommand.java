@@ -7,7 +7,7 @@ import com.google.gson.JsonObject;
 import com.typesafe.config.Config;
 import io.skillmix.UserError;
 import io.skillmix.config.ConfigLoader;
-import io.skillmix.data.ExampleEncoder;
+import io.skillmix.data.tokenizer.ExampleEncoder;
 import io.skillmix.data.TokenizedExample;
 import io.skillmix.data.format.DatasetFormat;
 import io.skillmix.data.format.DatasetReader;

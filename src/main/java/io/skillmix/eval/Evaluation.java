@@ -1,7 +1,7 @@
 package io.skillmix.eval;
 
 import ai.djl.Device;
-import io.skillmix.data.ExampleEncoder;
+import io.skillmix.data.tokenizer.ExampleEncoder;
 import io.skillmix.data.TokenizedExample;
 import io.skillmix.data.tokenizer.ChatTemplate;
 import io.skillmix.data.tokenizer.Tokenizer;

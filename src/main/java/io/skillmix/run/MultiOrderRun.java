@@ -3,7 +3,7 @@ package io.skillmix.run;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigValueFactory;
 import io.skillmix.UserError;
-import io.skillmix.data.ExampleEncoder;
+import io.skillmix.data.tokenizer.ExampleEncoder;
 import io.skillmix.data.TokenizedExample;
 import io.skillmix.data.tokenizer.ChatTemplate;
 import io.skillmix.data.tokenizer.Tokenizer;

@@ -4,7 +4,7 @@ import io.skillmix.metrics.RunHistory;
 import io.skillmix.metrics.MetricsSink;
 import io.skillmix.metrics.Plots;
 import io.skillmix.config.ConfigLoader;
-import io.skillmix.data.ExampleEncoder;
+import io.skillmix.data.tokenizer.ExampleEncoder;
 import io.skillmix.data.format.DataReport;
 import io.skillmix.data.format.Fault;
 import io.skillmix.learn.Learner;

@@ -13,7 +13,7 @@ import io.skillmix.checkpoint.CheckpointState;
 import io.skillmix.checkpoint.Checkpoints;
 import io.skillmix.cluster.Role;
 import io.skillmix.config.ConfigLoader;
-import io.skillmix.data.ExampleEncoder;
+import io.skillmix.data.tokenizer.ExampleEncoder;
 import io.skillmix.data.tokenizer.ChatTemplate;
 import io.skillmix.data.tokenizer.Tokenizer;
 import io.skillmix.output.AtomicFiles;

@@ -16,7 +16,7 @@ import io.skillmix.checkpoint.Checkpoints;
 import io.skillmix.cluster.ClusterSettings;
 import io.skillmix.cluster.Role;
 import io.skillmix.data.DatasetActor;
-import io.skillmix.data.ExampleEncoder;
+import io.skillmix.data.tokenizer.ExampleEncoder;
 import io.skillmix.data.tokenizer.ChatTemplate;
 import io.skillmix.data.tokenizer.Tokenizer;
 import io.skillmix.learn.Learner;

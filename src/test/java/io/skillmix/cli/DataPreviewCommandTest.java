@@ -9,7 +9,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.skillmix.cli.CliRun.Result;
 import io.skillmix.data.Conversation;
-import io.skillmix.data.ExampleEncoder;
+import io.skillmix.data.tokenizer.ExampleEncoder;
 import io.skillmix.data.TokenizedExample;
 import io.skillmix.data.tokenizer.ChatTemplate;
 import io.skillmix.data.tokenizer.Tokenizer;

@@ -1,11 +1,11 @@
-package io.skillmix.data;
+package io.skillmix.data.tokenizer;
 
+import io.skillmix.data.Conversation;
+import io.skillmix.data.TokenizedExample;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import io.skillmix.data.tokenizer.ByteTokenizer;
-import io.skillmix.data.tokenizer.ChatTemplate;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 

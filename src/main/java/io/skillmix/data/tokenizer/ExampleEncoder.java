@@ -1,8 +1,8 @@
-package io.skillmix.data;
+package io.skillmix.data.tokenizer;
 
+import io.skillmix.data.Conversation;
+import io.skillmix.data.TokenizedExample;
 import io.skillmix.UserError;
-import io.skillmix.data.tokenizer.ChatTemplate;
-import io.skillmix.data.tokenizer.Tokenizer;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
