@@ -43,10 +43,14 @@ public final class NodeSystem {
       node = node.withValue("pekko.cluster.roles", ConfigValueFactory.fromIterable(roles));
     }
     NodePort.requireFree(node);
+    return start(guardian, node);
+  }
+
+  /** Starts the actor system; a port taken between the check and Artery's bind is the same one line. */
+  static <T> ActorSystem<T> start(Behavior<T> guardian, Config node) {
     try {
       return ActorSystem.create(guardian, NAME, node);
     } catch (RuntimeException e) {
-      // Taken between the check and the bind.
       if (NodePort.bindFailure(e) != null && NodePort.of(node) != null) {
         throw NodePort.inUse(NodePort.of(node), NodePort.bindFailure(e));
       }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
 import io.skillmix.UserError;
@@ -11,6 +12,7 @@ import io.skillmix.config.ConfigLoader;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.List;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.Test;
 
 /** A node's port is checked before its actor system starts: a port in use is one line. */
@@ -35,6 +37,17 @@ class NodePortTest {
       // bind.port, when set, is where the node listens.
       assertThrows(UserError.class, () -> NodePort.requireFree(node("pekko.remote.artery.canonical.port=25999",
           "pekko.remote.artery.bind.port=" + port)));
+    }
+  }
+
+  @Test
+  void aPortTakenAfterTheCheckIsTheSameLine() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      int port = taken.getLocalPort();
+      // Past the check: Artery's own bind fails, and its exception becomes the line.
+      UserError error = assertThrows(UserError.class, () -> NodeSystem.start(Behaviors.empty(),
+          node("pekko.remote.artery.canonical.port=" + port)));
+      assertTrue(error.getMessage().startsWith("cluster: port " + port + " on 127.0.0.1 is in use"), error.getMessage());
     }
   }
 
