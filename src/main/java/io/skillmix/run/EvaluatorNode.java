@@ -16,8 +16,8 @@ import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 
 /**
  * The reward evaluator on a node of its own (role {@code evaluator}). The node registers a host
- * under {@link #key} of its run; a learner node of that run sends it {@link Start} with its scorer and the run's dataset
- * actors, and the host spawns a {@link RewardEvaluator} with its reward model on this node's
+ * under its run's {@link #key}; a learner node of that run sends it {@link Start} with its scorer
+ * and the run's dataset actors, and the host spawns a {@link RewardEvaluator} with its reward model on this node's
  * device, plus a {@link RemoteEvaluator#receiver} that pulls the snapshots. The
  * {@link MixtureScorer} stays on the learner node: it is small, and it is part of the learner's
  * checkpoints. On the learner node, {@link EvaluatorLink} talks to it.

@@ -47,7 +47,8 @@ class NodePortTest {
       // Past the check: Artery's own bind fails, and its exception becomes the line.
       UserError error = assertThrows(UserError.class, () -> NodeSystem.start(Behaviors.empty(),
           node("pekko.remote.artery.canonical.port=" + port)));
-      assertTrue(error.getMessage().startsWith("cluster: port " + port + " on 127.0.0.1 is in use"), error.getMessage());
+      assertTrue(error.getMessage().startsWith("cluster: port " + port + " on 127.0.0.1 is in use"),
+          error.getMessage());
     }
   }
 
