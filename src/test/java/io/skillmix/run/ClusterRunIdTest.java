@@ -104,10 +104,11 @@ class ClusterRunIdTest {
 
   @Test
   void aLearnerThatSkipsTheCheckDoesNotUseAnotherRunsNodes() {
+    // The wait leaves room for the join (well under a second unloaded), which the line's last part needs.
     UserError error = assertThrows(UserError.class, () -> TrainingRun.run(learner("unchecked",
-        "cluster.wait-for-roles=8s", "pekko.cluster.configuration-compatibility-check.enforce-on-join=off")));
+        "cluster.wait-for-roles=12s", "pekko.cluster.configuration-compatibility-check.enforce-on-join=off")));
     assertTrue(error.getMessage().startsWith("cluster: no node with role data (datasets add, echo, talk) and"
-        + " evaluator registered within cluster.wait-for-roles = 8 s"), error.getMessage());
+        + " evaluator registered within cluster.wait-for-roles = 12 s"), error.getMessage());
     assertTrue(error.getMessage().contains("the cluster has serving nodes of another run (cluster.run-id other-run,"),
         error.getMessage());
     assertFalse(error.getMessage().contains("\n"), "one line");
