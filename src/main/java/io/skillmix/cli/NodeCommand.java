@@ -2,7 +2,9 @@ package io.skillmix.cli;
 
 import com.typesafe.config.Config;
 import io.skillmix.UserError;
+import io.skillmix.cluster.NodePort;
 import io.skillmix.cluster.Role;
+import io.skillmix.cluster.RunId;
 import io.skillmix.config.ConfigLoader;
 import io.skillmix.run.ServingNode;
 import io.skillmix.run.TrainingRun;
@@ -51,8 +53,10 @@ public final class NodeCommand implements Runnable {
       files.add(clusterConfig);
     }
     overrides.add("cluster.role=" + parsed.key());
-    overrides.add("pekko.cluster.roles=[" + parsed.key() + "]");
     Config config = ConfigLoader.loadFiles(files, overrides);
+    // Before the run folder or the data: a busy port, or a bad run id, is one line.
+    NodePort.requireFree(config);
+    RunId.of(config);
     if (parsed == Role.LEARNER) {
       TrainCommand.report(TrainCommand.stopOnSignal(TrainingRun.start(config)));
     } else {

@@ -1,6 +1,7 @@
 package io.skillmix.run;
 
 import io.skillmix.cluster.RemoteEvaluator;
+import io.skillmix.cluster.RunId;
 import io.skillmix.cluster.SnapshotTransfer;
 import io.skillmix.data.DatasetActor;
 import io.skillmix.mix.MixtureScorer;
@@ -17,6 +18,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.StashBuffer;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 
 /**
  * On a learner node, the learner's evaluator: it stands for the reward evaluator on an evaluator
@@ -41,6 +43,8 @@ final class EvaluatorLink extends AbstractBehavior<Object> {
   private final ActorRef<MixtureScorer.Command> scorer;
   private final Map<String, ActorRef<DatasetActor.Command>> datasets;
   private final int chunkBytes;
+  /** Where hosts of this run register. */
+  private final ServiceKey<EvaluatorNode.Command> hosts;
   /** The evaluator node's host in use, or null while none is registered. */
   private ActorRef<EvaluatorNode.Command> host;
   /** Where snapshots go, once the host has answered; null before. */
@@ -56,7 +60,8 @@ final class EvaluatorLink extends AbstractBehavior<Object> {
     this.scorer = scorer;
     this.datasets = datasets;
     this.chunkBytes = chunkBytes;
-    context.getSystem().receptionist().tell(Receptionist.subscribe(EvaluatorNode.KEY, context.getSelf().narrow()));
+    this.hosts = EvaluatorNode.key(RunId.of(context.getSystem().settings().config()));
+    context.getSystem().receptionist().tell(Receptionist.subscribe(hosts, context.getSelf().narrow()));
     connect(host);
   }
 
@@ -108,12 +113,12 @@ final class EvaluatorLink extends AbstractBehavior<Object> {
   }
 
   private Behavior<Object> onListing(Receptionist.Listing listing) {
-    Set<ActorRef<EvaluatorNode.Command>> hosts = listing.getServiceInstances(EvaluatorNode.KEY);
-    if (host != null && hosts.contains(host)) {
+    Set<ActorRef<EvaluatorNode.Command>> registered = listing.getServiceInstances(hosts);
+    if (host != null && registered.contains(host)) {
       return this; // the one in use is still there
     }
     stash.clear();
-    Optional<ActorRef<EvaluatorNode.Command>> next = hosts.stream().findFirst();
+    Optional<ActorRef<EvaluatorNode.Command>> next = registered.stream().findFirst();
     if (next.isPresent()) {
       getContext().getLog().warn("evaluator node {} registered; rewards resume", next.get().path().address());
       connect(next.get());

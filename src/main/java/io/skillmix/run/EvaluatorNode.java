@@ -16,8 +16,8 @@ import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 
 /**
  * The reward evaluator on a node of its own (role {@code evaluator}). The node registers a host
- * under {@link #KEY}; a learner node sends it {@link Start} with its scorer and the run's dataset
- * actors, and the host spawns a {@link RewardEvaluator} with its reward model on this node's
+ * under its run's {@link #key}; a learner node of that run sends it {@link Start} with its scorer
+ * and the run's dataset actors, and the host spawns a {@link RewardEvaluator} with its reward model on this node's
  * device, plus a {@link RemoteEvaluator#receiver} that pulls the snapshots. The
  * {@link MixtureScorer} stays on the learner node: it is small, and it is part of the learner's
  * checkpoints. On the learner node, {@link EvaluatorLink} talks to it.
@@ -26,8 +26,10 @@ public final class EvaluatorNode {
 
   private EvaluatorNode() {}
 
-  /** The key the evaluator node's host registers under with the cluster receptionist. */
-  public static final ServiceKey<Command> KEY = ServiceKey.create(Command.class, "skillmix-evaluator");
+  /** The key the evaluator node's host of run {@code runId} registers under with the cluster receptionist. */
+  public static ServiceKey<Command> key(String runId) {
+    return ServiceKey.create(Command.class, "skillmix-" + runId + "-evaluator");
+  }
 
   public sealed interface Command extends CrossNode {}
 
@@ -39,9 +41,9 @@ public final class EvaluatorNode {
   public record Ready(ActorRef<RemoteEvaluator.Command> receiver) implements CrossNode {}
 
   /** On the evaluator node: registers with the receptionist and starts an evaluator per {@link Start}. */
-  static Behavior<Command> host(RunPreparation.Prepared prepared) {
+  static Behavior<Command> host(RunPreparation.Prepared prepared, String runId) {
     return Behaviors.setup(context -> {
-      context.getSystem().receptionist().tell(Receptionist.register(KEY, context.getSelf()));
+      context.getSystem().receptionist().tell(Receptionist.register(key(runId), context.getSelf()));
       int[] started = {0};
       return Behaviors.receive(Command.class)
           .onMessage(Start.class, start -> onStart(context, prepared, start, ++started[0]))

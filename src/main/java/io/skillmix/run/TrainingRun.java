@@ -14,7 +14,9 @@ import io.skillmix.checkpoint.StateJson;
 import io.skillmix.output.RunFolder;
 import io.skillmix.checkpoint.Checkpoints;
 import io.skillmix.cluster.ClusterSettings;
+import io.skillmix.cluster.NodeSystem;
 import io.skillmix.cluster.Role;
+import io.skillmix.cluster.RunId;
 import io.skillmix.data.DatasetActor;
 import io.skillmix.data.tokenizer.ExampleEncoder;
 import io.skillmix.data.tokenizer.ChatTemplate;
@@ -181,7 +183,7 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
         : Behaviors.setup(context -> new TrainingRun(context, prepared, result, null, hooks));
     ActorSystem<Command> system;
     try {
-      system = ActorSystem.create(guardian, "skillmix", config);
+      system = NodeSystem.create(guardian, config);
     } catch (RuntimeException e) {
       prepared.lock().close();
       throw e;
@@ -204,13 +206,16 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
     Duration wait = Role.waitForRoles(config);
     boolean needsEvaluator = prepared.settings().mix().learned();
     List<String> names = prepared.data().names();
+    String runId = RunId.of(config);
+    ServiceKey<EvaluatorNode.Command> evaluatorKey = EvaluatorNode.key(runId);
     return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
+      NodeSystem.onRefusedJoin(context.getSystem(), result::completeExceptionally);
       ActorRef<Receptionist.Listing> adapter = context.messageAdapter(Receptionist.Listing.class, Listed::new);
       for (String name : names) {
-        context.getSystem().receptionist().tell(Receptionist.subscribe(DataNode.key(name), adapter));
+        context.getSystem().receptionist().tell(Receptionist.subscribe(DataNode.key(runId, name), adapter));
       }
       if (needsEvaluator) {
-        context.getSystem().receptionist().tell(Receptionist.subscribe(EvaluatorNode.KEY, adapter));
+        context.getSystem().receptionist().tell(Receptionist.subscribe(evaluatorKey, adapter));
       }
       timers.startSingleTimer(WaitedTooLong.INSTANCE, wait);
       Map<String, ActorRef<DatasetActor.Command>> found = new LinkedHashMap<>();
@@ -219,14 +224,14 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
           .onMessage(Listed.class, listed -> {
             Receptionist.Listing listing = listed.listing();
             for (String name : names) {
-              ServiceKey<DatasetActor.Command> key = DataNode.key(name);
+              ServiceKey<DatasetActor.Command> key = DataNode.key(runId, name);
               if (listing.isForKey(key)) {
                 listing.getServiceInstances(key).stream().findFirst().ifPresent(ref -> found.put(name, ref));
               }
             }
-            if (listing.isForKey(EvaluatorNode.KEY)) {
+            if (listing.isForKey(evaluatorKey)) {
               evaluator.clear();
-              listing.getServiceInstances(EvaluatorNode.KEY).stream().findFirst().ifPresent(evaluator::add);
+              listing.getServiceInstances(evaluatorKey).stream().findFirst().ifPresent(evaluator::add);
             }
             if (found.size() < names.size() || (needsEvaluator && evaluator.isEmpty())) {
               return Behaviors.same();
@@ -249,7 +254,8 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
             }
             result.completeExceptionally(new UserError("cluster: no node with role " + String.join(" and ", missing)
                 + " registered within cluster.wait-for-roles = " + wait.toSeconds() + " s; start it with"
-                + " `skillmix node --role ROLE` and the same run config, reachable through pekko.cluster.seed-nodes"));
+                + " `skillmix node --role ROLE` and the same run config, reachable through pekko.cluster.seed-nodes"
+                + NodeSystem.otherRunsSeen(context.getSystem(), runId)));
             return Behaviors.stopped();
           })
           .build();
