@@ -6,7 +6,7 @@ import io.skillmix.cluster.NodePort;
 import io.skillmix.cluster.Role;
 import io.skillmix.cluster.RunId;
 import io.skillmix.config.ConfigLoader;
-import io.skillmix.run.ServingNode;
+import io.skillmix.cluster.node.ServingNode;
 import io.skillmix.run.TrainingRun;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -58,7 +58,7 @@ public final class NodeCommand implements Runnable {
     NodePort.requireFree(config);
     RunId.of(config);
     if (parsed == Role.LEARNER) {
-      TrainCommand.report(TrainCommand.stopOnSignal(TrainingRun.start(config)));
+      TrainCommand.report(TrainCommand.stopOnSignal(TrainingRun.start(config, io.skillmix.run.ActorHooks.NONE, io.skillmix.cluster.node.ClusterPeers.FINDER)));
     } else {
       ServingNode.serve(config);
     }

@@ -42,7 +42,7 @@ public final class TrainCommand implements Runnable {
         throw new io.skillmix.UserError("--resume takes the run folder and key=value overrides only"
             + " (its config.conf is the config; --orders cannot be resumed)");
       }
-      TrainingRun.Handle handle = TrainingRun.resume(resume, overrides);
+      TrainingRun.Handle handle = TrainingRun.resume(resume, overrides, io.skillmix.cluster.node.ClusterPeers.FINDER);
       handle.notices().forEach(System.out::println);
       report(stopOnSignal(handle));
       return;
@@ -54,7 +54,7 @@ public final class TrainCommand implements Runnable {
           multi.runDir());
       return;
     }
-    report(stopOnSignal(TrainingRun.start(config)));
+    report(stopOnSignal(TrainingRun.start(config, io.skillmix.run.ActorHooks.NONE, io.skillmix.cluster.node.ClusterPeers.FINDER)));
   }
 
   /**

@@ -106,13 +106,14 @@ public final class KryoRegistry {
     // 500–599: run
     // 500–505 were MetricsSink's messages: now 800–805 (package metrics)
     // 506 was ResumePoint: now ComponentState (700)
-    r.record(507, io.skillmix.run.EvaluatorNode.Start.class);
-    r.record(508, io.skillmix.run.EvaluatorNode.Ready.class);
+    // 507, 508 were the evaluator host's Start and Ready: now 603, 604 (EvaluatorHost, package cluster)
 
     // 600–699: cluster
     r.record(600, SnapshotChunk.class);
     r.record(601, SnapshotOffer.class);
     r.record(602, RemoteEvaluator.Offered.class);
+    r.record(603, EvaluatorHost.Start.class);
+    r.record(604, EvaluatorHost.Ready.class);
 
     // 700–799: checkpoint
     r.record(700, io.skillmix.checkpoint.ComponentState.class);

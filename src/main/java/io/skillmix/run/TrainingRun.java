@@ -83,11 +83,8 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
   /** A watched actor other than the learner and the datasets stopped (it failed, or was stopped). */
   private record ActorStopped(String name) implements Command {}
 
-  /** A learner node hears who has registered with the cluster receptionist. */
-  private record Listed(Receptionist.Listing listing) implements Command {}
-
-  /** The other roles did not all register within cluster.wait-for-roles. */
-  private enum WaitedTooLong implements Command { INSTANCE }
+  /** A learner node's peer finder answered. */
+  private record PeersAnswered(PeerFinder.Answer answer) implements Command {}
 
   /** Restarts a dataset actor may use a minute before the run gives up on it. */
   static final int DATASET_RESTARTS = 3;
@@ -163,7 +160,15 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
 
   /** Starts a new run whose actors are wrapped by {@code hooks} (tests inject faults so). */
   public static Handle start(Config config, ActorHooks hooks) {
-    return launch(RunPreparation.newRun(config), config, hooks);
+    return start(config, hooks, null);
+  }
+
+  /**
+   * Starts a new run; on a learner node ({@code cluster.role = learner}) {@code finder} finds the
+   * run's actors on the other nodes (the command line passes the cluster's).
+   */
+  public static Handle start(Config config, ActorHooks hooks, PeerFinder finder) {
+    return launch(RunPreparation.newRun(config), config, hooks, finder);
   }
 
   /**
@@ -172,14 +177,26 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
    * cut back to the checkpoint, then appended to.
    */
   public static Handle resume(Path runDir, List<String> overrides) {
-    Prepared prepared = RunPreparation.resume(runDir, overrides);
-    return launch(prepared, prepared.settings().config(), ActorHooks.NONE);
+    return resume(runDir, overrides, null);
   }
 
-  private static Handle launch(Prepared prepared, Config config, ActorHooks hooks) {
+  /** As {@link #resume(Path, List)}; {@code finder} as for {@link #start(Config, ActorHooks, PeerFinder)}. */
+  public static Handle resume(Path runDir, List<String> overrides, PeerFinder finder) {
+    Prepared prepared = RunPreparation.resume(runDir, overrides);
+    return launch(prepared, prepared.settings().config(), ActorHooks.NONE, finder);
+  }
+
+  private static PeerFinder requireFinder(PeerFinder finder) {
+    if (finder == null) {
+      throw new IllegalStateException("a learner node needs a peer finder (io.skillmix.cluster.node.ClusterPeers)");
+    }
+    return finder;
+  }
+
+  private static Handle launch(Prepared prepared, Config config, ActorHooks hooks, PeerFinder finder) {
     CompletableFuture<Outcome> result = new CompletableFuture<>();
     Behavior<Command> guardian = Role.from(config) == Role.LEARNER
-        ? findPeers(prepared, config, result, hooks)
+        ? findingPeers(prepared, config, result, hooks, requireFinder(finder))
         : Behaviors.setup(context -> new TrainingRun(context, prepared, result, null, hooks));
     ActorSystem<Command> system;
     try {
@@ -192,74 +209,29 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
     return new Handle(system, result, prepared.notices(), prepared.lock());
   }
 
-  /** The actors a learner node uses on other nodes, found through the receptionist. */
-  private record Peers(Map<String, ActorRef<DatasetActor.Command>> datasets,
-      ActorRef<EvaluatorNode.Command> evaluator) {}
-
   /**
-   * A learner node first waits, at most {@code cluster.wait-for-roles}, until a data node has
-   * registered every dataset of the run and (for a learned mixture) an evaluator node its host;
-   * then it runs as in one JVM with those actors.
+   * A learner node first finds its run's actors on the other nodes, then runs as in one JVM with
+   * them; a finder that gives up ends the run with its line.
    */
-  private static Behavior<Command> findPeers(Prepared prepared, Config config, CompletableFuture<Outcome> result,
-      ActorHooks hooks) {
-    Duration wait = Role.waitForRoles(config);
-    boolean needsEvaluator = prepared.settings().mix().learned();
-    List<String> names = prepared.data().names();
-    String runId = RunId.of(config);
-    ServiceKey<EvaluatorNode.Command> evaluatorKey = EvaluatorNode.key(runId);
-    return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
-      NodeSystem.onRefusedJoin(context.getSystem(), result::completeExceptionally);
-      ActorRef<Receptionist.Listing> adapter = context.messageAdapter(Receptionist.Listing.class, Listed::new);
-      for (String name : names) {
-        context.getSystem().receptionist().tell(Receptionist.subscribe(DataNode.key(runId, name), adapter));
-      }
-      if (needsEvaluator) {
-        context.getSystem().receptionist().tell(Receptionist.subscribe(evaluatorKey, adapter));
-      }
-      timers.startSingleTimer(WaitedTooLong.INSTANCE, wait);
-      Map<String, ActorRef<DatasetActor.Command>> found = new LinkedHashMap<>();
-      List<ActorRef<EvaluatorNode.Command>> evaluator = new ArrayList<>(1);
+  private static Behavior<Command> findingPeers(Prepared prepared, Config config, CompletableFuture<Outcome> result,
+      ActorHooks hooks, PeerFinder finder) {
+    return Behaviors.setup(context -> {
+      context.spawn(finder.find(prepared, config, context.messageAdapter(PeerFinder.Answer.class, PeersAnswered::new),
+          result::completeExceptionally), "peers");
       return Behaviors.receive(Command.class)
-          .onMessage(Listed.class, listed -> {
-            Receptionist.Listing listing = listed.listing();
-            for (String name : names) {
-              ServiceKey<DatasetActor.Command> key = DataNode.key(runId, name);
-              if (listing.isForKey(key)) {
-                listing.getServiceInstances(key).stream().findFirst().ifPresent(ref -> found.put(name, ref));
-              }
+          .onMessage(PeersAnswered.class, answered -> {
+            if (answered.answer() instanceof PeerFinder.Found found) {
+              return new TrainingRun(context, prepared, result, found.peers(), hooks);
             }
-            if (listing.isForKey(evaluatorKey)) {
-              evaluator.clear();
-              listing.getServiceInstances(evaluatorKey).stream().findFirst().ifPresent(evaluator::add);
-            }
-            if (found.size() < names.size() || (needsEvaluator && evaluator.isEmpty())) {
-              return Behaviors.same();
-            }
-            timers.cancel(WaitedTooLong.INSTANCE);
-            Map<String, ActorRef<DatasetActor.Command>> datasets = new LinkedHashMap<>();
-            names.forEach(name -> datasets.put(name, found.get(name)));
-            Peers peers = new Peers(datasets, needsEvaluator ? evaluator.get(0) : null);
-            return new TrainingRun(context, prepared, result, peers, hooks);
+            result.completeExceptionally(((PeerFinder.NotFound) answered.answer()).error());
+            return Behaviors.stopped();
           })
-          .onMessageEquals(WaitedTooLong.INSTANCE, () -> {
-            List<String> missing = new ArrayList<>();
-            if (found.size() < names.size()) {
-              List<String> absent = new ArrayList<>(names);
-              absent.removeAll(found.keySet());
-              missing.add("data (datasets " + String.join(", ", absent) + ")");
-            }
-            if (needsEvaluator && evaluator.isEmpty()) {
-              missing.add("evaluator");
-            }
-            result.completeExceptionally(new UserError("cluster: no node with role " + String.join(" and ", missing)
-                + " registered within cluster.wait-for-roles = " + wait.toSeconds() + " s; start it with"
-                + " `skillmix node --role ROLE` and the same run config, reachable through pekko.cluster.seed-nodes"
-                + NodeSystem.otherRunsSeen(context.getSystem(), runId)));
+          .onMessageEquals(StopRequested.INSTANCE, () -> {
+            result.completeExceptionally(new UserError("stopped before the run's other nodes were found"));
             return Behaviors.stopped();
           })
           .build();
-    }));
+    });
   }
 
   private final RunSettings settings;
@@ -275,7 +247,7 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
 
   /** @param peers the actors on other nodes (a learner node), or null: spawn them all here */
   private TrainingRun(ActorContext<Command> context, Prepared prepared,
-      CompletableFuture<Outcome> result, Peers peers, ActorHooks hooks) {
+      CompletableFuture<Outcome> result, PeerFinder.Peers peers, ActorHooks hooks) {
     super(context);
     this.settings = prepared.settings();
     this.data = prepared.data();
@@ -316,10 +288,7 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
       scorer = spawnWatched("scorer", hooks, MixtureScorer.create(new MixtureScorer.Settings(mix.scorerSteps(),
           mix.updateRule()), policy, ema, new ArrayList<>(datasets.values()), metrics), Props.empty());
       if (peers != null) {
-        // On another node: snapshots travel there in chunks (cluster.snapshot-chunk-bytes).
-        int chunkBytes = ClusterSettings.from(context.getSystem().settings().config()).snapshotChunkBytes();
-        evaluator = spawnWatched("evaluator-link", hooks,
-            EvaluatorLink.create(peers.evaluator(), scorer, datasets, chunkBytes), Props.empty()).narrow();
+        evaluator = spawnWatched("evaluator-link", hooks, peers.evaluator().apply(scorer), Props.empty()).narrow();
       } else {
         evaluator = spawnWatched("evaluator", hooks, evaluatorBehavior(prepared, datasets, scorer),
             DispatcherSelector.fromConfig(PINNED));
@@ -397,7 +366,7 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
    * Spawns one supervised dataset actor per dataset of the run, seeded as in every layout, so a
    * data node serves the same batches as a single JVM.
    */
-  static Map<String, ActorRef<DatasetActor.Command>> spawnDatasets(ActorContext<?> context, Prepared prepared,
+  public static Map<String, ActorRef<DatasetActor.Command>> spawnDatasets(ActorContext<?> context, Prepared prepared,
       Consumer<String> onRestart) {
     return spawnDatasets(context, prepared, ActorHooks.NONE, onRestart);
   }
@@ -420,7 +389,7 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
   }
 
   /** The reward evaluator of a learned mixture, with its reward model on devices.evaluator. */
-  static Behavior<RewardEvaluator.Command> evaluatorBehavior(Prepared prepared,
+  public static Behavior<RewardEvaluator.Command> evaluatorBehavior(Prepared prepared,
       Map<String, ActorRef<DatasetActor.Command>> datasets, ActorRef<MixtureScorer.Command> scorer) {
     RunSettings settings = prepared.settings();
     ModelConfig modelConfig = prepared.modelConfig();

@@ -52,7 +52,7 @@ class KryoRegistryTest {
   /** The sealed protocols of the actors whose messages may cross nodes. */
   static final List<Class<?>> PROTOCOLS = List.of(DatasetActor.Command.class, Learner.Command.class,
       Learner.Outcome.class, RewardEvaluator.Command.class, MixtureScorer.Command.class,
-      MetricsSink.Command.class, io.skillmix.run.EvaluatorNode.Command.class, RemoteEvaluator.Command.class);
+      MetricsSink.Command.class, io.skillmix.cluster.EvaluatorHost.Command.class, RemoteEvaluator.Command.class);
 
   /** Id blocks by package, as {@link KryoRegistry} documents them. */
   private static final Map<String, Integer> BLOCKS = Map.of("io.skillmix.data", 100,
@@ -113,8 +113,8 @@ class KryoRegistryTest {
         sourceRef));
     all.add(new RemoteEvaluator.Offered(true, new SnapshotOffer(0, chunks.count(), chunks.chunkBytes(),
         chunks.totalBytes(), chunks.sha256(), sourceRef)));
-    all.add(new io.skillmix.run.EvaluatorNode.Start(ref.narrow(), Map.of("math", ref.narrow()), ref.narrow()));
-    all.add(new io.skillmix.run.EvaluatorNode.Ready(ref.narrow()));
+    all.add(new io.skillmix.cluster.EvaluatorHost.Start(ref.narrow(), Map.of("math", ref.narrow()), ref.narrow()));
+    all.add(new io.skillmix.cluster.EvaluatorHost.Ready(ref.narrow()));
     Map<Class<?>, Object> samples = new LinkedHashMap<>();
     for (Object sample : all) {
       samples.put(sample.getClass(), sample);

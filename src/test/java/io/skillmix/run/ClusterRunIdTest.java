@@ -46,10 +46,10 @@ class ClusterRunIdTest {
     return Behaviors.setup(context -> {
       for (String name : List.of("add", "echo", "talk")) {
         ActorRef<DatasetActor.Command> dataset = context.spawn(Behaviors.<DatasetActor.Command>ignore(), name);
-        context.getSystem().receptionist().tell(Receptionist.register(DataNode.key("other-run", name), dataset));
+        context.getSystem().receptionist().tell(Receptionist.register(io.skillmix.cluster.EvaluatorHost.datasetKey("other-run", name), dataset));
       }
-      ActorRef<EvaluatorNode.Command> host = context.spawn(Behaviors.<EvaluatorNode.Command>ignore(), "host");
-      context.getSystem().receptionist().tell(Receptionist.register(EvaluatorNode.key("other-run"), host));
+      ActorRef<io.skillmix.cluster.EvaluatorHost.Command> host = context.spawn(Behaviors.<io.skillmix.cluster.EvaluatorHost.Command>ignore(), "host");
+      context.getSystem().receptionist().tell(Receptionist.register(io.skillmix.cluster.EvaluatorHost.key("other-run"), host));
       return Behaviors.empty();
     });
   }
@@ -86,7 +86,7 @@ class ClusterRunIdTest {
   @Test
   void theSeedNodeOfAnotherRunRefusesTheLearner() {
     UserError error = assertThrows(UserError.class,
-        () -> TrainingRun.run(learner("refused", "cluster.wait-for-roles=60s")));
+        () -> runLearner(learner("refused", "cluster.wait-for-roles=60s")));
     assertTrue(error.getMessage().startsWith("cluster: the nodes at pekko.cluster.seed-nodes [" + otherAddress
         + "] refused this node: they belong to another run (this node's cluster.run-id is '"), error.getMessage());
     assertFalse(error.getMessage().contains("\n"), "one line");
@@ -98,19 +98,24 @@ class ClusterRunIdTest {
   void aServingNodeOfAnotherRunIsRefusedToo() {
     Config data = RunFixtures.config(dir, "data-node", "cluster.role=data", "pekko.actor.provider=cluster",
         "pekko.remote.artery.canonical.port=0", "pekko.cluster.seed-nodes=[\"" + otherAddress + "\"]");
-    UserError error = assertThrows(UserError.class, () -> ServingNode.serve(data));
+    UserError error = assertThrows(UserError.class, () -> io.skillmix.cluster.node.ServingNode.serve(data));
     assertTrue(error.getMessage().contains("refused this node: they belong to another run"), error.getMessage());
   }
 
   @Test
   void aLearnerThatSkipsTheCheckDoesNotUseAnotherRunsNodes() {
     // The wait leaves room for the join (well under a second unloaded), which the line's last part needs.
-    UserError error = assertThrows(UserError.class, () -> TrainingRun.run(learner("unchecked",
+    UserError error = assertThrows(UserError.class, () -> runLearner(learner("unchecked",
         "cluster.wait-for-roles=12s", "pekko.cluster.configuration-compatibility-check.enforce-on-join=off")));
     assertTrue(error.getMessage().startsWith("cluster: no node with role data (datasets add, echo, talk) and"
         + " evaluator registered within cluster.wait-for-roles = 12 s"), error.getMessage());
     assertTrue(error.getMessage().contains("the cluster has serving nodes of another run (cluster.run-id other-run,"),
         error.getMessage());
     assertFalse(error.getMessage().contains("\n"), "one line");
+  }
+
+  /** A learner-node run, with the cluster's peer finder, as the command line starts it. */
+  private static TrainingRun.Outcome runLearner(com.typesafe.config.Config config) {
+    return TrainingRun.start(config, ActorHooks.NONE, io.skillmix.cluster.node.ClusterPeers.FINDER).await();
   }
 }

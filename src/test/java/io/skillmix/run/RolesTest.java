@@ -34,11 +34,16 @@ class RolesTest {
   @Test
   void aLearnerNodeAloneFailsNamingTheMissingRoles() {
     RunFixtures.write(dir);
-    UserError error = assertThrows(UserError.class, () -> TrainingRun.run(RunFixtures.config(dir, "alone",
+    UserError error = assertThrows(UserError.class, () -> runLearner(RunFixtures.config(dir, "alone",
         "cluster.role=learner", "cluster.wait-for-roles=2s", "pekko.actor.provider=cluster",
         "pekko.remote.artery.canonical.port=0")));
     assertTrue(error.getMessage().startsWith("cluster: no node with role data (datasets add, echo, talk) and"
         + " evaluator registered within cluster.wait-for-roles = 2 s"), error.getMessage());
     assertTrue(!error.getMessage().contains("\n"), "one line");
+  }
+
+  /** A learner-node run, with the cluster's peer finder, as the command line starts it. */
+  private static TrainingRun.Outcome runLearner(com.typesafe.config.Config config) {
+    return TrainingRun.start(config, ActorHooks.NONE, io.skillmix.cluster.node.ClusterPeers.FINDER).await();
   }
 }

@@ -1,5 +1,6 @@
-package io.skillmix.run;
+package io.skillmix.cluster.node;
 
+import io.skillmix.cluster.EvaluatorHost;
 import io.skillmix.cluster.RemoteEvaluator;
 import io.skillmix.cluster.RunId;
 import io.skillmix.cluster.SnapshotTransfer;
@@ -22,7 +23,7 @@ import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 
 /**
  * On a learner node, the learner's evaluator: it stands for the reward evaluator on an evaluator
- * node. It asks that node's host to start an evaluator ({@link EvaluatorNode.Start}), then offers
+ * node. It asks that node's host to start an evaluator ({@link EvaluatorHost.Start}), then offers
  * every snapshot to the evaluator's receiver in chunks. It follows the receptionist: when the
  * evaluator node is gone, snapshots are dropped (the learner skips those updates after
  * mix.update-timeout and goes on with the probabilities it has); when an evaluator node registers
@@ -33,7 +34,7 @@ import org.apache.pekko.actor.typed.receptionist.ServiceKey;
  */
 final class EvaluatorLink extends AbstractBehavior<Object> {
 
-  static Behavior<Object> create(ActorRef<EvaluatorNode.Command> host, ActorRef<MixtureScorer.Command> scorer,
+  static Behavior<Object> create(ActorRef<EvaluatorHost.Command> host, ActorRef<MixtureScorer.Command> scorer,
       Map<String, ActorRef<DatasetActor.Command>> datasets, int chunkBytes) {
     return Behaviors.withStash(1000, stash -> Behaviors.setup(context ->
         new EvaluatorLink(context, stash, host, scorer, datasets, chunkBytes)));
@@ -44,23 +45,23 @@ final class EvaluatorLink extends AbstractBehavior<Object> {
   private final Map<String, ActorRef<DatasetActor.Command>> datasets;
   private final int chunkBytes;
   /** Where hosts of this run register. */
-  private final ServiceKey<EvaluatorNode.Command> hosts;
+  private final ServiceKey<EvaluatorHost.Command> hosts;
   /** The evaluator node's host in use, or null while none is registered. */
-  private ActorRef<EvaluatorNode.Command> host;
+  private ActorRef<EvaluatorHost.Command> host;
   /** Where snapshots go, once the host has answered; null before. */
   private ActorRef<RemoteEvaluator.Command> receiver;
   /** θ0, kept to start an evaluator that joins later. */
   private ParameterSnapshot reference;
 
   private EvaluatorLink(ActorContext<Object> context, StashBuffer<Object> stash,
-      ActorRef<EvaluatorNode.Command> host, ActorRef<MixtureScorer.Command> scorer,
+      ActorRef<EvaluatorHost.Command> host, ActorRef<MixtureScorer.Command> scorer,
       Map<String, ActorRef<DatasetActor.Command>> datasets, int chunkBytes) {
     super(context);
     this.stash = stash;
     this.scorer = scorer;
     this.datasets = datasets;
     this.chunkBytes = chunkBytes;
-    this.hosts = EvaluatorNode.key(RunId.of(context.getSystem().settings().config()));
+    this.hosts = EvaluatorHost.key(RunId.of(context.getSystem().settings().config()));
     context.getSystem().receptionist().tell(Receptionist.subscribe(hosts, context.getSelf().narrow()));
     connect(host);
   }
@@ -70,15 +71,15 @@ final class EvaluatorLink extends AbstractBehavior<Object> {
     return newReceiveBuilder()
         .onMessage(RewardEvaluator.Reference.class, this::onReference)
         .onMessage(RewardEvaluator.Evaluate.class, this::onEvaluate)
-        .onMessage(EvaluatorNode.Ready.class, this::onReady)
+        .onMessage(EvaluatorHost.Ready.class, this::onReady)
         .onMessage(Receptionist.Listing.class, this::onListing)
         .build();
   }
 
-  private void connect(ActorRef<EvaluatorNode.Command> next) {
+  private void connect(ActorRef<EvaluatorHost.Command> next) {
     host = next;
     receiver = null;
-    host.tell(new EvaluatorNode.Start(scorer, datasets, getContext().getSelf().narrow()));
+    host.tell(new EvaluatorHost.Start(scorer, datasets, getContext().getSelf().narrow()));
   }
 
   private Behavior<Object> onReference(RewardEvaluator.Reference message) {
@@ -101,7 +102,7 @@ final class EvaluatorLink extends AbstractBehavior<Object> {
     return this;
   }
 
-  private Behavior<Object> onReady(EvaluatorNode.Ready ready) {
+  private Behavior<Object> onReady(EvaluatorHost.Ready ready) {
     if (host == null || !ready.receiver().path().address().equals(host.path().address())) {
       return this; // from a host given up meanwhile
     }
@@ -113,12 +114,12 @@ final class EvaluatorLink extends AbstractBehavior<Object> {
   }
 
   private Behavior<Object> onListing(Receptionist.Listing listing) {
-    Set<ActorRef<EvaluatorNode.Command>> registered = listing.getServiceInstances(hosts);
+    Set<ActorRef<EvaluatorHost.Command>> registered = listing.getServiceInstances(hosts);
     if (host != null && registered.contains(host)) {
       return this; // the one in use is still there
     }
     stash.clear();
-    Optional<ActorRef<EvaluatorNode.Command>> next = registered.stream().findFirst();
+    Optional<ActorRef<EvaluatorHost.Command>> next = registered.stream().findFirst();
     if (next.isPresent()) {
       getContext().getLog().warn("evaluator node {} registered; rewards resume", next.get().path().address());
       connect(next.get());

@@ -1,5 +1,9 @@
-package io.skillmix.run;
+package io.skillmix.cluster.node;
 
+import io.skillmix.cluster.EvaluatorHost;
+import io.skillmix.run.RunPreparation;
+import io.skillmix.run.RunSettings;
+import io.skillmix.run.TrainingRun;
 import com.typesafe.config.Config;
 import io.skillmix.UserError;
 import io.skillmix.cluster.NodeSystem;
@@ -66,7 +70,7 @@ public final class ServingNode {
       Map<String, ActorRef<DatasetActor.Command>> datasets = TrainingRun.spawnDatasets(context, prepared,
           fault -> context.getLog().warn("dataset restarted: {}", fault));
       datasets.forEach((name, ref) ->
-          context.getSystem().receptionist().tell(Receptionist.register(DataNode.key(runId, name), ref)));
+          context.getSystem().receptionist().tell(Receptionist.register(EvaluatorHost.datasetKey(runId, name), ref)));
     } else {
       context.spawn(EvaluatorNode.host(prepared, runId), "evaluator-host");
     }
