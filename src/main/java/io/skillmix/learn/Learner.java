@@ -3,7 +3,6 @@ package io.skillmix.learn;
 import io.skillmix.UserError;
 import io.skillmix.checkpoint.Checkpointer;
 import io.skillmix.checkpoint.StateJson;
-import io.skillmix.checkpoint.Checkpoints;
 import io.skillmix.CrossNode;
 import io.skillmix.data.DatasetActor;
 import io.skillmix.data.TokenizedExample;
@@ -15,10 +14,8 @@ import io.skillmix.mix.RewardEvaluator;
 import io.skillmix.metrics.MetricsSink;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -91,30 +88,6 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
   }
 
   /**
-   * What the learner needs to write checkpoints.
-   *
-   * @param store where the learner writes its own files (model, optimizer) into a pending folder
-   * @param every steps between checkpoints; one is also written at the end and on a stop request
-   * @param maxBadSteps non-finite steps in a row tolerated before the run fails
-   * @param checkpointer gathers every other actor's state and makes the checkpoint durable
-   */
-  public record Checkpointing(Checkpoints store, long every, int maxBadSteps,
-      ActorRef<Checkpointer.Command> checkpointer) {}
-
-  /** A probability update received but not yet in effect. */
-  public record PendingUpdate(long effectiveStep, long version, double[] probabilities) {}
-
-  /** The learner's part of a checkpoint (θ and the optimizer are the trainer's files). */
-  public record State(long step, MixtureSampler.State sampler, double[] probabilities, long version,
-      List<PendingUpdate> pending, long skippedUpdates) {}
-
-  /**
-   * A learner continuing a run: its state (the checkpoint's {@code learner} component, JSON), and
-   * the run's starting weights θ0 for the evaluator.
-   */
-  public record Resumed(String state, Supplier<ParameterSnapshot> reference) {}
-
-  /**
    * The evaluator did not answer for a snapshot in time: go on with the probabilities in hand.
    *
    * @param stopping the deadline was the stop request's grace, not the update timeout
@@ -132,15 +105,7 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
    */
   static final Duration STOP_GRACE = Duration.ofSeconds(10);
 
-  /**
-   * @param updateEvery S: steps between snapshots (0: no snapshots, static mixture)
-   * @param lagSteps L: steps between a snapshot and the step its probabilities take effect
-   * @param updateTimeout how long a lagged/sync learner waits for an update before skipping it
-   */
-  public record Settings(long steps, int batchSize, int updateEvery, int lagSteps, ApplyMode apply,
-      Duration updateTimeout, java.nio.file.Path finalModelDir, java.nio.file.Path sourceModel) {}
-
-  public static Behavior<Command> create(Settings settings, Supplier<Trainer> trainer,
+  public static Behavior<Command> create(LearnerSettings settings, Supplier<Trainer> trainer,
       List<String> datasetNames, Map<String, ActorRef<DatasetActor.Command>> datasets,
       MixtureSampler sampler, ActorRef<RewardEvaluator.Command> evaluator,
       ActorRef<MetricsSink.Command> metrics) {
@@ -153,10 +118,10 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
    * @param checkpointing null: no checkpoints
    * @param resumed null: a fresh run
    */
-  public static Behavior<Command> create(Settings settings, Supplier<Trainer> trainer,
+  public static Behavior<Command> create(LearnerSettings settings, Supplier<Trainer> trainer,
       List<String> datasetNames, Map<String, ActorRef<DatasetActor.Command>> datasets,
       MixtureSampler sampler, ActorRef<RewardEvaluator.Command> evaluator, ActorRef<MixtureScorer.Command> scorer,
-      ActorRef<MetricsSink.Command> metrics, Checkpointing checkpointing, Resumed resumed) {
+      ActorRef<MetricsSink.Command> metrics, LearnerSettings.Checkpointing checkpointing, LearnerSettings.Resumed resumed) {
     return Behaviors.withStash(256, stash -> Behaviors.setup(context -> {
       if (scorer != null) {
         scorer.tell(new MixtureScorer.Subscribe(context.messageAdapter(MixtureScorer.Update.class, Learner::fromScorer)));
@@ -166,14 +131,11 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
     }));
   }
 
-  /** Non-finite steps in a row tolerated when no checkpointing settings say otherwise. */
-  private static final int DEFAULT_MAX_BAD_STEPS = 20;
-
   /** What the learner does once a checkpoint is durable. */
   private enum AfterCheckpoint { CONTINUE, FINISH, STOP }
 
   private final StashBuffer<Command> stash;
-  private final Settings settings;
+  private final LearnerSettings settings;
   private final Trainer trainer;
   private final List<String> datasetNames;
   private final Map<String, ActorRef<DatasetActor.Command>> datasets;
@@ -190,18 +152,15 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
   private int badStepsInRow;
   private boolean stopRequested;
 
-  private final Checkpointing checkpointing;
-  private final Resumed resumed;
-  private long lastCheckpointStep = -1;
-  private Path lastCheckpoint;
-  /** A checkpoint in progress: what to do after it, and whether the checkpointer has it. */
+  private final LearnerCheckpoints checkpoints;
+  private final LearnerSettings.Resumed resumed;
+  /** What to do once the checkpoint in progress is durable. */
   private AfterCheckpoint afterCheckpoint;
-  private boolean checkpointSent;
 
-  private Learner(ActorContext<Command> context, StashBuffer<Command> stash, Settings settings,
+  private Learner(ActorContext<Command> context, StashBuffer<Command> stash, LearnerSettings settings,
       Trainer trainer, List<String> datasetNames, Map<String, ActorRef<DatasetActor.Command>> datasets,
       MixtureSampler sampler, ActorRef<RewardEvaluator.Command> evaluator,
-      ActorRef<MetricsSink.Command> metrics, Checkpointing checkpointing, Resumed resumed) {
+      ActorRef<MetricsSink.Command> metrics, LearnerSettings.Checkpointing checkpointing, LearnerSettings.Resumed resumed) {
     super(context);
     this.stash = stash;
     this.settings = settings;
@@ -213,22 +172,22 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
     this.metrics = metrics;
     this.updates = new UpdateSchedule(settings.apply(), settings.lagSteps(), sampler.probabilities());
     this.batchAdapter = context.messageAdapter(DatasetActor.Batch.class, BatchArrived::new);
-    this.checkpointing = checkpointing;
+    this.checkpoints = new LearnerCheckpoints(checkpointing);
     this.resumed = resumed;
     if (resumed != null) {
-      restore(StateJson.read(resumed.state(), State.class, "the learner"));
+      restore(StateJson.read(resumed.state(), LearnerState.class, "the learner"));
     }
   }
 
-  private void restore(State state) {
+  private void restore(LearnerState state) {
     step = state.step();
     sampler.importState(state.sampler());
     updates.restore(state.probabilities(), state.version(), state.pending(), state.skippedUpdates());
-    lastCheckpointStep = step; // the checkpoint it came from
+    checkpoints.resumedAt(step);
   }
 
-  private State exportState() {
-    return new State(step, sampler.exportState(), updates.probabilities(), updates.version(), updates.pending(),
+  private LearnerState exportState() {
+    return new LearnerState(step, sampler.exportState(), updates.probabilities(), updates.version(), updates.pending(),
         updates.skipped());
   }
 
@@ -236,7 +195,7 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(Start.class, this::onStart)
-        .onMessage(NewProbabilities.class, this::onNewProbabilities)
+        .onMessage(NewProbabilities.class, this::onUpdate)
         .onMessageEquals(RequestStop.INSTANCE, this::onRequestStop)
         .build();
   }
@@ -259,9 +218,9 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
   private Behavior<Command> ready() {
     return newReceiveBuilder()
         .onMessageEquals(NextStep.INSTANCE, this::onNextStep)
-        .onMessage(NewProbabilities.class, this::onNewProbabilities)
-        .onMessage(UpdateTimedOut.class, this::onUpdateTimedOut)
-        .onMessage(UpdateFailed.class, this::onUpdateFailed)
+        .onMessage(NewProbabilities.class, this::onUpdate)
+        .onMessage(UpdateTimedOut.class, this::onUpdate)
+        .onMessage(UpdateFailed.class, this::onUpdate)
         .onMessageEquals(RequestStop.INSTANCE, this::onRequestStop)
         .build();
   }
@@ -293,29 +252,17 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
 
   private Behavior<Command> waitingForWeights() {
     return newReceiveBuilder()
-        .onMessage(NewProbabilities.class, this::onProbabilitiesWhileWaiting)
-        .onMessage(UpdateTimedOut.class, this::onTimeoutWhileWaiting)
-        .onMessage(UpdateFailed.class, this::onFailureWhileWaiting)
+        .onMessage(NewProbabilities.class, this::onUpdateWhileWaiting)
+        .onMessage(UpdateTimedOut.class, this::onUpdateWhileWaiting)
+        .onMessage(UpdateFailed.class, this::onUpdateWhileWaiting)
         .onMessageEquals(RequestStop.INSTANCE, this::onRequestStop)
         .onAnyMessage(this::stashIt)
         .build();
   }
 
-  private Behavior<Command> onProbabilitiesWhileWaiting(NewProbabilities update) {
-    onNewProbabilities(update);
-    if (updates.blockingVersion(step) != null) {
-      return Behaviors.same();
-    }
-    return resumeAfterWait();
-  }
-
-  private Behavior<Command> onTimeoutWhileWaiting(UpdateTimedOut timeout) {
-    onUpdateTimedOut(timeout);
-    return updates.blockingVersion(step) != null ? Behaviors.same() : resumeAfterWait();
-  }
-
-  private Behavior<Command> onFailureWhileWaiting(UpdateFailed failed) {
-    onUpdateFailed(failed);
+  /** An answer for a snapshot (probabilities, a failure, a timeout) while the learner waits for one. */
+  private Behavior<Command> onUpdateWhileWaiting(Command update) {
+    onUpdate(update);
     return updates.blockingVersion(step) != null ? Behaviors.same() : resumeAfterWait();
   }
 
@@ -333,9 +280,9 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
   private Behavior<Command> awaitingBatch() {
     return newReceiveBuilder()
         .onMessage(BatchArrived.class, this::onBatch)
-        .onMessage(NewProbabilities.class, this::onNewProbabilities)
-        .onMessage(UpdateTimedOut.class, this::onUpdateTimedOut)
-        .onMessage(UpdateFailed.class, this::onUpdateFailed)
+        .onMessage(NewProbabilities.class, this::onUpdate)
+        .onMessage(UpdateTimedOut.class, this::onUpdate)
+        .onMessage(UpdateFailed.class, this::onUpdate)
         .onMessageEquals(RequestStop.INSTANCE, this::onRequestStop)
         .build();
   }
@@ -354,28 +301,25 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
     double seconds = (System.nanoTime() - start) / 1e9;
     metrics.tell(new MetricsSink.TrainStep(step, arrived.batch().dataset(), result.loss(), result.lr(),
         result.gradNorm(), result.tokens(), seconds, dataWait + waitSeconds));
+    badStepsInRow = result.skipped() ? badStepsInRow + 1 : 0;
     if (result.skipped()) {
-      badStepsInRow++;
-      metrics.tell(new MetricsSink.Note(step, "skipped_step",
-          "non-finite loss or gradient (loss " + result.loss() + ", norm " + result.gradNorm()
-              + "); no update at this step"));
-    } else {
-      badStepsInRow = 0;
+      metrics.tell(new MetricsSink.Note(step, "skipped_step", "non-finite loss or gradient (loss "
+          + result.loss() + ", norm " + result.gradNorm() + "); no update at this step"));
     }
     waitSeconds = 0;
     step++;
-    int maxBad = checkpointing == null ? DEFAULT_MAX_BAD_STEPS : checkpointing.maxBadSteps();
+    int maxBad = checkpoints.maxBadSteps();
     if (badStepsInRow > maxBad) {
       return fail(new UserError(badStepsInRow + " steps in a row had a non-finite loss or gradient"
           + " (train.max-bad-steps = " + maxBad + "); lower train.lr or raise train.warmup-fraction"
-          + (lastCheckpoint == null ? "" : "; the last good checkpoint is " + lastCheckpoint)));
+          + (checkpoints.lastText() == null ? "" : "; the last good checkpoint is " + checkpoints.lastText())));
     }
     if (evaluator != null && settings.updateEvery() > 0 && step % settings.updateEvery() == 0
         && step < settings.steps()) {
       updates.sent(step);
       evaluator.tell(new RewardEvaluator.Evaluate(trainer.snapshot(step)));
     }
-    if (checkpointing != null && step % checkpointing.every() == 0 && step < settings.steps()) {
+    if (checkpoints.periodic(step, settings.steps())) {
       return checkpoint(AfterCheckpoint.CONTINUE);
     }
     getContext().getSelf().tell(NextStep.INSTANCE);
@@ -402,11 +346,11 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
    * dataset streams and the learner's pending updates describe one consistent moment.
    */
   private Behavior<Command> checkpoint(AfterCheckpoint then) {
-    if (checkpointing == null || lastCheckpointStep == step) {
+    if (!checkpoints.wanted(step)) {
       return afterCheckpoint(then);
     }
     afterCheckpoint = then;
-    checkpointSent = false;
+    checkpoints.begin();
     for (Long v : updates.outstanding()) {
       getContext().scheduleOnce(settings.updateTimeout(), getContext().getSelf(), new UpdateTimedOut(v));
     }
@@ -415,32 +359,19 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
 
   private Behavior<Command> checkpointing() {
     return newReceiveBuilder()
-        .onMessage(NewProbabilities.class, this::onProbabilitiesForCheckpoint)
-        .onMessage(UpdateTimedOut.class, this::onTimeoutForCheckpoint)
-        .onMessage(UpdateFailed.class, this::onFailureForCheckpoint)
+        .onMessage(NewProbabilities.class, this::onUpdateWhileCheckpointing)
+        .onMessage(UpdateTimedOut.class, this::onUpdateWhileCheckpointing)
+        .onMessage(UpdateFailed.class, this::onUpdateWhileCheckpointing)
         .onMessage(CheckpointEnded.class, this::onCheckpointEnded)
-        .onMessageEquals(RequestStop.INSTANCE, this::onRequestStopWhileCheckpointing)
+        .onMessageEquals(RequestStop.INSTANCE, this::onRequestStop)
         .onAnyMessage(this::stashIt)
         .build();
   }
 
-  private Behavior<Command> onProbabilitiesForCheckpoint(NewProbabilities update) {
-    onNewProbabilities(update);
+  /** An answer for a snapshot while a checkpoint waits for the outstanding ones. */
+  private Behavior<Command> onUpdateWhileCheckpointing(Command update) {
+    onUpdate(update);
     return gatherCheckpoint();
-  }
-
-  private Behavior<Command> onFailureForCheckpoint(UpdateFailed failed) {
-    onUpdateFailed(failed);
-    return gatherCheckpoint();
-  }
-
-  private Behavior<Command> onTimeoutForCheckpoint(UpdateTimedOut timeout) {
-    onUpdateTimedOut(timeout);
-    return gatherCheckpoint();
-  }
-
-  private Behavior<Command> onRequestStopWhileCheckpointing() {
-    return onRequestStop();
   }
 
   /**
@@ -448,30 +379,26 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
    * into a pending folder and hand it to the checkpointer, which gathers the other actors' states.
    */
   private Behavior<Command> gatherCheckpoint() {
-    if (!updates.outstanding().isEmpty() || checkpointSent) {
+    if (!updates.outstanding().isEmpty() || checkpoints.sent()) {
       return checkpointing();
     }
-    checkpointSent = true;
-    Checkpoints.Pending pending = checkpointing.store().begin(step);
     try {
-      trainer.saveState(pending.folder(), settings.sourceModel());
+      checkpoints.send(step, trainer, settings.sourceModel(), StateJson.write(exportState()),
+          getContext().messageAdapter(Checkpointer.Result.class, CheckpointEnded::new));
     } catch (RuntimeException e) {
-      pending.abandon();
       return fail(e);
     }
-    checkpointing.checkpointer().tell(new Checkpointer.Take(step, pending, StateJson.write(exportState()),
-        getContext().messageAdapter(Checkpointer.Result.class, CheckpointEnded::new)));
     return checkpointing();
   }
 
   private Behavior<Command> onCheckpointEnded(CheckpointEnded ended) {
-    if (ended.result() instanceof Checkpointer.Failed failed) {
-      return fail(new IllegalStateException(failed.reason()
-          + (lastCheckpoint == null ? "" : "; the last complete checkpoint is " + lastCheckpoint)));
+    Path saved;
+    try {
+      saved = checkpoints.ended(step, ended.result());
+    } catch (IllegalStateException e) {
+      return fail(e);
     }
-    lastCheckpoint = ((Checkpointer.Saved) ended.result()).folder();
-    lastCheckpointStep = step;
-    metrics.tell(new MetricsSink.Note(step, "checkpoint", lastCheckpoint.toString()));
+    metrics.tell(new MetricsSink.Note(step, "checkpoint", saved.toString()));
     return afterCheckpoint(afterCheckpoint);
   }
 
@@ -486,22 +413,28 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
     };
   }
 
-  private String checkpointText() {
-    return lastCheckpoint == null ? null : lastCheckpoint.toString();
-  }
-
   private Behavior<Command> stop() {
     trainer.close();
-    replyTo.tell(new Finished(step, updates.probabilities(), updates.skipped(), true, checkpointText()));
+    replyTo.tell(new Finished(step, updates.probabilities(), updates.skipped(), true, checkpoints.lastText()));
     return Behaviors.stopped();
   }
 
-  private Behavior<Command> onNewProbabilities(NewProbabilities update) {
-    updates.received(update.version(), update.probabilities(), step); // false: given up on already
+  /**
+   * An answer for a snapshot: its probabilities (ignored when given up on already), a failure, or
+   * no answer in time; the last two cost that update only.
+   */
+  private Behavior<Command> onUpdate(Command update) {
+    if (update instanceof NewProbabilities p) {
+      updates.received(p.version(), p.probabilities(), step);
+    } else if (update instanceof UpdateTimedOut timeout) {
+      onUpdateTimedOut(timeout);
+    } else {
+      onUpdateFailed((UpdateFailed) update);
+    }
     return Behaviors.same();
   }
 
-  private Behavior<Command> onUpdateTimedOut(UpdateTimedOut timeout) {
+  private void onUpdateTimedOut(UpdateTimedOut timeout) {
     if (updates.giveUp(timeout.version())) {
       metrics.tell(new MetricsSink.Note(step, "skipped_update", timeout.stopping()
           ? "a stop was requested and snapshot " + timeout.version() + " had no probabilities within "
@@ -509,16 +442,14 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
           : "no probabilities for snapshot " + timeout.version() + " within "
               + settings.updateTimeout().toSeconds() + " s; going on with the last ones"));
     }
-    return Behaviors.same();
   }
 
-  private Behavior<Command> onUpdateFailed(UpdateFailed failed) {
+  private void onUpdateFailed(UpdateFailed failed) {
     if (updates.giveUp(failed.version())) {
       metrics.tell(new MetricsSink.Note(step, "skipped_update",
           "the reward evaluator failed on snapshot " + failed.version() + " (" + failed.reason()
               + "); going on with the last probabilities"));
     }
-    return Behaviors.same();
   }
 
   private Behavior<Command> finish() {
@@ -532,7 +463,7 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
       return fail(e);
     }
     trainer.close();
-    replyTo.tell(new Finished(step, updates.probabilities(), updates.skipped(), false, checkpointText()));
+    replyTo.tell(new Finished(step, updates.probabilities(), updates.skipped(), false, checkpoints.lastText()));
     return Behaviors.stopped();
   }
 

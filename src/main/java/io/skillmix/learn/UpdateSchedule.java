@@ -23,7 +23,7 @@ final class UpdateSchedule {
   private final ApplyMode apply;
   private final int lagSteps;
   /** Updates received but not yet in effect, by the step at which they take effect. */
-  private final TreeMap<Long, Learner.PendingUpdate> pending = new TreeMap<>();
+  private final TreeMap<Long, LearnerState.PendingUpdate> pending = new TreeMap<>();
   /** Versions of snapshots sent whose probabilities have not arrived. */
   private final TreeSet<Long> outstanding = new TreeSet<>();
   private double[] probabilities;
@@ -50,7 +50,7 @@ final class UpdateSchedule {
       return false;
     }
     long effective = apply == ApplyMode.FREE ? step : Math.max(step, version + lagSteps);
-    pending.put(effective, new Learner.PendingUpdate(effective, version, probabilities.clone()));
+    pending.put(effective, new LearnerState.PendingUpdate(effective, version, probabilities.clone()));
     return true;
   }
 
@@ -76,7 +76,7 @@ final class UpdateSchedule {
   List<Applied> applyDue(long step) {
     List<Applied> applied = new ArrayList<>();
     while (!pending.isEmpty() && pending.firstKey() <= step) {
-      Learner.PendingUpdate next = pending.pollFirstEntry().getValue();
+      LearnerState.PendingUpdate next = pending.pollFirstEntry().getValue();
       probabilities = next.probabilities().clone();
       version = next.version();
       applied.add(new Applied(step, version, probabilities.clone()));
@@ -100,22 +100,22 @@ final class UpdateSchedule {
     return skipped;
   }
 
-  List<Learner.PendingUpdate> pending() {
-    List<Learner.PendingUpdate> out = new ArrayList<>();
-    for (Map.Entry<Long, Learner.PendingUpdate> e : pending.entrySet()) {
-      Learner.PendingUpdate p = e.getValue();
-      out.add(new Learner.PendingUpdate(p.effectiveStep(), p.version(), p.probabilities().clone()));
+  List<LearnerState.PendingUpdate> pending() {
+    List<LearnerState.PendingUpdate> out = new ArrayList<>();
+    for (Map.Entry<Long, LearnerState.PendingUpdate> e : pending.entrySet()) {
+      LearnerState.PendingUpdate p = e.getValue();
+      out.add(new LearnerState.PendingUpdate(p.effectiveStep(), p.version(), p.probabilities().clone()));
     }
     return out;
   }
 
   /** Back to where a checkpoint left it (nothing is outstanding at a checkpoint). */
-  void restore(double[] probabilities, long version, List<Learner.PendingUpdate> waiting, long skipped) {
+  void restore(double[] probabilities, long version, List<LearnerState.PendingUpdate> waiting, long skipped) {
     this.probabilities = probabilities.clone();
     this.version = version;
     pending.clear();
     outstanding.clear();
-    for (Learner.PendingUpdate p : waiting) {
+    for (LearnerState.PendingUpdate p : waiting) {
       pending.put(p.effectiveStep(), p);
     }
     this.skipped = skipped;

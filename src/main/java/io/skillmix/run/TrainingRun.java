@@ -1,5 +1,7 @@
 package io.skillmix.run;
 
+import io.skillmix.learn.LearnerSettings;
+import io.skillmix.learn.LearnerState;
 import io.skillmix.metrics.RunHistory;
 import io.skillmix.metrics.ProgressDisplay;
 import io.skillmix.metrics.MetricsSink;
@@ -309,25 +311,25 @@ public final class TrainingRun extends AbstractBehavior<TrainingRun.Command> {
     double[] start = prior;
     if (state != null) {
       restore(state, names, datasets, scorer);
-      start = StateJson.read(state.component(CheckpointState.LEARNER), Learner.State.class, "the learner")
+      start = StateJson.read(state.component(CheckpointState.LEARNER), LearnerState.class, "the learner")
           .probabilities();
     }
     for (int i = 0; i < names.size(); i++) {
       datasets.get(names.get(i)).tell(new DatasetActor.SetProbability(start[i]));
     }
-    Learner.Settings learnerSettings = new Learner.Settings(settings.train().steps(),
+    LearnerSettings learnerSettings = new LearnerSettings(settings.train().steps(),
         settings.train().batchSize(), mix.learned() ? mix.updateEvery() : 0, mix.lagSteps(), mix.apply(),
         mix.updateTimeout(), settings.runDir().resolve(RunFolder.FINAL), settings.modelPath());
     RunSettings.Checkpointing checkpoints = settings.checkpointing();
-    Learner.Checkpointing checkpointing = new Learner.Checkpointing(
+    LearnerSettings.Checkpointing checkpointing = new LearnerSettings.Checkpointing(
         new Checkpoints(settings.runDir(), checkpoints.keep()), checkpoints.every(), checkpoints.maxBadSteps(),
         checkpointer);
-    Learner.Resumed resumed = null;
+    LearnerSettings.Resumed resumed = null;
     Trainer.Placement placement = new Trainer.Placement(settings.learnerDevice(), settings.learnerThreads());
     java.util.function.Supplier<Trainer> trainer = () -> Trainer.create(settings.train(), modelConfig,
         settings.modelPath(), settings.seed(), placement);
     if (state != null) {
-      resumed = new Learner.Resumed(state.component(CheckpointState.LEARNER), () -> {
+      resumed = new LearnerSettings.Resumed(state.component(CheckpointState.LEARNER), () -> {
         try (Trainer initial = Trainer.create(settings.train(), modelConfig, settings.modelPath(), settings.seed(),
             placement)) {
           return initial.snapshot(0);

@@ -78,7 +78,7 @@ class LearnerTest {
   private record Started(ActorRef<Learner.Command> learner, TestProbe<RewardEvaluator.Command> evaluator,
       TestProbe<MetricsSink.Command> metrics, TestProbe<Learner.Outcome> outcome) {}
 
-  private static Started start(Learner.Settings settings, Map<String, ActorRef<DatasetActor.Command>> datasets) {
+  private static Started start(LearnerSettings settings, Map<String, ActorRef<DatasetActor.Command>> datasets) {
     TestProbe<RewardEvaluator.Command> evaluator = testKit.createTestProbe(RewardEvaluator.Command.class);
     TestProbe<MetricsSink.Command> metrics = testKit.createTestProbe(MetricsSink.Command.class);
     TestProbe<Learner.Outcome> outcome = testKit.createTestProbe(Learner.Outcome.class);
@@ -109,7 +109,7 @@ class LearnerTest {
 
   @Test
   void aSlowEvaluatorMakesTheLaggedLearnerWaitOnlyPastItsLag() {
-    Learner.Settings settings = new Learner.Settings(16, 2, 5, 3, ApplyMode.LAGGED, Duration.ofMinutes(1), null, null);
+    LearnerSettings settings = new LearnerSettings(16, 2, 5, 3, ApplyMode.LAGGED, Duration.ofMinutes(1), null, null);
     Started run = start(settings, datasets());
 
     untilStep(run.metrics(), 4);
@@ -145,7 +145,7 @@ class LearnerTest {
   @Test
   void anEvaluatorThatNeverAnswersIsSkippedAfterTheTimeout() {
     Duration timeout = Duration.ofMinutes(10);
-    Learner.Settings settings = new Learner.Settings(8, 2, 4, 0, ApplyMode.SYNC, timeout, null, null);
+    LearnerSettings settings = new LearnerSettings(8, 2, 4, 0, ApplyMode.SYNC, timeout, null, null);
     Started run = start(settings, datasets());
     assertEquals(4, run.evaluator().expectMessageClass(RewardEvaluator.Evaluate.class).snapshot().version());
     untilStep(run.metrics(), 3);
@@ -170,7 +170,7 @@ class LearnerTest {
     TestProbe<DatasetActor.Command> data = testKit.createTestProbe(DatasetActor.Command.class);
     Map<String, ActorRef<DatasetActor.Command>> datasets = new LinkedHashMap<>();
     NAMES.forEach(name -> datasets.put(name, data.getRef()));
-    Learner.Settings settings = new Learner.Settings(8, 2, 2, 0, ApplyMode.FREE, Duration.ofMinutes(3), null, null);
+    LearnerSettings settings = new LearnerSettings(8, 2, 2, 0, ApplyMode.FREE, Duration.ofMinutes(3), null, null);
     Started run = start(settings, datasets);
     double[] p = {0.7, 0.3};
     for (long step = 0; step < 8; step++) {

@@ -94,11 +94,11 @@ class StopWhileWaitingTest {
     TestProbe<MetricsSink.Command> metrics = testKit.createTestProbe(MetricsSink.Command.class);
     TestProbe<Learner.Outcome> outcome = testKit.createTestProbe(Learner.Outcome.class);
     Duration updateTimeout = Duration.ofMinutes(10);
-    Learner.Settings settings = new Learner.Settings(12, 2, 4, 0, ApplyMode.SYNC, updateTimeout, null, null);
+    LearnerSettings settings = new LearnerSettings(12, 2, 4, 0, ApplyMode.SYNC, updateTimeout, null, null);
     // A real checkpointer: the stop writes a checkpoint, which waits for evaluations in progress.
     ActorRef<Checkpointer.Command> checkpointer = testKit.spawn(Checkpointer.create(NAMES, List.of(),
         Duration.ofMinutes(1)));
-    Learner.Checkpointing checkpointing = new Learner.Checkpointing(new Checkpoints(dir, 2), 1000, 20, checkpointer);
+    LearnerSettings.Checkpointing checkpointing = new LearnerSettings.Checkpointing(new Checkpoints(dir, 2), 1000, 20, checkpointer);
     ActorRef<Learner.Command> learner = testKit.spawn(Learner.create(settings, StopWhileWaitingTest::trainer,
         NAMES, datasets(), new MixtureSampler(new double[] {0.5, 0.5}, 3), evaluator.getRef(), null,
         metrics.getRef(), checkpointing, null));

@@ -1,5 +1,6 @@
 package io.skillmix.run;
 
+import io.skillmix.learn.LearnerSettings;
 import io.skillmix.metrics.MetricsSink;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -116,8 +117,10 @@ class FaultsTest {
     List<String> restarts = new CopyOnWriteArrayList<>();
     ActorRef<DatasetActor.Command> faulty = testKit.spawn(
         DatasetActor.supervised(settings, data, List.of(), flaky, 3, restarts::add));
-    List<int[]> expected = draw(clean, DatasetActor.StreamKind.TRAIN, 12);
-    List<int[]> got = draw(faulty, DatasetActor.StreamKind.TRAIN, 12);
+    // 14 batches of 3 need at least 42 encodings, so both faults have happened (and their restarts
+    // been reported) before the last batch arrives, however far the prefetch ran ahead.
+    List<int[]> expected = draw(clean, DatasetActor.StreamKind.TRAIN, 14);
+    List<int[]> got = draw(faulty, DatasetActor.StreamKind.TRAIN, 14);
     assertEquals(expected.size(), got.size());
     for (int i = 0; i < expected.size(); i++) {
       assertArrayEquals(expected.get(i), got.get(i), "example " + i);
@@ -272,7 +275,7 @@ class FaultsTest {
     TestProbe<RewardEvaluator.Command> evaluator = testKit.createTestProbe(RewardEvaluator.Command.class);
     TestProbe<MetricsSink.Command> metrics = testKit.createTestProbe(MetricsSink.Command.class);
     TestProbe<Learner.Outcome> outcome = testKit.createTestProbe(Learner.Outcome.class);
-    Learner.Settings settings = new Learner.Settings(12, 2, 4, 0, ApplyMode.SYNC, Duration.ofMinutes(5), null, null);
+    LearnerSettings settings = new LearnerSettings(12, 2, 4, 0, ApplyMode.SYNC, Duration.ofMinutes(5), null, null);
     ActorRef<Learner.Command> learner = testKit.spawn(Learner.create(settings, FaultsTest::trainer, NAMES,
         datasets(), new MixtureSampler(new double[] {0.5, 0.5}, 3), evaluator.getRef(), metrics.getRef()));
     learner.tell(new Learner.Start(outcome.getRef()));
