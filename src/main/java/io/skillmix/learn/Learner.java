@@ -105,13 +105,6 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
    */
   static final Duration STOP_GRACE = Duration.ofSeconds(10);
 
-  public static Behavior<Command> create(LearnerSettings settings, Supplier<Trainer> trainer,
-      List<String> datasetNames, Map<String, ActorRef<DatasetActor.Command>> datasets,
-      MixtureSampler sampler, ActorRef<RewardEvaluator.Command> evaluator,
-      ActorRef<MetricsSink.Command> metrics) {
-    return create(settings, trainer, datasetNames, datasets, sampler, evaluator, null, metrics, null, null);
-  }
-
   /**
    * @param scorer the learner subscribes to its probabilities; null for a fixed mixture (or a test
    *     that sends them itself)
@@ -426,29 +419,23 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
   private Behavior<Command> onUpdate(Command update) {
     if (update instanceof NewProbabilities p) {
       updates.received(p.version(), p.probabilities(), step);
-    } else if (update instanceof UpdateTimedOut timeout) {
-      onUpdateTimedOut(timeout);
-    } else {
-      onUpdateFailed((UpdateFailed) update);
+    } else if (update instanceof UpdateTimedOut t) {
+      skipUpdate(t.version(), t.stopping()
+          ? "a stop was requested and snapshot " + t.version() + " had no probabilities within "
+              + STOP_GRACE.toSeconds() + " s; stopping with the last ones"
+          : "no probabilities for snapshot " + t.version() + " within " + settings.updateTimeout().toSeconds()
+              + " s; going on with the last ones");
+    } else if (update instanceof UpdateFailed f) {
+      skipUpdate(f.version(), "the reward evaluator failed on snapshot " + f.version() + " (" + f.reason()
+          + "); going on with the last probabilities");
     }
     return Behaviors.same();
   }
 
-  private void onUpdateTimedOut(UpdateTimedOut timeout) {
-    if (updates.giveUp(timeout.version())) {
-      metrics.tell(new MetricsSink.Note(step, "skipped_update", timeout.stopping()
-          ? "a stop was requested and snapshot " + timeout.version() + " had no probabilities within "
-              + STOP_GRACE.toSeconds() + " s; stopping with the last ones"
-          : "no probabilities for snapshot " + timeout.version() + " within "
-              + settings.updateTimeout().toSeconds() + " s; going on with the last ones"));
-    }
-  }
-
-  private void onUpdateFailed(UpdateFailed failed) {
-    if (updates.giveUp(failed.version())) {
-      metrics.tell(new MetricsSink.Note(step, "skipped_update",
-          "the reward evaluator failed on snapshot " + failed.version() + " (" + failed.reason()
-              + "); going on with the last probabilities"));
+  /** An update given up on costs that update only, and says why in the metrics. */
+  private void skipUpdate(long version, String why) {
+    if (updates.giveUp(version)) {
+      metrics.tell(new MetricsSink.Note(step, "skipped_update", why));
     }
   }
 

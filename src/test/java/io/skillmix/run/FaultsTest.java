@@ -277,7 +277,7 @@ class FaultsTest {
     TestProbe<Learner.Outcome> outcome = testKit.createTestProbe(Learner.Outcome.class);
     LearnerSettings settings = new LearnerSettings(12, 2, 4, 0, ApplyMode.SYNC, Duration.ofMinutes(5), null, null);
     ActorRef<Learner.Command> learner = testKit.spawn(Learner.create(settings, FaultsTest::trainer, NAMES,
-        datasets(), new MixtureSampler(new double[] {0.5, 0.5}, 3), evaluator.getRef(), metrics.getRef()));
+        datasets(), new MixtureSampler(new double[] {0.5, 0.5}, 3), evaluator.getRef(), null, metrics.getRef(), null, null));
     learner.tell(new Learner.Start(outcome.getRef()));
     evaluator.expectMessageClass(RewardEvaluator.Reference.class);
     assertEquals(4, evaluator.expectMessageClass(RewardEvaluator.Evaluate.class)
