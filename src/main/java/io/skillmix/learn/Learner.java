@@ -7,8 +7,6 @@ import io.skillmix.CrossNode;
 import io.skillmix.data.DatasetActor;
 import io.skillmix.data.TokenizedExample;
 import io.skillmix.mix.MixtureScorer;
-import io.skillmix.model.ParameterSnapshot;
-import io.skillmix.mix.ApplyMode;
 import io.skillmix.mix.MixtureSampler;
 import io.skillmix.mix.RewardEvaluator;
 import io.skillmix.metrics.MetricsSink;

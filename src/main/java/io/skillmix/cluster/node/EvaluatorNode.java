@@ -2,7 +2,7 @@ package io.skillmix.cluster.node;
 
 import io.skillmix.cluster.EvaluatorHost;
 import io.skillmix.run.RunPreparation;
-import io.skillmix.run.TrainingRun;
+import io.skillmix.run.RunActors;
 import io.skillmix.cluster.RemoteEvaluator;
 import io.skillmix.data.DatasetActor;
 import io.skillmix.mix.MixtureScorer;
@@ -41,8 +41,8 @@ public final class EvaluatorNode {
   private static Behavior<EvaluatorHost.Command> onStart(ActorContext<EvaluatorHost.Command> context, RunPreparation.Prepared prepared,
       EvaluatorHost.Start start, int count) {
     ActorRef<RewardEvaluator.Command> evaluator = context.spawn(
-        TrainingRun.evaluatorBehavior(prepared, start.datasets(), start.scorer()), "evaluator-" + count,
-        DispatcherSelector.fromConfig(TrainingRun.PINNED));
+        RunActors.evaluatorBehavior(prepared, start.datasets(), start.scorer()), "evaluator-" + count,
+        DispatcherSelector.fromConfig(RunActors.PINNED));
     ActorRef<RemoteEvaluator.Command> receiver =
         context.spawn(RemoteEvaluator.receiver(evaluator, start.scorer()), "receiver-" + count);
     start.replyTo().tell(new EvaluatorHost.Ready(receiver));

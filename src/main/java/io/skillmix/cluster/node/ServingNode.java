@@ -3,7 +3,7 @@ package io.skillmix.cluster.node;
 import io.skillmix.cluster.EvaluatorHost;
 import io.skillmix.run.RunPreparation;
 import io.skillmix.run.RunSettings;
-import io.skillmix.run.TrainingRun;
+import io.skillmix.run.RunActors;
 import com.typesafe.config.Config;
 import io.skillmix.UserError;
 import io.skillmix.cluster.NodeSystem;
@@ -67,7 +67,7 @@ public final class ServingNode {
   private static Behavior<Command> start(ActorContext<Command> context, Role role, RunPreparation.Prepared prepared,
       String runId) {
     if (role == Role.DATA) {
-      Map<String, ActorRef<DatasetActor.Command>> datasets = TrainingRun.spawnDatasets(context, prepared,
+      Map<String, ActorRef<DatasetActor.Command>> datasets = RunActors.spawnDatasets(context, prepared,
           fault -> context.getLog().warn("dataset restarted: {}", fault));
       datasets.forEach((name, ref) ->
           context.getSystem().receptionist().tell(Receptionist.register(EvaluatorHost.datasetKey(runId, name), ref)));

@@ -1,0 +1,282 @@
+package io.skillmix.run;
+
+import io.skillmix.learn.LearnerSettings;
+import io.skillmix.learn.LearnerState;
+import io.skillmix.metrics.RunHistory;
+import io.skillmix.metrics.ProgressDisplay;
+import io.skillmix.metrics.MetricsSink;
+import io.skillmix.run.RunPreparation.Prepared;
+import io.skillmix.run.TrainingRun.Command;
+import io.skillmix.run.TrainingRun.Outcome;
+import io.skillmix.run.TrainingRun.StopRequested;
+
+import io.skillmix.checkpoint.CheckpointState;
+import io.skillmix.checkpoint.Checkpointer;
+import io.skillmix.checkpoint.ComponentState;
+import io.skillmix.checkpoint.StateJson;
+import io.skillmix.output.RunFolder;
+import io.skillmix.checkpoint.Checkpoints;
+import io.skillmix.data.DatasetActor;
+import io.skillmix.data.tokenizer.ExampleEncoder;
+import io.skillmix.learn.Learner;
+import io.skillmix.learn.Trainer;
+import io.skillmix.mix.MixtureSampler;
+import io.skillmix.mix.MixtureScorer;
+import io.skillmix.mix.MixSettings;
+import io.skillmix.mix.Prior;
+import io.skillmix.mix.RewardEma;
+import io.skillmix.mix.RewardEvaluator;
+import io.skillmix.mix.Scorer;
+import io.skillmix.model.ModelConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+
+/**
+ * The guardian of a training run: spawns and wires the dataset actors, the metrics sink, the
+ * scorer, the reward evaluator, the checkpointer and the learner; watches every one of them (any
+ * that stops ends the run in one line); and when the learner is done writes the report and plots
+ * and stops everything.
+ */
+final class RunGuardian extends AbstractBehavior<Command> {
+
+  private record LearnerDone(Learner.Outcome outcome) implements Command {}
+
+  private record HistoryReady(RunHistory history) implements Command {}
+
+  private record LearnerStopped() implements Command {}
+
+
+  private record DatasetStopped(String name) implements Command {}
+
+  /** A watched actor other than the learner and the datasets stopped (it failed, or was stopped). */
+  private record ActorStopped(String name) implements Command {}
+
+  private final RunSettings settings;
+  private final RunData data;
+  private final CompletableFuture<TrainingRun.Outcome> result;
+  private final ActorRef<MetricsSink.Command> metrics;
+  private final ExampleEncoder encoder;
+  private Learner.Outcome learnerOutcome;
+  private final ActorRef<Learner.Command> learner;
+  /** Runs as a learner node, its other actors elsewhere. */
+  private final boolean cluster;
+  private boolean ending;
+
+  /** @param peers the actors on other nodes (a learner node), or null: spawn them all here */
+  RunGuardian(ActorContext<Command> context, Prepared prepared,
+      CompletableFuture<TrainingRun.Outcome> result, PeerFinder.Peers peers, ActorHooks hooks) {
+    super(context);
+    this.settings = prepared.settings();
+    this.data = prepared.data();
+    this.encoder = prepared.encoder();
+    this.result = result;
+    this.cluster = peers != null;
+    ModelConfig modelConfig = prepared.modelConfig();
+    List<String> names = data.names();
+    RunPreparation.Resume resume = prepared.resume();
+    CheckpointState state = resume == null ? null : resume.state();
+    long startStep = state == null ? 0 : state.step();
+
+    metrics = spawnWatched("metrics", hooks, MetricsSink.create(settings.runDir(), names,
+        ProgressDisplay.create(settings.progress(), settings.train().steps(), startStep, names)), Props.empty());
+    if (resume != null) {
+      // The checkpoint's own event was written after its resume point, so the trim cut it: say
+      // again which checkpoint the run goes on from.
+      metrics.tell(new MetricsSink.Note(startStep, "checkpoint", resume.checkpoint().toString()));
+      metrics.tell(new MetricsSink.Note(startStep, "resumed", "from " + resume.checkpoint()));
+    }
+
+    Map<String, ActorRef<DatasetActor.Command>> datasets = peers != null ? peers.datasets()
+        : RunActors.spawnDatasets(context, prepared, hooks,
+            fault -> metrics.tell(new MetricsSink.Note(-1, "dataset_restarted", fault)));
+    for (String name : names) {
+      context.watchWith(datasets.get(name), new DatasetStopped(name));
+    }
+
+    MixSettings mix = settings.mix();
+    double[] prior = Prior.of(mix.method(), data.sizes(), mix.priorTemperature());
+    ActorRef<RewardEvaluator.Command> evaluator = null;
+    ActorRef<MixtureScorer.Command> scorer = null;
+    if (mix.learned()) {
+      Scorer policy = Scorer.create(mix.scorer(), names.size(), mix.scorerLr(), settings.seed());
+      policy.warmStart(prior);
+      prior = policy.probabilities();
+      RewardEma ema = new RewardEma(names.size(), mix.emaAlpha(), mix.ema());
+      scorer = spawnWatched("scorer", hooks, MixtureScorer.create(new MixtureScorer.Settings(mix.scorerSteps(),
+          mix.updateRule()), policy, ema, new ArrayList<>(datasets.values()), metrics), Props.empty());
+      if (peers != null) {
+        evaluator = spawnWatched("evaluator-link", hooks, peers.evaluator().apply(scorer), Props.empty()).narrow();
+      } else {
+        evaluator = spawnWatched("evaluator", hooks, RunActors.evaluatorBehavior(prepared, datasets, scorer),
+            DispatcherSelector.fromConfig(RunActors.PINNED));
+      }
+    }
+    List<Checkpointer.Participant> participants = new ArrayList<>();
+    if (scorer != null) {
+      ActorRef<MixtureScorer.Command> s = scorer;
+      participants.add(new Checkpointer.Participant(CheckpointState.SCORER, r -> s.tell(new MixtureScorer.GetState(r))));
+    }
+    for (String name : names) {
+      ActorRef<DatasetActor.Command> d = datasets.get(name);
+      participants.add(new Checkpointer.Participant(ComponentState.dataset(name), r -> d.tell(new DatasetActor.GetState(r))));
+    }
+    participants.add(new Checkpointer.Participant(CheckpointState.METRICS, r -> metrics.tell(new MetricsSink.Mark(r))));
+    ActorRef<Checkpointer.Command> checkpointer = spawnWatched("checkpointer", hooks,
+        Checkpointer.create(names, participants, settings.checkpointing().timeout()), Props.empty());
+    double[] start = prior;
+    if (state != null) {
+      RunActors.restore(state, names, datasets, scorer);
+      start = StateJson.read(state.component(CheckpointState.LEARNER), LearnerState.class, "the learner")
+          .probabilities();
+    }
+    for (int i = 0; i < names.size(); i++) {
+      datasets.get(names.get(i)).tell(new DatasetActor.SetProbability(start[i]));
+    }
+    LearnerSettings learnerSettings = new LearnerSettings(settings.train().steps(),
+        settings.train().batchSize(), mix.learned() ? mix.updateEvery() : 0, mix.lagSteps(), mix.apply(),
+        mix.updateTimeout(), settings.runDir().resolve(RunFolder.FINAL), settings.modelPath());
+    RunSettings.Checkpointing checkpoints = settings.checkpointing();
+    LearnerSettings.Checkpointing checkpointing = new LearnerSettings.Checkpointing(
+        new Checkpoints(settings.runDir(), checkpoints.keep()), checkpoints.every(), checkpoints.maxBadSteps(),
+        checkpointer);
+    LearnerSettings.Resumed resumed = null;
+    Trainer.Placement placement = new Trainer.Placement(settings.learnerDevice(), settings.learnerThreads());
+    java.util.function.Supplier<Trainer> trainer = () -> Trainer.create(settings.train(), modelConfig,
+        settings.modelPath(), settings.seed(), placement);
+    if (state != null) {
+      resumed = new LearnerSettings.Resumed(state.component(CheckpointState.LEARNER), () -> {
+        try (Trainer initial = Trainer.create(settings.train(), modelConfig, settings.modelPath(), settings.seed(),
+            placement)) {
+          return initial.snapshot(0);
+        }
+      });
+      Path checkpoint = resume.checkpoint();
+      trainer = () -> Trainer.restore(settings.train(), modelConfig, checkpoint, placement);
+    }
+    learner = context.spawn(hooks.around("learner",
+        Learner.create(learnerSettings, trainer, names, datasets, new MixtureSampler(start, settings.orderSeed()),
+            evaluator, scorer, metrics, checkpointing, resumed)),
+        "learner", DispatcherSelector.fromConfig(RunActors.PINNED));
+    context.watchWith(learner, new LearnerStopped());
+    learner.tell(new Learner.Start(context.messageAdapter(Learner.Outcome.class, LearnerDone::new)));
+  }
+
+  /** Every actor that is not the learner or a dataset: spawned here, and its stop ends the run. */
+  private <T> ActorRef<T> spawnWatched(String name, ActorHooks hooks, Behavior<T> behavior, Props props) {
+    ActorRef<T> ref = getContext().spawn(hooks.around(name, behavior), name, props);
+    getContext().watchWith(ref, new ActorStopped(name));
+    return ref;
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(LearnerDone.class, this::onLearnerDone)
+        .onMessage(HistoryReady.class, this::onHistory)
+        .onMessage(LearnerStopped.class, this::onLearnerStopped)
+        .onMessageEquals(StopRequested.INSTANCE, this::onStopRequested)
+        .onMessage(DatasetStopped.class, this::onDatasetStopped)
+        .onMessage(ActorStopped.class, this::onActorStopped)
+        .build();
+  }
+
+  private Behavior<Command> onDatasetStopped(DatasetStopped stopped) {
+    if (learnerOutcome != null) {
+      return this; // the run is ending anyway
+    }
+    result.completeExceptionally(new RunFailure(cluster
+        ? "dataset " + stopped.name() + " is gone: its data node stopped or was removed from the cluster"
+            + " as unreachable; the run stops (resume it from its last checkpoint once the data node is back)"
+        : "dataset " + stopped.name() + " failed more than " + RunActors.DATASET_RESTARTS
+            + " times in a minute; see the log above for its error"));
+    return end();
+  }
+
+  /**
+   * Ends the run. In one JVM the guardian stops, which ends the actor system. A learner node
+   * leaves the cluster first (coordinated shutdown), so the serving nodes see it go at once.
+   */
+  private Behavior<Command> end() {
+    if (!cluster) {
+      return Behaviors.stopped();
+    }
+    if (!ending) {
+      ending = true;
+      CoordinatedShutdown.get(getContext().getSystem()).runAll(CoordinatedShutdown.unknownReason());
+    }
+    return this;
+  }
+
+  private Behavior<Command> onStopRequested() {
+    learner.tell(Learner.RequestStop.INSTANCE);
+    return this;
+  }
+
+  private Behavior<Command> onLearnerDone(LearnerDone done) {
+    learnerOutcome = done.outcome();
+    metrics.tell(new MetricsSink.Finish(getContext().messageAdapter(RunHistory.class, HistoryReady::new)));
+    return this;
+  }
+
+  private Behavior<Command> onLearnerStopped(LearnerStopped stopped) {
+    if (learnerOutcome == null) {
+      return failed("the learner");
+    }
+    return this;
+  }
+
+  private Behavior<Command> onActorStopped(ActorStopped stopped) {
+    if (learnerOutcome != null && stopped.name().equals("metrics")) {
+      return this; // the run is ending: the sink has handed over its history
+    }
+    return failed("the " + stopped.name() + " actor");
+  }
+
+  /** The run ends at once, in one line: who stopped, the last complete checkpoint, how to go on. */
+  private Behavior<Command> failed(String who) {
+    if (result.isDone()) {
+      return end();
+    }
+    java.util.Optional<Path> last = new Checkpoints(settings.runDir(), settings.checkpointing().keep()).latest();
+    result.completeExceptionally(new RunFailure(who + " stopped unexpectedly (its error is in the log above); "
+        + last.map(p -> "the last complete checkpoint is " + p + "; resume with: scripts/skillmix train --resume "
+            + settings.runDir()).orElse("no checkpoint was written yet")));
+    return end();
+  }
+
+  private Behavior<Command> onHistory(HistoryReady ready) {
+    try {
+      if (learnerOutcome instanceof Learner.Failed failed) {
+        result.completeExceptionally(failed.error());
+        return end();
+      }
+      Learner.Finished finished = (Learner.Finished) learnerOutcome;
+      RunHistory history = ready.history();
+      if (!finished.stopped()) {
+        Report.write(settings, data, history, encoder, finished);
+      }
+      result.complete(new Outcome(settings.runDir(), finished.steps(), finished.probabilities(),
+          data.names(), history, finished.stopped(),
+          finished.checkpoint() == null ? null : Path.of(finished.checkpoint())));
+    } catch (IOException e) {
+      result.completeExceptionally(new UncheckedIOException(e));
+    } catch (RuntimeException e) {
+      result.completeExceptionally(e);
+    }
+    return end();
+  }
+}
