@@ -42,11 +42,14 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
   /** Starts training; {@code replyTo} hears the {@link Outcome} after the last step. */
   public record Start(ActorRef<Outcome> replyTo) implements Command {}
 
+  /** An answer for a snapshot: its probabilities, a failure, or no answer in time. */
+  public sealed interface SnapshotAnswer extends Command {}
+
   /** Probabilities computed from the snapshot taken after {@code version} steps. */
-  public record NewProbabilities(long version, double[] probabilities) implements Command {}
+  public record NewProbabilities(long version, double[] probabilities) implements SnapshotAnswer {}
 
   /** No probabilities will come for this snapshot: the evaluator failed on it (and restarted). */
-  public record UpdateFailed(long version, String reason) implements Command {}
+  public record UpdateFailed(long version, String reason) implements SnapshotAnswer {}
 
   /** Finish the current step, write a checkpoint and stop (Ctrl-C, SIGTERM, a caller's request). */
   public enum RequestStop implements Command { INSTANCE }
@@ -90,7 +93,7 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
    *
    * @param stopping the deadline was the stop request's grace, not the update timeout
    */
-  private record UpdateTimedOut(long version, boolean stopping) implements Command {
+  private record UpdateTimedOut(long version, boolean stopping) implements SnapshotAnswer {
     UpdateTimedOut(long version) {
       this(version, false);
     }
@@ -186,7 +189,7 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(Start.class, this::onStart)
-        .onMessage(NewProbabilities.class, this::onUpdate)
+        .onMessage(SnapshotAnswer.class, this::onUpdate)
         .onMessageEquals(RequestStop.INSTANCE, this::onRequestStop)
         .build();
   }
@@ -209,9 +212,7 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
   private Behavior<Command> ready() {
     return newReceiveBuilder()
         .onMessageEquals(NextStep.INSTANCE, this::onNextStep)
-        .onMessage(NewProbabilities.class, this::onUpdate)
-        .onMessage(UpdateTimedOut.class, this::onUpdate)
-        .onMessage(UpdateFailed.class, this::onUpdate)
+        .onMessage(SnapshotAnswer.class, this::onUpdate)
         .onMessageEquals(RequestStop.INSTANCE, this::onRequestStop)
         .build();
   }
@@ -243,16 +244,14 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
 
   private Behavior<Command> waitingForWeights() {
     return newReceiveBuilder()
-        .onMessage(NewProbabilities.class, this::onUpdateWhileWaiting)
-        .onMessage(UpdateTimedOut.class, this::onUpdateWhileWaiting)
-        .onMessage(UpdateFailed.class, this::onUpdateWhileWaiting)
+        .onMessage(SnapshotAnswer.class, this::onUpdateWhileWaiting)
         .onMessageEquals(RequestStop.INSTANCE, this::onRequestStop)
         .onAnyMessage(this::stashIt)
         .build();
   }
 
   /** An answer for a snapshot (probabilities, a failure, a timeout) while the learner waits for one. */
-  private Behavior<Command> onUpdateWhileWaiting(Command update) {
+  private Behavior<Command> onUpdateWhileWaiting(SnapshotAnswer update) {
     onUpdate(update);
     return updates.blockingVersion(step) != null ? Behaviors.same() : resumeAfterWait();
   }
@@ -271,9 +270,7 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
   private Behavior<Command> awaitingBatch() {
     return newReceiveBuilder()
         .onMessage(BatchArrived.class, this::onBatch)
-        .onMessage(NewProbabilities.class, this::onUpdate)
-        .onMessage(UpdateTimedOut.class, this::onUpdate)
-        .onMessage(UpdateFailed.class, this::onUpdate)
+        .onMessage(SnapshotAnswer.class, this::onUpdate)
         .onMessageEquals(RequestStop.INSTANCE, this::onRequestStop)
         .build();
   }
@@ -350,9 +347,7 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
 
   private Behavior<Command> checkpointing() {
     return newReceiveBuilder()
-        .onMessage(NewProbabilities.class, this::onUpdateWhileCheckpointing)
-        .onMessage(UpdateTimedOut.class, this::onUpdateWhileCheckpointing)
-        .onMessage(UpdateFailed.class, this::onUpdateWhileCheckpointing)
+        .onMessage(SnapshotAnswer.class, this::onUpdateWhileCheckpointing)
         .onMessage(CheckpointEnded.class, this::onCheckpointEnded)
         .onMessageEquals(RequestStop.INSTANCE, this::onRequestStop)
         .onAnyMessage(this::stashIt)
@@ -360,7 +355,7 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
   }
 
   /** An answer for a snapshot while a checkpoint waits for the outstanding ones. */
-  private Behavior<Command> onUpdateWhileCheckpointing(Command update) {
+  private Behavior<Command> onUpdateWhileCheckpointing(SnapshotAnswer update) {
     onUpdate(update);
     return gatherCheckpoint();
   }
@@ -414,7 +409,7 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
    * An answer for a snapshot: its probabilities (ignored when given up on already), a failure, or
    * no answer in time; the last two cost that update only.
    */
-  private Behavior<Command> onUpdate(Command update) {
+  private Behavior<Command> onUpdate(SnapshotAnswer update) {
     if (update instanceof NewProbabilities p) {
       updates.received(p.version(), p.probabilities(), step);
     } else if (update instanceof UpdateTimedOut t) {
