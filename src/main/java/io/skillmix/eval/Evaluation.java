@@ -1,5 +1,6 @@
 package io.skillmix.eval;
 
+import io.skillmix.UserError;
 import ai.djl.Device;
 import io.skillmix.data.tokenizer.ExampleEncoder;
 import io.skillmix.data.TokenizedExample;
@@ -71,7 +72,11 @@ public final class Evaluation {
       boolean builtin = inputs.builtin();
       List<Task> tasks = tasks(lm, tokenizer, template, encoder, inputs.sets(), builtin, inputs.seed(), options);
       long total = tasks.stream().mapToLong(Task::size).sum();
-      try (ProgressBar bar = options.progress() ? bar(total) : null) {
+      if (total == 0) {
+        throw new UserError("nothing to evaluate: the datasets have no held-out examples; give each a held-out"
+            + " share (data.datasets = [{name = ..., path = ..., held-out = 0.05}]) or pass --gsm8k FILE / --mmlu DIR");
+      }
+      try (ProgressBar bar = options.progress() && System.console() != null ? bar(total) : null) {
         for (Task task : tasks) {
           if (bar != null) {
             bar.setExtraMessage(task.name());

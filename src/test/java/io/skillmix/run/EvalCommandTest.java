@@ -46,4 +46,14 @@ class EvalCommandTest {
   void aMissingModelIsAUserError() {
     assertEquals(2, Main.execute("eval", "--model", dir.resolve("nothing").toString()));
   }
+
+  @Test
+  void datasetsWithoutAHeldOutShareAreRefusedNotScoredAsZero() {
+    RunFixtures.write(dir);
+    io.skillmix.cli.CliRun.Result r = io.skillmix.cli.CliRun.run("eval", "--no-progress", "--model",
+        dir.resolve("model").toString(), "data.datasets=[{name=talk, path=\"" + dir.resolve("talk.jsonl") + "\"}]");
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().contains("nothing to evaluate"), r.err());
+    assertEquals(1, r.err().strip().lines().count(), r.err());
+  }
 }
