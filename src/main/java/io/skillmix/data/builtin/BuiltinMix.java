@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -149,11 +148,8 @@ public final class BuiltinMix {
         DatasetWriter.writeAlpacaJsonl(f.train(), set.train());
         DatasetWriter.writeAlpacaJsonl(f.heldOut(), set.heldOut());
       }
-      Path tmp = Files.createTempFile(cacheDir, MANIFEST, ".tmp");
-      Files.writeString(tmp, manifest + "\n", StandardCharsets.UTF_8);
-      Files.move(tmp, cacheDir.resolve(MANIFEST),
-          StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (IOException e) {
+      io.skillmix.output.AtomicFiles.writeString(cacheDir.resolve(MANIFEST), manifest + "\n");
+    } catch (IOException | java.io.UncheckedIOException e) {
       throw new UserError(cacheDir + ": cannot write the built-in data cache (" + e.getMessage()
           + "); check the folder is writable", e);
     }

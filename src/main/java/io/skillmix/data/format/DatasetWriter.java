@@ -1,5 +1,6 @@
 package io.skillmix.data.format;
 
+import io.skillmix.output.AtomicFiles;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import io.skillmix.data.Conversation;
@@ -10,7 +11,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
 
@@ -57,17 +57,17 @@ public final class DatasetWriter {
   private static void writeLines(Path file, List<JsonObject> records) throws IOException {
     Path dir = file.toAbsolutePath().getParent();
     Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
     try {
-      try (BufferedWriter out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-        for (JsonObject record : records) {
-          out.write(record.toString());
-          out.write('\n');
+      AtomicFiles.writeFile(file, tmp -> {
+        try (BufferedWriter out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+          for (JsonObject record : records) {
+            out.write(record.toString());
+            out.write('\n');
+          }
         }
-      }
-      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } finally {
-      Files.deleteIfExists(tmp);
+      });
+    } catch (java.io.UncheckedIOException e) {
+      throw e.getCause();
     }
   }
 
