@@ -5,18 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.Device;
-import io.skillmix.data.Conversation;
 import io.skillmix.data.DatasetActor;
 import io.skillmix.data.TokenizedExample;
 import io.skillmix.data.tokenizer.ByteTokenizer;
 import io.skillmix.mix.ApplyMode;
 import io.skillmix.mix.MixtureSampler;
 import io.skillmix.mix.RewardEvaluator;
-import io.skillmix.model.LanguageModel;
-import io.skillmix.model.ModelConfig;
 import io.skillmix.metrics.MetricsSink;
-import io.skillmix.run.RunSettings;
 import io.skillmix.testkit.ManualClock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,31 +42,12 @@ class LearnerTest {
 
   private static final ByteTokenizer TOKENIZER = new ByteTokenizer();
 
-  /** Bytes of {@code text}, the second half the target. */
-  private static TokenizedExample encode(String text) {
-    int[] ids = TOKENIZER.encode(text);
-    boolean[] target = new boolean[ids.length];
-    java.util.Arrays.fill(target, ids.length / 2, ids.length, true);
-    return new TokenizedExample(ids, target);
-  }
-
   private static Map<String, ActorRef<DatasetActor.Command>> datasets() {
-    Map<String, ActorRef<DatasetActor.Command>> out = new LinkedHashMap<>();
-    for (String name : NAMES) {
-      List<Conversation> examples = new ArrayList<>();
-      for (int i = 0; i < 20; i++) {
-        examples.add(Conversation.of(name + " question " + i, "answer " + i));
-      }
-      out.put(name, testKit.spawn(DatasetActor.create(new DatasetActor.Settings(name, 7, 2), examples,
-          c -> encode(c.firstPrompt() + " => " + c.lastResponse()))));
-    }
-    return out;
+    return LearnerFixtures.datasets(testKit, NAMES);
   }
 
   private static Trainer trainer() {
-    ModelConfig config = new ModelConfig("llama", 259, 32, 64, 1, 2, 1, 16, 128, 10000.0, 1e-5, true, false, 257, 258);
-    return new Trainer(LanguageModel.random(config, Device.cpu(), 1),
-        new io.skillmix.learn.TrainSettings(16, 2, 2, 1e-3, 0.0, 0.0, 0.9, 0.95, 1e-8, 1.0, 1000), 0);
+    return LearnerFixtures.trainer(16);
   }
 
   /** A learner started against probes; the evaluator probe has had its θ0 already. */
@@ -197,6 +173,6 @@ class LearnerTest {
   }
 
   private static List<TokenizedExample> batch(long step) {
-    return List.of(encode("step " + step + " example 0"), encode("step " + step + " example 1"));
+    return List.of(LearnerFixtures.encode("step " + step + " example 0"), LearnerFixtures.encode("step " + step + " example 1"));
   }
 }

@@ -3,27 +3,15 @@ package io.skillmix.learn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.Device;
-import io.skillmix.data.Conversation;
-import io.skillmix.data.DatasetActor;
-import io.skillmix.data.TokenizedExample;
-import io.skillmix.data.tokenizer.ByteTokenizer;
 import io.skillmix.mix.ApplyMode;
 import io.skillmix.mix.MixtureSampler;
 import io.skillmix.mix.RewardEvaluator;
-import io.skillmix.model.LanguageModel;
-import io.skillmix.model.ModelConfig;
 import io.skillmix.metrics.MetricsSink;
-import io.skillmix.run.RunSettings;
 import io.skillmix.checkpoint.Checkpointer;
 import io.skillmix.checkpoint.Checkpoints;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ManualTime;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
@@ -43,7 +31,6 @@ class StopWhileWaitingTest {
 
   private static final ActorTestKit testKit = ActorTestKit.create(ManualTime.config());
   private static final ManualTime manualTime = ManualTime.get(testKit.system());
-  private static final ByteTokenizer TOKENIZER = new ByteTokenizer();
   private static final List<String> NAMES = List.of("a", "b");
 
   @TempDir static Path dir;
@@ -51,32 +38,6 @@ class StopWhileWaitingTest {
   @AfterAll
   static void shutdown() {
     testKit.shutdownTestKit();
-  }
-
-  private static TokenizedExample encode(Conversation c) {
-    int[] ids = TOKENIZER.encode(c.firstPrompt() + " => " + c.lastResponse());
-    boolean[] target = new boolean[ids.length];
-    Arrays.fill(target, ids.length / 2, ids.length, true);
-    return new TokenizedExample(ids, target);
-  }
-
-  private static Trainer trainer() {
-    ModelConfig config = new ModelConfig("llama", 259, 32, 64, 1, 2, 1, 16, 128, 10000.0, 1e-5, true, false, 257, 258);
-    return new Trainer(LanguageModel.random(config, Device.cpu(), 1),
-        new io.skillmix.learn.TrainSettings(12, 2, 2, 1e-3, 0.0, 0.0, 0.9, 0.95, 1e-8, 1.0, 1000), 0);
-  }
-
-  private static Map<String, ActorRef<DatasetActor.Command>> datasets() {
-    Map<String, ActorRef<DatasetActor.Command>> out = new LinkedHashMap<>();
-    for (String name : NAMES) {
-      List<Conversation> examples = new ArrayList<>();
-      for (int i = 0; i < 20; i++) {
-        examples.add(Conversation.of(name + " question " + i, "answer " + i));
-      }
-      out.put(name, testKit.spawn(DatasetActor.create(new DatasetActor.Settings(name, 7, 2), examples,
-          StopWhileWaitingTest::encode)));
-    }
-    return out;
   }
 
   /** The message of the next note of {@code event}; a timeout fails the test. */
@@ -99,8 +60,8 @@ class StopWhileWaitingTest {
     ActorRef<Checkpointer.Command> checkpointer = testKit.spawn(Checkpointer.create(NAMES, List.of(),
         Duration.ofMinutes(1)));
     LearnerSettings.Checkpointing checkpointing = new LearnerSettings.Checkpointing(new Checkpoints(dir, 2), 1000, 20, checkpointer);
-    ActorRef<Learner.Command> learner = testKit.spawn(Learner.create(settings, StopWhileWaitingTest::trainer,
-        NAMES, datasets(), new MixtureSampler(new double[] {0.5, 0.5}, 3), evaluator.getRef(), null,
+    ActorRef<Learner.Command> learner = testKit.spawn(Learner.create(settings, () -> LearnerFixtures.trainer(12),
+        NAMES, LearnerFixtures.datasets(testKit, NAMES), new MixtureSampler(new double[] {0.5, 0.5}, 3), evaluator.getRef(), null,
         metrics.getRef(), checkpointing, null));
     learner.tell(new Learner.Start(outcome.getRef()));
     evaluator.expectMessageClass(RewardEvaluator.Reference.class);
