@@ -90,7 +90,7 @@ final class LoadedModel implements AutoCloseable {
       JsonElement root = JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8));
       eos = root.isJsonObject() ? root.getAsJsonObject().get("eos_token_id") : null;
     } catch (IOException | JsonParseException e) {
-      throw new UserError(file + ": not readable JSON (" + e.getMessage() + ")");
+      throw new UserError(file + ": not valid JSON, " + io.skillmix.JsonProblem.describe(e));
     }
     if (eos == null || eos.isJsonNull()) {
       return;

@@ -58,7 +58,7 @@ final class MessagesFile {
     try {
       root = JsonParser.parseString(line);
     } catch (JsonParseException e) {
-      throw new UserError(where + ": not valid JSON (" + e.getMessage() + ")");
+      throw new UserError(where + ": not valid JSON, " + io.skillmix.JsonProblem.describe(e));
     }
     JsonElement messages = root.isJsonObject() ? root.getAsJsonObject().get("messages") : null;
     if (messages == null || !messages.isJsonArray() || messages.getAsJsonArray().isEmpty()) {

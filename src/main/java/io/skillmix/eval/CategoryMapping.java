@@ -58,7 +58,7 @@ public final class CategoryMapping {
     try {
       root = JsonParser.parseString(text);
     } catch (JsonParseException e) {
-      throw new UserError(file + ": not valid JSON (" + firstLine(e.getMessage()) + ")");
+      throw new UserError(file + ": not valid JSON, " + io.skillmix.JsonProblem.describe(e));
     }
     if (!root.isJsonObject()) {
       throw new UserError(file + ": expected an object {\"Category\": [\"subject\", ...], ...}");
@@ -97,11 +97,4 @@ public final class CategoryMapping {
     return categories;
   }
 
-  private static String firstLine(String message) {
-    if (message == null) {
-      return "parse error";
-    }
-    int nl = message.indexOf('\n');
-    return nl < 0 ? message : message.substring(0, nl);
-  }
 }

@@ -270,7 +270,7 @@ public final class HfTokenizer implements Tokenizer {
       }
       return root.getAsJsonObject();
     } catch (JsonParseException e) {
-      throw new UserError(file + ": not valid JSON (" + oneLine(e) + ")");
+      throw new UserError(file + ": not valid JSON, " + io.skillmix.JsonProblem.describe(e) + "; fix it or copy the file again from the model's source");
     }
   }
 
