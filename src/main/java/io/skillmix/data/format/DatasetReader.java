@@ -81,6 +81,9 @@ public final class DatasetReader implements Iterator<Entry>, Closeable {
         if (entry instanceof Record r) {
           conversations.add(r.conversation());
         } else if (entry instanceof Fault f) {
+          if (f.wholeFile()) {
+            throw new UserError(f + "; point the dataset at a file that holds records");
+          }
           if (onError == OnError.FAIL) {
             throw new UserError(f + " (fix the record, or set data.on-error = skip to leave bad records out)");
           }

@@ -77,7 +77,7 @@ final class RecordSplitter implements RecordSource {
       }
     }
     state = State.DONE;
-    return fault(1, "empty file, no records");
+    return fault(1, Fault.EMPTY_FILE);
   }
 
   private Chunk nextLine() throws IOException {
@@ -216,7 +216,7 @@ final class RecordSplitter implements RecordSource {
             idx++;
             boolean first = state == State.FIRST_ELEMENT;
             state = State.AFTER_ARRAY;
-            return fault(line(), first ? "empty array, no records"
+            return fault(line(), first ? Fault.EMPTY_ARRAY
                 : "malformed JSON: a ',' before the closing ']'");
           }
           return element();

@@ -238,6 +238,16 @@ class DatasetReaderTest {
   }
 
   @Test
+  void anEmptyFileIsRefusedWhateverOnErrorSaysAndWithoutSuggestingIt() throws IOException {
+    Path empty = write("nothing.jsonl", "");
+    for (OnError onError : OnError.values()) {
+      UserError e = assertThrows(UserError.class, () -> DatasetReader.load(empty, null, onError, 20));
+      assertTrue(e.getMessage().startsWith(empty + ":1: empty file, no records; point the dataset"), e.getMessage());
+      assertTrue(!e.getMessage().contains("on-error"), e.getMessage());
+    }
+  }
+
+  @Test
   void emptyFiles() throws IOException {
     Path empty = write("empty.jsonl", "");
     assertEquals(List.of(empty + ":1: empty file, no records"), faults(empty));
