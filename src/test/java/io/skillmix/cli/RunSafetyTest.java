@@ -147,6 +147,21 @@ class RunSafetyTest {
   }
 
   @Test
+  @org.junit.jupiter.api.Tag("slow")
+  void anotherProcessCannotResumeAFolderThisOneTrainsIn() throws Exception {
+    Path run = dir.resolve("locked-across-processes");
+    assertEquals(0, train(run, "train.steps=4").code());
+    byte[] metrics = Files.readAllBytes(run.resolve("metrics.jsonl"));
+    try (RunLock held = RunLock.acquire(run)) {
+      CliRun.Result r = CliProcess.run(dir, "train", "--resume", run.toString(), "train.steps=6");
+      assertEquals(2, r.code(), r.out() + r.err());
+      assertTrue(r.err().contains("in use by another skillmix run (pid " + ProcessHandle.current().pid() + ")"),
+          r.err());
+    }
+    assertArrayEquals(metrics, Files.readAllBytes(run.resolve("metrics.jsonl")));
+  }
+
+  @Test
   void resumeSaysWhichCheckpointItUsesWhatItSkippedAndWhatItIgnored() throws IOException {
     Path run = dir.resolve("notices");
     assertEquals(0, train(run, "train.steps=4").code());
