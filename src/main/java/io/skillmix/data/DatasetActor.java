@@ -80,14 +80,19 @@ public final class DatasetActor extends AbstractBehavior<DatasetActor.Command> {
    * A dataset actor that survives its own faults (an I/O or encoding error mid-stream): it is
    * restarted at most {@code maxRestarts} times a minute, each time from the positions after the
    * last batch it delivered, and a request it was serving is served again. Past the budget it
-   * stops (its parent watches it). {@code onRestart} hears one line per restart.
+   * stops (its parent watches it). {@code onRestart} hears one line per restart. A
+   * {@link io.skillmix.UserError} (the data itself is wrong) stops it at once, without restarts.
    */
   public static Behavior<Command> supervised(Settings settings, List<Conversation> examples,
       List<Conversation> heldOut, Function<Conversation, TokenizedExample> encoder, int maxRestarts,
       Consumer<String> onRestart) {
     Progress progress = new Progress(); // outside setup: it outlives each incarnation
-    return Behaviors.supervise(Behaviors.<Command>setup(context -> new DatasetActor(context, settings,
-            examples, heldOut, encoder, progress, onRestart)))
+    // A user's mistake in the data (a template that refuses an example) is not a fault a restart
+    // mends: it stops the actor at once, and its parent reports the cause.
+    Behavior<Command> stopsOnUserError = Behaviors.supervise(Behaviors.<Command>setup(context -> new DatasetActor(
+        context, settings, examples, heldOut, encoder, progress, onRestart)))
+        .onFailure(io.skillmix.UserError.class, SupervisorStrategy.stop().withLoggingEnabled(false));
+    return Behaviors.supervise(stopsOnUserError)
         .onFailure(SupervisorStrategy.restart().withLimit(maxRestarts, Duration.ofMinutes(1)));
   }
 

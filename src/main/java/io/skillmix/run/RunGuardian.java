@@ -39,7 +39,9 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.ChildFailed;
 import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.Terminated;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -74,6 +76,8 @@ final class RunGuardian extends AbstractBehavior<Command> {
   private final ActorRef<Learner.Command> learner;
   /** Runs as a learner node, its other actors elsewhere. */
   private final boolean cluster;
+  /** The name of every watched actor but the learner, by its ref. */
+  private final Map<ActorRef<?>, String> watched = new java.util.HashMap<>();
   private boolean ending;
 
   /** @param peers the actors on other nodes (a learner node), or null: spawn them all here */
@@ -104,7 +108,8 @@ final class RunGuardian extends AbstractBehavior<Command> {
         : RunActors.spawnDatasets(context, prepared, hooks,
             fault -> metrics.tell(new MetricsSink.Note(-1, "dataset_restarted", fault)));
     for (String name : names) {
-      context.watchWith(datasets.get(name), new DatasetStopped(name));
+      context.watch(datasets.get(name));
+      watched.put(datasets.get(name), ComponentState.dataset(name));
     }
 
     MixSettings mix = settings.mix();
@@ -178,7 +183,8 @@ final class RunGuardian extends AbstractBehavior<Command> {
   /** Every actor that is not the learner or a dataset: spawned here, and its stop ends the run. */
   private <T> ActorRef<T> spawnWatched(String name, ActorHooks hooks, Behavior<T> behavior, Props props) {
     ActorRef<T> ref = getContext().spawn(hooks.around(name, behavior), name, props);
-    getContext().watchWith(ref, new ActorStopped(name));
+    getContext().watch(ref);
+    watched.put(ref, name);
     return ref;
   }
 
@@ -189,9 +195,42 @@ final class RunGuardian extends AbstractBehavior<Command> {
         .onMessage(HistoryReady.class, this::onHistory)
         .onMessage(LearnerStopped.class, this::onLearnerStopped)
         .onMessageEquals(StopRequested.INSTANCE, this::onStopRequested)
-        .onMessage(DatasetStopped.class, this::onDatasetStopped)
-        .onMessage(ActorStopped.class, this::onActorStopped)
+        .onSignal(ChildFailed.class, this::onChildFailed)
+        .onSignal(Terminated.class, this::onTerminated)
         .build();
+  }
+
+  /**
+   * A watched actor stopped: a dataset (past its restarts, or its node gone) or any other actor.
+   * Watching with the plain signal, not a message, keeps the cause of a failure (see below).
+   */
+  private Behavior<Command> onTerminated(Terminated terminated) {
+    String name = watched.getOrDefault(terminated.getRef(), "unknown");
+    return name.startsWith("dataset:")
+        ? onDatasetStopped(new DatasetStopped(name.substring("dataset:".length())))
+        : onActorStopped(new ActorStopped(name));
+  }
+
+  /**
+   * A child failed. A user's mistake that only shows on the data (a template that refuses an
+   * example, a tool turn a template cannot write) stops its dataset without restarts: the run
+   * ends with that line, exit 2, as if it had been found before the start.
+   */
+  private Behavior<Command> onChildFailed(ChildFailed failed) {
+    String name = watched.getOrDefault(failed.getRef(), "unknown");
+    if (failed.getCause() instanceof io.skillmix.UserError userError && !result.isDone() && learnerOutcome == null) {
+      String where = name.startsWith("dataset:") ? "dataset " + name.substring("dataset:".length()) + datasetFile(name) : name;
+      result.completeExceptionally(new io.skillmix.UserError(where + ": " + userError.getMessage()));
+      return end();
+    }
+    return onTerminated(failed);
+  }
+
+  /** " (FILE)" of a configured dataset, or "" for the built-in mix. */
+  private String datasetFile(String component) {
+    String name = component.substring("dataset:".length());
+    return settings.data().datasets().stream().filter(d -> d.name().equals(name)).findFirst()
+        .map(d -> " (" + d.path() + ")").orElse("");
   }
 
   private Behavior<Command> onDatasetStopped(DatasetStopped stopped) {
