@@ -114,9 +114,7 @@ public final class Trainer implements AutoCloseable {
         Shape shape = new Shape(in.batch(), in.length());
         NDArray ids = microScope.create(in.inputIds(), shape);
         NDArray mask = microScope.create(in.attentionMask(), shape);
-        NDArray logits = model.forward(ids, mask, null).get(0);
-        NDArray loss = SftLoss.compute(logits, microScope.create(in.targets(), shape),
-            microScope.create(in.weights(), shape));
+        NDArray loss = SftLoss.compute(model.block(), model.hidden(ids, mask), in, settings.lossChunk());
         float share = counted == 0 ? 0f : (float) in.countedTokens() / counted;
         lossSum += loss.getFloat() * share;
         collector.backward(loss.mul(Autograd.constant(loss, share)));

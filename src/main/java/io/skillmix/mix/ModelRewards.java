@@ -10,6 +10,7 @@ import io.skillmix.eval.LogLikelihood;
 import io.skillmix.learn.SftLoss;
 import io.skillmix.model.CausalLM;
 import io.skillmix.model.Devices;
+import io.skillmix.model.ChunkedHead;
 import io.skillmix.model.GradMode;
 import io.skillmix.model.LanguageModel;
 import io.skillmix.model.ModelConfig;
@@ -169,9 +170,9 @@ public final class ModelRewards implements RewardEvaluator.RewardModel {
     try (NDManager scope = replica.manager().newSubManager()) {
       SftLoss.LossInputs in = SftLoss.shift(batch, 0);
       Shape shape = new Shape(in.batch(), in.length());
-      GradMode.backward(() -> SftLoss.compute(
-          replica.forward(scope.create(in.inputIds(), shape), scope.create(in.attentionMask(), shape), null).get(0),
-          scope.create(in.targets(), shape), scope.create(in.weights(), shape)));
+      GradMode.backward(() -> SftLoss.compute(replica.block(),
+          replica.hidden(scope.create(in.inputIds(), shape), scope.create(in.attentionMask(), shape)), in,
+          ChunkedHead.DEFAULT_CHUNK));
       int total = 0;
       for (LanguageModel.NamedParameter p : params) {
         total += (int) p.array().size();

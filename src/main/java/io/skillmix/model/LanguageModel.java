@@ -45,7 +45,7 @@ public final class LanguageModel implements AutoCloseable {
     this.block = new CausalLM(config);
   }
 
-  /** A randomly initialised model: normal(0, 0.02) weights, unit norms, zero biases. */
+  /** A randomly initialised model: normal(0, 0.02) weights, unit norms (0 for Gemma's 1 + w), zero biases. */
   public static LanguageModel random(ModelConfig config, Device device, long seed) {
     return random(config, device, seed, DataType.FLOAT32);
   }
@@ -54,11 +54,12 @@ public final class LanguageModel implements AutoCloseable {
   public static LanguageModel random(ModelConfig config, Device device, long seed, DataType dtype) {
     LanguageModel model = new LanguageModel(config, NDManager.newBaseManager(device));
     Random random = new Random(seed);
+    float unit = config.variant().gemmaNorms() ? 0f : 1f;
     for (Map.Entry<String, Parameter> e : model.block.hfParameters().entrySet()) {
       Shape shape = e.getValue().getShape();
       float[] values = new float[Math.toIntExact(shape.size())];
       if (e.getKey().endsWith("norm.weight")) {
-        Arrays.fill(values, 1f);
+        Arrays.fill(values, unit);
       } else if (e.getValue().getType() == Parameter.Type.WEIGHT) {
         for (int i = 0; i < values.length; i++) {
           values[i] = (float) (random.nextGaussian() * INIT_STD);
@@ -210,6 +211,11 @@ public final class LanguageModel implements AutoCloseable {
   /** See {@link CausalLM#forward}. */
   public NDList forward(NDArray inputIds, NDArray attentionMask, KvCache cache) {
     return block.forward(inputIds, attentionMask, cache);
+  }
+
+  /** The top-layer hidden states (B, T, D) alone: no logits (see {@link CausalLM#hidden}). */
+  public NDArray hidden(NDArray inputIds, NDArray attentionMask) {
+    return block.hidden(inputIds, attentionMask, null, null);
   }
 
   /** A forward pass with Monte-Carlo dropout (see {@link CausalLM.Dropout}). */

@@ -44,8 +44,18 @@ public record RunSettings(
    */
   public record Checkpointing(long every, int keep, int maxBadSteps) {}
 
+  /** @param lossChunk response positions projected to the vocabulary at once ({@code train.loss-chunk}) */
   public record Train(long steps, int batchSize, int microBatchSize, double lr, double warmupFraction,
-      double weightDecay, double beta1, double beta2, double eps, double gradClip, long checkpointEvery) {}
+      double weightDecay, double beta1, double beta2, double eps, double gradClip, long checkpointEvery,
+      int lossChunk) {
+
+    /** With the default loss chunk. */
+    public Train(long steps, int batchSize, int microBatchSize, double lr, double warmupFraction,
+        double weightDecay, double beta1, double beta2, double eps, double gradClip, long checkpointEvery) {
+      this(steps, batchSize, microBatchSize, lr, warmupFraction, weightDecay, beta1, beta2, eps, gradClip,
+          checkpointEvery, io.skillmix.model.ChunkedHead.DEFAULT_CHUNK);
+    }
+  }
 
   public record DatasetSpec(String name, Path path, String format, double heldOut) {}
 
@@ -88,7 +98,8 @@ public record RunSettings(
         fraction(c, "train.beta2"),
         positive(c, "train.eps"),
         nonNegative(c, "train.grad-clip"),
-        positiveLong(c, "train.checkpoint-every"));
+        positiveLong(c, "train.checkpoint-every"),
+        c.hasPath("train.loss-chunk") ? positiveInt(c, "train.loss-chunk") : io.skillmix.model.ChunkedHead.DEFAULT_CHUNK);
     if (train.batchSize() % train.microBatchSize() != 0) {
       throw new UserError("train.batch-size (" + train.batchSize()
           + ") must be a multiple of train.micro-batch-size (" + train.microBatchSize() + ")");
