@@ -83,7 +83,7 @@ public final class Attention extends ShapedBlock {
     NDArray v;
     if (qkvProj != null) {
       long qWidth = (long) config.numHeads() * hd;
-      NDList parts = linear(x, qkvProj, null).split(new long[] {qWidth, qWidth + (long) kvHeads * hd}, -1);
+      NDList parts = linear(x, qkvProj, null).split(new long[] {qWidth, qWidth + (long) kvHeads * hd}, 2);
       q = parts.get(0);
       k = parts.get(1);
       v = parts.get(2);

@@ -42,7 +42,8 @@ public final class GatedMlp extends ShapedBlock {
     NDArray g;
     NDArray u;
     if (gateUp != null) {
-      NDList halves = Linear.linear(x, gateUp.getArray()).singletonOrThrow().split(new long[] {intermediate}, -1);
+      NDArray both = Linear.linear(x, gateUp.getArray()).singletonOrThrow();
+      NDList halves = both.split(new long[] {intermediate}, both.getShape().dimension() - 1); // gate, then up
       g = halves.get(0);
       u = halves.get(1);
     } else {
