@@ -10,7 +10,6 @@ import ai.djl.nn.Parameter;
 import io.skillmix.UserError;
 import io.skillmix.model.io.DType;
 import io.skillmix.model.io.ModelWeights;
-import io.skillmix.model.io.TensorData;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -119,6 +118,12 @@ public final class LanguageModel implements AutoCloseable {
         throw new UserError(folder + ": tensor '" + name + "' has shape " + Arrays.toString(found)
             + " but config.json implies " + Arrays.toString(expected));
       }
+      DType dtype = weights.info(name).dtype();
+      if (!dtype.readableAsFloat()) {
+        throw new UserError(folder + ": tensor '" + name + "' is stored as " + dtype + ", which skillmix"
+            + " cannot read as weights (quantised checkpoints are not supported); use an F32, F16 or BF16"
+            + " checkpoint");
+      }
     }
     for (String name : weights.names()) {
       boolean known = block.hfParameters().containsKey(name)
@@ -139,12 +144,13 @@ public final class LanguageModel implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    Map<String, TensorData> tensors = new LinkedHashMap<>();
+    // One tensor's values at a time: a model larger than the heap still saves.
+    Map<String, long[]> shapes = new LinkedHashMap<>();
     for (Map.Entry<String, Parameter> e : block.hfParameters().entrySet()) {
-      NDArray array = e.getValue().getArray();
-      tensors.put(e.getKey(), new TensorData(array.getShape().getShape(), toFloats(array)));
+      shapes.put(e.getKey(), e.getValue().getArray().getShape().getShape());
     }
-    ModelWeights.write(folder, tensors, DType.F32, maxShardBytes);
+    ModelWeights.write(folder, shapes, DType.F32, maxShardBytes,
+        name -> toFloats(block.hfParameters().get(name).getArray()));
   }
 
   /** Saves in one file up to 4 GiB, then in 4 GiB shards, like Hugging Face's default. */
