@@ -114,7 +114,11 @@ public final class Trainer implements AutoCloseable {
         Shape shape = new Shape(in.batch(), in.length());
         NDArray ids = microScope.create(in.inputIds(), shape);
         NDArray mask = microScope.create(in.attentionMask(), shape);
-        NDArray loss = SftLoss.compute(model.block(), model.hidden(ids, mask), in, settings.lossChunk());
+        // lossChunk 0 (benchmarks only): the full (batch, length, vocabulary) loss chunking replaced.
+        NDArray loss = settings.lossChunk() > 0
+            ? SftLoss.compute(model.block(), model.hidden(ids, mask), in, settings.lossChunk())
+            : SftLoss.compute(model.forward(ids, mask, null).get(0), microScope.create(in.targets(), shape),
+                microScope.create(in.weights(), shape));
         float share = counted == 0 ? 0f : (float) in.countedTokens() / counted;
         lossSum += loss.getFloat() * share;
         collector.backward(loss.mul(Autograd.constant(loss, share)));

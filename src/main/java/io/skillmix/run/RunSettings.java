@@ -44,7 +44,10 @@ public record RunSettings(
    */
   public record Checkpointing(long every, int keep, int maxBadSteps) {}
 
-  /** @param lossChunk response positions projected to the vocabulary at once ({@code train.loss-chunk}) */
+  /**
+   * @param lossChunk response positions projected to the vocabulary at once ({@code train.loss-chunk});
+   *     0, which the config refuses, makes benchmarks take the full-logits loss it replaced
+   */
   public record Train(long steps, int batchSize, int microBatchSize, double lr, double warmupFraction,
       double weightDecay, double beta1, double beta2, double eps, double gradClip, long checkpointEvery,
       int lossChunk) {
