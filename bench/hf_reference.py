@@ -50,6 +50,11 @@ FAMILIES = {
                         sliding_window_pattern=3, rope_scaling=dict(rope_type="linear", factor=4.0)),
     "phi3": dict(model_type="phi3", rope_theta=10000.0, tie_word_embeddings=False, hidden_act="silu",
                  sliding_window=6, rope_scaling=None),
+    # Phi-3.5-mini's longrope: the batch reaches position 11 > original 8, so the long factors apply.
+    "phi3_longrope": dict(model_type="phi3", rope_theta=10000.0, tie_word_embeddings=False, hidden_act="silu",
+                          sliding_window=None, original_max_position_embeddings=8,
+                          rope_scaling=dict(type="longrope", short_factor=[1.0, 1.3, 2.1, 3.7],
+                                            long_factor=[1.2, 2.5, 6.0, 11.0])),
 }
 
 
@@ -135,10 +140,22 @@ def inv_freq(base, scaling):
     return torch.where(medium, smoothed, scaled)
 
 
-def rope(position_ids, base, scaling):
-    freqs = position_ids[:, :, None].float() * inv_freq(base, scaling)[None, None, :]
+def rope(position_ids, base, scaling, c=None):
+    attention = 1.0
+    if scaling is not None and scaling.get("type", scaling.get("rope_type")) == "longrope":
+        # _compute_longrope_parameters with _longrope_frequency_update's choice of factors
+        original = c["original_max_position_embeddings"]
+        factor = c["max_position_embeddings"] / original
+        attention = math.sqrt(1 + math.log(factor) / math.log(original)) if factor > 1 else 1.0
+        seq_len = int(position_ids.max()) + 1
+        ext = torch.tensor(scaling["long_factor"] if seq_len > original else scaling["short_factor"],
+                           dtype=torch.float32)
+        freq = 1.0 / (ext * base ** (torch.arange(0, HEAD_DIM, 2, dtype=torch.int64).float() / HEAD_DIM))
+    else:
+        freq = inv_freq(base, scaling)
+    freqs = position_ids[:, :, None].float() * freq[None, None, :]
     emb = torch.cat((freqs, freqs), dim=-1)
-    return emb.cos()[:, None], emb.sin()[:, None]  # (B, 1, T, hd)
+    return emb.cos()[:, None] * attention, emb.sin()[:, None] * attention  # (B, 1, T, hd)
 
 
 def rotate_half(x):
@@ -156,7 +173,7 @@ def forward(c, w, input_ids, attention_mask):
     g = gemma(c)
     b, n = input_ids.shape
     position_ids = (attention_mask.cumsum(-1) - 1).clamp(min=0)
-    rope_global = rope(position_ids, c["rope_theta"], c.get("rope_scaling"))
+    rope_global = rope(position_ids, c["rope_theta"], c.get("rope_scaling"), c)
     rope_local = rope(position_ids, c["rope_local_base_freq"], None) if t == "gemma3_text" else rope_global
     # 4-D masks as masking_utils builds them: causal, padding, and kv_idx > q_idx - sliding_window.
     q_idx = torch.arange(n)[:, None]

@@ -87,7 +87,7 @@ final class ConfigJson {
         bias,
         JsonKeys.tokenId(json, "bos_token_id", -1),
         JsonKeys.tokenId(json, "eos_token_id", -1),
-        variant(json, type, layers));
+        variant(json, type, layers, JsonKeys.integer(json, "max_position_embeddings", 2048)));
   }
 
   /** Keys whose non-default values change the computation in ways this decoder does not implement. */
@@ -113,7 +113,7 @@ final class ConfigJson {
     }
   }
 
-  private static Variant variant(JsonObject json, String type, int layers) {
+  private static Variant variant(JsonObject json, String type, int layers, int maxPositions) {
     boolean gemma = type.startsWith("gemma");
     String act = gemma
         ? JsonKeys.string(json, "hidden_activation", JsonKeys.string(json, "hidden_act", Variant.GELU_TANH))
@@ -142,11 +142,11 @@ final class ConfigJson {
         gemma ? JsonKeys.number(json, "attn_logit_softcapping", 0) : 0,
         gemma ? JsonKeys.number(json, "final_logit_softcapping", 0) : 0,
         window, pattern, local,
-        ropeScaling(json, type),
+        ropeScaling(json, type, maxPositions),
         type.equals("phi3"));
   }
 
-  private static Variant.RopeScaling ropeScaling(JsonObject json, String type) {
+  private static Variant.RopeScaling ropeScaling(JsonObject json, String type, int maxPositions) {
     JsonElement e = JsonKeys.get(json, "rope_scaling");
     if (e == null) {
       return null;
@@ -168,10 +168,28 @@ final class ConfigJson {
         return new Variant.RopeScaling("llama3", JsonKeys.number(s, "factor", 0),
             JsonKeys.number(s, "low_freq_factor", 0), JsonKeys.number(s, "high_freq_factor", 0),
             JsonKeys.integer(s, "original_max_position_embeddings", 0));
+      case "longrope":
+      case "su":
+        return longrope(json, s, type, maxPositions);
       default:
-        throw new UserError("rope_scaling type '" + kind + "' is not supported; supported: linear, llama3"
-            + " (or none)");
+        throw new UserError("rope_scaling type '" + kind + "' is not supported; supported: linear, llama3,"
+            + " longrope (or none)");
     }
+  }
+
+  /** Phi-3's longrope, as transformers' _compute_longrope_parameters reads it. */
+  private static Variant.RopeScaling longrope(JsonObject json, JsonObject s, String type, int maxPositions) {
+    if (!type.equals("phi3")) {
+      throw new UserError("rope_scaling type 'longrope' is supported for phi3 models only, not " + type);
+    }
+    int original = JsonKeys.integer(json, "original_max_position_embeddings",
+        JsonKeys.integer(s, "original_max_position_embeddings", maxPositions));
+    double factor = (double) maxPositions / original;
+    double attention = JsonKeys.get(s, "attention_factor") != null
+        ? JsonKeys.number(s, "attention_factor", 1.0)
+        : factor <= 1 ? 1.0 : Math.sqrt(1 + Math.log(factor) / Math.log(original));
+    return new Variant.RopeScaling("longrope", factor, 0, 0, original, JsonKeys.numbers(s, "short_factor"),
+        JsonKeys.numbers(s, "long_factor"), attention);
   }
 
   /** The architectures entry Hugging Face instantiates for each model type. */
@@ -239,6 +257,13 @@ final class ConfigJson {
         s.put("low_freq_factor", r.lowFreqFactor());
         s.put("high_freq_factor", r.highFreqFactor());
         s.put("original_max_position_embeddings", r.originalMaxPositions());
+      }
+      if (r.type().equals("longrope")) {
+        s.remove("factor"); // implied by max_position_embeddings / original_max_position_embeddings
+        s.put("short_factor", r.shortFactor());
+        s.put("long_factor", r.longFactor());
+        s.put("attention_factor", r.attentionFactor());
+        m.put("original_max_position_embeddings", r.originalMaxPositions());
       }
       m.put("rope_scaling", s);
     } else {

@@ -107,4 +107,20 @@ final class JsonKeys {
     throw new UserError("layer_types " + e + " is not a pattern this decoder computes (every layer sliding, or"
         + " layer i sliding unless (i + 1) is a multiple of n)");
   }
+
+  /** A list of numbers. */
+  static java.util.List<Double> numbers(JsonObject json, String key) {
+    JsonElement e = get(json, key);
+    if (e == null || !e.isJsonArray()) {
+      throw new UserError("key '" + key + "' must be a list of numbers");
+    }
+    java.util.List<Double> out = new java.util.ArrayList<>();
+    for (JsonElement v : e.getAsJsonArray()) {
+      if (!v.isJsonPrimitive() || !v.getAsJsonPrimitive().isNumber()) {
+        throw new UserError("key '" + key + "' must be a list of numbers, got " + v);
+      }
+      out.add(v.getAsDouble());
+    }
+    return out;
+  }
 }

@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import io.skillmix.UserError;
+import java.util.List;
 
 /**
  * Rotary position embeddings in the Hugging Face {@code rotate_half} convention: the head is split
@@ -22,10 +24,34 @@ final class Rotary {
    */
   static NDList table(NDArray positions, int headDim, double theta, Variant.RopeScaling scaling) {
     NDManager manager = positions.getManager();
-    NDArray inv = manager.create(inverseFrequencies(headDim, theta, scaling)).toDevice(positions.getDevice(), false);
+    List<Double> longrope = null;
+    if (scaling != null && scaling.type().equals("longrope")) {
+      // As transformers: the long factors once the batch's furthest position passes the original context.
+      boolean beyond = positions.max().getFloat() + 1 > scaling.originalMaxPositions();
+      longrope = beyond ? scaling.longFactor() : scaling.shortFactor();
+    }
+    float[] frequencies = inverseFrequencies(headDim, theta, longrope == null ? scaling : null);
+    if (longrope != null) {
+      requireFactors(longrope, headDim);
+      for (int i = 0; i < frequencies.length; i++) {
+        frequencies[i] = (float) (1.0 / (longrope.get(i) * Math.pow(theta, (2.0 * i) / headDim)));
+      }
+    }
+    NDArray inv = manager.create(frequencies).toDevice(positions.getDevice(), false);
     NDArray freqs = positions.toType(DataType.FLOAT32, false).expandDims(-1).mul(inv); // (B, T, hd/2)
     NDArray angles = freqs.concat(freqs, -1).expandDims(1); // (B, 1, T, hd)
+    if (longrope != null && scaling.attentionFactor() != 1.0) {
+      NDArray factor = Autograd.constant(angles, (float) scaling.attentionFactor());
+      return new NDList(angles.cos().mul(factor), angles.sin().mul(factor));
+    }
     return new NDList(angles.cos(), angles.sin());
+  }
+
+  private static void requireFactors(List<Double> factors, int headDim) {
+    if (factors.size() != headDim / 2) {
+      throw new UserError("rope_scaling short_factor and long_factor need head_dim / 2 = " + headDim / 2
+          + " entries, got " + factors.size());
+    }
   }
 
   /** Frequencies 1 / theta^(2i / headDim), scaled as Hugging Face's rope initialisation functions do. */

@@ -1,6 +1,7 @@
 package io.skillmix.model;
 
 import io.skillmix.UserError;
+import java.util.List;
 
 /**
  * What sets one decoder family apart from plain Llama, read from its {@code config.json}.
@@ -45,18 +46,30 @@ public record Variant(String hiddenAct, boolean qkNorm, boolean gemmaNorms, doub
   /**
    * Rotary scaling as Hugging Face's {@code rope_scaling}: {@code linear} divides every frequency by
    * {@code factor}; {@code llama3} (Llama 3.1/3.2) divides the low frequencies, keeps the high ones and
-   * blends between them.
+   * blends between them; {@code longrope} (Phi-3.5, Phi-3 128k) divides frequency i by
+   * {@code shortFactor[i]}, or by {@code longFactor[i]} once a sequence passes the original context,
+   * and scales cos and sin by {@code attentionFactor}.
    */
   public record RopeScaling(String type, double factor, double lowFreqFactor, double highFreqFactor,
-      int originalMaxPositions) {
+      int originalMaxPositions, List<Double> shortFactor, List<Double> longFactor, double attentionFactor) {
+
+    public RopeScaling(String type, double factor, double lowFreqFactor, double highFreqFactor,
+        int originalMaxPositions) {
+      this(type, factor, lowFreqFactor, highFreqFactor, originalMaxPositions, List.of(), List.of(), 1.0);
+    }
 
     public RopeScaling {
+      shortFactor = List.copyOf(shortFactor);
+      longFactor = List.copyOf(longFactor);
       if (!(factor > 0)) {
         throw new UserError("rope_scaling.factor must be positive, got " + factor);
       }
       if (type.equals("llama3") && !(highFreqFactor > lowFreqFactor && lowFreqFactor > 0 && originalMaxPositions > 0)) {
         throw new UserError("rope_scaling of type llama3 needs high_freq_factor > low_freq_factor > 0 and"
             + " original_max_position_embeddings");
+      }
+      if (type.equals("longrope") && !(originalMaxPositions > 0 && attentionFactor > 0)) {
+        throw new UserError("rope_scaling of type longrope needs original_max_position_embeddings");
       }
     }
   }
