@@ -24,8 +24,9 @@ import java.util.Set;
  * @param doc where tables are appended; null for {@code doc=none}
  * @param batch memory with presets: sequences per step; 0 if unset
  * @param length memory with presets: tokens per sequence; 0 if unset
- * @param loss memory with presets: {@code chunked} (the training path) or {@code full} (the
- *     (batch, length, vocabulary) log-softmax it replaced); null if unset
+ * @param loss memory with presets: {@code chunked} (the training path), {@code full} (the
+ *     (batch, length, vocabulary) log-softmax it replaced) or {@code checkpointed} (chunked with
+ *     activation checkpointing); null if unset
  */
 public record BenchOptions(String what, int steps, int rounds, int every, int warmup, List<String> presets,
     boolean peer, Path doc, int batch, int length, String loss) {
@@ -188,8 +189,8 @@ public record BenchOptions(String what, int steps, int rounds, int every, int wa
   }
 
   private static String loss(String text) {
-    if (text != null && !text.equals("chunked") && !text.equals("full")) {
-      throw new UserError("setting 'loss' is '" + text + "'; use chunked or full");
+    if (text != null && !text.equals("chunked") && !text.equals("full") && !text.equals("checkpointed")) {
+      throw new UserError("setting 'loss' is '" + text + "'; use chunked, full or checkpointed");
     }
     return text;
   }

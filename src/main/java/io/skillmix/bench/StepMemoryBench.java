@@ -21,7 +21,7 @@ import java.util.Random;
  * step, tokens per second and the process's peak resident memory (VmHWM, what {@code /usr/bin/time -v}
  * reports as maximum resident set size). Each sequence's second half is the response (counted in
  * the loss). {@code loss=full} takes the (batch, length, vocabulary) log-softmax that the chunked
- * loss replaced. A watchdog ends the process once resident memory passes
+ * loss replaced; {@code loss=checkpointed} the chunked one with activation checkpointing. A watchdog ends the process once resident memory passes
  * {@code SKILLMIX_BENCH_RSS_LIMIT_MIB} (default 17,500), so a size that does not fit fails cleanly.
  */
 final class StepMemoryBench {
@@ -34,6 +34,7 @@ final class StepMemoryBench {
     int length = options.length() > 0 ? options.length() : 512;
     int steps = options.steps(2);
     boolean full = "full".equals(options.loss());
+    boolean checkpointing = "checkpointed".equals(options.loss());
     long limitMib = Long.parseLong(System.getenv().getOrDefault("SKILLMIX_BENCH_RSS_LIMIT_MIB", "17500"));
     Thread watchdog = new Thread(() -> watch(limitMib), "rss-watchdog");
     watchdog.setDaemon(true);
@@ -42,7 +43,7 @@ final class StepMemoryBench {
     ModelConfig config = ModelConfig.preset(preset);
     List<TokenizedExample> examples = examples(config.vocabSize(), batch, length);
     RunSettings.Train settings = new RunSettings.Train(steps, batch, batch, 1e-4, 0, 0.01, 0.9, 0.95, 1e-8, 1.0,
-        1000, full ? 0 : ChunkedHead.DEFAULT_CHUNK);
+        1000, full ? 0 : ChunkedHead.DEFAULT_CHUNK, checkpointing);
     double[] seconds = new double[steps];
     long afterInit;
     try (Trainer trainer = new Trainer(LanguageModel.random(config, Device.cpu(), 1), settings, 0)) {
@@ -66,8 +67,9 @@ final class StepMemoryBench {
             + " VmHWM.%n%n| loss | batch × length | s/step | tokens/s | resident after init MiB | peak resident MiB |%n"
             + "|---|---|---:|---:|---:|---:|%n| %s | %d × %d | %.1f | %.0f | %,d | %,d |%n",
         preset, config.parameterCount(), config.vocabSize(), batch, length,
-        full ? "full (batch, length, vocabulary) log-softmax" : "chunked, " + ChunkedHead.DEFAULT_CHUNK + " rows",
-        steps, full ? "full" : "chunked", batch, length, last, tokens / last, afterInit, residentMib("VmHWM"));
+        full ? "full (batch, length, vocabulary) log-softmax"
+            : "chunked, " + ChunkedHead.DEFAULT_CHUNK + " rows" + (checkpointing ? ", activation checkpointing" : ""),
+        steps, full ? "full" : checkpointing ? "chunked + checkpointing" : "chunked", batch, length, last, tokens / last, afterInit, residentMib("VmHWM"));
   }
 
   /** Random tokens; the second half of each sequence is the response. */

@@ -116,6 +116,21 @@ public final class CausalLM extends AbstractBlock {
 
   /** The top-layer hidden states (B, T, D) after the final norm; arguments as {@link #forward}. */
   public NDArray hidden(NDArray inputIds, NDArray attentionMask, KvCache cache, Dropout dropout) {
+    Context context = context(inputIds, attentionMask, cache);
+    NDArray x = embed(inputIds);
+    for (int i = 0; i < layers.size(); i++) {
+      x = layer(i, x, context, cache);
+      if (dropout != null) {
+        x = x.mul(dropout.mask(x, x.getShape()));
+      }
+    }
+    return norm.apply(x);
+  }
+
+  /** What every layer of one forward pass shares: rotary tables and masks, global and sliding. */
+  record Context(NDList rope, NDList localRope, NDArray maskBias, NDArray slidingBias) {}
+
+  Context context(NDArray inputIds, NDArray attentionMask, KvCache cache) {
     long b = inputIds.getShape().get(0);
     long t = inputIds.getShape().get(1);
     long past = cache == null ? 0 : cache.length();
@@ -136,20 +151,28 @@ public final class CausalLM extends AbstractBlock {
     NDArray slidingBias = variant.slidingPattern() > 0
         ? maskBias(keyMask, b, t, past, variant.slidingWindow())
         : maskBias;
+    return new Context(rope, localRope, maskBias, slidingBias);
+  }
 
+  /** Token embeddings (B, T, D), times √hidden for Gemma. */
+  NDArray embed(NDArray inputIds) {
     NDArray x = Embedding.embedding(inputIds, embedTokens.getArray(), SparseFormat.DENSE)
         .singletonOrThrow(); // (B, T, D)
-    if (variant.gemmaNorms()) {
+    if (config.variant().gemmaNorms()) {
       x = x.mul(Autograd.constant(x, (float) Math.sqrt(config.hiddenSize())));
     }
-    for (int i = 0; i < layers.size(); i++) {
-      boolean sliding = variant.sliding(i);
-      x = layers.get(i).forward(x, sliding ? localRope : rope, sliding ? slidingBias : maskBias, cache);
-      if (dropout != null) {
-        x = x.mul(dropout.mask(x, x.getShape()));
-      }
-    }
-    return norm.apply(x);
+    return x;
+  }
+
+  /** Decoder layer {@code i} on its input (B, T, D). */
+  NDArray layer(int i, NDArray x, Context context, KvCache cache) {
+    boolean sliding = config.variant().sliding(i);
+    return layers.get(i).forward(x, sliding ? context.localRope() : context.rope(),
+        sliding ? context.slidingBias() : context.maskBias(), cache);
+  }
+
+  RmsNorm finalNorm() {
+    return norm;
   }
 
   /** Logits (..., V) of hidden states (..., D): the head, soft-capped when the config says so. */

@@ -36,8 +36,8 @@ public final class RmsNorm extends ShapedBlock {
     // sqrt and div, not pow(-0.5): DJL passes a number as a tensor over Java memory that is freed
     // once the op returns, and pow's backward would read that freed exponent (see Autograd).
     NDArray w = weight.getArray();
-    // add's backward does not read its scalar, so a number is safe here.
-    return x.div(meanSquare.add(eps).sqrt()).mul(plusOne ? w.add(1f) : w);
+    // 1 + w with the constant first: the sum lands in x's (per-step) manager, not the weight's.
+    return x.div(meanSquare.add(eps).sqrt()).mul(plusOne ? Autograd.constant(x, 1f).add(w) : w);
   }
 
   @Override

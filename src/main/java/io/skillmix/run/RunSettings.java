@@ -47,16 +47,18 @@ public record RunSettings(
   /**
    * @param lossChunk response positions projected to the vocabulary at once ({@code train.loss-chunk});
    *     0, which the config refuses, makes benchmarks take the full-logits loss it replaced
+   * @param activationCheckpointing recompute each decoder layer in the backward pass
+   *     ({@code train.activation-checkpointing})
    */
   public record Train(long steps, int batchSize, int microBatchSize, double lr, double warmupFraction,
       double weightDecay, double beta1, double beta2, double eps, double gradClip, long checkpointEvery,
-      int lossChunk) {
+      int lossChunk, boolean activationCheckpointing) {
 
-    /** With the default loss chunk. */
+    /** With the default loss chunk and no activation checkpointing. */
     public Train(long steps, int batchSize, int microBatchSize, double lr, double warmupFraction,
         double weightDecay, double beta1, double beta2, double eps, double gradClip, long checkpointEvery) {
       this(steps, batchSize, microBatchSize, lr, warmupFraction, weightDecay, beta1, beta2, eps, gradClip,
-          checkpointEvery, io.skillmix.model.ChunkedHead.DEFAULT_CHUNK);
+          checkpointEvery, io.skillmix.model.ChunkedHead.DEFAULT_CHUNK, false);
     }
   }
 
@@ -102,7 +104,8 @@ public record RunSettings(
         positive(c, "train.eps"),
         nonNegative(c, "train.grad-clip"),
         positiveLong(c, "train.checkpoint-every"),
-        c.hasPath("train.loss-chunk") ? positiveInt(c, "train.loss-chunk") : io.skillmix.model.ChunkedHead.DEFAULT_CHUNK);
+        c.hasPath("train.loss-chunk") ? positiveInt(c, "train.loss-chunk") : io.skillmix.model.ChunkedHead.DEFAULT_CHUNK,
+        c.hasPath("train.activation-checkpointing") && c.getBoolean("train.activation-checkpointing"));
     if (train.batchSize() % train.microBatchSize() != 0) {
       throw new UserError("train.batch-size (" + train.batchSize()
           + ") must be a multiple of train.micro-batch-size (" + train.microBatchSize() + ")");
