@@ -58,6 +58,10 @@ public final class ModelCommand implements Runnable {
       if (preset != null && config != null) {
         throw new UserError("model init: give --preset or --config, not both");
       }
+      if (preset != null && !Presets.NAMES.contains(preset)) {
+        throw new UserError("model init: --preset '" + preset + "' is unknown; use one of " + Presets.NAMES
+            + ", or --config FILE");
+      }
       ModelConfig c = config != null ? ModelConfig.read(config) : ModelConfig.preset(preset == null ? "tiny" : preset);
       String source = config != null ? config.toString() : (preset == null ? "tiny" : preset) + " preset";
       ModelFolder.requireWritable(out, force);
