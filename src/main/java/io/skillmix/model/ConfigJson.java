@@ -101,6 +101,9 @@ final class ConfigJson {
     if (JsonKeys.bool(json, "use_bidirectional_attention", false)) {
       throw new UserError("use_bidirectional_attention = true is not supported; causal attention only");
     }
+    if (type.equals("phi3") && JsonKeys.bool(json, "attention_bias", false)) {
+      throw new UserError("attention_bias = true is not supported for phi3; its fused qkv_proj has no bias");
+    }
     double partial = JsonKeys.number(json, "partial_rotary_factor", 1.0);
     if (partial != 1.0) {
       throw new UserError("partial_rotary_factor = " + partial + " is not supported; rotary covers the whole head");
