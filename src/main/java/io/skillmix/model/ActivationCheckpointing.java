@@ -40,7 +40,7 @@ public final class ActivationCheckpointing {
       NDArray x = lm.embed(ids);
       for (int i = 0; i < layers; i++) {
         inputs[i] = x;
-        x = lm.layer(i, x, context, null);
+        x = lm.layerInOwnScope(i, x, context, null); // only the layer's output is kept
       }
       inputs[layers] = x;
     } finally {
