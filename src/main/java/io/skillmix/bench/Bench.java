@@ -49,7 +49,7 @@ public final class Bench {
       case "model" -> ModelBench.run(options, threads());
       case "data" -> DataBench.run(options);
       case "mix" -> MixBench.run(options);
-      case "memory" -> MemoryBench.run(options);
+      case "memory" -> options.presets().isEmpty() ? MemoryBench.run(options) : StepMemoryBench.run(options);
       case "cluster" -> ClusterBench.run(options);
       default -> throw new IllegalArgumentException(options.what());
     };

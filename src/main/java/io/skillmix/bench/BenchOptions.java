@@ -22,12 +22,18 @@ import java.util.Set;
  * @param presets model presets to measure; empty if unset
  * @param peer run the PyTorch peer next to the model benchmark
  * @param doc where tables are appended; null for {@code doc=none}
+ * @param batch memory with presets: sequences per step; 0 if unset
+ * @param length memory with presets: tokens per sequence; 0 if unset
+ * @param loss memory with presets: {@code chunked} (the training path), {@code full} (the
+ *     (batch, length, vocabulary) log-softmax it replaced) or {@code checkpointed} (chunked with
+ *     activation checkpointing); null if unset
  */
 public record BenchOptions(String what, int steps, int rounds, int every, int warmup, List<String> presets,
-    boolean peer, Path doc) {
+    boolean peer, Path doc, int batch, int length, String loss) {
 
   public static final List<String> BENCHMARKS = List.of("model", "data", "mix", "memory", "cluster", "all");
-  private static final Set<String> KEYS = Set.of("steps", "rounds", "every", "warmup", "presets", "peer", "doc");
+  private static final Set<String> KEYS = Set.of("steps", "rounds", "every", "warmup", "presets", "peer", "doc",
+      "batch", "length", "loss");
   private static final Path DEFAULT_DOC = Path.of("docs", "BENCHMARKS.md");
 
   public BenchOptions {
@@ -70,7 +76,10 @@ public record BenchOptions(String what, int steps, int rounds, int every, int wa
         values.containsKey("warmup") ? count(values, "warmup") : -1,
         presets(values.get("presets")),
         peer(values.get("peer")),
-        doc(values.get("doc")));
+        doc(values.get("doc")),
+        positive(values, "batch"),
+        positive(values, "length"),
+        loss(values.get("loss")));
   }
 
   public int steps(int fallback) {
@@ -95,7 +104,7 @@ public record BenchOptions(String what, int steps, int rounds, int every, int wa
 
   /** The same settings for another benchmark (used by {@code all}). */
   public BenchOptions forBenchmark(String name) {
-    return new BenchOptions(name, steps, rounds, every, warmup, presets, peer, doc);
+    return new BenchOptions(name, steps, rounds, every, warmup, presets, peer, doc, batch, length, loss);
   }
 
   /** The settings a reader needs to repeat the run, as they were typed (defaults left out). */
@@ -118,6 +127,15 @@ public record BenchOptions(String what, int steps, int rounds, int every, int wa
     }
     if (!peer) {
       parts.add("peer=off");
+    }
+    if (batch > 0) {
+      parts.add("batch=" + batch);
+    }
+    if (length > 0) {
+      parts.add("length=" + length);
+    }
+    if (loss != null) {
+      parts.add("loss=" + loss);
     }
     return String.join(" ", parts);
   }
@@ -163,10 +181,18 @@ public record BenchOptions(String what, int steps, int rounds, int every, int wa
       try {
         ModelConfig.preset(name);
       } catch (UserError e) {
-        throw new UserError("setting 'presets': preset '" + name + "' is unknown; use tiny or small");
+        throw new UserError("setting 'presets': preset '" + name + "' is unknown; use one of "
+            + io.skillmix.model.Presets.NAMES);
       }
     }
     return names;
+  }
+
+  private static String loss(String text) {
+    if (text != null && !text.equals("chunked") && !text.equals("full") && !text.equals("checkpointed")) {
+      throw new UserError("setting 'loss' is '" + text + "'; use chunked, full or checkpointed");
+    }
+    return text;
   }
 
   private static boolean peer(String text) {

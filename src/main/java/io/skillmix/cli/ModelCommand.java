@@ -2,11 +2,13 @@ package io.skillmix.cli;
 
 import ai.djl.Device;
 import io.skillmix.UserError;
+import io.skillmix.data.tokenizer.ByteTokenizer;
 import io.skillmix.data.tokenizer.ChatTemplate;
 import io.skillmix.data.tokenizer.Tokenizer;
 import io.skillmix.model.LanguageModel;
 import io.skillmix.model.ModelConfig;
 import io.skillmix.model.ModelFolder;
+import io.skillmix.model.Presets;
 import io.skillmix.model.io.ModelWeights;
 import io.skillmix.model.io.TensorInfo;
 import java.nio.file.Files;
@@ -37,11 +39,16 @@ public final class ModelCommand implements Runnable {
   }
 
   @Command(name = "init", mixinStandardHelpOptions = true,
-      description = "Write a randomly initialised model (config.json, model.safetensors, tokenizer files).")
+      description = "Write a randomly initialised model: config.json and model.safetensors (F32), plus the"
+          + " byte-level tokenizer's files for the tiny and small presets.")
   static final class Init implements Runnable {
-    @Option(names = "--preset", defaultValue = "tiny", converter = PresetNames.class,
-        completionCandidates = PresetNames.class, description = "One of: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--preset", converter = PresetNames.class, completionCandidates = PresetNames.class,
+        description = "One of: ${COMPLETION-CANDIDATES} (default: tiny).")
     String preset;
+
+    @Option(names = "--config", paramLabel = "FILE",
+        description = "A Hugging Face config.json of any supported family, instead of a preset.")
+    Path config;
 
     @Option(names = "--out", required = true, description = "Folder to write.")
     Path out;
@@ -63,12 +70,26 @@ public final class ModelCommand implements Runnable {
 
     @Override
     public void run() {
-      ModelConfig config = ModelConfig.preset(preset);
+      if (preset != null && config != null) {
+        throw new UserError("model init: give --preset or --config, not both");
+      }
+      ModelConfig c = config != null ? ModelConfig.read(config) : ModelConfig.preset(preset == null ? "tiny" : preset);
+      String source = config != null ? config.toString() : (preset == null ? "tiny" : preset) + " preset";
       ModelFolder.requireWritable(out, overwrite);
-      try (LanguageModel model = LanguageModel.random(config, Device.cpu(), seed)) {
-        ModelFolder.save(model, null, out);
-        System.out.printf(Locale.ROOT, "wrote %s: %s preset, %,d parameters%n",
-            out, preset, model.parameterCount());
+      // The byte-level tokenizer's ids only mean something to a model of its vocabulary.
+      boolean byteVocabulary = config == null && c.vocabSize() == new ByteTokenizer().vocabSize();
+      try (LanguageModel model = LanguageModel.random(c, Device.cpu(), seed)) {
+        if (byteVocabulary) {
+          ModelFolder.save(model, null, out);
+        } else {
+          model.save(out);
+        }
+        System.out.printf(Locale.ROOT, "wrote %s: %s from %s, %,d parameters, seed %d%n",
+            out, c.modelType(), source, model.parameterCount(), seed);
+        System.out.println(byteVocabulary
+            ? "holds config.json, model.safetensors (F32) and the byte-level tokenizer (tokenizer.json, tokenizer_config.json)"
+            : "holds config.json and model.safetensors (F32), no tokenizer: copy tokenizer.json and tokenizer_config.json"
+                + " of a model with this vocabulary (" + c.vocabSize() + ") into it before training on text");
       }
     }
   }
@@ -78,7 +99,7 @@ public final class ModelCommand implements Runnable {
 
     @Override
     public Iterator<String> iterator() {
-      return List.of("tiny", "small").iterator();
+      return Presets.NAMES.iterator();
     }
 
     @Override
@@ -93,7 +114,7 @@ public final class ModelCommand implements Runnable {
   }
 
   @Command(name = "info", mixinStandardHelpOptions = true,
-      description = "Print a model folder's architecture, parameter count and dtype on disk.")
+      description = "Check a model folder and print its family, architecture, parameter count and dtype on disk.")
   static final class Info implements Runnable {
     @Parameters(paramLabel = "DIR", description = "A Hugging Face model folder.")
     Path dir;
@@ -101,7 +122,7 @@ public final class ModelCommand implements Runnable {
     @Override
     public void run() {
       if (!Files.isDirectory(dir)) {
-        throw new io.skillmix.UserError(dir + ": model folder not found");
+        throw new UserError(dir + ": model folder not found");
       }
       ModelConfig c = ModelConfig.read(dir.resolve("config.json"));
       Map<String, Long> dtypes = new TreeMap<>();
@@ -115,12 +136,23 @@ public final class ModelCommand implements Runnable {
             n *= d;
           }
           dtypes.merge(String.valueOf(info.dtype()), n, Long::sum);
-          onDisk += n;
+          if (!name.endsWith("rotary_emb.inv_freq") && !(name.equals("lm_head.weight") && c.tieWordEmbeddings())) {
+            onDisk += n;
+          }
           tensors++;
         }
       }
+      try {
+        LanguageModel.check(dir); // names, shapes and dtypes, with the errors training would give
+      } catch (UserError e) {
+        if (onDisk == c.parameterCount()) {
+          throw e;
+        }
+        throw new UserError(String.format(Locale.ROOT, "%s (config.json implies %,d parameters, the weights hold"
+            + " %,d in %d tensors)", e.getMessage(), c.parameterCount(), onDisk, tensors), e);
+      }
       System.out.printf(Locale.ROOT, "model        %s%n", dir);
-      System.out.printf(Locale.ROOT, "type         %s%n", c.modelType());
+      System.out.printf(Locale.ROOT, "family       %s%n", c.describe());
       System.out.printf(Locale.ROOT, "layers       %d, hidden %d, intermediate %d%n",
           c.numLayers(), c.hiddenSize(), c.intermediateSize());
       System.out.printf(Locale.ROOT, "attention    %d heads, %d kv heads, head dim %d, rope theta %s%s%n",
@@ -138,6 +170,10 @@ public final class ModelCommand implements Runnable {
         } catch (Exception e) {
           throw e instanceof RuntimeException r ? r : new RuntimeException(e);
         }
+      } else {
+        System.out.println("tokenizer    none");
+        System.err.printf(Locale.ROOT, "warning: %s has no tokenizer.json; training and chat need one (copy it"
+            + " from the model this one was made from)%n", dir);
       }
     }
   }

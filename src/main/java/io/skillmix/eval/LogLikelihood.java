@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.skillmix.data.TokenizedExample;
 import io.skillmix.learn.SftLoss;
+import io.skillmix.model.ChunkedHead;
 import io.skillmix.model.GradMode;
 import io.skillmix.model.LanguageModel;
 import java.util.List;
@@ -59,29 +60,38 @@ public final class LogLikelihood {
   }
 
   public static Scores score(LanguageModel model, List<TokenizedExample> examples, int batchSize) {
+    return score(model, examples, batchSize, ChunkedHead.DEFAULT_CHUNK);
+  }
+
+  /**
+   * As {@link #score(LanguageModel, List, int)}: only the target positions' hidden states are
+   * projected to the vocabulary, {@code chunk} rows at a time.
+   */
+  public static Scores score(LanguageModel model, List<TokenizedExample> examples, int batchSize, int chunk) {
     GradMode.disableOnThisThread();
     double[] sums = new double[examples.size()];
     int[] counts = new int[examples.size()];
     for (int from = 0; from < examples.size(); from += batchSize) {
       List<TokenizedExample> part = examples.subList(from, Math.min(examples.size(), from + batchSize));
       SftLoss.LossInputs in = SftLoss.shift(part, 0);
+      long[] positions = in.countedPositions();
+      if (positions.length == 0) {
+        continue;
+      }
+      long[] targets = new long[positions.length];
+      for (int i = 0; i < positions.length; i++) {
+        targets[i] = in.targets()[(int) positions[i]];
+      }
       float[] picked;
       try (NDManager scope = model.manager().newSubManager()) {
         Shape shape = new Shape(in.batch(), in.length());
-        NDArray logits = model.forward(scope.create(in.inputIds(), shape),
-            scope.create(in.attentionMask(), shape), null).get(0);
-        NDArray targets = scope.create(in.targets(), shape);
-        picked = logits.logSoftmax(-1).gather(targets.expandDims(-1), -1)
-            .squeeze(-1).mul(scope.create(in.weights(), shape)).toFloatArray(); // (B, T)
+        NDArray hidden = model.hidden(scope.create(in.inputIds(), shape), scope.create(in.attentionMask(), shape));
+        picked = ChunkedHead.targetLogProbs(model.block(), ChunkedHead.rows(hidden, positions), targets, chunk);
       }
-      for (int i = 0; i < part.size(); i++) {
-        for (int t = 0; t < in.length(); t++) {
-          int at = i * in.length() + t;
-          if (in.weights()[at] != 0) {
-            sums[from + i] += picked[at];
-            counts[from + i]++;
-          }
-        }
+      for (int i = 0; i < positions.length; i++) {
+        int example = from + (int) (positions[i] / in.length());
+        sums[example] += in.weights()[(int) positions[i]] * (double) picked[i];
+        counts[example]++;
       }
     }
     return new Scores(sums, counts);

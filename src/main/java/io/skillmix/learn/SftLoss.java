@@ -2,11 +2,18 @@ package io.skillmix.learn;
 
 import ai.djl.ndarray.NDArray;
 import io.skillmix.data.TokenizedExample;
+import io.skillmix.model.Autograd;
+import io.skillmix.model.CausalLM;
+import io.skillmix.model.ChunkedHead;
 import java.util.List;
 
 /**
  * The supervised fine-tuning loss: mean cross-entropy of the next token over response positions
  * only. Prompt, template and padding positions carry weight 0 and contribute nothing.
+ *
+ * <p>{@link #compute(CausalLM, NDArray, LossInputs, int)} is the training path: it projects only the
+ * counted positions' hidden states, {@code chunk} at a time ({@code train.loss-chunk}), so no
+ * (batch, length, vocabulary) tensor is ever built.
  */
 public final class SftLoss {
 
@@ -18,6 +25,18 @@ public final class SftLoss {
    */
   public record LossInputs(long[] inputIds, long[] attentionMask, long[] targets, float[] weights,
       int batch, int length) {
+
+    /** Flat indices (row-major, batch × length) of the positions that count, in order. */
+    public long[] countedPositions() {
+      long[] out = new long[countedTokens()];
+      int n = 0;
+      for (int i = 0; i < weights.length; i++) {
+        if (weights[i] != 0) {
+          out[n++] = i;
+        }
+      }
+      return out;
+    }
 
     /** Positions that count in the loss. */
     public int countedTokens() {
@@ -78,5 +97,27 @@ public final class SftLoss {
     NDArray picked = logProbs.gather(targets.expandDims(-1), -1).squeeze(-1); // (B, T)
     NDArray total = picked.mul(weights).sum().neg();
     return total.div(weights.sum().maximum(1f));
+  }
+
+  /**
+   * The same mean NLL from the top-layer hidden states (B, T, D) of {@code lm}: the counted rows are
+   * gathered first, then projected and normalised {@code chunk} rows at a time. Same value and
+   * gradients as {@link #compute(NDArray, NDArray, NDArray)} on the full logits.
+   */
+  public static NDArray compute(CausalLM lm, NDArray hidden, LossInputs in, int chunk) {
+    long[] positions = in.countedPositions();
+    if (positions.length == 0) {
+      return hidden.sum().mul(Autograd.constant(hidden, 0f)); // 0, still connected to the graph
+    }
+    long[] targets = new long[positions.length];
+    float[] weights = new float[positions.length];
+    double total = 0;
+    for (int i = 0; i < positions.length; i++) {
+      targets[i] = in.targets()[(int) positions[i]];
+      weights[i] = in.weights()[(int) positions[i]];
+      total += weights[i];
+    }
+    NDArray rows = ChunkedHead.rows(hidden, positions); // (N, D)
+    return ChunkedHead.meanNll(lm, rows, targets, weights, Math.max(1.0, total), chunk);
   }
 }

@@ -10,6 +10,19 @@ package io.skillmix.learn;
  * @param warmupFraction share of the steps with a linear warm-up of the learning rate
  * @param gradClip global gradient-norm limit; 0 turns clipping off
  * @param checkpointEvery steps between checkpoints
+ * @param lossChunk response positions projected to the vocabulary at once ({@code train.loss-chunk});
+ *     0, which the config refuses, makes benchmarks take the full-logits loss it replaced
+ * @param activationCheckpointing recompute each decoder layer in the backward pass
+ *     ({@code train.activation-checkpointing})
  */
 public record TrainSettings(long steps, int batchSize, int microBatchSize, double lr, double warmupFraction,
-    double weightDecay, double beta1, double beta2, double eps, double gradClip, long checkpointEvery) {}
+    double weightDecay, double beta1, double beta2, double eps, double gradClip, long checkpointEvery,
+    int lossChunk, boolean activationCheckpointing) {
+
+  /** With the default loss chunk and no activation checkpointing. */
+  public TrainSettings(long steps, int batchSize, int microBatchSize, double lr, double warmupFraction,
+      double weightDecay, double beta1, double beta2, double eps, double gradClip, long checkpointEvery) {
+    this(steps, batchSize, microBatchSize, lr, warmupFraction, weightDecay, beta1, beta2, eps, gradClip,
+        checkpointEvery, io.skillmix.model.ChunkedHead.DEFAULT_CHUNK, false);
+  }
+}

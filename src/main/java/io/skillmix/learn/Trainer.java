@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import io.skillmix.data.TokenizedExample;
+import io.skillmix.model.ActivationCheckpointing;
 import io.skillmix.model.Autograd;
 import io.skillmix.model.Devices;
 import io.skillmix.model.GradMode;
@@ -123,10 +124,20 @@ public final class Trainer implements AutoCloseable {
         Shape shape = new Shape(in.batch(), in.length());
         NDArray ids = microScope.create(in.inputIds(), shape);
         NDArray mask = microScope.create(in.attentionMask(), shape);
-        NDArray logits = model.forward(ids, mask, null).get(0);
-        NDArray loss = SftLoss.compute(logits, microScope.create(in.targets(), shape),
-            microScope.create(in.weights(), shape));
         float share = counted == 0 ? 0f : (float) in.countedTokens() / counted;
+        if (settings.activationCheckpointing()) {
+          NDArray loss = ActivationCheckpointing.backward(model.block(), ids, mask, hidden -> {
+            NDArray l = SftLoss.compute(model.block(), hidden, in, settings.lossChunk());
+            return l.mul(Autograd.constant(l, share));
+          });
+          lossSum += loss.getFloat();
+          continue;
+        }
+        // lossChunk 0 (benchmarks only): the full (batch, length, vocabulary) loss chunking replaced.
+        NDArray loss = settings.lossChunk() > 0
+            ? SftLoss.compute(model.block(), model.hidden(ids, mask), in, settings.lossChunk())
+            : SftLoss.compute(model.forward(ids, mask, null).get(0), microScope.create(in.targets(), shape),
+                microScope.create(in.weights(), shape));
         lossSum += loss.getFloat() * share;
         collector.backward(loss.mul(Autograd.constant(loss, share)));
       }

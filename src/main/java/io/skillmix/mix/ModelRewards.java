@@ -3,6 +3,7 @@ package io.skillmix.mix;
 import ai.djl.Device;
 import io.skillmix.data.DatasetActor;
 import io.skillmix.model.Devices;
+import io.skillmix.model.ChunkedHead;
 import io.skillmix.model.GradMode;
 import io.skillmix.model.LanguageModel;
 import io.skillmix.model.ModelConfig;

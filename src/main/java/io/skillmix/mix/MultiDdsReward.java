@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import io.skillmix.data.DatasetActor;
 import io.skillmix.data.TokenizedExample;
 import io.skillmix.learn.SftLoss;
+import io.skillmix.model.ChunkedHead;
 import io.skillmix.model.GradMode;
 import io.skillmix.model.LanguageModel;
 import java.util.ArrayList;
@@ -68,9 +69,9 @@ public final class MultiDdsReward implements Reward {
     try (NDManager scope = model.manager().newSubManager()) {
       SftLoss.LossInputs in = SftLoss.shift(batch, 0);
       Shape shape = new Shape(in.batch(), in.length());
-      GradMode.backward(() -> SftLoss.compute(
-          model.forward(scope.create(in.inputIds(), shape), scope.create(in.attentionMask(), shape), null).get(0),
-          scope.create(in.targets(), shape), scope.create(in.weights(), shape)));
+      GradMode.backward(() -> SftLoss.compute(model.block(),
+          model.hidden(scope.create(in.inputIds(), shape), scope.create(in.attentionMask(), shape)), in,
+          ChunkedHead.DEFAULT_CHUNK));
       int total = 0;
       for (LanguageModel.NamedParameter p : params) {
         total += (int) p.array().size();

@@ -12,6 +12,10 @@ import ai.djl.util.PairList;
  * Grouped-query self-attention with rotary positions. Query head h reads key/value head
  * {@code h / groups}, the ordering of Hugging Face's {@code repeat_kv}; instead of copying keys
  * and values {@code groups} times, queries of one group are stacked along the time axis.
+ *
+ * <p>Family options (see {@link Variant}): per-head q/k RMSNorm before the rotation (qwen3,
+ * gemma3), Gemma's score scale and soft-capping, and Phi-3's fused {@code qkv_proj}, kept as one
+ * matrix whose product is split into q, k and v.
  */
 public final class Attention extends ShapedBlock {
 
@@ -19,19 +23,29 @@ public final class Attention extends ShapedBlock {
   private final Parameter qProj;
   private final Parameter kProj;
   private final Parameter vProj;
+  private final Parameter qkvProj;
   private final Parameter oProj;
   private final Parameter qBias;
   private final Parameter kBias;
   private final Parameter vBias;
+  private final RmsNorm qNorm;
+  private final RmsNorm kNorm;
 
   public Attention(ModelConfig config) {
     this.config = config;
+    Variant variant = config.variant();
     int d = config.hiddenSize();
     int q = config.numHeads() * config.headDim();
     int kv = config.numKvHeads() * config.headDim();
-    qProj = addParameter(ModelParameters.weight("q_proj.weight", new Shape(q, d)));
-    kProj = addParameter(ModelParameters.weight("k_proj.weight", new Shape(kv, d)));
-    vProj = addParameter(ModelParameters.weight("v_proj.weight", new Shape(kv, d)));
+    if (variant.fused()) {
+      qkvProj = addParameter(ModelParameters.weight("qkv_proj.weight", new Shape(q + 2L * kv, d)));
+      qProj = kProj = vProj = null;
+    } else {
+      qProj = addParameter(ModelParameters.weight("q_proj.weight", new Shape(q, d)));
+      kProj = addParameter(ModelParameters.weight("k_proj.weight", new Shape(kv, d)));
+      vProj = addParameter(ModelParameters.weight("v_proj.weight", new Shape(kv, d)));
+      qkvProj = null;
+    }
     oProj = addParameter(ModelParameters.weight("o_proj.weight", new Shape(d, q)));
     if (config.attentionBias()) {
       qBias = addParameter(ModelParameters.bias("q_proj.bias", new Shape(q)));
@@ -40,13 +54,19 @@ public final class Attention extends ShapedBlock {
     } else {
       qBias = kBias = vBias = null;
     }
+    if (variant.qkNorm()) {
+      qNorm = addChildBlock("q_norm", new RmsNorm(config.headDim(), config.rmsNormEps(), variant.gemmaNorms()));
+      kNorm = addChildBlock("k_norm", new RmsNorm(config.headDim(), config.rmsNormEps(), variant.gemmaNorms()));
+    } else {
+      qNorm = kNorm = null;
+    }
   }
 
   /**
    * @param x (B, T, D) normalised hidden states
    * @param rope [cos, sin] from {@link Rotary#table}
    * @param maskBias (B, 1, 1, T, Tk) additive mask: 0 where attending is allowed, very negative
-   *     elsewhere (future positions and padding)
+   *     elsewhere (future positions, padding, and keys outside a sliding window)
    * @param cache the layer's cache during generation, or null
    */
   NDArray forward(NDArray x, NDList rope, NDArray maskBias, KvCache cache, int layer) {
@@ -56,12 +76,31 @@ public final class Attention extends ShapedBlock {
     int hd = config.headDim();
     int kvHeads = config.numKvHeads();
     int groups = config.kvGroups();
+    Variant variant = config.variant();
 
-    NDArray q = linear(x, qProj, qBias).reshape(b, t, config.numHeads(), hd).transpose(0, 2, 1, 3);
-    NDArray k = linear(x, kProj, kBias).reshape(b, t, kvHeads, hd).transpose(0, 2, 1, 3);
-    NDArray v = linear(x, vProj, vBias).reshape(b, t, kvHeads, hd).transpose(0, 2, 1, 3);
-    q = Rotary.apply(q, rope.get(0), rope.get(1)); // (B, H, T, hd)
-    k = Rotary.apply(k, rope.get(0), rope.get(1)); // (B, kvH, T, hd)
+    NDArray q;
+    NDArray k;
+    NDArray v;
+    if (qkvProj != null) {
+      long qWidth = (long) config.numHeads() * hd;
+      NDList parts = linear(x, qkvProj, null).split(new long[] {qWidth, qWidth + (long) kvHeads * hd}, 2);
+      q = parts.get(0);
+      k = parts.get(1);
+      v = parts.get(2);
+    } else {
+      q = linear(x, qProj, qBias);
+      k = linear(x, kProj, kBias);
+      v = linear(x, vProj, vBias);
+    }
+    q = q.reshape(b, t, config.numHeads(), hd); // (B, T, H, hd)
+    k = k.reshape(b, t, kvHeads, hd);
+    if (qNorm != null) {
+      q = qNorm.apply(q);
+      k = kNorm.apply(k);
+    }
+    q = Rotary.apply(q.transpose(0, 2, 1, 3), rope.get(0), rope.get(1)); // (B, H, T, hd)
+    k = Rotary.apply(k.transpose(0, 2, 1, 3), rope.get(0), rope.get(1)); // (B, kvH, T, hd)
+    v = v.reshape(b, t, kvHeads, hd).transpose(0, 2, 1, 3);
     if (cache != null) {
       NDArray[] kv = cache.append(layer, k, v);
       k = kv[0];
@@ -71,9 +110,11 @@ public final class Attention extends ShapedBlock {
 
     NDArray qGrouped = q.reshape(b, kvHeads, groups * t, hd); // (B, kvH, g·T, hd)
     NDArray scores = qGrouped.matMul(k.transpose(0, 1, 3, 2)) // (B, kvH, g·T, Tk)
-        .mul(Autograd.constant(x, 1.0f / (float) Math.sqrt(hd)))
-        .reshape(b, kvHeads, groups, t, tk)
-        .add(maskBias);
+        .mul(Autograd.constant(x, variant.scoreScale(hd)));
+    if (variant.attnSoftcap() > 0) {
+      scores = softcap(scores, (float) variant.attnSoftcap());
+    }
+    scores = scores.reshape(b, kvHeads, groups, t, tk).add(maskBias);
     NDArray probs = scores.softmax(-1).reshape(b, kvHeads, groups * t, tk);
     NDArray out = probs.matMul(v) // (B, kvH, g·T, hd)
         .reshape(b, config.numHeads(), t, hd)
@@ -82,12 +123,13 @@ public final class Attention extends ShapedBlock {
     return linear(out, oProj, null);
   }
 
-  private static NDArray linear(NDArray x, Parameter weight, Parameter bias) {
-    return Linear.linear(x, weight.getArray(), bias == null ? null : bias.getArray()).singletonOrThrow();
+  /** Gemma's soft-capping: {@code cap · tanh(x / cap)}, smooth and bounded by ±cap. */
+  static NDArray softcap(NDArray x, float cap) {
+    return x.div(Autograd.constant(x, cap)).tanh().mul(Autograd.constant(x, cap));
   }
 
-  Parameter qProj() {
-    return qProj;
+  private static NDArray linear(NDArray x, Parameter weight, Parameter bias) {
+    return Linear.linear(x, weight.getArray(), bias == null ? null : bias.getArray()).singletonOrThrow();
   }
 
   @Override
@@ -95,6 +137,4 @@ public final class Attention extends ShapedBlock {
       ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
     throw new UnsupportedOperationException("Attention runs inside DecoderLayer.forward");
   }
-
-
 }

@@ -19,11 +19,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A Llama-family decoder: token embeddings, {@code numLayers} pre-norm decoder layers, a final
- * RMSNorm and the language-model head (tied to the embeddings when the config says so).
+ * A decoder of the supported families: token embeddings (times √hidden for Gemma),
+ * {@code numLayers} pre-norm decoder layers, a final RMSNorm and the language-model head (tied to
+ * the embeddings when the config says so; soft-capped for Gemma 2).
  *
  * <p>{@link #forward} returns the logits and the top-layer hidden states (after the final norm,
  * as Hugging Face's last {@code hidden_states} entry): the CosSim reward embeds examples with them.
+ * {@link #hidden} stops before the head, so a loss can project only the positions it counts.
  */
 public final class CausalLM extends AbstractBlock {
 
@@ -47,7 +49,8 @@ public final class CausalLM extends AbstractBlock {
       layers.add(layer);
       collect("model.layers." + i, layer);
     }
-    norm = addChildBlock("norm", new RmsNorm(config.hiddenSize(), config.rmsNormEps()));
+    norm = addChildBlock("norm", new RmsNorm(config.hiddenSize(), config.rmsNormEps(),
+        config.variant().gemmaNorms()));
     hfParameters.put("model.norm.weight", norm.weight());
     if (config.tieWordEmbeddings()) {
       lmHead = null;
@@ -107,6 +110,27 @@ public final class CausalLM extends AbstractBlock {
 
   /** As {@link #forward(NDArray, NDArray, KvCache)}, with dropout when {@code dropout} is given. */
   public NDList forward(NDArray inputIds, NDArray attentionMask, KvCache cache, Dropout dropout) {
+    NDArray hidden = hidden(inputIds, attentionMask, cache, dropout);
+    return new NDList(logits(hidden), hidden);
+  }
+
+  /** The top-layer hidden states (B, T, D) after the final norm; arguments as {@link #forward}. */
+  public NDArray hidden(NDArray inputIds, NDArray attentionMask, KvCache cache, Dropout dropout) {
+    Context context = context(inputIds, attentionMask, cache);
+    NDArray x = embed(inputIds);
+    for (int i = 0; i < layers.size(); i++) {
+      x = layerInOwnScope(i, x, context, cache);
+      if (dropout != null) {
+        x = x.mul(dropout.mask(x, x.getShape()));
+      }
+    }
+    return norm.apply(x);
+  }
+
+  /** What every layer of one forward pass shares: rotary tables and masks, global and sliding. */
+  record Context(NDList rope, NDList localRope, NDArray maskBias, NDArray slidingBias) {}
+
+  Context context(NDArray inputIds, NDArray attentionMask, KvCache cache) {
     long b = inputIds.getShape().get(0);
     long t = inputIds.getShape().get(1);
     long past = cache == null ? 0 : cache.length();
@@ -115,32 +139,80 @@ public final class CausalLM extends AbstractBlock {
       throw new IllegalArgumentException(
           "attention mask covers " + tk + " positions, expected " + (past + t));
     }
+    Variant variant = config.variant();
     NDArray keyMask = attentionMask.toType(DataType.FLOAT32, false); // (B, Tk)
     NDArray positions = keyMask.cumSum(1).sub(1f).maximum(0f)
         .get(":, {}:", past); // (B, T): padding does not advance positions
-    NDList rope = Rotary.table(positions, config.headDim(), config.ropeTheta());
-    NDArray maskBias = maskBias(keyMask, b, t, past);
-
-    NDArray x = Embedding.embedding(inputIds, embedTokens.getArray(), SparseFormat.DENSE)
-        .singletonOrThrow(); // (B, T, D)
-    for (DecoderLayer layer : layers) {
-      x = layer.forward(x, rope, maskBias, cache);
-      if (dropout != null) {
-        x = x.mul(dropout.mask(x, x.getShape()));
-      }
-    }
-    NDArray hidden = norm.apply(x);
-    NDArray head = lmHead == null ? embedTokens.getArray() : lmHead.getArray();
-    NDArray logits = Linear.linear(hidden, head).singletonOrThrow(); // (B, T, V)
-    return new NDList(logits, hidden);
+    NDList rope = Rotary.table(positions, config.headDim(), config.ropeTheta(), variant.ropeScaling());
+    NDList localRope = variant.ropeLocalTheta() > 0
+        ? Rotary.table(positions, config.headDim(), variant.ropeLocalTheta(), null)
+        : rope;
+    NDArray maskBias = maskBias(keyMask, b, t, past, 0);
+    NDArray slidingBias = variant.slidingPattern() > 0
+        ? maskBias(keyMask, b, t, past, variant.slidingWindow())
+        : maskBias;
+    return new Context(rope, localRope, maskBias, slidingBias);
   }
 
-  /** (B, 1, 1, T, Tk): 0 where query i may read key j (j ≤ past + i and j is real), else MASKED. */
-  private static NDArray maskBias(NDArray keyMask, long b, long t, long past) {
+  /** Token embeddings (B, T, D), times √hidden for Gemma. */
+  NDArray embed(NDArray inputIds) {
+    NDArray x = Embedding.embedding(inputIds, embedTokens.getArray(), SparseFormat.DENSE)
+        .singletonOrThrow(); // (B, T, D)
+    if (config.variant().gemmaNorms()) {
+      x = x.mul(Autograd.constant(x, (float) Math.sqrt(config.hiddenSize())));
+    }
+    return x;
+  }
+
+  /** Decoder layer {@code i} on its input (B, T, D). */
+  NDArray layer(int i, NDArray x, Context context, KvCache cache) {
+    boolean sliding = config.variant().sliding(i);
+    return layers.get(i).forward(x, sliding ? context.localRope() : context.rope(),
+        sliding ? context.slidingBias() : context.maskBias(), cache);
+  }
+
+  /**
+   * {@link #layer} with its intermediates in a manager of their own, closed when the layer returns:
+   * only the output stays in {@code x}'s manager. What the backward pass needs survives, held by
+   * torch's autograd graph; the rest (about half of a layer's arrays) is freed now instead of at
+   * the end of the step.
+   */
+  NDArray layerInOwnScope(int i, NDArray x, Context context, KvCache cache) {
+    NDManager outer = x.getManager();
+    try (NDManager scope = outer.newSubManager()) {
+      x.tempAttach(scope); // ops on x now land in scope; x itself returns to outer when it closes
+      NDArray out = layer(i, x, context, cache);
+      out.attach(outer);
+      return out;
+    }
+  }
+
+  RmsNorm finalNorm() {
+    return norm;
+  }
+
+  /** Logits (..., V) of hidden states (..., D): the head, soft-capped when the config says so. */
+  public NDArray logits(NDArray hidden) {
+    NDArray logits = Linear.linear(hidden, headWeight()).singletonOrThrow();
+    float cap = (float) config.variant().finalSoftcap();
+    return cap > 0 ? Attention.softcap(logits, cap) : logits;
+  }
+
+  /** The (V, D) output projection: lm_head, or the embeddings when they are tied. */
+  public NDArray headWeight() {
+    return lmHead == null ? embedTokens.getArray() : lmHead.getArray();
+  }
+
+  /**
+   * (B, 1, 1, T, Tk): 0 where query i may read key j (j ≤ past + i, j is real and, with a sliding
+   * window w > 0, j > past + i − w as in Hugging Face's sliding masks), else MASKED.
+   */
+  private static NDArray maskBias(NDArray keyMask, long b, long t, long past, int window) {
     long tk = past + t;
     float[] causal = new float[(int) (t * tk)];
     for (int i = 0; i < t; i++) {
-      for (int j = 0; j <= past + i; j++) {
+      long from = window > 0 ? Math.max(0, past + i - window + 1) : 0;
+      for (long j = from; j <= past + i; j++) {
         causal[(int) (i * tk + j)] = 1f;
       }
     }

@@ -40,4 +40,14 @@ public final class GradMode {
       JniUtils.setGradMode(false);
     }
   }
+
+  /** Runs {@code body} with autograd recording on for this thread, off again after. */
+  public static void recording(Runnable body) {
+    JniUtils.setGradMode(true);
+    try {
+      body.run();
+    } finally {
+      JniUtils.setGradMode(false);
+    }
+  }
 }

@@ -10,7 +10,6 @@ import ai.djl.nn.Parameter;
 import io.skillmix.UserError;
 import io.skillmix.model.io.DType;
 import io.skillmix.model.io.ModelWeights;
-import io.skillmix.model.io.TensorData;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -45,7 +44,7 @@ public final class LanguageModel implements AutoCloseable {
     this.block = new CausalLM(config);
   }
 
-  /** A randomly initialised model: normal(0, 0.02) weights, unit norms, zero biases. */
+  /** A randomly initialised model: normal(0, 0.02) weights, unit norms (0 for Gemma's 1 + w), zero biases. */
   public static LanguageModel random(ModelConfig config, Device device, long seed) {
     return random(config, device, seed, DataType.FLOAT32);
   }
@@ -54,11 +53,12 @@ public final class LanguageModel implements AutoCloseable {
   public static LanguageModel random(ModelConfig config, Device device, long seed, DataType dtype) {
     LanguageModel model = new LanguageModel(config, NDManager.newBaseManager(device));
     Random random = new Random(seed);
+    float unit = config.variant().gemmaNorms() ? 0f : 1f;
     for (Map.Entry<String, Parameter> e : model.block.hfParameters().entrySet()) {
       Shape shape = e.getValue().getShape();
       float[] values = new float[Math.toIntExact(shape.size())];
       if (e.getKey().endsWith("norm.weight")) {
-        Arrays.fill(values, 1f);
+        Arrays.fill(values, unit);
       } else if (e.getValue().getType() == Parameter.Type.WEIGHT) {
         for (int i = 0; i < values.length; i++) {
           values[i] = (float) (random.nextGaussian() * INIT_STD);
@@ -118,6 +118,12 @@ public final class LanguageModel implements AutoCloseable {
         throw new UserError(folder + ": tensor '" + name + "' has shape " + Arrays.toString(found)
             + " but config.json implies " + Arrays.toString(expected));
       }
+      DType dtype = weights.info(name).dtype();
+      if (!dtype.readableAsFloat()) {
+        throw new UserError(folder + ": tensor '" + name + "' is stored as " + dtype + ", which skillmix"
+            + " cannot read as weights (quantised checkpoints are not supported); use an F32, F16 or BF16"
+            + " checkpoint");
+      }
     }
     for (String name : weights.names()) {
       boolean known = block.hfParameters().containsKey(name)
@@ -138,12 +144,13 @@ public final class LanguageModel implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    Map<String, TensorData> tensors = new LinkedHashMap<>();
+    // One tensor's values at a time: a model larger than the heap still saves.
+    Map<String, long[]> shapes = new LinkedHashMap<>();
     for (Map.Entry<String, Parameter> e : block.hfParameters().entrySet()) {
-      NDArray array = e.getValue().getArray();
-      tensors.put(e.getKey(), new TensorData(array.getShape().getShape(), toFloats(array)));
+      shapes.put(e.getKey(), e.getValue().getArray().getShape().getShape());
     }
-    ModelWeights.write(folder, tensors, DType.F32, maxShardBytes);
+    ModelWeights.write(folder, shapes, DType.F32, maxShardBytes,
+        name -> toFloats(block.hfParameters().get(name).getArray()));
   }
 
   /** Saves in one file up to 4 GiB, then in 4 GiB shards, like Hugging Face's default. */
@@ -210,6 +217,11 @@ public final class LanguageModel implements AutoCloseable {
   /** See {@link CausalLM#forward}. */
   public NDList forward(NDArray inputIds, NDArray attentionMask, KvCache cache) {
     return block.forward(inputIds, attentionMask, cache);
+  }
+
+  /** The top-layer hidden states (B, T, D) alone: no logits (see {@link CausalLM#hidden}). */
+  public NDArray hidden(NDArray inputIds, NDArray attentionMask) {
+    return block.hidden(inputIds, attentionMask, null, null);
   }
 
   /** A forward pass with Monte-Carlo dropout (see {@link CausalLM.Dropout}). */

@@ -81,7 +81,9 @@ public record RunSettings(
         fraction(c, "train.beta2"),
         positive(c, "train.eps"),
         nonNegative(c, "train.grad-clip"),
-        positiveLong(c, "train.checkpoint-every"));
+        positiveLong(c, "train.checkpoint-every"),
+        c.hasPath("train.loss-chunk") ? positiveInt(c, "train.loss-chunk") : io.skillmix.model.ChunkedHead.DEFAULT_CHUNK,
+        c.hasPath("train.activation-checkpointing") && c.getBoolean("train.activation-checkpointing"));
     if (train.batchSize() % train.microBatchSize() != 0) {
       throw new UserError("train.batch-size (" + train.batchSize()
           + ") must be a multiple of train.micro-batch-size (" + train.microBatchSize() + ")");

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class CausalLMTest {
 
   private static ModelConfig fixture(String name) {
-    return name.equals("qwen2") ? ModelFixtures.qwen2() : ModelFixtures.llama();
+    return ModelFixtures.byName(name);
   }
 
   /** Logits (T, V) of one unpadded sequence. */
@@ -66,7 +66,7 @@ class CausalLMTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"llama", "qwen2"})
+  @ValueSource(strings = {"llama", "qwen2", "qwen3", "mistral", "gemma2", "gemma3", "phi3", "llama3"})
   void parameterCountMatchesTheFormula(String name) {
     try (LanguageModel model = LanguageModel.random(fixture(name), Device.cpu(), 1)) {
       assertEquals(model.config().parameterCount(), model.parameterCount());
@@ -88,7 +88,7 @@ class CausalLMTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"llama", "qwen2"})
+  @ValueSource(strings = {"llama", "qwen2", "qwen3", "mistral", "gemma2", "gemma3", "phi3", "llama3"})
   void changingALaterTokenNeverChangesEarlierLogits(String name) {
     try (LanguageModel model = LanguageModel.random(fixture(name), Device.cpu(), 2)) {
       long[] ids = {3, 14, 15, 9, 26, 5, 35, 8};
@@ -103,7 +103,7 @@ class CausalLMTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"llama", "qwen2"})
+  @ValueSource(strings = {"llama", "qwen2", "qwen3", "mistral", "gemma2", "gemma3", "phi3", "llama3"})
   void aSequenceHasTheSameLogitsAloneAndPaddedInABatch(String name) {
     try (LanguageModel model = LanguageModel.random(fixture(name), Device.cpu(), 3)) {
       long[] shortSeq = {7, 8, 9, 10};
@@ -128,7 +128,7 @@ class CausalLMTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"llama", "qwen2"})
+  @ValueSource(strings = {"llama", "qwen2", "qwen3", "mistral", "gemma2", "gemma3", "phi3", "llama3"})
   void cachedGenerationEqualsRecomputingTheFullForwardPass(String name) {
     try (LanguageModel model = LanguageModel.random(fixture(name), Device.cpu(), 4)) {
       int[][] prompts = {{5, 6, 7}, {8, 9, 10, 11, 12}};
@@ -169,7 +169,7 @@ class CausalLMTest {
 
   /** Backpropagation agrees with central finite differences (float64, so the check is tight). */
   @ParameterizedTest
-  @ValueSource(strings = {"llama", "qwen2"})
+  @ValueSource(strings = {"llama", "qwen2", "qwen3", "mistral", "gemma2", "gemma3", "phi3", "llama3"})
   void gradientsMatchFiniteDifferences(String name) {
     ModelConfig config = fixture(name);
     long[][] ids = {{3, 1, 4, 1, 5, 9}, {2, 6, 5, 3, 0, 0}};

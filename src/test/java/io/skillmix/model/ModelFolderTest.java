@@ -97,7 +97,10 @@ class ModelFolderTest {
   void configurationsThisDecoderWouldGetWrongAreRefused() throws Exception {
     String base = ModelFixtures.llama().toJson();
     for (String[] c : new String[][] {
-        {"\"rope_theta\"", "\"rope_scaling\": {\"rope_type\": \"llama3\", \"factor\": 8.0}, \"rope_theta\""},
+        {"\"rope_scaling\": null", "\"rope_scaling\": {\"rope_type\": \"yarn\", \"factor\": 8.0}"},
+        {"\"rope_scaling\": null", "\"rope_scaling\": {\"rope_type\": \"llama3\", \"factor\": 8.0}"},
+        {"\"rope_theta\"", "\"partial_rotary_factor\": 0.5, \"rope_theta\""},
+        {"\"rope_theta\"", "\"mlp_bias\": true, \"rope_theta\""},
         {"\"hidden_act\": \"silu\"", "\"hidden_act\": \"gelu\""},
         {"\"rope_theta\"", "\"use_sliding_window\": true, \"rope_theta\""}}) {
       Path file = dir.resolve("config.json");
