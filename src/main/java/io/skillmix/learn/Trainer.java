@@ -1,5 +1,6 @@
 package io.skillmix.learn;
 
+import io.skillmix.model.SftLoss;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;

@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.skillmix.data.DatasetActor;
 import io.skillmix.data.TokenizedExample;
-import io.skillmix.learn.SftLoss;
+import io.skillmix.model.SftLoss;
 import io.skillmix.model.CausalLM;
 import io.skillmix.model.LanguageModel;
 import java.util.List;

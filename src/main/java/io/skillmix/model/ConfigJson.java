@@ -41,7 +41,7 @@ final class ConfigJson {
       }
       json = root.getAsJsonObject();
     } catch (JsonParseException e) {
-      throw new UserError(file + ": not valid JSON (" + e.getMessage() + ")");
+      throw new UserError(file + ": not valid JSON, " + io.skillmix.JsonProblem.describe(e) + "; fix it or copy config.json again from the model's source");
     }
     try {
       return fromJson(json);

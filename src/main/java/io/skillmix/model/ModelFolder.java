@@ -23,7 +23,7 @@ public final class ModelFolder {
   /** Tokenizer and generation files carried from a source folder into a saved one. */
   public static final List<String> TOKENIZER_FILES = List.of("tokenizer.json", "tokenizer_config.json",
       "special_tokens_map.json", "generation_config.json", "vocab.json", "merges.txt",
-      "tokenizer.model", "added_tokens.json");
+      "tokenizer.model", "added_tokens.json", "chat_template.jinja");
 
   private ModelFolder() {}
 

@@ -7,7 +7,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.skillmix.data.TokenizedExample;
-import io.skillmix.learn.SftLoss;
+import io.skillmix.model.SftLoss;
 import io.skillmix.model.LanguageModel;
 import io.skillmix.model.ModelConfig;
 import java.util.List;

@@ -1,5 +1,6 @@
 package io.skillmix.learn;
 
+import io.skillmix.model.SftLoss;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

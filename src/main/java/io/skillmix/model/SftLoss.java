@@ -1,10 +1,7 @@
-package io.skillmix.learn;
+package io.skillmix.model;
 
 import ai.djl.ndarray.NDArray;
 import io.skillmix.data.TokenizedExample;
-import io.skillmix.model.Autograd;
-import io.skillmix.model.CausalLM;
-import io.skillmix.model.ChunkedHead;
 import java.util.List;
 
 /**
