@@ -131,12 +131,9 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
   private final StashBuffer<Command> stash;
   private final LearnerSettings settings;
   private final Trainer trainer;
-  private final List<String> datasetNames;
-  private final Map<String, ActorRef<DatasetActor.Command>> datasets;
-  private final MixtureSampler sampler;
+  private final BatchSource batches;
   private final ActorRef<RewardEvaluator.Command> evaluator;
   private final ActorRef<MetricsSink.Command> metrics;
-  private final ActorRef<DatasetActor.Batch> batchAdapter;
 
   private final UpdateSchedule updates;
   private ActorRef<Outcome> replyTo;
@@ -159,13 +156,11 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
     this.stash = stash;
     this.settings = settings;
     this.trainer = trainer;
-    this.datasetNames = List.copyOf(datasetNames);
-    this.datasets = datasets;
-    this.sampler = sampler;
+    this.batches = new BatchSource(datasetNames, datasets, sampler, settings.batchSize(),
+        context.messageAdapter(DatasetActor.Batch.class, BatchArrived::new));
     this.evaluator = evaluator;
     this.metrics = metrics;
     this.updates = new UpdateSchedule(settings.apply(), settings.lagSteps(), sampler.probabilities());
-    this.batchAdapter = context.messageAdapter(DatasetActor.Batch.class, BatchArrived::new);
     this.checkpoints = new LearnerCheckpoints(checkpointing);
     this.resumed = resumed;
     if (resumed != null) {
@@ -175,13 +170,13 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
 
   private void restore(LearnerState state) {
     step = state.step();
-    sampler.importState(state.sampler());
+    batches.importState(state.sampler());
     updates.restore(state.probabilities(), state.version(), state.pending(), state.skippedUpdates());
     checkpoints.resumedAt(step);
   }
 
   private LearnerState exportState() {
-    return new LearnerState(step, sampler.exportState(), updates.probabilities(), updates.version(), updates.pending(),
+    return new LearnerState(step, batches.exportState(), updates.probabilities(), updates.version(), updates.pending(),
         updates.skipped());
   }
 
@@ -225,7 +220,7 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
       return checkpoint(AfterCheckpoint.STOP);
     }
     for (UpdateSchedule.Applied applied : updates.applyDue(step)) {
-      sampler.setProbabilities(applied.probabilities());
+      batches.setProbabilities(applied.probabilities());
       metrics.tell(new MetricsSink.WeightsApplied(applied.step(), applied.version(), applied.probabilities()));
     }
     Long blocking = updates.blockingVersion(step);
@@ -235,10 +230,8 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
           new UpdateTimedOut(blocking));
       return waitingForWeights();
     }
-    int dataset = sampler.next();
     waitStartNanos = System.nanoTime();
-    datasets.get(datasetNames.get(dataset))
-        .tell(new DatasetActor.RequestBatch(DatasetActor.StreamKind.TRAIN, settings.batchSize(), batchAdapter));
+    batches.requestNext();
     return awaitingBatch();
   }
 
@@ -296,11 +289,8 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
     }
     waitSeconds = 0;
     step++;
-    int maxBad = checkpoints.maxBadSteps();
-    if (badStepsInRow > maxBad) {
-      return fail(new UserError(badStepsInRow + " steps in a row had a non-finite loss or gradient"
-          + " (train.max-bad-steps = " + maxBad + "); lower train.lr or raise train.warmup-fraction"
-          + (checkpoints.lastText() == null ? "" : "; the last good checkpoint is " + checkpoints.lastText())));
+    if (badStepsInRow > checkpoints.maxBadSteps()) {
+      return fail(checkpoints.tooManyBadSteps(badStepsInRow));
     }
     if (evaluator != null && settings.updateEvery() > 0 && step % settings.updateEvery() == 0
         && step < settings.steps()) {

@@ -44,6 +44,13 @@ final class LearnerCheckpoints {
     return settings == null ? DEFAULT_MAX_BAD_STEPS : settings.maxBadSteps();
   }
 
+  /** The run's end after {@code inRow} non-finite steps in a row: what to change, and what is kept. */
+  io.skillmix.UserError tooManyBadSteps(int inRow) {
+    return new io.skillmix.UserError(inRow + " steps in a row had a non-finite loss or gradient"
+        + " (train.max-bad-steps = " + maxBadSteps() + "); lower train.lr or raise train.warmup-fraction"
+        + (last == null ? "" : "; the last good checkpoint is " + last));
+  }
+
   /** A new checkpoint begins: nothing is sent yet. */
   void begin() {
     sent = false;
