@@ -53,6 +53,26 @@ public final class RunFolder {
     if (!holdsFiles(dir)) {
       return;
     }
+    refuseUnlessTakeable(dir, overwrite);
+    try (var entries = Files.list(dir)) {
+      for (Path p : (Iterable<Path>) entries::iterator) {
+        if (!p.getFileName().toString().equals(LOCK)) {
+          AtomicFiles.deleteTree(p);
+        }
+      }
+    } catch (IOException e) {
+      throw new UserError(dir + ": cannot empty the old run folder (" + e.getMessage() + ")");
+    }
+  }
+
+  /**
+   * Refuses, in one line, a folder a new run may not take: one holding files, unless it is an
+   * earlier run's and {@code overwrite} is set. Changes nothing (called before the lock is taken).
+   */
+  public static void refuseUnlessTakeable(Path dir, boolean overwrite) {
+    if (!holdsFiles(dir)) {
+      return;
+    }
     if (!Files.isDirectory(dir)) {
       throw new UserError(dir + ": exists and is not a folder; set run.dir to a new folder");
     }
@@ -63,15 +83,6 @@ public final class RunFolder {
     if (!isRun(dir)) {
       throw new UserError(dir + ": not a skillmix run folder (no " + CONFIG + "), so run.overwrite"
           + " will not empty it; set run.dir to a new folder");
-    }
-    try (var entries = Files.list(dir)) {
-      for (Path p : (Iterable<Path>) entries::iterator) {
-        if (!p.getFileName().toString().equals(LOCK)) {
-          AtomicFiles.deleteTree(p);
-        }
-      }
-    } catch (IOException e) {
-      throw new UserError(dir + ": cannot empty the old run folder (" + e.getMessage() + ")");
     }
   }
 }

@@ -62,9 +62,7 @@ public final class RunPreparation {
     Prepared parts = parts(settings);
     checkDevices(settings, Role.from(resolved));
     Path dir = settings.runDir();
-    if (RunFolder.holdsFiles(dir) && !(settings.overwrite() && RunFolder.isRun(dir))) {
-      RunFolder.takeForNewRun(dir, settings.overwrite()); // refuses, naming why
-    }
+    RunFolder.refuseUnlessTakeable(dir, settings.overwrite()); // before the lock creates anything there
     RunLock lock = RunLock.acquire(dir);
     try {
       RunFolder.takeForNewRun(dir, settings.overwrite());
