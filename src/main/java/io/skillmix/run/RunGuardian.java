@@ -62,10 +62,7 @@ final class RunGuardian extends AbstractBehavior<Command> {
   private record LearnerStopped() implements Command {}
 
 
-  private record DatasetStopped(String name) implements Command {}
 
-  /** A watched actor other than the learner and the datasets stopped (it failed, or was stopped). */
-  private record ActorStopped(String name) implements Command {}
 
   private final RunSettings settings;
   private final RunData data;
@@ -207,8 +204,8 @@ final class RunGuardian extends AbstractBehavior<Command> {
   private Behavior<Command> onTerminated(Terminated terminated) {
     String name = watched.getOrDefault(terminated.getRef(), "unknown");
     return name.startsWith("dataset:")
-        ? onDatasetStopped(new DatasetStopped(name.substring("dataset:".length())))
-        : onActorStopped(new ActorStopped(name));
+        ? onDatasetStopped(name.substring("dataset:".length()))
+        : onActorStopped(name);
   }
 
   /**
@@ -233,14 +230,14 @@ final class RunGuardian extends AbstractBehavior<Command> {
         .map(d -> " (" + d.path() + ")").orElse("");
   }
 
-  private Behavior<Command> onDatasetStopped(DatasetStopped stopped) {
+  private Behavior<Command> onDatasetStopped(String dataset) {
     if (learnerOutcome != null) {
       return this; // the run is ending anyway
     }
     result.completeExceptionally(new RunFailure(cluster
-        ? "dataset " + stopped.name() + " is gone: its data node stopped or was removed from the cluster"
+        ? "dataset " + dataset + " is gone: its data node stopped or was removed from the cluster"
             + " as unreachable; the run stops (resume it from its last checkpoint once the data node is back)"
-        : "dataset " + stopped.name() + " failed more than " + RunActors.DATASET_RESTARTS
+        : "dataset " + dataset + " failed more than " + RunActors.DATASET_RESTARTS
             + " times in a minute; see the log above for its error"));
     return end();
   }
@@ -278,11 +275,11 @@ final class RunGuardian extends AbstractBehavior<Command> {
     return this;
   }
 
-  private Behavior<Command> onActorStopped(ActorStopped stopped) {
-    if (learnerOutcome != null && stopped.name().equals("metrics")) {
+  private Behavior<Command> onActorStopped(String actor) {
+    if (learnerOutcome != null && actor.equals("metrics")) {
       return this; // the run is ending: the sink has handed over its history
     }
-    return failed("the " + stopped.name() + " actor");
+    return failed("the " + actor + " actor");
   }
 
   /** The run ends at once, in one line: who stopped, the last complete checkpoint, how to go on. */
