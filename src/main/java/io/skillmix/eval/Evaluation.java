@@ -17,8 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
  * Everything {@code skillmix eval} measures on one model folder, callable from {@code compare}:
@@ -76,7 +74,7 @@ public final class Evaluation {
         throw new UserError("nothing to evaluate: the datasets have no held-out examples; give each a held-out"
             + " share (data.datasets = [{name = ..., path = ..., held-out = 0.05}]) or pass --gsm8k FILE / --mmlu DIR");
       }
-      try (ProgressBar bar = options.progress() && System.console() != null ? bar(total) : null) {
+      try (ProgressBar bar = io.skillmix.output.ConsoleBar.openOrNull(options.progress(), "eval", total)) {
         for (Task task : tasks) {
           if (bar != null) {
             bar.setExtraMessage(task.name());
@@ -147,11 +145,6 @@ public final class Evaluation {
           () -> ExactMatch.evaluate(lm, tokenizer, template, problems, generation).rows("gsm8k")));
     }
     return tasks;
-  }
-
-  private static ProgressBar bar(long total) {
-    return new ProgressBarBuilder().setTaskName("eval").setInitialMax(total)
-        .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).setMaxRenderedLength(120).build();
   }
 
   /** The skills of the built-in mix, each with the row that scores it. */
