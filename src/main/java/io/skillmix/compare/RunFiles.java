@@ -3,12 +3,8 @@ package io.skillmix.compare;
 import io.skillmix.output.RunFolder;
 import io.skillmix.metrics.MetricsLog;
 import io.skillmix.metrics.MetricsSink;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -24,19 +20,17 @@ final class RunFiles {
   private RunFiles() {}
 
   static List<Weights> weights(Path runDir) {
-    Path file = runDir.resolve(RunFolder.WEIGHTS);
-    List<String> names = MetricsLog.datasets(file);
+    MetricsLog.Weights log = MetricsLog.weights(runDir.resolve(RunFolder.WEIGHTS));
     List<Weights> out = new ArrayList<>();
-    for (MetricsSink.WeightsApplied w : MetricsLog.weights(file)) {
-      out.add(new Weights(w.step(), MetricsLog.byName(names, w.probabilities())));
+    for (MetricsSink.WeightsApplied w : log.lines()) {
+      out.add(new Weights(w.step(), MetricsLog.byName(log.datasets(), w.probabilities())));
     }
     return out;
   }
 
   static List<Loss> losses(Path runDir) {
-    List<String> names = MetricsLog.datasets(runDir.resolve(RunFolder.WEIGHTS));
     List<Loss> out = new ArrayList<>();
-    for (MetricsSink.Command record : MetricsLog.read(runDir.resolve(RunFolder.METRICS), names)) {
+    for (MetricsSink.Command record : MetricsLog.read(runDir.resolve(RunFolder.METRICS), null)) {
       if (record instanceof MetricsSink.TrainStep t && !Double.isNaN(t.loss())) {
         out.add(new Loss(t.step(), t.dataset(), t.loss()));
       }

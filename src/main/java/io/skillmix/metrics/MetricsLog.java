@@ -24,43 +24,52 @@ public final class MetricsLog {
   /**
    * Every record of a metrics file, in order; a missing file has none.
    *
-   * @param datasets the run's dataset names, the order of every per-dataset array
+   * @param datasets the run's dataset names, the order of every per-dataset array; null: the
+   *     order of the file's first record that has them (its first weights line)
    */
   public static List<MetricsSink.Command> read(Path file, List<String> datasets) {
+    List<JsonObject> lines = lines(file);
+    List<String> names = datasets != null ? datasets : namesOf(lines);
     List<MetricsSink.Command> out = new ArrayList<>();
-    for (JsonObject o : lines(file)) {
+    for (JsonObject o : lines) {
       String event = o.get("event").getAsString();
       out.add(switch (event) {
         case "train" -> new MetricsSink.TrainStep(o.get("step").getAsLong(), o.get("dataset").getAsString(),
             number(o, "loss"), o.get("lr").getAsDouble(), number(o, "grad_norm"), o.get("tokens").getAsInt(),
             o.get("seconds").getAsDouble(), o.get("wait_seconds").getAsDouble());
         case "weights" -> new MetricsSink.WeightsApplied(o.get("step").getAsLong(), o.get("version").getAsLong(),
-            values(o, "probs", datasets));
-        case "rewards" -> new MetricsSink.RewardsComputed(o.get("version").getAsLong(), values(o, "rewards", datasets),
-            values(o, "smoothed", datasets), values(o, "probs", datasets), o.get("evaluator_seconds").getAsDouble());
+            values(o, "probs", names));
+        case "rewards" -> new MetricsSink.RewardsComputed(o.get("version").getAsLong(), values(o, "rewards", names),
+            values(o, "smoothed", names), values(o, "probs", names), o.get("evaluator_seconds").getAsDouble());
         default -> new MetricsSink.Note(o.get("step").getAsLong(), event, o.get("message").getAsString());
       });
     }
     return out;
   }
 
-  /** Every line of a weights file, in order; the dataset names are those of its first line. */
-  public static List<MetricsSink.WeightsApplied> weights(Path file) {
+  /** A weights file: the dataset names (the order of its arrays) and every line, in order. */
+  public record Weights(List<String> datasets, List<MetricsSink.WeightsApplied> lines) {}
+
+  /** Every line of a weights file, in order, read once; the names are those of its first line. */
+  public static Weights weights(Path file) {
     List<JsonObject> lines = lines(file);
-    List<String> names = lines.isEmpty() ? List.of()
-        : lines.get(0).getAsJsonObject("probs").keySet().stream().toList();
+    List<String> names = namesOf(lines);
     List<MetricsSink.WeightsApplied> out = new ArrayList<>();
     for (JsonObject o : lines) {
       out.add(new MetricsSink.WeightsApplied(o.get("step").getAsLong(), o.get("version").getAsLong(),
           values(o, "probs", names)));
     }
-    return out;
+    return new Weights(names, out);
   }
 
-  /** The dataset names of a weights file, in the run's order. */
-  public static List<String> datasets(Path weightsFile) {
-    List<JsonObject> lines = lines(weightsFile);
-    return lines.isEmpty() ? List.of() : lines.get(0).getAsJsonObject("probs").keySet().stream().toList();
+  /** The dataset names of the first line that has per-dataset probabilities, in the run's order. */
+  private static List<String> namesOf(List<JsonObject> lines) {
+    for (JsonObject o : lines) {
+      if (o.has("probs")) {
+        return o.getAsJsonObject("probs").keySet().stream().toList();
+      }
+    }
+    return List.of();
   }
 
   /** A loss or norm written as null (a skipped, non-finite step) reads back as NaN. */
