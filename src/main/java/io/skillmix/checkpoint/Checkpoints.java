@@ -8,13 +8,11 @@ import io.skillmix.UserError;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -230,11 +228,7 @@ public final class Checkpoints {
   }
 
   private static void fsync(Path path) throws IOException {
-    boolean directory = Files.isDirectory(path);
-    try (FileChannel channel = FileChannel.open(path,
-        directory ? StandardOpenOption.READ : StandardOpenOption.WRITE)) {
-      channel.force(true);
-    }
+    io.skillmix.output.AtomicFiles.fsync(path);
   }
 
   static void deleteTree(Path root) {

@@ -121,16 +121,18 @@ public final class AtomicFiles {
     }
   }
 
-  static void fsync(Path file) throws IOException {
-    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+  /** Forces a file's or a folder's content (a folder's entries) to the disk. */
+  public static void fsync(Path path) throws IOException {
+    boolean directory = Files.isDirectory(path);
+    try (FileChannel channel = FileChannel.open(path,
+        directory ? StandardOpenOption.READ : StandardOpenOption.WRITE)) {
       channel.force(true);
     }
   }
 
   private static void fsyncParent(Path file) {
-    Path parent = file.toAbsolutePath().getParent();
-    try (FileChannel channel = FileChannel.open(parent, StandardOpenOption.READ)) {
-      channel.force(true);
+    try {
+      fsync(file.toAbsolutePath().getParent());
     } catch (IOException ignored) {
       // some file systems cannot fsync a directory; the rename itself is atomic
     }
