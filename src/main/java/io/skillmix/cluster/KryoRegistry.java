@@ -84,11 +84,11 @@ public final class KryoRegistry {
 
     // 200–299: learn
     r.record(200, Learner.Start.class);
-    r.record(201, Learner.NewProbabilities.class);
+    // 201 was Learner.NewProbabilities, 204 Learner.UpdateFailed: the scorer's answer comes as 206
     r.record(202, Learner.Finished.class);
     r.record(203, Learner.Failed.class);
-    r.record(204, Learner.UpdateFailed.class);
     r.value(205, Learner.RequestStop.class);
+    r.record(206, Learner.ScorerAnswered.class);
 
     // 300–399: mix
     r.record(300, RewardEvaluator.Reference.class);
@@ -99,6 +99,8 @@ public final class KryoRegistry {
     // 313 and 315 were MixtureScorer.State and Scorer.State: now ComponentState (700)
     r.record(314, MixtureScorer.RewardsFailed.class);
     r.record(316, MixtureScorer.Restore.class);
+    r.record(317, MixtureScorer.Computed.class);
+    r.record(318, MixtureScorer.NotComputed.class);
 
     // 400–499: model
     r.record(400, ParameterSnapshot.class);
@@ -120,11 +122,13 @@ public final class KryoRegistry {
 
     // 800–899: metrics
     r.record(800, MetricsSink.TrainStep.class);
-    r.record(801, MetricsSink.WeightsApplied.class);
+    // 801 was MetricsSink.WeightsApplied(step, version, probabilities): now 806, carrying a WeightUpdate (807)
     r.record(802, MetricsSink.RewardsComputed.class);
     r.record(803, MetricsSink.Note.class);
     r.record(804, MetricsSink.Finish.class);
     r.record(805, MetricsSink.Mark.class);
+    r.record(806, MetricsSink.WeightsApplied.class);
+    r.record(807, io.skillmix.metrics.WeightUpdate.class);
     return List.copyOf(r.rows.values());
   }
 

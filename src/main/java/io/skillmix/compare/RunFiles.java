@@ -3,6 +3,7 @@ package io.skillmix.compare;
 import io.skillmix.output.RunFolder;
 import io.skillmix.metrics.MetricsLog;
 import io.skillmix.metrics.MetricsSink;
+import io.skillmix.metrics.WeightUpdate;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,8 +23,8 @@ final class RunFiles {
   static List<Weights> weights(Path runDir) {
     MetricsLog.Weights log = MetricsLog.weights(runDir.resolve(RunFolder.WEIGHTS));
     List<Weights> out = new ArrayList<>();
-    for (MetricsSink.WeightsApplied w : log.lines()) {
-      out.add(new Weights(w.step(), MetricsLog.byName(log.datasets(), w.probabilities())));
+    for (WeightUpdate w : log.lines()) {
+      out.add(new Weights(w.effectiveStep(), MetricsLog.byName(log.datasets(), w.probabilities())));
     }
     return out;
   }

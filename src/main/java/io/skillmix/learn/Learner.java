@@ -10,6 +10,7 @@ import io.skillmix.mix.MixtureScorer;
 import io.skillmix.mix.MixtureSampler;
 import io.skillmix.mix.RewardEvaluator;
 import io.skillmix.metrics.MetricsSink;
+import io.skillmix.metrics.WeightUpdate;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -45,11 +46,11 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
   /** An answer for a snapshot: its probabilities, a failure, or no answer in time. */
   public sealed interface SnapshotAnswer extends Command {}
 
-  /** Probabilities computed from the snapshot taken after {@code version} steps. */
-  public record NewProbabilities(long version, double[] probabilities) implements SnapshotAnswer {}
-
-  /** No probabilities will come for this snapshot: the evaluator failed on it (and restarted). */
-  public record UpdateFailed(long version, String reason) implements SnapshotAnswer {}
+  /**
+   * The scorer's answer for a snapshot: its probabilities ({@link MixtureScorer.Computed}) or why
+   * there are none ({@link MixtureScorer.NotComputed}: the evaluator failed on it and restarted).
+   */
+  public record ScorerAnswered(MixtureScorer.Update answer) implements SnapshotAnswer {}
 
   /** Finish the current step, write a checkpoint and stop (Ctrl-C, SIGTERM, a caller's request). */
   public enum RequestStop implements Command { INSTANCE }
@@ -78,15 +79,6 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
 
   /** The checkpointer's answer: the checkpoint is durable, or why it is not. */
   private record CheckpointEnded(Checkpointer.Result result) implements Command {}
-
-  /** The scorer's answer for a snapshot, adapted to this protocol. */
-  private static Command fromScorer(MixtureScorer.Update update) {
-    if (update instanceof MixtureScorer.Computed c) {
-      return new NewProbabilities(c.version(), c.probabilities());
-    }
-    MixtureScorer.NotComputed n = (MixtureScorer.NotComputed) update;
-    return new UpdateFailed(n.version(), n.reason());
-  }
 
   /**
    * The evaluator did not answer for a snapshot in time: go on with the probabilities in hand.
@@ -118,7 +110,7 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
       ActorRef<MetricsSink.Command> metrics, LearnerSettings.Checkpointing checkpointing, LearnerSettings.Resumed resumed) {
     return Behaviors.withStash(256, stash -> Behaviors.setup(context -> {
       if (scorer != null) {
-        scorer.tell(new MixtureScorer.Subscribe(context.messageAdapter(MixtureScorer.Update.class, Learner::fromScorer)));
+        scorer.tell(new MixtureScorer.Subscribe(context.messageAdapter(MixtureScorer.Update.class, ScorerAnswered::new)));
       }
       return new Learner(context, stash, settings, trainer.get(), datasetNames, datasets, sampler, evaluator, metrics,
           checkpointing, resumed);
@@ -192,7 +184,7 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
   private Behavior<Command> onStart(Start start) {
     replyTo = start.replyTo();
     if (resumed == null) {
-      metrics.tell(new MetricsSink.WeightsApplied(step, 0, updates.probabilities()));
+      metrics.tell(new MetricsSink.WeightsApplied(new WeightUpdate(0, step, updates.probabilities())));
     }
     if (evaluator != null) {
       // θ0 is the run's starting point, also when this learner continues from a checkpoint.
@@ -219,9 +211,9 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
     if (stopRequested) {
       return checkpoint(AfterCheckpoint.STOP);
     }
-    for (UpdateSchedule.Applied applied : updates.applyDue(step)) {
+    for (WeightUpdate applied : updates.applyDue(step)) {
       batches.setProbabilities(applied.probabilities());
-      metrics.tell(new MetricsSink.WeightsApplied(applied.step(), applied.version(), applied.probabilities()));
+      metrics.tell(new MetricsSink.WeightsApplied(applied));
     }
     Long blocking = updates.blockingVersion(step);
     if (blocking != null) {
@@ -400,7 +392,7 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
    * no answer in time; the last two cost that update only.
    */
   private Behavior<Command> onUpdate(SnapshotAnswer update) {
-    if (update instanceof NewProbabilities p) {
+    if (update instanceof ScorerAnswered a && a.answer() instanceof MixtureScorer.Computed p) {
       updates.received(p.version(), p.probabilities(), step);
     } else if (update instanceof UpdateTimedOut t) {
       skipUpdate(t.version(), t.stopping()
@@ -408,7 +400,7 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
               + STOP_GRACE.toSeconds() + " s; stopping with the last ones"
           : "no probabilities for snapshot " + t.version() + " within " + settings.updateTimeout().toSeconds()
               + " s; going on with the last ones");
-    } else if (update instanceof UpdateFailed f) {
+    } else if (update instanceof ScorerAnswered a && a.answer() instanceof MixtureScorer.NotComputed f) {
       skipUpdate(f.version(), "the reward evaluator failed on snapshot " + f.version() + " (" + f.reason()
           + "); going on with the last probabilities");
     }

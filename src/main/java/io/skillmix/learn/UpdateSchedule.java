@@ -1,9 +1,9 @@
 package io.skillmix.learn;
 
+import io.skillmix.metrics.WeightUpdate;
 import io.skillmix.mix.ApplyMode;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.NavigableSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -17,13 +17,10 @@ import java.util.TreeSet;
  */
 final class UpdateSchedule {
 
-  /** Probabilities that took effect at {@code step}, computed from snapshot {@code version}. */
-  record Applied(long step, long version, double[] probabilities) {}
-
   private final ApplyMode apply;
   private final int lagSteps;
   /** Updates received but not yet in effect, by the step at which they take effect. */
-  private final TreeMap<Long, LearnerState.PendingUpdate> pending = new TreeMap<>();
+  private final TreeMap<Long, WeightUpdate> pending = new TreeMap<>();
   /** Versions of snapshots sent whose probabilities have not arrived. */
   private final TreeSet<Long> outstanding = new TreeSet<>();
   private double[] probabilities;
@@ -50,7 +47,7 @@ final class UpdateSchedule {
       return false;
     }
     long effective = apply == ApplyMode.FREE ? step : Math.max(step, version + lagSteps);
-    pending.put(effective, new LearnerState.PendingUpdate(effective, version, probabilities.clone()));
+    pending.put(effective, new WeightUpdate(version, effective, probabilities));
     return true;
   }
 
@@ -73,13 +70,13 @@ final class UpdateSchedule {
   }
 
   /** Puts into effect every update due at {@code step}, in order; what changed, for the log. */
-  List<Applied> applyDue(long step) {
-    List<Applied> applied = new ArrayList<>();
+  List<WeightUpdate> applyDue(long step) {
+    List<WeightUpdate> applied = new ArrayList<>();
     while (!pending.isEmpty() && pending.firstKey() <= step) {
-      LearnerState.PendingUpdate next = pending.pollFirstEntry().getValue();
-      probabilities = next.probabilities().clone();
+      WeightUpdate next = pending.pollFirstEntry().getValue();
+      probabilities = next.probabilities();
       version = next.version();
-      applied.add(new Applied(step, version, probabilities.clone()));
+      applied.add(new WeightUpdate(version, step, probabilities));
     }
     return applied;
   }
@@ -100,22 +97,18 @@ final class UpdateSchedule {
     return skipped;
   }
 
-  List<LearnerState.PendingUpdate> pending() {
-    List<LearnerState.PendingUpdate> out = new ArrayList<>();
-    for (Map.Entry<Long, LearnerState.PendingUpdate> e : pending.entrySet()) {
-      LearnerState.PendingUpdate p = e.getValue();
-      out.add(new LearnerState.PendingUpdate(p.effectiveStep(), p.version(), p.probabilities().clone()));
-    }
-    return out;
+  /** The updates waiting for their step, in order (values: nothing to copy). */
+  List<WeightUpdate> pending() {
+    return List.copyOf(pending.values());
   }
 
   /** Back to where a checkpoint left it (nothing is outstanding at a checkpoint). */
-  void restore(double[] probabilities, long version, List<LearnerState.PendingUpdate> waiting, long skipped) {
+  void restore(double[] probabilities, long version, List<WeightUpdate> waiting, long skipped) {
     this.probabilities = probabilities.clone();
     this.version = version;
     pending.clear();
     outstanding.clear();
-    for (LearnerState.PendingUpdate p : waiting) {
+    for (WeightUpdate p : waiting) {
       pending.put(p.effectiveStep(), p);
     }
     this.skipped = skipped;

@@ -37,8 +37,7 @@ public final class MetricsLog {
         case "train" -> new MetricsSink.TrainStep(o.get("step").getAsLong(), o.get("dataset").getAsString(),
             number(o, "loss"), o.get("lr").getAsDouble(), number(o, "grad_norm"), o.get("tokens").getAsInt(),
             o.get("seconds").getAsDouble(), o.get("wait_seconds").getAsDouble());
-        case "weights" -> new MetricsSink.WeightsApplied(o.get("step").getAsLong(), o.get("version").getAsLong(),
-            values(o, "probs", names));
+        case "weights" -> new MetricsSink.WeightsApplied(weightUpdate(o, names));
         case "rewards" -> new MetricsSink.RewardsComputed(o.get("version").getAsLong(), values(o, "rewards", names),
             values(o, "smoothed", names), values(o, "probs", names), o.get("evaluator_seconds").getAsDouble());
         default -> new MetricsSink.Note(o.get("step").getAsLong(), event, o.get("message").getAsString());
@@ -48,18 +47,22 @@ public final class MetricsLog {
   }
 
   /** A weights file: the dataset names (the order of its arrays) and every line, in order. */
-  public record Weights(List<String> datasets, List<MetricsSink.WeightsApplied> lines) {}
+  public record Weights(List<String> datasets, List<WeightUpdate> lines) {}
 
   /** Every line of a weights file, in order, read once; the names are those of its first line. */
   public static Weights weights(Path file) {
     List<JsonObject> lines = lines(file);
     List<String> names = namesOf(lines);
-    List<MetricsSink.WeightsApplied> out = new ArrayList<>();
+    List<WeightUpdate> out = new ArrayList<>();
     for (JsonObject o : lines) {
-      out.add(new MetricsSink.WeightsApplied(o.get("step").getAsLong(), o.get("version").getAsLong(),
-          values(o, "probs", names)));
+      out.add(weightUpdate(o, names));
     }
     return new Weights(names, out);
+  }
+
+  /** A weights line (in either file): the step it took effect, its snapshot, its probabilities. */
+  private static WeightUpdate weightUpdate(JsonObject o, List<String> names) {
+    return new WeightUpdate(o.get("version").getAsLong(), o.get("step").getAsLong(), values(o, "probs", names));
   }
 
   /** The dataset names of the first line that has per-dataset probabilities, in the run's order. */

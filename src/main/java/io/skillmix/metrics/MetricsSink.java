@@ -35,8 +35,8 @@ public final class MetricsSink extends AbstractBehavior<MetricsSink.Command> {
   public record TrainStep(long step, String dataset, double loss, double lr, double gradNorm,
       int tokens, double seconds, double waitSeconds) implements Command {}
 
-  /** New probabilities took effect at {@code step}; they came from the snapshot of {@code version}. */
-  public record WeightsApplied(long step, long version, double[] probabilities) implements Command {}
+  /** New probabilities took effect: one line of {@code weights.jsonl}. */
+  public record WeightsApplied(WeightUpdate update) implements Command {}
 
   /** The scorer's view of one snapshot: raw rewards, their EMA, the updated probabilities. */
   public record RewardsComputed(long version, double[] rewards, double[] smoothed,
@@ -86,7 +86,7 @@ public final class MetricsSink extends AbstractBehavior<MetricsSink.Command> {
       if (record instanceof TrainStep t) {
         history.onTrain(t);
       } else if (record instanceof WeightsApplied w) {
-        history.onWeights(w);
+        history.onWeights(w.update());
       } else if (record instanceof RewardsComputed r) {
         history.onRewards(r);
       } else if (record instanceof Note n) {
@@ -135,16 +135,16 @@ public final class MetricsSink extends AbstractBehavior<MetricsSink.Command> {
 
   private Behavior<Command> onWeightsApplied(WeightsApplied m) {
     Map<String, Object> line = new LinkedHashMap<>();
-    line.put("step", m.step());
-    line.put("version", m.version());
-    line.put("probs", byDataset(m.probabilities()));
+    line.put("step", m.update().effectiveStep());
+    line.put("version", m.update().version());
+    line.put("probs", byDataset(m.update().probabilities()));
     write(weights, line);
     Map<String, Object> event = new LinkedHashMap<>();
     event.put("event", "weights");
     event.putAll(line);
     write(metrics, event);
     flush();
-    history.onWeights(m);
+    history.onWeights(m.update());
     return this;
   }
 

@@ -41,9 +41,9 @@ public final class RunHistory {
     lastStep = m.step();
   }
 
-  void onWeights(MetricsSink.WeightsApplied m) {
-    weightSteps.add(new long[] {m.step(), m.version()});
-    weightProbabilities.add(m.probabilities().clone());
+  void onWeights(WeightUpdate m) {
+    weightSteps.add(new long[] {m.effectiveStep(), m.version()});
+    weightProbabilities.add(m.probabilities());
   }
 
   void onRewards(MetricsSink.RewardsComputed m) {

@@ -85,9 +85,10 @@ class KryoRegistryTest {
     all.add(example);
     all.add(position);
     all.add(new Learner.Start(ref.narrow()));
-    all.add(new Learner.NewProbabilities(100, new double[] {0.2, 0.8}));
+    all.add(new Learner.ScorerAnswered(new MixtureScorer.Computed(100, new double[] {0.2, 0.8})));
+    all.add(new MixtureScorer.Computed(100, new double[] {0.2, 0.8}));
+    all.add(new MixtureScorer.NotComputed(100, "java.lang.IllegalStateException: evaluator crashed"));
     all.add(new Learner.Finished(600, new double[] {0.5, 0.5}, 1, true, "runs/a/checkpoints/step-000600"));
-    all.add(new Learner.UpdateFailed(100, "java.lang.IllegalStateException: evaluator crashed"));
     all.add(Learner.RequestStop.INSTANCE);
     all.add(new Learner.Failed(12, new UserError("model.path: no config.json; point it at a model folder")));
     all.add(new RewardEvaluator.Reference(new ParameterSnapshot(0, weights)));
@@ -99,7 +100,8 @@ class KryoRegistryTest {
     all.add(new MixtureScorer.RewardsFailed(100, "timeout"));
     all.add(snapshot);
     all.add(new MetricsSink.TrainStep(3, "math", 2.5, 1e-3, 0.7, 512, 0.05, 0.001));
-    all.add(new MetricsSink.WeightsApplied(150, 100, new double[] {0.3, 0.7}));
+    all.add(new MetricsSink.WeightsApplied(new io.skillmix.metrics.WeightUpdate(100, 150, new double[] {0.3, 0.7})));
+    all.add(new io.skillmix.metrics.WeightUpdate(100, 150, new double[] {0.3, 0.7}));
     all.add(new MetricsSink.RewardsComputed(100, new double[] {1, 2}, new double[] {0.9, 1.9},
         new double[] {0.4, 0.6}, 2.0));
     all.add(new MetricsSink.Note(4, "skipped_update", "no probabilities within 600 s"));

@@ -12,6 +12,8 @@ import io.skillmix.mix.ApplyMode;
 import io.skillmix.mix.MixtureSampler;
 import io.skillmix.mix.RewardEvaluator;
 import io.skillmix.metrics.MetricsSink;
+import io.skillmix.metrics.WeightUpdate;
+import io.skillmix.mix.MixtureScorer;
 import io.skillmix.testkit.ManualClock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -66,12 +68,12 @@ class LearnerTest {
   }
 
   /** Receives metrics until the train event of {@code step}; returns the weight changes seen. */
-  private static List<MetricsSink.WeightsApplied> untilStep(TestProbe<MetricsSink.Command> metrics, long step) {
-    List<MetricsSink.WeightsApplied> applied = new ArrayList<>();
+  private static List<WeightUpdate> untilStep(TestProbe<MetricsSink.Command> metrics, long step) {
+    List<WeightUpdate> applied = new ArrayList<>();
     while (true) {
       MetricsSink.Command m = metrics.receiveMessage();
       if (m instanceof MetricsSink.WeightsApplied w) {
-        applied.add(w);
+        applied.add(w.update());
       } else if (m instanceof MetricsSink.TrainStep t) {
         if (t.step() == step) {
           return applied;
@@ -98,10 +100,10 @@ class LearnerTest {
     clock.awaitScheduled(Duration.ofMinutes(1));
     clock.expectNoMessageFor(Duration.ofSeconds(59), run.metrics());
     double[] p = {0.9, 0.1};
-    run.learner().tell(new Learner.NewProbabilities(5, p));
-    List<MetricsSink.WeightsApplied> applied = untilStep(run.metrics(), 8);
+    run.learner().tell(computed(5, p));
+    List<WeightUpdate> applied = untilStep(run.metrics(), 8);
     assertEquals(1, applied.size());
-    assertEquals(8, applied.get(0).step());
+    assertEquals(8, applied.get(0).effectiveStep());
     assertEquals(5, applied.get(0).version());
     assertArrayEquals(p, applied.get(0).probabilities());
 
@@ -109,10 +111,10 @@ class LearnerTest {
     untilStep(run.metrics(), 9);
     RewardEvaluator.Evaluate second = run.evaluator().expectMessageClass(RewardEvaluator.Evaluate.class);
     assertEquals(10, second.snapshot().version());
-    run.learner().tell(new Learner.NewProbabilities(10, new double[] {0.2, 0.8}));
+    run.learner().tell(computed(10, new double[] {0.2, 0.8}));
     applied = untilStep(run.metrics(), 13);
     assertEquals(1, applied.size());
-    assertEquals(13, applied.get(0).step());
+    assertEquals(13, applied.get(0).effectiveStep());
     Learner.Outcome end = run.outcome().receiveMessage();
     assertInstanceOf(Learner.Finished.class, end);
     assertEquals(16, ((Learner.Finished) end).steps());
@@ -153,23 +155,28 @@ class LearnerTest {
       DatasetActor.RequestBatch request = data.expectMessageClass(DatasetActor.RequestBatch.class);
       if (step == 2) {
         assertEquals(2, run.evaluator().expectMessageClass(RewardEvaluator.Evaluate.class).snapshot().version());
-        run.learner().tell(new Learner.NewProbabilities(2, p)); // arrives while step 2 waits for its batch
+        run.learner().tell(computed(2, p)); // arrives while step 2 waits for its batch
       }
       request.replyTo().tell(new DatasetActor.Batch("a", DatasetActor.StreamKind.TRAIN, batch(step)));
     }
     // Snapshots 4 and 6 are never answered, and the clock never moves: free mode still finishes.
     assertEquals(4, run.evaluator().expectMessageClass(RewardEvaluator.Evaluate.class).snapshot().version());
     assertEquals(6, run.evaluator().expectMessageClass(RewardEvaluator.Evaluate.class).snapshot().version());
-    List<MetricsSink.WeightsApplied> applied = untilStep(run.metrics(), 7);
+    List<WeightUpdate> applied = untilStep(run.metrics(), 7);
     assertEquals(2, applied.size());
-    assertEquals(0, applied.get(0).step());
-    assertEquals(3, applied.get(1).step(), "from the draw after the one in progress");
+    assertEquals(0, applied.get(0).effectiveStep());
+    assertEquals(3, applied.get(1).effectiveStep(), "from the draw after the one in progress");
     assertEquals(2, applied.get(1).version());
     assertArrayEquals(p, applied.get(1).probabilities());
     Learner.Finished end = (Learner.Finished) run.outcome().receiveMessage();
     assertEquals(8, end.steps());
     assertEquals(0, end.skippedUpdates(), "nothing waited for a deadline");
     assertArrayEquals(p, end.probabilities());
+  }
+
+  /** The scorer's answer for snapshot {@code version}, as the learner's subscription delivers it. */
+  private static Learner.ScorerAnswered computed(long version, double[] probabilities) {
+    return new Learner.ScorerAnswered(new MixtureScorer.Computed(version, probabilities));
   }
 
   private static List<TokenizedExample> batch(long step) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.skillmix.metrics.WeightUpdate;
 import io.skillmix.mix.ApplyMode;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -23,10 +24,10 @@ class UpdateScheduleTest {
     assertNull(s.blockingVersion(12), "not due yet: training goes on");
     assertTrue(s.received(10, NEW, 11)); // early answer: waits for its step
     assertEquals(List.of(), s.applyDue(12));
-    List<UpdateSchedule.Applied> applied = s.applyDue(13);
+    List<WeightUpdate> applied = s.applyDue(13);
     assertEquals(1, applied.size());
-    assertEquals(13, applied.get(0).step());
-    assertEquals(3, applied.get(0).step() - applied.get(0).version(), "staleness is exactly L");
+    assertEquals(13, applied.get(0).effectiveStep());
+    assertEquals(3, applied.get(0).effectiveStep() - applied.get(0).version(), "staleness is exactly L");
     assertArrayEquals(NEW, s.probabilities());
   }
 
@@ -39,7 +40,7 @@ class UpdateScheduleTest {
     sync.sent(10);
     assertEquals(10L, sync.blockingVersion(10));
     sync.received(10, NEW, 10);
-    assertEquals(10, sync.applyDue(10).get(0).step());
+    assertEquals(10, sync.applyDue(10).get(0).effectiveStep());
   }
 
   @Test
@@ -48,7 +49,7 @@ class UpdateScheduleTest {
     s.sent(10);
     assertNull(s.blockingVersion(1000));
     s.received(10, NEW, 17);
-    assertEquals(17, s.applyDue(17).get(0).step());
+    assertEquals(17, s.applyDue(17).get(0).effectiveStep());
   }
 
   @Test

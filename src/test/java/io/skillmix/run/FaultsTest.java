@@ -282,10 +282,10 @@ class FaultsTest {
     evaluator.expectMessageClass(RewardEvaluator.Reference.class);
     assertEquals(4, evaluator.expectMessageClass(RewardEvaluator.Evaluate.class)
         .snapshot().version());
-    learner.tell(new Learner.UpdateFailed(4, "simulated"));
+    learner.tell(new Learner.ScorerAnswered(new MixtureScorer.NotComputed(4, "simulated")));
     assertEquals(8, evaluator.expectMessageClass(RewardEvaluator.Evaluate.class)
         .snapshot().version());
-    learner.tell(new Learner.NewProbabilities(8, new double[] {0.9, 0.1}));
+    learner.tell(new Learner.ScorerAnswered(new MixtureScorer.Computed(8, new double[] {0.9, 0.1})));
     Learner.Finished end = (Learner.Finished) outcome.receiveMessage();
     assertEquals(12, end.steps());
     assertEquals(1, end.skippedUpdates());
