@@ -93,6 +93,7 @@ public final class KryoRegistry {
     // 300–399: mix
     r.record(300, RewardEvaluator.Reference.class);
     r.record(301, RewardEvaluator.Evaluate.class);
+    r.record(302, RewardEvaluator.Abandon.class);
     r.record(310, MixtureScorer.Rewards.class);
     r.record(311, MixtureScorer.Subscribe.class);
     r.record(312, MixtureScorer.GetState.class);
@@ -116,6 +117,7 @@ public final class KryoRegistry {
     r.record(602, RemoteEvaluator.Offered.class);
     r.record(603, EvaluatorHost.Start.class);
     r.record(604, EvaluatorHost.Ready.class);
+    r.record(605, RemoteEvaluator.Abandon.class);
 
     // 700–799: checkpoint
     r.record(700, io.skillmix.checkpoint.ComponentState.class);

@@ -27,6 +27,9 @@ public final class RemoteEvaluator {
   /** A snapshot to pull: the starting weights θ0 ({@code reference}) or parameters to evaluate. */
   public record Offered(boolean reference, SnapshotOffer offer) implements Command {}
 
+  /** The learner gave up on snapshot {@code version}: the evaluator abandons it ({@link RewardEvaluator.Abandon}). */
+  public record Abandon(long version) implements Command {}
+
   private record Pulled(Pending pending, ParameterSnapshot snapshot, Throwable error) implements Command {}
 
   /** An offer being pulled, in arrival order. */
@@ -53,6 +56,10 @@ public final class RemoteEvaluator {
       return Behaviors.receive(Command.class)
           .onMessage(Offered.class, offered -> onOffered(context, pending, offered))
           .onMessage(Pulled.class, pulled -> onPulled(context, pending, pulled, evaluator, scorer))
+          .onMessage(Abandon.class, abandon -> {
+            evaluator.tell(new RewardEvaluator.Abandon(abandon.version()));
+            return Behaviors.same();
+          })
           .build();
     });
   }

@@ -10,7 +10,6 @@ import io.skillmix.mix.MixtureScorer;
 import io.skillmix.mix.MixtureSampler;
 import io.skillmix.mix.RewardEvaluator;
 import io.skillmix.metrics.MetricsSink;
-import io.skillmix.metrics.WeightUpdate;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -85,11 +84,7 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
    *
    * @param stopping the deadline was the stop request's grace, not the update timeout
    */
-  private record UpdateTimedOut(long version, boolean stopping) implements SnapshotAnswer {
-    UpdateTimedOut(long version) {
-      this(version, false);
-    }
-  }
+  record UpdateTimedOut(long version, boolean stopping) implements SnapshotAnswer {}
 
   /**
    * How long a stop request (Ctrl-C, SIGTERM) waits for reward evaluations in progress before it
@@ -124,10 +119,9 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
   private final LearnerSettings settings;
   private final Trainer trainer;
   private final BatchSource batches;
-  private final ActorRef<RewardEvaluator.Command> evaluator;
   private final ActorRef<MetricsSink.Command> metrics;
 
-  private final UpdateSchedule updates;
+  private final SnapshotUpdates updates;
   private ActorRef<Outcome> replyTo;
   private long step;
   private long waitStartNanos;
@@ -150,9 +144,8 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
     this.trainer = trainer;
     this.batches = new BatchSource(datasetNames, datasets, sampler, settings.batchSize(),
         context.messageAdapter(DatasetActor.Batch.class, BatchArrived::new));
-    this.evaluator = evaluator;
     this.metrics = metrics;
-    this.updates = new UpdateSchedule(settings.apply(), settings.lagSteps(), sampler.probabilities());
+    this.updates = new SnapshotUpdates(settings, sampler.probabilities(), context, evaluator, metrics);
     this.checkpoints = new LearnerCheckpoints(checkpointing);
     this.resumed = resumed;
     if (resumed != null) {
@@ -163,7 +156,7 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
   private void restore(LearnerState state) {
     step = state.step();
     batches.importState(state.sampler());
-    updates.restore(state.probabilities(), state.version(), state.pending(), state.skippedUpdates());
+    updates.restore(state);
     checkpoints.resumedAt(step);
   }
 
@@ -183,14 +176,8 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
 
   private Behavior<Command> onStart(Start start) {
     replyTo = start.replyTo();
-    if (resumed == null) {
-      metrics.tell(new MetricsSink.WeightsApplied(new WeightUpdate(0, step, updates.probabilities())));
-    }
-    if (evaluator != null) {
-      // θ0 is the run's starting point, also when this learner continues from a checkpoint.
-      evaluator.tell(new RewardEvaluator.Reference(
-          resumed == null ? trainer.snapshot(0) : resumed.reference().get()));
-    }
+    // θ0 is the run's starting point, also when this learner continues from a checkpoint.
+    updates.start(resumed == null, resumed == null ? () -> trainer.snapshot(0) : resumed.reference());
     getContext().getSelf().tell(NextStep.INSTANCE);
     return ready();
   }
@@ -211,15 +198,9 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
     if (stopRequested) {
       return checkpoint(AfterCheckpoint.STOP);
     }
-    for (WeightUpdate applied : updates.applyDue(step)) {
-      batches.setProbabilities(applied.probabilities());
-      metrics.tell(new MetricsSink.WeightsApplied(applied));
-    }
-    Long blocking = updates.blockingVersion(step);
-    if (blocking != null) {
+    updates.applyDue(step, batches::setProbabilities);
+    if (updates.blocking(step) != null) {
       waitStartNanos = System.nanoTime();
-      getContext().scheduleOnce(settings.updateTimeout(), getContext().getSelf(),
-          new UpdateTimedOut(blocking));
       return waitingForWeights();
     }
     waitStartNanos = System.nanoTime();
@@ -238,7 +219,7 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
   /** An answer for a snapshot (probabilities, a failure, a timeout) while the learner waits for one. */
   private Behavior<Command> onUpdateWhileWaiting(SnapshotAnswer update) {
     onUpdate(update);
-    return updates.blockingVersion(step) != null ? Behaviors.same() : resumeAfterWait();
+    return updates.blocking(step) != null ? Behaviors.same() : resumeAfterWait();
   }
 
   private Behavior<Command> resumeAfterWait() {
@@ -284,10 +265,8 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
     if (badStepsInRow > checkpoints.maxBadSteps()) {
       return fail(checkpoints.tooManyBadSteps(badStepsInRow));
     }
-    if (evaluator != null && settings.updateEvery() > 0 && step % settings.updateEvery() == 0
-        && step < settings.steps()) {
-      updates.sent(step);
-      evaluator.tell(new RewardEvaluator.Evaluate(trainer.snapshot(step)));
+    if (updates.snapshotDue(step)) {
+      updates.send(trainer.snapshot(step));
     }
     if (checkpoints.periodic(step, settings.steps())) {
       return checkpoint(AfterCheckpoint.CONTINUE);
@@ -299,13 +278,7 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
   private Behavior<Command> onRequestStop() {
     if (!stopRequested) {
       stopRequested = true;
-      metrics.tell(new MetricsSink.Note(step, "stop_requested", updates.outstanding().isEmpty()
-          ? "stopping after this step"
-          : "stopping; waiting at most " + STOP_GRACE.toSeconds() + " s for snapshot(s) " + updates.outstanding()));
-      Duration grace = STOP_GRACE.compareTo(settings.updateTimeout()) < 0 ? STOP_GRACE : settings.updateTimeout();
-      for (Long v : updates.outstanding()) {
-        getContext().scheduleOnce(grace, getContext().getSelf(), new UpdateTimedOut(v, true));
-      }
+      updates.stopRequested(step);
     }
     return Behaviors.same();
   }
@@ -321,9 +294,7 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
     }
     afterCheckpoint = then;
     checkpoints.begin();
-    for (Long v : updates.outstanding()) {
-      getContext().scheduleOnce(settings.updateTimeout(), getContext().getSelf(), new UpdateTimedOut(v));
-    }
+    updates.checkpointWaits();
     return gatherCheckpoint();
   }
 
@@ -387,31 +358,10 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
     return Behaviors.stopped();
   }
 
-  /**
-   * An answer for a snapshot: its probabilities (ignored when given up on already), a failure, or
-   * no answer in time; the last two cost that update only.
-   */
+  /** An answer for a snapshot (probabilities, a failure, a deadline): see {@link SnapshotUpdates#onAnswer}. */
   private Behavior<Command> onUpdate(SnapshotAnswer update) {
-    if (update instanceof ScorerAnswered a && a.answer() instanceof MixtureScorer.Computed p) {
-      updates.received(p.version(), p.probabilities(), step);
-    } else if (update instanceof UpdateTimedOut t) {
-      skipUpdate(t.version(), t.stopping()
-          ? "a stop was requested and snapshot " + t.version() + " had no probabilities within "
-              + STOP_GRACE.toSeconds() + " s; stopping with the last ones"
-          : "no probabilities for snapshot " + t.version() + " within " + settings.updateTimeout().toSeconds()
-              + " s; going on with the last ones");
-    } else if (update instanceof ScorerAnswered a && a.answer() instanceof MixtureScorer.NotComputed f) {
-      skipUpdate(f.version(), "the reward evaluator failed on snapshot " + f.version() + " (" + f.reason()
-          + "); going on with the last probabilities");
-    }
+    updates.onAnswer(update, step);
     return Behaviors.same();
-  }
-
-  /** An update given up on costs that update only, and says why in the metrics. */
-  private void skipUpdate(long version, String why) {
-    if (updates.giveUp(version)) {
-      metrics.tell(new MetricsSink.Note(step, "skipped_update", why));
-    }
   }
 
   private Behavior<Command> finish() {

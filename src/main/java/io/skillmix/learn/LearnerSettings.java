@@ -14,7 +14,8 @@ import org.apache.pekko.actor.typed.ActorRef;
  *
  * @param updateEvery S: steps between snapshots (0: no snapshots, static mixture)
  * @param lagSteps L: steps between a snapshot and the step its probabilities take effect
- * @param updateTimeout how long a lagged/sync learner waits for an update before skipping it
+ * @param updateTimeout the update deadline, the learner's alone: how long it waits for a snapshot's
+ *     answer once it needs it before skipping that update (see {@link SnapshotUpdates})
  * @param finalModelDir where the trained model goes at the end (null: nowhere, in tests)
  * @param sourceModel the model folder the run started from, whose tokenizer files are copied
  */

@@ -4,7 +4,6 @@ import io.skillmix.CrossNode;
 import io.skillmix.data.DatasetActor;
 import io.skillmix.data.TokenizedExample;
 import io.skillmix.model.ParameterSnapshot;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +18,6 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
-import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
 /**
  * Computes one reward per dataset for each parameter snapshot, on its own device and thread, while
@@ -28,10 +26,12 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * run's rewards do not depend on timing.
  *
  * <p>The reward model computes on a worker thread of its own, so the actor stays responsive. A
- * computation that throws, or runs past the timeout (a hung device, a deadlock in native code),
- * costs that snapshot's update only: the scorer hears {@link MixtureScorer.RewardsFailed}, a fresh
- * reward model with the same θ0 takes over on a fresh thread, and the queue goes on. A hung thread
- * cannot be killed in the JVM; it is abandoned, and its reward model with it.
+ * computation that throws costs that snapshot's update only: the scorer hears
+ * {@link MixtureScorer.RewardsFailed}, a fresh reward model with the same θ0 takes over, and the
+ * queue goes on. The evaluator keeps no deadline of its own: the learner owns
+ * {@code mix.update-timeout}, and when it gives up on a snapshot it sends {@link Abandon}. A
+ * computation still running then (a hung device, a deadlock in native code) is abandoned with its
+ * thread and reward model (a thread cannot be killed in the JVM), and a fresh one takes over.
  */
 public final class RewardEvaluator extends AbstractBehavior<RewardEvaluator.Command> {
 
@@ -43,14 +43,18 @@ public final class RewardEvaluator extends AbstractBehavior<RewardEvaluator.Comm
   /** Compute rewards on these parameters and send them to the scorer. */
   public record Evaluate(ParameterSnapshot snapshot) implements Command {}
 
+  /**
+   * The learner gave up on snapshot {@code version} (its update deadline passed): drop it if it
+   * is still queued, abandon its computation if one is running. Nothing is reported: the learner
+   * has already skipped that update.
+   */
+  public record Abandon(long version) implements Command {}
+
   private record BatchArrived(DatasetActor.Batch batch) implements Command {}
 
   /** The worker's answer for snapshot {@code version}: rewards, or the error it threw. */
   private record Computed(long generation, long version, double[] rewards, Throwable error, double seconds)
       implements Command {}
-
-  /** The worker has not answered for snapshot {@code version} within the timeout. */
-  private record TimedOut(long generation, long version) implements Command {}
 
   /** Reward batches of every dataset, in dataset order, per stream the reward reads. */
   public record RewardBatches(List<List<TokenizedExample>> train, List<List<TokenizedExample>> heldOut) {}
@@ -78,15 +82,8 @@ public final class RewardEvaluator extends AbstractBehavior<RewardEvaluator.Comm
   public static Behavior<Command> create(Supplier<RewardModel> model, List<String> datasetNames,
       Map<String, ActorRef<DatasetActor.Command>> datasets, int rewardBatchSize,
       ActorRef<MixtureScorer.Command> scorer) {
-    return create(model, datasetNames, datasets, rewardBatchSize, scorer, null);
-  }
-
-  /** @param timeout how long one snapshot's rewards may take before the reward model is replaced; null: no limit */
-  public static Behavior<Command> create(Supplier<RewardModel> model, List<String> datasetNames,
-      Map<String, ActorRef<DatasetActor.Command>> datasets, int rewardBatchSize,
-      ActorRef<MixtureScorer.Command> scorer, Duration timeout) {
-    return Behaviors.setup(context -> Behaviors.withTimers(timers ->
-        new RewardEvaluator(context, timers, model, datasetNames, datasets, rewardBatchSize, scorer, timeout)));
+    return Behaviors.setup(context -> new RewardEvaluator(context, model, datasetNames, datasets, rewardBatchSize,
+        scorer));
   }
 
   private final Supplier<RewardModel> modelFactory;
@@ -103,19 +100,18 @@ public final class RewardEvaluator extends AbstractBehavior<RewardEvaluator.Comm
   private List<TokenizedExample>[][] batches;
   private int received;
   private long startNanos;
-  private final TimerScheduler<Command> timers;
-  private final Duration timeout;
+  /** Whether the worker is computing {@code current} (its batches are all in). */
+  private boolean computing;
+  /** The learner gave up on {@code current} while its batches were coming: they are not computed on. */
+  private boolean abandoned;
   /** Counts reward models; answers from an abandoned one carry an older generation and are dropped. */
   private long generation;
   private ExecutorService worker;
 
-  private RewardEvaluator(ActorContext<Command> context, TimerScheduler<Command> timers,
-      Supplier<RewardModel> model, List<String> datasetNames,
+  private RewardEvaluator(ActorContext<Command> context, Supplier<RewardModel> model, List<String> datasetNames,
       Map<String, ActorRef<DatasetActor.Command>> datasets, int rewardBatchSize,
-      ActorRef<MixtureScorer.Command> scorer, Duration timeout) {
+      ActorRef<MixtureScorer.Command> scorer) {
     super(context);
-    this.timers = timers;
-    this.timeout = timeout;
     this.modelFactory = model;
     this.model = model.get();
     this.worker = newWorker();
@@ -133,7 +129,7 @@ public final class RewardEvaluator extends AbstractBehavior<RewardEvaluator.Comm
         .onMessage(Evaluate.class, this::onEvaluate)
         .onMessage(BatchArrived.class, this::onBatch)
         .onMessage(Computed.class, this::onComputed)
-        .onMessage(TimedOut.class, this::onTimedOut)
+        .onMessage(Abandon.class, this::onAbandon)
         .onSignal(PostStop.class, signal -> onStop())
         .build();
   }
@@ -179,7 +175,11 @@ public final class RewardEvaluator extends AbstractBehavior<RewardEvaluator.Comm
       int heldOut = streams.indexOf(DatasetActor.StreamKind.HELD_OUT);
       RewardBatches drawn = new RewardBatches(
           train < 0 ? List.of() : List.of(batches[train]), heldOut < 0 ? List.of() : List.of(batches[heldOut]));
-      compute(current, drawn);
+      if (abandoned) {
+        finishCurrent();
+      } else {
+        compute(current, drawn);
+      }
     }
     return this;
   }
@@ -188,22 +188,19 @@ public final class RewardEvaluator extends AbstractBehavior<RewardEvaluator.Comm
   private void compute(ParameterSnapshot snapshot, RewardBatches drawn) {
     long gen = generation;
     long version = snapshot.version();
+    computing = true;
     RewardModel computing = model;
     CompletableFuture<double[]> rewards = CompletableFuture.supplyAsync(
         () -> computing.rewards(snapshot, drawn), worker);
     getContext().pipeToSelf(rewards, (values, error) -> new Computed(gen, version, values,
         error instanceof java.util.concurrent.CompletionException c && c.getCause() != null ? c.getCause() : error,
         (System.nanoTime() - startNanos) / 1e9));
-    if (timeout != null) {
-      timers.startSingleTimer("timeout", new TimedOut(gen, version), timeout);
-    }
   }
 
   private Behavior<Command> onComputed(Computed computed) {
     if (computed.generation() != generation || current == null || current.version() != computed.version()) {
-      return this; // from a reward model abandoned after a timeout
+      return this; // from a reward model abandoned meanwhile
     }
-    timers.cancel("timeout");
     if (computed.error() == null) {
       scorer.tell(new MixtureScorer.Rewards(computed.version(), computed.rewards(), computed.seconds()));
     } else {
@@ -216,14 +213,17 @@ public final class RewardEvaluator extends AbstractBehavior<RewardEvaluator.Comm
     return this;
   }
 
-  private Behavior<Command> onTimedOut(TimedOut timedOut) {
-    if (timedOut.generation() != generation || current == null || current.version() != timedOut.version()) {
+  private Behavior<Command> onAbandon(Abandon abandon) {
+    queue.removeIf(snapshot -> snapshot.version() == abandon.version());
+    if (current == null || current.version() != abandon.version()) {
       return this;
     }
-    getContext().getLog().error("rewards for snapshot {} took over {} s; abandoning that reward model"
-        + " and its thread, starting a fresh one", timedOut.version(), timeout.toSeconds());
-    scorer.tell(new MixtureScorer.RewardsFailed(timedOut.version(), "no rewards within "
-        + timeout.toSeconds() + " s; the reward model was abandoned and restarted"));
+    if (!computing) {
+      abandoned = true; // its batches still come (and are dropped), so the next snapshot's stay its own
+      return this;
+    }
+    getContext().getLog().error("the learner gave up on snapshot {}; abandoning its reward model"
+        + " and thread, starting a fresh one", abandon.version());
     worker.shutdownNow(); // interrupts; a thread blocked in native code stays until it returns
     worker = newWorker();
     model = null; // still in use by the hung thread: not closed
@@ -234,6 +234,8 @@ public final class RewardEvaluator extends AbstractBehavior<RewardEvaluator.Comm
 
   private void finishCurrent() {
     current = null;
+    computing = false;
+    abandoned = false;
     batches = null;
     startNext();
   }

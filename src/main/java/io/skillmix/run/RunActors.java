@@ -79,7 +79,7 @@ public final class RunActors {
     MixSettings mix = settings.mix();
     return RewardEvaluator.create(() -> ModelRewards.create(mix, settings.evaluatorDevice(), settings.evaluatorThreads(),
         settings.seed(), modelConfig, target),
-        prepared.data().names(), datasets, mix.rewardBatchSize(), scorer, mix.updateTimeout());
+        prepared.data().names(), datasets, mix.rewardBatchSize(), scorer);
   }
 
 }

@@ -93,6 +93,8 @@ class KryoRegistryTest {
     all.add(new Learner.Failed(12, new UserError("model.path: no config.json; point it at a model folder")));
     all.add(new RewardEvaluator.Reference(new ParameterSnapshot(0, weights)));
     all.add(new RewardEvaluator.Evaluate(snapshot));
+    all.add(new RewardEvaluator.Abandon(100));
+    all.add(new RemoteEvaluator.Abandon(100));
     all.add(new MixtureScorer.Rewards(100, new double[] {0.1, -0.3}, 1.5));
     all.add(new MixtureScorer.Subscribe(ref.narrow()));
     all.add(new MixtureScorer.GetState(ref.narrow()));

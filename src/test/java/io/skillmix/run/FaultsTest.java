@@ -212,56 +212,104 @@ class FaultsTest {
     assertEquals(2, created.get(), "one restart of the reward model");
   }
 
-  @Test
-  void aHungEvaluatorIsReplacedAfterTheTimeoutAndLaterUpdatesGoOn() throws InterruptedException {
-    TestProbe<MixtureScorer.Command> scorer = testKit.createTestProbe(MixtureScorer.Command.class);
-    AtomicInteger created = new AtomicInteger();
-    AtomicInteger calls = new AtomicInteger();
-    CountDownLatch release = new CountDownLatch(1);
-    CountDownLatch hanging = new CountDownLatch(1);
-    AtomicReference<Thread> hung = new AtomicReference<>();
-    Runnable hang = () -> {
-      hung.set(Thread.currentThread());
+  /** A computation that blocks until {@code release}, noting its thread; {@code hanging} opens when it starts. */
+  private record Hang(CountDownLatch release, CountDownLatch hanging, AtomicReference<Thread> thread)
+      implements Runnable {
+    Hang() {
+      this(new CountDownLatch(1), new CountDownLatch(1), new AtomicReference<>());
+    }
+
+    @Override
+    public void run() {
+      thread.set(Thread.currentThread());
       hanging.countDown();
       try {
         release.await();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-    };
-    Duration timeout = Duration.ofMinutes(3);
+    }
+  }
+
+  @Test
+  void aHungEvaluatorIsReplacedWhenTheLearnerAbandonsItsSnapshotAndLaterUpdatesGoOn() throws InterruptedException {
+    TestProbe<MixtureScorer.Command> scorer = testKit.createTestProbe(MixtureScorer.Command.class);
+    AtomicInteger created = new AtomicInteger();
+    AtomicInteger calls = new AtomicInteger();
+    Hang hang = new Hang();
     ActorRef<RewardEvaluator.Command> evaluator = testKit.spawn(RewardEvaluator.create(
         () -> new TroubledOnce(created, calls, hang, new double[] {0.4, 0.6}),
-        NAMES, datasets(), 2, scorer.getRef(), timeout));
+        NAMES, datasets(), 2, scorer.getRef()));
     evaluator.tell(new RewardEvaluator.Reference(new ParameterSnapshot(0, Map.of())));
     evaluator.tell(new RewardEvaluator.Evaluate(new ParameterSnapshot(4, Map.of())));
     evaluator.tell(new RewardEvaluator.Evaluate(new ParameterSnapshot(8, Map.of())));
     try {
-      // Snapshot 4's computation hangs. Its timer is armed once its batches are in; short of
-      // the timeout nothing happens, at the timeout the model is abandoned.
-      assertTrue(hanging.await(30, TimeUnit.SECONDS), "snapshot 4 reached the reward model");
-      clock.awaitScheduled(timeout);
-      clock.expectNoMessageFor(timeout.minusMillis(1), scorer);
-      clock.timePasses(Duration.ofMillis(1));
-      MixtureScorer.RewardsFailed failed = scorer.expectMessageClass(MixtureScorer.RewardsFailed.class);
-      assertEquals(4, failed.version());
-      assertTrue(failed.reason().contains("no rewards within 180 s"), failed.reason());
+      // Snapshot 4's computation hangs; the evaluator keeps no deadline of its own: only the
+      // learner's Abandon replaces the model, and the scorer hears nothing about snapshot 4.
+      assertTrue(hang.hanging().await(30, TimeUnit.SECONDS), "snapshot 4 reached the reward model");
+      evaluator.tell(new RewardEvaluator.Abandon(4));
       MixtureScorer.Rewards next = scorer.expectMessageClass(MixtureScorer.Rewards.class);
       assertEquals(8, next.version());
       assertArrayEquals(new double[] {0.4, 0.6}, next.rewards());
       assertEquals(2, created.get(), "one replacement reward model");
     } finally {
-      release.countDown();
+      hang.release().countDown();
     }
     // The abandoned thread returns its late answer for snapshot 4, then ends (its executor was
     // shut down). Once it has ended, that answer is in the evaluator's mailbox ahead of the next
     // snapshot: the scorer must hear snapshot 12 next, never the late one.
-    hung.get().join(Duration.ofMinutes(1).toMillis());
-    assertTrue(!hung.get().isAlive(), "the abandoned worker thread ended");
+    hang.thread().get().join(Duration.ofMinutes(1).toMillis());
+    assertTrue(!hang.thread().get().isAlive(), "the abandoned worker thread ended");
     evaluator.tell(new RewardEvaluator.Evaluate(new ParameterSnapshot(12, Map.of())));
     MixtureScorer.Command after = scorer.receiveMessage();
     assertInstanceOf(MixtureScorer.Rewards.class, after);
     assertEquals(12, ((MixtureScorer.Rewards) after).version());
+  }
+
+  @Test
+  void aHungEvaluatorCostsOneUpdateThroughTheLearnersDeadlineOnly() throws InterruptedException {
+    TestProbe<MixtureScorer.Command> scorer = testKit.createTestProbe(MixtureScorer.Command.class);
+    TestProbe<MetricsSink.Command> metrics = testKit.createTestProbe(MetricsSink.Command.class);
+    TestProbe<Learner.Outcome> outcome = testKit.createTestProbe(Learner.Outcome.class);
+    AtomicInteger created = new AtomicInteger();
+    AtomicInteger calls = new AtomicInteger();
+    Hang hang = new Hang();
+    ActorRef<RewardEvaluator.Command> evaluator = testKit.spawn(RewardEvaluator.create(
+        () -> new TroubledOnce(created, calls, hang, new double[] {0.4, 0.6}),
+        NAMES, datasets(), 2, scorer.getRef()));
+    Duration timeout = Duration.ofMinutes(7);
+    LearnerSettings settings = new LearnerSettings(12, 2, 4, 0, ApplyMode.SYNC, timeout, null, null);
+    ActorRef<Learner.Command> learner = testKit.spawn(Learner.create(settings, FaultsTest::trainer, NAMES,
+        datasets(), new MixtureSampler(new double[] {0.5, 0.5}, 3), evaluator, null, metrics.getRef(), null, null));
+    learner.tell(new Learner.Start(outcome.getRef()));
+    try {
+      // Sync: step 4 waits for snapshot 4, whose computation hangs. One deadline runs (the
+      // learner's); short of it nothing happens, at it the update is skipped.
+      clock.awaitScheduled(timeout);
+      assertTrue(hang.hanging().await(30, TimeUnit.SECONDS), "snapshot 4 reached the reward model");
+      clock.expectNoMessageFor(timeout.minusMillis(1), scorer, outcome);
+      clock.timePasses(Duration.ofMillis(1));
+      // The evaluator abandons snapshot 4 without a report of its own: the scorer's next message
+      // is snapshot 8's rewards, not a failure of snapshot 4.
+      MixtureScorer.Rewards next = scorer.expectMessageClass(MixtureScorer.Rewards.class);
+      assertEquals(8, next.version());
+      assertEquals(2, created.get(), "one replacement reward model");
+      learner.tell(new Learner.ScorerAnswered(new MixtureScorer.Computed(8, new double[] {0.9, 0.1})));
+      Learner.Finished end = (Learner.Finished) outcome.receiveMessage();
+      assertEquals(12, end.steps());
+      assertEquals(1, end.skippedUpdates());
+      assertArrayEquals(new double[] {0.9, 0.1}, end.probabilities());
+    } finally {
+      hang.release().countDown();
+    }
+    List<String> skips = new ArrayList<>();
+    for (MetricsSink.Command m : metrics.receiveSeveralMessages(12 + 2 + 1)) { // steps, weights lines, note
+      if (m instanceof MetricsSink.Note n) {
+        skips.add(n.event() + ": " + n.message());
+      }
+    }
+    assertEquals(1, skips.size(), skips.toString());
+    assertTrue(skips.get(0).startsWith("skipped_update: no probabilities for snapshot 4 within 420 s"), skips.get(0));
   }
 
   private static Trainer trainer() {

@@ -24,7 +24,8 @@ import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 /**
  * On a learner node, the learner's evaluator: it stands for the reward evaluator on an evaluator
  * node. It asks that node's host to start an evaluator ({@link EvaluatorHost.Start}), then offers
- * every snapshot to the evaluator's receiver in chunks. It follows the receptionist: when the
+ * every snapshot to the evaluator's receiver in chunks, and passes on the learner's
+ * {@link RewardEvaluator.Abandon} (the learner owns the update deadline). It follows the receptionist: when the
  * evaluator node is gone, snapshots are dropped (the learner skips those updates after
  * mix.update-timeout and goes on with the probabilities it has); when an evaluator node registers
  * again, the link starts an evaluator there, sends it θ0 again, and rewards resume.
@@ -71,6 +72,7 @@ final class EvaluatorLink extends AbstractBehavior<Object> {
     return newReceiveBuilder()
         .onMessage(RewardEvaluator.Reference.class, this::onReference)
         .onMessage(RewardEvaluator.Evaluate.class, this::onEvaluate)
+        .onMessage(RewardEvaluator.Abandon.class, this::onAbandon)
         .onMessage(EvaluatorHost.Ready.class, this::onReady)
         .onMessage(Receptionist.Listing.class, this::onListing)
         .build();
@@ -98,6 +100,13 @@ final class EvaluatorLink extends AbstractBehavior<Object> {
     } else {
       getContext().getLog().warn("no evaluator node for snapshot {}; its update is skipped",
           message.snapshot().version());
+    }
+    return this;
+  }
+
+  private Behavior<Object> onAbandon(RewardEvaluator.Abandon message) {
+    if (receiver != null) {
+      receiver.tell(new RemoteEvaluator.Abandon(message.version()));
     }
     return this;
   }
