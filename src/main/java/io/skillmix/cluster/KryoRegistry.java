@@ -123,7 +123,7 @@ public final class KryoRegistry {
     r.record(700, io.skillmix.checkpoint.ComponentState.class);
 
     // 800–899: metrics
-    r.record(800, MetricsSink.TrainStep.class);
+    // 800 was MetricsSink.TrainStep with one dataset name: now 808, with per-dataset losses and counts
     // 801 was MetricsSink.WeightsApplied(step, version, probabilities): now 806, carrying a WeightUpdate (807)
     r.record(802, MetricsSink.RewardsComputed.class);
     r.record(803, MetricsSink.Note.class);
@@ -131,6 +131,7 @@ public final class KryoRegistry {
     r.record(805, MetricsSink.Mark.class);
     r.record(806, MetricsSink.WeightsApplied.class);
     r.record(807, io.skillmix.metrics.WeightUpdate.class);
+    r.record(808, MetricsSink.TrainStep.class);
     return List.copyOf(r.rows.values());
   }
 

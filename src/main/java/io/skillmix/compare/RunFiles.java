@@ -15,7 +15,7 @@ final class RunFiles {
   /** Probabilities that took effect at {@code step}, by dataset name. */
   record Weights(long step, Map<String, Double> probabilities) {}
 
-  /** One training step: which dataset's batch and its loss. */
+  /** One dataset's loss at one training step (a step mixing datasets gives one per dataset). */
   record Loss(long step, String dataset, double loss) {}
 
   private RunFiles() {}
@@ -31,9 +31,15 @@ final class RunFiles {
 
   static List<Loss> losses(Path runDir) {
     List<Loss> out = new ArrayList<>();
-    for (MetricsSink.Command record : MetricsLog.read(runDir.resolve(RunFolder.METRICS), null)) {
-      if (record instanceof MetricsSink.TrainStep t && !Double.isNaN(t.loss())) {
-        out.add(new Loss(t.step(), t.dataset(), t.loss()));
+    MetricsLog.Metrics metrics = MetricsLog.metrics(runDir.resolve(RunFolder.METRICS));
+    List<String> names = metrics.datasets();
+    for (MetricsSink.Command record : metrics.records()) {
+      if (record instanceof MetricsSink.TrainStep t) {
+        for (int d = 0; d < names.size(); d++) {
+          if (t.has(d) && !Double.isNaN(t.datasetLosses()[d])) {
+            out.add(new Loss(t.step(), names.get(d), t.datasetLosses()[d]));
+          }
+        }
       }
     }
     return out;

@@ -25,15 +25,16 @@ import org.apache.pekko.actor.typed.javadsl.StashBuffer;
 
 /**
  * Owns θ and the optimizer (through {@link Trainer}) and runs one optimizer step per message on a
- * pinned thread. Each step draws its dataset from the current probabilities with its own seeded
- * sampler, asks that dataset's actor for a batch, and trains on it. Every {@code updateEvery}
+ * pinned thread. Each step draws from the current probabilities with its own seeded sampler (a
+ * dataset per example, or one per step: {@code mix.batch-mixing}), gathers the batch from the
+ * drawn datasets' actors ({@link BatchSource}), and trains on it. Every {@code updateEvery}
  * steps it sends a parameter snapshot to the reward evaluator; the probabilities computed from
  * snapshot t take effect at step t + lag ({@code lagged}, {@code sync} = lag 0) or on arrival
  * ({@code free}).
  *
  * <p>Steps are numbered from 0; a snapshot's version is the number of steps done when it was
- * taken. States: {@link #ready()} between steps, {@link #awaitingBatch} while the dataset actor
- * answers, {@link #waitingForWeights} when the next step needs probabilities not yet computed.
+ * taken. States: {@link #ready()} between steps, {@link #awaitingBatch} while the dataset actors
+ * answer, {@link #waitingForWeights} when the next step needs probabilities not yet computed.
  */
 public final class Learner extends AbstractBehavior<Learner.Command> {
 
@@ -142,7 +143,7 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
     this.stash = stash;
     this.settings = settings;
     this.trainer = trainer;
-    this.batches = new BatchSource(datasetNames, datasets, sampler, settings.batchSize(),
+    this.batches = new BatchSource(datasetNames, datasets, sampler, settings.batchSize(), settings.batchMixing(),
         context.messageAdapter(DatasetActor.Batch.class, BatchArrived::new));
     this.metrics = metrics;
     this.updates = new SnapshotUpdates(settings, sampler.probabilities(), context, evaluator, metrics);
@@ -244,8 +245,12 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
   private Behavior<Command> onBatch(BatchArrived arrived) {
     double dataWait = (System.nanoTime() - waitStartNanos) / 1e9;
     long start = System.nanoTime();
+    BatchSource.Drawn drawn = batches.onBatch(arrived.batch());
+    if (drawn == null) {
+      return Behaviors.same(); // more datasets of this step to answer
+    }
     Trainer.StepResult result;
-    List<TokenizedExample> examples = arrived.batch().examples();
+    List<TokenizedExample> examples = drawn.examples();
     try {
       result = trainer.step(examples);
     } catch (RuntimeException e) {
@@ -253,7 +258,8 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
       return fail(EngineFaults.explain(e, examples.size(), longest));
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    metrics.tell(new MetricsSink.TrainStep(step, arrived.batch().dataset(), result.loss(), result.lr(),
+    int n = batches.names().size();
+    metrics.tell(new MetricsSink.TrainStep(step, result.loss(), drawn.losses(result, n), drawn.counts(n), result.lr(),
         result.gradNorm(), result.tokens(), seconds, dataWait + waitSeconds));
     badStepsInRow = result.skipped() ? badStepsInRow + 1 : 0;
     if (result.skipped()) {

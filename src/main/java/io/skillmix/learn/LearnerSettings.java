@@ -3,6 +3,7 @@ package io.skillmix.learn;
 import io.skillmix.checkpoint.Checkpointer;
 import io.skillmix.checkpoint.Checkpoints;
 import io.skillmix.mix.ApplyMode;
+import io.skillmix.mix.BatchMixing;
 import io.skillmix.model.ParameterSnapshot;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,9 +19,16 @@ import org.apache.pekko.actor.typed.ActorRef;
  *     answer once it needs it before skipping that update (see {@link SnapshotUpdates})
  * @param finalModelDir where the trained model goes at the end (null: nowhere, in tests)
  * @param sourceModel the model folder the run started from, whose tokenizer files are copied
+ * @param batchMixing a dataset drawn for every example of a step, or one for the whole step
  */
 public record LearnerSettings(long steps, int batchSize, int updateEvery, int lagSteps, ApplyMode apply,
-    Duration updateTimeout, Path finalModelDir, Path sourceModel) {
+    Duration updateTimeout, Path finalModelDir, Path sourceModel, BatchMixing batchMixing) {
+
+  /** One dataset per step ({@link BatchMixing#BATCH}): a learner that tests drive batch by batch. */
+  public LearnerSettings(long steps, int batchSize, int updateEvery, int lagSteps, ApplyMode apply,
+      Duration updateTimeout, Path finalModelDir, Path sourceModel) {
+    this(steps, batchSize, updateEvery, lagSteps, apply, updateTimeout, finalModelDir, sourceModel, BatchMixing.BATCH);
+  }
 
   /**
    * What the learner needs to write checkpoints.

@@ -28,8 +28,14 @@ import java.util.List;
  */
 public final class Trainer implements AutoCloseable {
 
-  /** What one step did. {@code skipped}: the gradient was not finite and no update was made. */
-  public record StepResult(double loss, double lr, double gradNorm, int tokens, boolean skipped) {}
+  /**
+   * What one step did. {@code skipped}: the gradient was not finite and no update was made.
+   * {@code exampleLoss[i]} and {@code exampleTokens[i]}: example i's summed NLL and its counted
+   * tokens (the loss is Σ exampleLoss / Σ exampleTokens, token-weighted), so losses over any
+   * subset of the batch (a dataset's examples) are exact.
+   */
+  public record StepResult(double loss, double lr, double gradNorm, int tokens, boolean skipped,
+      double[] exampleLoss, int[] exampleTokens) {}
 
   private final LanguageModel model;
   private final List<AdamW.Param> params = new ArrayList<>();
@@ -97,12 +103,12 @@ public final class Trainer implements AutoCloseable {
         g.set(new ai.djl.ndarray.index.NDIndex("..."), 0f);
       }
       step++;
-      return new StepResult(pass.loss(), lr, norm, pass.tokens(), !finite);
+      return new StepResult(pass.loss(), lr, norm, pass.tokens(), !finite, pass.exampleLoss(), pass.exampleTokens());
     }
   }
 
   /** The summed gradients of one batch, with the batch's loss; views live in {@code scope}. */
-  record Backward(double loss, int tokens, List<NDArray> grads) {}
+  record Backward(double loss, int tokens, List<NDArray> grads, double[] exampleLoss, int[] exampleTokens) {}
 
   /**
    * Forward and backward over micro-batches. Each micro-batch's mean loss is weighted by its share
@@ -111,8 +117,11 @@ public final class Trainer implements AutoCloseable {
   Backward backward(List<TokenizedExample> batch, NDManager scope) {
     int micro = Math.min(settings.microBatchSize(), batch.size());
     int counted = 0;
-    for (TokenizedExample e : batch) {
-      counted += SftLoss.countedTokens(e);
+    int[] exampleTokens = new int[batch.size()];
+    double[] exampleLoss = new double[batch.size()];
+    for (int i = 0; i < batch.size(); i++) {
+      exampleTokens[i] = SftLoss.countedTokens(batch.get(i));
+      counted += exampleTokens[i];
     }
     double lossSum = 0;
     int tokens = 0;
@@ -126,20 +135,23 @@ public final class Trainer implements AutoCloseable {
         NDArray ids = microScope.create(in.inputIds(), shape);
         NDArray mask = microScope.create(in.attentionMask(), shape);
         float share = counted == 0 ? 0f : (float) in.countedTokens() / counted;
+        double[] partLoss = new double[part.size()];
         if (settings.activationCheckpointing()) {
           NDArray loss = ActivationCheckpointing.backward(model.block(), ids, mask, hidden -> {
-            NDArray l = SftLoss.compute(model.block(), hidden, in, settings.lossChunk());
+            NDArray l = SftLoss.compute(model.block(), hidden, in, settings.lossChunk(), partLoss);
             return l.mul(Autograd.constant(l, share));
           });
           lossSum += loss.getFloat();
+          System.arraycopy(partLoss, 0, exampleLoss, from, partLoss.length);
           continue;
         }
         // lossChunk 0 (benchmarks only): the full (batch, length, vocabulary) loss chunking replaced.
         NDArray loss = settings.lossChunk() > 0
-            ? SftLoss.compute(model.block(), model.hidden(ids, mask), in, settings.lossChunk())
+            ? SftLoss.compute(model.block(), model.hidden(ids, mask), in, settings.lossChunk(), partLoss)
             : SftLoss.compute(model.forward(ids, mask, null).get(0), microScope.create(in.targets(), shape),
-                microScope.create(in.weights(), shape));
+                microScope.create(in.weights(), shape), partLoss);
         lossSum += loss.getFloat() * share;
+        System.arraycopy(partLoss, 0, exampleLoss, from, partLoss.length);
         collector.backward(loss.mul(Autograd.constant(loss, share)));
       }
     }
@@ -149,7 +161,7 @@ public final class Trainer implements AutoCloseable {
       g.attach(scope); // a view of the parameter's gradient; closing it frees only the handle
       grads.add(g);
     }
-    return new Backward(lossSum, tokens, grads);
+    return new Backward(lossSum, tokens, grads, exampleLoss, exampleTokens);
   }
 
   public ParameterSnapshot snapshot(long version) {

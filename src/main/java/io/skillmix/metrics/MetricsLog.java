@@ -28,22 +28,62 @@ public final class MetricsLog {
    *     order of the file's first record that has them (its first weights line)
    */
   public static List<MetricsSink.Command> read(Path file, List<String> datasets) {
+    return metrics(file, datasets).records();
+  }
+
+  /** A metrics file: the dataset names (the order of every per-dataset array) and every record, in order. */
+  public record Metrics(List<String> datasets, List<MetricsSink.Command> records) {}
+
+  /** Every record of a metrics file, read once; the names are those of its first weights line. */
+  public static Metrics metrics(Path file) {
+    return metrics(file, null);
+  }
+
+  private static Metrics metrics(Path file, List<String> datasets) {
     List<JsonObject> lines = lines(file);
     List<String> names = datasets != null ? datasets : namesOf(lines);
     List<MetricsSink.Command> out = new ArrayList<>();
     for (JsonObject o : lines) {
       String event = o.get("event").getAsString();
       out.add(switch (event) {
-        case "train" -> new MetricsSink.TrainStep(o.get("step").getAsLong(), o.get("dataset").getAsString(),
-            number(o, "loss"), o.get("lr").getAsDouble(), number(o, "grad_norm"), o.get("tokens").getAsInt(),
-            o.get("seconds").getAsDouble(), o.get("wait_seconds").getAsDouble());
+        case "train" -> trainStep(o, names);
         case "weights" -> new MetricsSink.WeightsApplied(weightUpdate(o, names));
         case "rewards" -> new MetricsSink.RewardsComputed(o.get("version").getAsLong(), values(o, "rewards", names),
             values(o, "smoothed", names), values(o, "probs", names), o.get("evaluator_seconds").getAsDouble());
         default -> new MetricsSink.Note(o.get("step").getAsLong(), event, o.get("message").getAsString());
       });
     }
-    return out;
+    return new Metrics(names, out);
+  }
+
+  /**
+   * A train line: per-dataset losses and example counts by name ({@code losses}, {@code examples});
+   * a line written before them names its one {@code dataset}, whose loss is the step's.
+   */
+  private static MetricsSink.TrainStep trainStep(JsonObject o, List<String> names) {
+    double loss = number(o, "loss");
+    double[] losses = new double[names.size()];
+    int[] examples = new int[names.size()];
+    java.util.Arrays.fill(losses, Double.NaN);
+    if (o.has("losses")) {
+      JsonObject byName = o.getAsJsonObject("losses");
+      JsonObject counts = o.getAsJsonObject("examples");
+      for (int d = 0; d < names.size(); d++) {
+        if (counts.has(names.get(d))) {
+          losses[d] = number(byName, names.get(d));
+          examples[d] = counts.get(names.get(d)).getAsInt();
+        }
+      }
+    } else {
+      int d = names.indexOf(o.get("dataset").getAsString());
+      if (d >= 0) {
+        losses[d] = loss;
+        examples[d] = -1;
+      }
+    }
+    return new MetricsSink.TrainStep(o.get("step").getAsLong(), loss, losses, examples, o.get("lr").getAsDouble(),
+        number(o, "grad_norm"), o.get("tokens").getAsInt(), o.get("seconds").getAsDouble(),
+        o.get("wait_seconds").getAsDouble());
   }
 
   /** A weights file: the dataset names (the order of its arrays) and every line, in order. */

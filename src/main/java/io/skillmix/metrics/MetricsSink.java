@@ -31,9 +31,23 @@ public final class MetricsSink extends AbstractBehavior<MetricsSink.Command> {
 
   public sealed interface Command extends CrossNode {}
 
-  /** One optimizer step. {@code waitSeconds}: time the learner spent waiting for data or weights. */
-  public record TrainStep(long step, String dataset, double loss, double lr, double gradNorm,
-      int tokens, double seconds, double waitSeconds) implements Command {}
+  /**
+   * One optimizer step. {@code waitSeconds}: time the learner spent waiting for data or weights.
+   *
+   * @param loss the batch's loss (token mean over every counted token of the step)
+   * @param datasetLosses per dataset (run order): the token-weighted mean loss over its examples in
+   *     the step; NaN for a dataset with none
+   * @param datasetExamples per dataset: its examples in the step (-1: a line from before these
+   *     counts, when a step had one dataset and its count was not written)
+   */
+  public record TrainStep(long step, double loss, double[] datasetLosses, int[] datasetExamples, double lr,
+      double gradNorm, int tokens, double seconds, double waitSeconds) implements Command {
+
+    /** Whether dataset {@code d} had examples in this step. */
+    public boolean has(int d) {
+      return datasetExamples[d] != 0;
+    }
+  }
 
   /** New probabilities took effect: one line of {@code weights.jsonl}. */
   public record WeightsApplied(WeightUpdate update) implements Command {}
@@ -118,7 +132,16 @@ public final class MetricsSink extends AbstractBehavior<MetricsSink.Command> {
     line.put("event", "train");
     line.put("step", m.step());
     line.put("loss", m.loss());
-    line.put("dataset", m.dataset());
+    Map<String, Double> losses = new LinkedHashMap<>();
+    Map<String, Integer> examples = new LinkedHashMap<>();
+    for (int d = 0; d < datasets.size(); d++) {
+      if (m.has(d)) {
+        losses.put(datasets.get(d), m.datasetLosses()[d]);
+        examples.put(datasets.get(d), m.datasetExamples()[d]);
+      }
+    }
+    line.put("losses", losses);
+    line.put("examples", examples);
     line.put("lr", m.lr());
     line.put("grad_norm", m.gradNorm());
     line.put("tokens", m.tokens());

@@ -15,6 +15,7 @@ public final class RunHistory {
   private final List<MetricsSink.RewardsComputed> rewards = new ArrayList<>();
   private final List<MetricsSink.Note> notes = new ArrayList<>();
   private final long[] stepsPerDataset;
+  private final long[] examplesPerDataset;
   private long tokens;
   private double trainSeconds;
   private double waitSeconds;
@@ -23,17 +24,19 @@ public final class RunHistory {
   RunHistory(List<String> datasets) {
     this.datasets = List.copyOf(datasets);
     this.stepsPerDataset = new long[datasets.size()];
+    this.examplesPerDataset = new long[datasets.size()];
     for (String d : datasets) {
       lossByDataset.put(d, new ArrayList<>());
     }
   }
 
   void onTrain(MetricsSink.TrainStep m) {
-    lossByDataset.computeIfAbsent(m.dataset(), k -> new ArrayList<>())
-        .add(new double[] {m.step(), m.loss()});
-    int index = datasets.indexOf(m.dataset());
-    if (index >= 0) {
-      stepsPerDataset[index]++;
+    for (int d = 0; d < datasets.size(); d++) {
+      if (m.has(d)) {
+        lossByDataset.get(datasets.get(d)).add(new double[] {m.step(), m.datasetLosses()[d]});
+        stepsPerDataset[d]++;
+        examplesPerDataset[d] += Math.max(0, m.datasetExamples()[d]);
+      }
     }
     tokens += m.tokens();
     trainSeconds += m.seconds();
@@ -83,8 +86,14 @@ public final class RunHistory {
     return notes;
   }
 
+  /** Per dataset: the steps that had examples of it. */
   public long[] stepsPerDataset() {
     return stepsPerDataset.clone();
+  }
+
+  /** Per dataset: its examples over the run (a line from before these counts adds none). */
+  public long[] examplesPerDataset() {
+    return examplesPerDataset.clone();
   }
 
   public long tokens() {

@@ -3,8 +3,9 @@ package io.skillmix.mix;
 import java.util.Arrays;
 
 /**
- * Draws which dataset feeds each learner step from the current probabilities, with its own seeded
- * {@link Rng}, so a run is reproducible and a checkpoint continues the exact same draws.
+ * Draws which dataset feeds each example of a learner step (or the whole step: {@code
+ * mix.batch-mixing}) from the current probabilities, with its own seeded {@link Rng}, so a run is
+ * reproducible and a checkpoint continues the exact same draws.
  */
 public final class MixtureSampler {
 

@@ -67,6 +67,12 @@ public final class ChunkedHead {
    */
   public static NDArray meanNll(CausalLM lm, NDArray rows, long[] targets, float[] weights, double denominator,
       int chunk) {
+    return meanNll(lm, rows, targets, weights, denominator, chunk, null);
+  }
+
+  /** As {@link #meanNll(CausalLM, NDArray, long[], float[], double, int)}; {@code rowNll} (if not null) gets each row's −log p. */
+  public static NDArray meanNll(CausalLM lm, NDArray rows, long[] targets, float[] weights, double denominator,
+      int chunk, double[] rowNll) {
     requireChunk(chunk);
     NDManager outer = rows.getManager();
     NDArray head = lm.headWeight();
@@ -101,6 +107,9 @@ public final class ChunkedHead {
         double[] picked = logProbs.gather(t.expandDims(-1), -1).toType(DataType.FLOAT64, false).toDoubleArray();
         for (int i = 0; i < picked.length; i++) {
           loss -= w[i] * picked[i];
+          if (rowNll != null) {
+            rowNll[from + i] = -picked[i];
+          }
         }
         // d loss / d logits = (softmax − onehot) · w / n, built in place in one (c, V) buffer.
         NDArray grad = logProbs.exp();

@@ -90,9 +90,20 @@ public final class SftLoss {
    * @return the scalar mean negative log-likelihood over counted positions (0 if none)
    */
   public static NDArray compute(NDArray logits, NDArray targets, NDArray weights) {
+    return compute(logits, targets, weights, null);
+  }
+
+  /** As {@link #compute(NDArray, NDArray, NDArray)}; {@code exampleNll} (if not null) gets each row's NLL sum. */
+  public static NDArray compute(NDArray logits, NDArray targets, NDArray weights, double[] exampleNll) {
     NDArray logProbs = logits.logSoftmax(-1);
     NDArray picked = logProbs.gather(targets.expandDims(-1), -1).squeeze(-1); // (B, T)
-    NDArray total = picked.mul(weights).sum().neg();
+    NDArray weighted = picked.mul(weights);
+    if (exampleNll != null) {
+      double[] sums = weighted.sum(new int[] {1}).neg().toType(ai.djl.ndarray.types.DataType.FLOAT64, false)
+          .toDoubleArray(); // (B)
+      System.arraycopy(sums, 0, exampleNll, 0, sums.length);
+    }
+    NDArray total = weighted.sum().neg();
     return total.div(weights.sum().maximum(1f));
   }
 
@@ -102,7 +113,19 @@ public final class SftLoss {
    * gradients as {@link #compute(NDArray, NDArray, NDArray)} on the full logits.
    */
   public static NDArray compute(CausalLM lm, NDArray hidden, LossInputs in, int chunk) {
+    return compute(lm, hidden, in, chunk, null);
+  }
+
+  /**
+   * As {@link #compute(CausalLM, NDArray, LossInputs, int)}; {@code exampleNll} (if not null, one
+   * per example) gets each example's summed NLL over its counted positions, from the same values
+   * the loss adds up, so per-dataset losses need no second pass.
+   */
+  public static NDArray compute(CausalLM lm, NDArray hidden, LossInputs in, int chunk, double[] exampleNll) {
     long[] positions = in.countedPositions();
+    if (exampleNll != null) {
+      java.util.Arrays.fill(exampleNll, 0);
+    }
     if (positions.length == 0) {
       return hidden.sum().mul(Autograd.constant(hidden, 0f)); // 0, still connected to the graph
     }
@@ -115,6 +138,13 @@ public final class SftLoss {
       total += weights[i];
     }
     NDArray rows = ChunkedHead.rows(hidden, positions); // (N, D)
-    return ChunkedHead.meanNll(lm, rows, targets, weights, Math.max(1.0, total), chunk);
+    double[] rowNll = exampleNll == null ? null : new double[positions.length];
+    NDArray loss = ChunkedHead.meanNll(lm, rows, targets, weights, Math.max(1.0, total), chunk, rowNll);
+    if (exampleNll != null) {
+      for (int i = 0; i < positions.length; i++) {
+        exampleNll[(int) (positions[i] / in.length())] += weights[i] * rowNll[i];
+      }
+    }
+    return loss;
   }
 }

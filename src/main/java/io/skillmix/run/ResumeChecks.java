@@ -30,7 +30,30 @@ final class ResumeChecks {
       "train.keep-checkpoints", "train.max-bad-steps", "run.", "devices.", "cluster.", "mix.update-timeout",
       "data.prefetch-steps", "data.cache-dir", "data.datasets", "eval.");
 
+  /**
+   * Keys added since a run may have been recorded, each with the value that keeps such a run what
+   * it was: {@code mix.batch-mixing} came with per-example mixing, and runs before it drew one
+   * dataset per step.
+   */
+  private static final Map<String, String> ADDED_SINCE = Map.of("mix.batch-mixing", "batch");
+
   private ResumeChecks() {}
+
+  /**
+   * The {@code key=value} settings a run recorded before a key existed resumes with (see
+   * {@link #ADDED_SINCE}): applied under the resume's own overrides, so changing them is refused
+   * like any other change.
+   */
+  static List<String> keptFromBefore(Path configFile) {
+    Config written = com.typesafe.config.ConfigFactory.parseFile(configFile.toFile());
+    List<String> kept = new ArrayList<>();
+    for (Map.Entry<String, String> e : new java.util.TreeMap<>(ADDED_SINCE).entrySet()) {
+      if (!written.hasPath(e.getKey())) {
+        kept.add(e.getKey() + "=" + e.getValue());
+      }
+    }
+    return kept;
+  }
 
   /**
    * The overrides a resume takes ({@code key=value}, in key order), or a refusal naming the first

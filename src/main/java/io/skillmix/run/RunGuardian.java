@@ -150,7 +150,7 @@ final class RunGuardian extends AbstractBehavior<Command> {
     }
     LearnerSettings learnerSettings = new LearnerSettings(settings.train().steps(),
         settings.train().batchSize(), mix.learned() ? mix.updateEvery() : 0, mix.lagSteps(), mix.apply(),
-        mix.updateTimeout(), settings.runDir().resolve(RunFolder.FINAL), settings.modelPath());
+        mix.updateTimeout(), settings.runDir().resolve(RunFolder.FINAL), settings.modelPath(), mix.batchMixing());
     RunSettings.Checkpointing checkpoints = settings.checkpointing();
     LearnerSettings.Checkpointing checkpointing = new LearnerSettings.Checkpointing(
         new Checkpoints(settings.runDir(), checkpoints.keep()), checkpoints.every(), checkpoints.maxBadSteps(),

@@ -101,8 +101,15 @@ public final class RunPreparation {
         }
       }
       String here = "run.dir=" + ConfigUtil.quoteString(runDir.toString());
-      Config recorded = ConfigLoader.load(configFile, List.of(here));
-      List<String> all = new ArrayList<>(taken);
+      List<String> kept = ResumeChecks.keptFromBefore(configFile);
+      for (String setting : kept) {
+        notices.add("resume: " + setting + " (the run was recorded before that key existed)");
+      }
+      List<String> base = new ArrayList<>(kept);
+      base.add(here);
+      Config recorded = ConfigLoader.load(configFile, base);
+      List<String> all = new ArrayList<>(kept);
+      all.addAll(taken);
       all.add(here);
       Config config = ConfigLoader.load(configFile, all);
       checkRunsHere(config);

@@ -6,6 +6,7 @@ import io.skillmix.UserError;
 import io.skillmix.config.ConfigLoader;
 import io.skillmix.learn.TrainSettings;
 import io.skillmix.mix.ApplyMode;
+import io.skillmix.mix.BatchMixing;
 import io.skillmix.mix.MixSettings;
 import io.skillmix.mix.MixtureMethod;
 import io.skillmix.mix.Reward;
@@ -153,7 +154,8 @@ public record RunSettings(
         ApplyMode.parse(c.getString("mix.apply")), lag, positiveInt(c, "mix.scorer-steps"),
         positive(c, "mix.scorer-lr"), Scorer.UpdateRule.parse(c.getString("mix.update")), rewardBatch, specialistName,
         updateTimeout, nonNegativeInt(c, "mix.multidds-layers"),
-        positiveInt(c, "mix.multiuat-passes"), fraction(c, "mix.multiuat-dropout"));
+        positiveInt(c, "mix.multiuat-passes"), fraction(c, "mix.multiuat-dropout"),
+        BatchMixing.parse(c.getString("mix.batch-mixing")));
   }
 
   /**

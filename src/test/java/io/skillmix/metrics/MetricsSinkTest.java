@@ -1,5 +1,6 @@
 package io.skillmix.metrics;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -31,8 +32,9 @@ class MetricsSinkTest {
     ActorRef<MetricsSink.Command> sink = testKit.spawn(
         MetricsSink.create(dir, names, ProgressDisplay.create(false, 10, 0, names)));
     sink.tell(new MetricsSink.WeightsApplied(new WeightUpdate(0, 0, new double[] {0.75, 0.25})));
-    sink.tell(new MetricsSink.TrainStep(0, "math", 2.5, 1e-3, 0.9, 128, 0.5, 0.01));
-    sink.tell(new MetricsSink.TrainStep(1, "chat", 1.5, 1e-3, 0.8, 64, 0.25, 0.0));
+    sink.tell(new MetricsSink.TrainStep(0, 2.5, new double[] {2.5, Double.NaN}, new int[] {4, 0}, 1e-3, 0.9, 128,
+        0.5, 0.01));
+    sink.tell(new MetricsSink.TrainStep(1, 1.75, new double[] {2.0, 1.5}, new int[] {1, 3}, 1e-3, 0.8, 64, 0.25, 0.0));
     sink.tell(new MetricsSink.RewardsComputed(2, new double[] {1, 0.5}, new double[] {0.9, 0.6},
         new double[] {0.6, 0.4}, 1.5));
     sink.tell(new MetricsSink.WeightsApplied(new WeightUpdate(2, 3, new double[] {0.6, 0.4})));
@@ -47,10 +49,26 @@ class MetricsSinkTest {
         "{\"step\":3,\"version\":2,\"probs\":{\"math\":0.6,\"chat\":0.4}}"), weights);
     List<String> metrics = Files.readAllLines(dir.resolve("metrics.jsonl"));
     assertEquals(6, metrics.size());
-    assertTrue(metrics.get(1).startsWith("{\"event\":\"train\",\"step\":0,\"loss\":2.5,\"dataset\":\"math\""),
-        metrics.get(1));
+    assertTrue(metrics.get(1).startsWith("{\"event\":\"train\",\"step\":0,\"loss\":2.5,"
+        + "\"losses\":{\"math\":2.5},\"examples\":{\"math\":4},"), metrics.get(1));
+    assertTrue(metrics.get(2).startsWith("{\"event\":\"train\",\"step\":1,\"loss\":1.75,"
+        + "\"losses\":{\"math\":2.0,\"chat\":1.5},\"examples\":{\"math\":1,\"chat\":3},"), metrics.get(2));
     assertEquals(192, history.tokens());
-    assertEquals(2.5, history.recentLoss("math", 10));
+    assertEquals(2.25, history.recentLoss("math", 10), "the mean of its two steps' losses");
+    assertEquals(1.5, history.recentLoss("chat", 10));
+    assertArrayEquals(new long[] {5, 3}, history.examplesPerDataset());
+    assertArrayEquals(new long[] {2, 1}, history.stepsPerDataset());
+    // Read back, every record is the one written; a line from before per-dataset losses still reads.
+    List<MetricsSink.Command> read = MetricsLog.read(dir.resolve("metrics.jsonl"), names);
+    MetricsSink.TrainStep second = (MetricsSink.TrainStep) read.get(2);
+    assertArrayEquals(new double[] {2.0, 1.5}, second.datasetLosses());
+    assertArrayEquals(new int[] {1, 3}, second.datasetExamples());
+    Path old = dir.resolve("old.jsonl");
+    Files.writeString(old, "{\"event\":\"train\",\"step\":0,\"loss\":2.5,\"dataset\":\"chat\",\"lr\":0.001,"
+        + "\"grad_norm\":0.9,\"tokens\":128,\"seconds\":0.5,\"wait_seconds\":0.01}\n");
+    MetricsSink.TrainStep before = (MetricsSink.TrainStep) MetricsLog.read(old, names).get(0);
+    assertArrayEquals(new double[] {Double.NaN, 2.5}, before.datasetLosses());
+    assertArrayEquals(new int[] {0, -1}, before.datasetExamples());
     assertEquals(2, history.weightSteps().size());
     assertEquals(1, history.notes().size());
   }

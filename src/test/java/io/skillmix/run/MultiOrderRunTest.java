@@ -36,13 +36,13 @@ class MultiOrderRunTest {
     return RunFixtures.config(dir, run, overrides.toArray(String[]::new));
   }
 
-  /** Dataset and loss of every step, in order: what a data order changes. */
+  /** Datasets and losses of every step, in order: what a data order changes. */
   private static List<String> steps(Path run) throws IOException {
     return Files.readAllLines(run.resolve("metrics.jsonl")).stream()
         .filter(l -> l.contains("\"event\":\"train\""))
         .map(l -> {
           JsonObject o = JsonParser.parseString(l).getAsJsonObject();
-          return o.get("step") + " " + o.get("dataset") + " " + o.get("loss");
+          return o.get("step") + " " + o.get("examples") + " " + o.get("losses") + " " + o.get("loss");
         })
         .toList();
   }

@@ -36,13 +36,13 @@ class ResumeTest {
 
   private static final String[] CHECKPOINTED = {"train.checkpoint-every=12", "train.keep-checkpoints=2"};
 
-  /** step, dataset and loss of every train line, in file order (duplicates would show). */
+  /** step, datasets and losses of every train line, in file order (duplicates would show). */
   private static List<String> trainLines(Path run) throws IOException {
     return Files.readAllLines(run.resolve("metrics.jsonl")).stream()
         .filter(l -> l.contains("\"event\":\"train\""))
         .map(l -> {
           JsonObject o = JsonParser.parseString(l).getAsJsonObject();
-          return o.get("step") + " " + o.get("dataset") + " " + o.get("loss") + " " + o.get("grad_norm");
+          return o.get("step") + " " + o.get("examples") + " " + o.get("losses") + " " + o.get("loss") + " " + o.get("grad_norm");
         })
         .toList();
   }
@@ -104,6 +104,7 @@ class ResumeTest {
     // The report and plots cover the whole run: the records before the checkpoint are replayed.
     assertEquals(straight.history().tokens(), resumed.history().tokens());
     assertArrayEquals(straight.history().stepsPerDataset(), resumed.history().stepsPerDataset());
+    assertArrayEquals(straight.history().examplesPerDataset(), resumed.history().examplesPerDataset());
     assertEquals(stateWithoutFileOffsets(straight.runDir()), stateWithoutFileOffsets(crashed));
     assertArrayEquals(Files.readAllBytes(straight.runDir().resolve("final/model.safetensors")),
         Files.readAllBytes(crashed.resolve("final/model.safetensors")));
@@ -119,6 +120,39 @@ class ResumeTest {
   @Test
   void aSyncRunResumedFromItsCheckpointEqualsTheStraightRun() throws IOException {
     assertResumeIsExact("sync", "mix.apply=sync", "mix.lag-steps=0");
+  }
+
+  @Test
+  void aRunMixingWholeBatchesResumedFromItsCheckpointEqualsTheStraightRun() throws IOException {
+    assertResumeIsExact("batch", "mix.apply=lagged", "mix.lag-steps=4", "mix.batch-mixing=batch");
+  }
+
+  @Test
+  void aResumeKeepsTheRunsBatchMixingAndARunRecordedBeforeTheKeyResumesWholeBatches() throws IOException {
+    TrainingRun.Outcome done = TrainingRun.run(RunFixtures.config(dir, "mixing", "train.steps=4", "mix.method=uni",
+        "train.checkpoint-every=2"));
+    UserError change = assertThrows(UserError.class,
+        () -> TrainingRun.resume(done.runDir(), List.of("mix.batch-mixing=batch")));
+    assertTrue(change.getMessage().startsWith("resume cannot change mix.batch-mixing"), change.getMessage());
+
+    // A run folder written before mix.batch-mixing existed: its config has no such key, and
+    // its steps were whole batches; it resumes so, and says so.
+    Path config = done.runDir().resolve("config.conf");
+    String without = Files.readString(config).replaceAll("(?m)^\\s*\"?batch-mixing\"?\\s*=.*$", "");
+    assertFalse(without.contains("batch-mixing"), without);
+    Files.writeString(config, without);
+    TrainingRun.Handle resumed = TrainingRun.resume(done.runDir(), List.of("train.steps=6"));
+    assertTrue(resumed.notices().stream().anyMatch(n -> n.contains("mix.batch-mixing=batch")), resumed.notices().toString());
+    assertEquals(6, resumed.await().steps());
+    assertTrue(Files.readString(config).contains("batch-mixing = batch")
+        || Files.readString(config).contains("batch-mixing=batch")
+        || Files.readString(config).contains("\"batch-mixing\" : \"batch\""), Files.readString(config));
+    for (String line : Files.readAllLines(done.runDir().resolve("metrics.jsonl"))) {
+      JsonObject o = JsonParser.parseString(line).getAsJsonObject();
+      if (o.get("event").getAsString().equals("train") && o.get("step").getAsLong() >= 4) {
+        assertEquals(1, o.getAsJsonObject("examples").size(), "one dataset per step after the resume: " + line);
+      }
+    }
   }
 
   @Test

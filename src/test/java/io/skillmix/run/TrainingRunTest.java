@@ -31,7 +31,7 @@ class TrainingRunTest {
         .filter(l -> l.contains("\"event\":\"train\""))
         .map(l -> {
           JsonObject o = JsonParser.parseString(l).getAsJsonObject();
-          return o.get("step") + " " + o.get("dataset") + " " + o.get("loss");
+          return o.get("step") + " " + o.get("examples") + " " + o.get("losses") + " " + o.get("loss");
         })
         .collect(Collectors.toList());
   }
