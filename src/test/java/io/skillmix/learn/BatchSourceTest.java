@@ -7,17 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.skillmix.data.DatasetActor;
 import io.skillmix.data.TokenizedExample;
+import io.skillmix.learn.LearnerFixtures.Asked;
 import io.skillmix.mix.BatchMixing;
 import io.skillmix.mix.MixtureSampler;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -35,22 +33,11 @@ class BatchSourceTest {
     testKit.shutdownTestKit();
   }
 
-  /** A request as a dataset actor got it. */
-  private record Asked(String dataset, DatasetActor.RequestBatch request) {}
-
   /** A source over stand-ins that pass their requests to {@code probe}. */
   private static BatchSource source(BatchMixing mixing, int batchSize, long seed, TestProbe<Asked> probe) {
-    Map<String, ActorRef<DatasetActor.Command>> datasets = new LinkedHashMap<>();
-    for (String name : NAMES) {
-      datasets.put(name, testKit.spawn(Behaviors.receiveMessage((DatasetActor.Command m) -> {
-        if (m instanceof DatasetActor.RequestBatch r) {
-          probe.getRef().tell(new Asked(name, r));
-        }
-        return Behaviors.same();
-      })));
-    }
     ActorRef<DatasetActor.Batch> nobody = testKit.<DatasetActor.Batch>createTestProbe().getRef();
-    return new BatchSource(NAMES, datasets, new MixtureSampler(P, seed), batchSize, mixing, nobody);
+    return new BatchSource(NAMES, LearnerFixtures.askedOf(testKit, NAMES, probe), new MixtureSampler(P, seed),
+        batchSize, mixing, nobody);
   }
 
   /** The requests of one step: one per drawn dataset (at most one per dataset). */

@@ -13,7 +13,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /** A learner's collaborators for tests: a tiny trainer and dataset actors over byte-encoded questions. */
 public final class LearnerFixtures {
@@ -35,6 +37,24 @@ public final class LearnerFixtures {
     boolean[] target = new boolean[ids.length];
     Arrays.fill(target, ids.length / 2, ids.length, true);
     return new TokenizedExample(ids, target);
+  }
+
+  /** A batch request as a dataset actor got it, with that dataset's name. */
+  public record Asked(String dataset, DatasetActor.RequestBatch request) {}
+
+  /** Stand-ins for dataset actors, one per name, that pass every batch request, named, to {@code probe}. */
+  public static Map<String, ActorRef<DatasetActor.Command>> askedOf(ActorTestKit kit, List<String> names,
+      TestProbe<Asked> probe) {
+    Map<String, ActorRef<DatasetActor.Command>> datasets = new LinkedHashMap<>();
+    for (String name : names) {
+      datasets.put(name, kit.spawn(Behaviors.receiveMessage((DatasetActor.Command m) -> {
+        if (m instanceof DatasetActor.RequestBatch r) {
+          probe.getRef().tell(new Asked(name, r));
+        }
+        return Behaviors.same();
+      })));
+    }
+    return datasets;
   }
 
   /** One dataset actor per name, 20 questions each. */

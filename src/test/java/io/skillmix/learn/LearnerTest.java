@@ -17,14 +17,12 @@ import io.skillmix.mix.MixtureScorer;
 import io.skillmix.testkit.ManualClock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -146,13 +144,13 @@ class LearnerTest {
   void freeModeAppliesAnUpdateFromTheNextDrawAndNeverWaits() {
     // One probe serves both datasets: the test hands out every batch, so it knows which step the
     // learner is in when an update arrives.
-    TestProbe<Asked> data = testKit.createTestProbe(Asked.class);
-    Map<String, ActorRef<DatasetActor.Command>> datasets = askedOf(data);
+    TestProbe<LearnerFixtures.Asked> data = testKit.createTestProbe(LearnerFixtures.Asked.class);
+    Map<String, ActorRef<DatasetActor.Command>> datasets = LearnerFixtures.askedOf(testKit, NAMES, data);
     LearnerSettings settings = new LearnerSettings(8, 2, 2, 0, ApplyMode.FREE, Duration.ofMinutes(3), null, null);
     Started run = start(settings, datasets);
     double[] p = {0.7, 0.3};
     for (long step = 0; step < 8; step++) {
-      Asked request = data.receiveMessage();
+      LearnerFixtures.Asked request = data.receiveMessage();
       if (step == 2) {
         assertEquals(2, run.evaluator().expectMessageClass(RewardEvaluator.Evaluate.class).snapshot().version());
         run.learner().tell(computed(2, p)); // arrives while step 2 waits for its batch
@@ -173,23 +171,6 @@ class LearnerTest {
     assertEquals(8, end.steps());
     assertEquals(0, end.skippedUpdates(), "nothing waited for a deadline");
     assertArrayEquals(p, end.probabilities());
-  }
-
-  /** A dataset actor's request, with the dataset it was sent to. */
-  record Asked(String dataset, DatasetActor.RequestBatch request) {}
-
-  /** Stand-ins for the datasets that pass every batch request, named, to {@code probe}. */
-  static Map<String, ActorRef<DatasetActor.Command>> askedOf(TestProbe<Asked> probe) {
-    Map<String, ActorRef<DatasetActor.Command>> datasets = new LinkedHashMap<>();
-    for (String name : NAMES) {
-      datasets.put(name, testKit.spawn(Behaviors.receiveMessage((DatasetActor.Command m) -> {
-        if (m instanceof DatasetActor.RequestBatch r) {
-          probe.getRef().tell(new Asked(name, r));
-        }
-        return Behaviors.same();
-      })));
-    }
-    return datasets;
   }
 
   /** The scorer's answer for snapshot {@code version}, as the learner's subscription delivers it. */

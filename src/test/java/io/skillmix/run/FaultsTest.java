@@ -231,15 +231,20 @@ class FaultsTest {
     }
   }
 
+  /** An evaluator whose first computation hangs on {@code hang}; every model after gives {0.4, 0.6}. */
+  private static ActorRef<RewardEvaluator.Command> hangingOnce(Hang hang, AtomicInteger created,
+      TestProbe<MixtureScorer.Command> scorer) {
+    AtomicInteger calls = new AtomicInteger();
+    return testKit.spawn(RewardEvaluator.create(() -> new TroubledOnce(created, calls, hang, new double[] {0.4, 0.6}),
+        NAMES, datasets(), 2, scorer.getRef()));
+  }
+
   @Test
   void aHungEvaluatorIsReplacedWhenTheLearnerAbandonsItsSnapshotAndLaterUpdatesGoOn() throws InterruptedException {
     TestProbe<MixtureScorer.Command> scorer = testKit.createTestProbe(MixtureScorer.Command.class);
     AtomicInteger created = new AtomicInteger();
-    AtomicInteger calls = new AtomicInteger();
     Hang hang = new Hang();
-    ActorRef<RewardEvaluator.Command> evaluator = testKit.spawn(RewardEvaluator.create(
-        () -> new TroubledOnce(created, calls, hang, new double[] {0.4, 0.6}),
-        NAMES, datasets(), 2, scorer.getRef()));
+    ActorRef<RewardEvaluator.Command> evaluator = hangingOnce(hang, created, scorer);
     evaluator.tell(new RewardEvaluator.Reference(new ParameterSnapshot(0, Map.of())));
     evaluator.tell(new RewardEvaluator.Evaluate(new ParameterSnapshot(4, Map.of())));
     evaluator.tell(new RewardEvaluator.Evaluate(new ParameterSnapshot(8, Map.of())));
@@ -272,11 +277,8 @@ class FaultsTest {
     TestProbe<MetricsSink.Command> metrics = testKit.createTestProbe(MetricsSink.Command.class);
     TestProbe<Learner.Outcome> outcome = testKit.createTestProbe(Learner.Outcome.class);
     AtomicInteger created = new AtomicInteger();
-    AtomicInteger calls = new AtomicInteger();
     Hang hang = new Hang();
-    ActorRef<RewardEvaluator.Command> evaluator = testKit.spawn(RewardEvaluator.create(
-        () -> new TroubledOnce(created, calls, hang, new double[] {0.4, 0.6}),
-        NAMES, datasets(), 2, scorer.getRef()));
+    ActorRef<RewardEvaluator.Command> evaluator = hangingOnce(hang, created, scorer);
     Duration timeout = Duration.ofMinutes(7);
     LearnerSettings settings = new LearnerSettings(12, 2, 4, 0, ApplyMode.SYNC, timeout, null, null);
     ActorRef<Learner.Command> learner = testKit.spawn(Learner.create(settings, FaultsTest::trainer, NAMES,
