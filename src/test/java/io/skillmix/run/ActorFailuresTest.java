@@ -124,7 +124,9 @@ class ActorFailuresTest {
 
   @Test
   void theLearnersLineNamesTheLastCompleteCheckpoint() {
-    RuntimeException e = failedRun("learner-after-checkpoint", throwingOnNth(DatasetActor.Batch.class, 6));
+    // One batch per step, so the 6th batch is step 5's, after the checkpoint at step 4.
+    RuntimeException e = failedRun("learner-after-checkpoint", throwingOnNth(DatasetActor.Batch.class, 6),
+        "mix.batch-mixing=batch");
     assertTrue(e.getMessage().contains("the last complete checkpoint is " + dir.resolve("learner-after-checkpoint")
         .resolve("checkpoints/step-000004")), e.getMessage());
     assertTrue(e.getMessage().contains("resume with: scripts/skillmix train --resume"), e.getMessage());
