@@ -11,11 +11,13 @@ import java.time.Duration;
  * @param lagSteps L of lagged apply, resolved (never -1)
  * @param rewardBatchSize resolved (never 0: the reward's default then)
  * @param specialist MoSpec's target dataset, or ""
+ * @param multiuatPasses K, MultiUAT's Monte-Carlo dropout passes
+ * @param multiuatVariant MultiUAT's uncertainty measure
  */
 public record MixSettings(MixtureMethod method, Reward reward, boolean ema, double emaAlpha, ScorerKind scorer,
     double priorTemperature, int updateEvery, ApplyMode apply, int lagSteps, int scorerSteps,
     double scorerLr, Scorer.UpdateRule updateRule, int rewardBatchSize, String specialist, Duration updateTimeout,
-    int multiddsLayers, int multiuatPasses, double multiuatDropout) {
+    int multiddsLayers, int multiuatPasses, double multiuatDropout, UncertaintyMeasure multiuatVariant) {
 
   /** Whether probabilities are learned during training (the others are fixed priors). */
   public boolean learned() {

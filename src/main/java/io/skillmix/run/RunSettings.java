@@ -7,6 +7,7 @@ import io.skillmix.config.ConfigLoader;
 import io.skillmix.learn.TrainSettings;
 import io.skillmix.mix.ApplyMode;
 import io.skillmix.mix.MixSettings;
+import io.skillmix.mix.UncertaintyMeasure;
 import io.skillmix.mix.MixtureMethod;
 import io.skillmix.mix.Reward;
 import io.skillmix.mix.Rewards;
@@ -163,7 +164,8 @@ public record RunSettings(
         ApplyMode.parse(c.getString("mix.apply")), lag, positiveInt(c, "mix.scorer-steps"),
         positive(c, "mix.scorer-lr"), Scorer.UpdateRule.parse(c.getString("mix.update")), rewardBatch, specialistName,
         updateTimeout, nonNegativeInt(c, "mix.multidds-layers"),
-        positiveInt(c, "mix.multiuat-passes"), fraction(c, "mix.multiuat-dropout"));
+        positiveInt(c, "mix.multiuat-passes"), fraction(c, "mix.multiuat-dropout"),
+        UncertaintyMeasure.parse("mix.multiuat-variant", c.getString("mix.multiuat-variant")));
   }
 
   /**

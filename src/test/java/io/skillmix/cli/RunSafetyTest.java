@@ -110,6 +110,8 @@ class RunSafetyTest {
       "mix.ema=false       | mix.ema",
       "mix.apply=sync      | mix.apply",
       "data.dev-fraction=0.2 | data.dev-fraction",
+      "mix.multiuat-variant=vartp | mix.multiuat-variant",
+      "mix.multiuat-passes=3 | mix.multiuat-passes",
   })
   void aResumeCannotChangeWhatTheRunMeans(String override, String key) throws IOException {
     Path run = dir.resolve("meaning-" + key);
@@ -231,6 +233,7 @@ class RunSafetyTest {
       "foo=bar                           | unknown key 'foo'",
       "data.overlength=skip              | data.overlength = skip leaves none",
       "data.dev-fraction=0               | data.dev-fraction",
+      "mix.multiuat-variant=entropy      | mix.multiuat-variant = 'entropy' is not one of enttp",
   })
   void everySettingIsCheckedBeforeAnythingStarts(String override, String mention) {
     Path run = dir.resolve("checked-" + Math.abs(override.hashCode()));
