@@ -54,7 +54,10 @@ public final class TrainCommand implements Runnable {
           multi.runDir());
       return;
     }
-    report(stopOnSignal(TrainingRun.start(config, io.skillmix.run.ActorHooks.NONE, io.skillmix.cluster.node.ClusterPeers.FINDER)));
+    TrainingRun.Handle handle = TrainingRun.start(config, io.skillmix.run.ActorHooks.NONE,
+        io.skillmix.cluster.node.ClusterPeers.FINDER);
+    handle.notices().forEach(System.out::println); // the dev splits carved, before the first step
+    report(stopOnSignal(handle));
   }
 
   /**

@@ -68,7 +68,10 @@ public final class DatasetActor extends AbstractBehavior<DatasetActor.Command> {
     return create(settings, examples, List.of(), encoder);
   }
 
-  /** @param heldOut examples kept out of training (HELD_OUT draws training ones when empty) */
+  /**
+   * @param heldOut examples kept out of training; HELD_OUT draws only these, never training ones
+   *     (with none, a HELD_OUT request stops the actor with a {@link io.skillmix.UserError})
+   */
   public static Behavior<Command> create(Settings settings, List<Conversation> examples,
       List<Conversation> heldOut, Function<Conversation, TokenizedExample> encoder) {
     Progress progress = new Progress();
@@ -106,6 +109,7 @@ public final class DatasetActor extends AbstractBehavior<DatasetActor.Command> {
   private final Settings settings;
   private final ExampleStream train;
   private final ExampleStream reward;
+  /** Null when the dataset has no held-out examples. */
   private final ExampleStream heldOut;
   /** A prefetched batch and the stream position right after it. */
   private record Ready(List<TokenizedExample> examples, ExampleStream.Position after) {}
@@ -133,8 +137,8 @@ public final class DatasetActor extends AbstractBehavior<DatasetActor.Command> {
     this.train = new ExampleStream(examples, encoder, settings.seed());
     // A different seed: reward draws follow their own order.
     this.reward = new ExampleStream(examples, encoder, settings.seed() ^ 0x5DEECE66DL);
-    this.heldOut = new ExampleStream(heldOutExamples.isEmpty() ? examples : heldOutExamples, encoder,
-        settings.seed() ^ 0x2545F4914F6CDD1DL);
+    this.heldOut = heldOutExamples.isEmpty() ? null
+        : new ExampleStream(heldOutExamples, encoder, settings.seed() ^ 0x2545F4914F6CDD1DL);
     this.delivered = train.position();
     if (progress.train != null) {
       restorePositions(progress.train, progress.reward, progress.heldOut);
@@ -179,10 +183,19 @@ public final class DatasetActor extends AbstractBehavior<DatasetActor.Command> {
   private void remember() {
     progress.train = delivered;
     progress.reward = reward.position();
-    progress.heldOut = heldOut.position();
+    progress.heldOut = heldOutPosition();
+  }
+
+  private ExampleStream.Position heldOutPosition() {
+    return heldOut == null ? null : heldOut.position();
   }
 
   private void serve(RequestBatch request) {
+    if (request.stream() == StreamKind.HELD_OUT && heldOut == null) {
+      throw new io.skillmix.UserError("dataset '" + settings.name() + "' has no held-out examples for a reward"
+          + " that reads held-out data (a dev set never falls back to training examples); give it a held-out"
+          + " split (held-out = F in data.datasets, or data.dev-fraction)");
+    }
     if (request.stream() != StreamKind.TRAIN) {
       ExampleStream stream = request.stream() == StreamKind.REWARD ? reward : heldOut;
       request.replyTo().tell(new Batch(settings.name(), request.stream(), stream.next(request.size())));
@@ -220,7 +233,7 @@ public final class DatasetActor extends AbstractBehavior<DatasetActor.Command> {
 
   private Behavior<Command> onGetState(GetState request) {
     request.replyTo().tell(new ComponentState(ComponentState.dataset(settings.name()),
-        StateJson.write(new State(settings.name(), delivered, reward.position(), heldOut.position()))));
+        StateJson.write(new State(settings.name(), delivered, reward.position(), heldOutPosition()))));
     return this;
   }
 
@@ -237,7 +250,9 @@ public final class DatasetActor extends AbstractBehavior<DatasetActor.Command> {
     delivered = trainAt;
     train.restore(delivered);
     reward.restore(rewardAt);
-    heldOut.restore(heldOutAt);
+    if (heldOut != null && heldOutAt != null) {
+      heldOut.restore(heldOutAt);
+    }
   }
 
   private int depth() {

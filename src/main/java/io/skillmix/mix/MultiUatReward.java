@@ -1,19 +1,24 @@
 package io.skillmix.mix;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.skillmix.data.DatasetActor;
 import io.skillmix.data.TokenizedExample;
-import io.skillmix.model.SftLoss;
 import io.skillmix.model.CausalLM;
 import io.skillmix.model.LanguageModel;
+import io.skillmix.model.SftLoss;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * MultiUAT (Wu et al. 2021), as a reward in the MoS framework: R_i = mean over held-out examples of
- * dataset i of the model's predictive entropy, the prediction being the average of K Monte-Carlo
- * dropout passes. Uncertain datasets get more.
+ * MultiUAT (Wu et al. 2021), as a reward in the MoS framework: R_i = the model's uncertainty on
+ * held-out examples of dataset i over K Monte-Carlo dropout passes ({@code mix.multiuat-passes}),
+ * measured as {@code mix.multiuat-variant} says ({@link UncertaintyMeasure}; {@code enttp}, the
+ * official default, is the mean entropy of each pass's prediction). Dropout falls on every layer's
+ * attention and MLP outputs before the residual add ({@link CausalLM.Dropout}). Uncertain datasets
+ * get more.
  */
 public final class MultiUatReward implements Reward {
 
@@ -32,59 +37,67 @@ public final class MultiUatReward implements Reward {
     Rng dropoutRng = new Rng(options.seed());
     float rate = (float) options.dropoutRate();
     CausalLM.Dropout dropout = (like, shape) -> keepMask(like, shape, rate, dropoutRng);
+    UncertaintyMeasure measure = options.uncertainty();
     return (models, batches) -> {
       List<List<TokenizedExample>> heldOut = batches.heldOut();
-      double[][] entropies = new double[heldOut.size()][];
+      double[] rewards = new double[heldOut.size()];
       for (int i = 0; i < heldOut.size(); i++) {
-        entropies[i] = predictiveEntropy(models.theta(), heldOut.get(i), options.dropoutPasses(), dropout);
+        rewards[i] = measure.of(passes(models.theta(), heldOut.get(i), options.dropoutPasses(), dropout));
       }
-      return compute(entropies);
+      return rewards;
     };
   }
 
-  /** @param entropies per dataset, per example mean predictive entropy over the K passes */
-  public static double[] compute(double[][] entropies) {
-    return RewardChecks.rowMeans("MultiUAT entropies", entropies);
-  }
-
   /**
-   * Per example: mean over response positions of H(mean over K dropout passes of p(·|x<t)).
-   * Each pass runs in a scope of its own that closes before the next, so only the running mean of
-   * the probabilities outlives a pass (keeping every pass's activations to the end took gigabytes).
+   * K dropout passes over a batch: per pass, per example, the entropy and the top log-probability
+   * of the prediction at each response position. Each pass runs in a scope of its own that closes
+   * before the next, so no pass's activations outlive it.
    */
-  private static double[] predictiveEntropy(LanguageModel model, List<TokenizedExample> batch, int k,
+  static List<UncertaintyMeasure.Pass> passes(LanguageModel model, List<TokenizedExample> batch, int k,
       CausalLM.Dropout dropout) {
     SftLoss.LossInputs in = SftLoss.shift(batch, 0);
     Shape shape = new Shape(in.batch(), in.length());
-    float[] entropy;
-    try (NDManager scope = model.manager().newSubManager()) {
-      NDArray meanProbs = null;
-      for (int pass = 0; pass < k; pass++) {
-        try (NDManager passScope = scope.newSubManager()) {
-          // Inputs made in the pass's scope: every intermediate lands there and closes with it.
-          NDArray probs = model.forwardWithDropout(passScope.create(in.inputIds(), shape),
-              passScope.create(in.attentionMask(), shape), dropout).get(0).softmax(-1).div(k);
-          if (meanProbs == null) {
-            meanProbs = scope.zeros(probs.getShape(), probs.getDataType(), probs.getDevice());
-          }
-          meanProbs.addi(probs);
-        }
+    List<UncertaintyMeasure.Pass> passes = new ArrayList<>(k);
+    for (int pass = 0; pass < k; pass++) {
+      float[] entropy;
+      float[] top;
+      try (NDManager scope = model.manager().newSubManager()) {
+        // Inputs made in the pass's scope: every intermediate lands there and closes with it.
+        NDList out = model.forwardWithDropout(scope.create(in.inputIds(), shape),
+            scope.create(in.attentionMask(), shape), dropout);
+        NDArray logProbs = out.get(0).logSoftmax(-1); // (B, T, V)
+        entropy = logProbs.exp().mul(logProbs).sum(new int[] {-1}).neg().toFloatArray(); // (B, T)
+        top = logProbs.max(new int[] {-1}).toFloatArray(); // (B, T)
       }
-      entropy = meanProbs.mul(meanProbs.add(1e-12f).log()).sum(new int[] {-1}).neg().toFloatArray(); // (B, T)
+      passes.add(responsePositions(in, entropy, top));
     }
-    double[] perExample = new double[in.batch()];
+    return passes;
+  }
+
+  private static UncertaintyMeasure.Pass responsePositions(SftLoss.LossInputs in, float[] entropy, float[] top) {
+    List<double[]> h = new ArrayList<>(in.batch());
+    List<double[]> m = new ArrayList<>(in.batch());
     for (int b = 0; b < in.batch(); b++) {
-      double sum = 0;
       int count = 0;
       for (int t = 0; t < in.length(); t++) {
         if (in.weights()[b * in.length() + t] != 0) {
-          sum += entropy[b * in.length() + t];
           count++;
         }
       }
-      perExample[b] = count == 0 ? 0 : sum / count;
+      double[] hb = new double[count];
+      double[] mb = new double[count];
+      int j = 0;
+      for (int t = 0; t < in.length(); t++) {
+        int at = b * in.length() + t;
+        if (in.weights()[at] != 0) {
+          hb[j] = entropy[at];
+          mb[j++] = top[at];
+        }
+      }
+      h.add(hb);
+      m.add(mb);
     }
-    return perExample;
+    return new UncertaintyMeasure.Pass(h, m);
   }
 
   /** Drawn on the host from a seeded generator, so rewards repeat exactly for a seed. */

@@ -43,8 +43,16 @@ public interface Reward {
    * @param dropoutPasses MultiUAT: Monte-Carlo dropout passes ({@code mix.multiuat-passes})
    * @param dropoutRate MultiUAT: their dropout rate ({@code mix.multiuat-dropout})
    * @param seed seeds whatever the reward draws (dropout masks), so rewards repeat for a seed
+   * @param uncertainty MultiUAT: its measure ({@code mix.multiuat-variant})
    */
-  record Options(int specialist, int gradientLayers, int dropoutPasses, double dropoutRate, long seed) {}
+  record Options(int specialist, int gradientLayers, int dropoutPasses, double dropoutRate, long seed,
+      UncertaintyMeasure uncertainty) {
+
+    /** With MultiUAT's default measure, {@code enttp}. */
+    public Options(int specialist, int gradientLayers, int dropoutPasses, double dropoutRate, long seed) {
+      this(specialist, gradientLayers, dropoutPasses, dropoutRate, seed, UncertaintyMeasure.ENTTP);
+    }
+  }
 
   /**
    * The models a reward computes on, on the evaluator's device.

@@ -101,7 +101,8 @@ public final class CausalLM extends AbstractBlock {
 
   /**
    * Monte-Carlo dropout for uncertainty estimates: a keep-mask, already scaled by 1/(1 − rate),
-   * multiplied into the residual stream after each layer. Llama-family models train without it.
+   * multiplied into each layer's attention output and MLP output before they join the residual
+   * stream (not into the stream itself). Off unless given; Llama-family models train without it.
    */
   public interface Dropout {
     /** A mask of {@code shape} on the device of {@code like}, in its manager. */
@@ -119,10 +120,7 @@ public final class CausalLM extends AbstractBlock {
     Context context = context(inputIds, attentionMask, cache);
     NDArray x = embed(inputIds);
     for (int i = 0; i < layers.size(); i++) {
-      x = layerInOwnScope(i, x, context, cache);
-      if (dropout != null) {
-        x = x.mul(dropout.mask(x, x.getShape()));
-      }
+      x = layerInOwnScope(i, x, context, cache, dropout);
     }
     return norm.apply(x);
   }
@@ -166,9 +164,14 @@ public final class CausalLM extends AbstractBlock {
 
   /** Decoder layer {@code i} on its input (B, T, D). */
   NDArray layer(int i, NDArray x, Context context, KvCache cache) {
+    return layer(i, x, context, cache, null);
+  }
+
+  /** As {@link #layer(int, NDArray, Context, KvCache)}, with Monte-Carlo dropout when given. */
+  NDArray layer(int i, NDArray x, Context context, KvCache cache, Dropout dropout) {
     boolean sliding = config.variant().sliding(i);
     return layers.get(i).forward(x, sliding ? context.localRope() : context.rope(),
-        sliding ? context.slidingBias() : context.maskBias(), cache);
+        sliding ? context.slidingBias() : context.maskBias(), cache, dropout);
   }
 
   /**
@@ -178,10 +181,14 @@ public final class CausalLM extends AbstractBlock {
    * the end of the step.
    */
   NDArray layerInOwnScope(int i, NDArray x, Context context, KvCache cache) {
+    return layerInOwnScope(i, x, context, cache, null);
+  }
+
+  NDArray layerInOwnScope(int i, NDArray x, Context context, KvCache cache, Dropout dropout) {
     NDManager outer = x.getManager();
     try (NDManager scope = outer.newSubManager()) {
       x.tempAttach(scope); // ops on x now land in scope; x itself returns to outer when it closes
-      NDArray out = layer(i, x, context, cache);
+      NDArray out = layer(i, x, context, cache, dropout);
       out.attach(outer);
       return out;
     }

@@ -38,13 +38,26 @@ public final class DecoderLayer extends ShapedBlock {
   }
 
   NDArray forward(NDArray x, NDList rope, NDArray maskBias, KvCache cache) {
+    return forward(x, rope, maskBias, cache, null);
+  }
+
+  /**
+   * As {@link #forward(NDArray, NDList, NDArray, KvCache)}; with {@code dropout}, each branch's
+   * output (attention, MLP) is dropped out before it is added to the residual stream, as
+   * fairseq's transformer layers do in training (MultiUAT's Monte-Carlo passes).
+   */
+  NDArray forward(NDArray x, NDList rope, NDArray maskBias, KvCache cache, CausalLM.Dropout dropout) {
     NDArray attended = attention.forward(inputNorm.apply(x), rope, maskBias, cache, index);
     if (preFeedForwardNorm == null) {
-      NDArray h = x.add(attended);
-      return h.add(mlp.apply(postAttentionNorm.apply(h)));
+      NDArray h = x.add(drop(attended, dropout));
+      return h.add(drop(mlp.apply(postAttentionNorm.apply(h)), dropout));
     }
-    NDArray h = x.add(postAttentionNorm.apply(attended));
-    return h.add(postFeedForwardNorm.apply(mlp.apply(preFeedForwardNorm.apply(h))));
+    NDArray h = x.add(drop(postAttentionNorm.apply(attended), dropout));
+    return h.add(drop(postFeedForwardNorm.apply(mlp.apply(preFeedForwardNorm.apply(h))), dropout));
+  }
+
+  private static NDArray drop(NDArray branch, CausalLM.Dropout dropout) {
+    return dropout == null ? branch : branch.mul(dropout.mask(branch, branch.getShape()));
   }
 
   @Override

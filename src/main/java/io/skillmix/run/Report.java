@@ -40,16 +40,17 @@ final class Report {
         100 * history.waitSeconds() / Math.max(1e-9, history.trainSeconds() + history.waitSeconds())));
     md.append(String.format(Locale.ROOT, "- skipped reward updates: %d%n%n", finished.skippedUpdates()));
 
-    md.append("## Datasets\n\n| dataset | train examples | held-out | steps drawn | examples drawn | first p"
-        + " | final p | recent loss |\n");
-    md.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+    md.append("## Datasets\n\n| dataset | train examples | held-out | held-out from | steps drawn | examples drawn"
+        + " | first p | final p | recent loss |\n");
+    md.append("|---|---:|---:|---|---:|---:|---:|---:|---:|\n");
     double[] first = history.weightProbabilities().isEmpty() ? new double[0] : history.weightProbabilities().get(0);
     long[] drawn = history.stepsPerDataset();
     long[] examples = history.examplesPerDataset();
     for (int i = 0; i < data.sets().size(); i++) {
       RunData.Set set = data.sets().get(i);
-      md.append(String.format(Locale.ROOT, "| %s | %,d | %,d | %d | %,d | %.4f | %.4f | %.4f |%n", set.name(),
-          set.train().size(), set.heldOut().size(), drawn[i], examples[i], first.length > i ? first[i] : Double.NaN,
+      md.append(String.format(Locale.ROOT, "| %s | %,d | %,d | %s | %d | %,d | %.4f | %.4f | %.4f |%n", set.name(),
+          set.train().size(), set.heldOut().size(), set.heldOutFrom() + (set.carved() ? " (seeded)" : ""), drawn[i],
+          examples[i], first.length > i ? first[i] : Double.NaN,
           finished.probabilities()[i], history.recentLoss(set.name(), 50)));
     }
 

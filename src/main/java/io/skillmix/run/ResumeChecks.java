@@ -137,8 +137,9 @@ final class ResumeChecks {
     for (Map.Entry<String, String> e : now.entrySet()) {
       String recorded = then.get(e.getKey());
       if (recorded != null && !recorded.equals(e.getValue())) {
-        throw new UserError("dataset '" + e.getKey() + "' does not hold the examples this run started with"
-            + " (its content digest differs from " + digestsFile + "); resume with the run's own data files");
+        throw new UserError("dataset '" + e.getKey() + "' does not hold the examples this run started with,"
+            + " or splits them otherwise (its digest of training and held-out examples differs from " + digestsFile
+            + "); resume with the run's own data files and held-out settings");
       }
     }
   }

@@ -1,7 +1,9 @@
 package io.skillmix.run;
 
 import io.skillmix.UserError;
+import io.skillmix.data.ContentHash;
 import io.skillmix.data.Conversation;
+import io.skillmix.data.DevSplit;
 import io.skillmix.data.builtin.BuiltinFiles;
 import io.skillmix.data.builtin.BuiltinMix;
 import io.skillmix.data.format.DataReport;
@@ -10,17 +12,34 @@ import io.skillmix.data.format.DatasetReader;
 import io.skillmix.data.format.LoadedDataset;
 import io.skillmix.data.format.OnError;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 
 /** The datasets of a run, read and split before any actor starts: a bad file fails here. */
 public record RunData(List<Set> sets) {
 
-  /** One dataset: training and held-out examples, and what reading its files reported. */
-  public record Set(String name, List<Conversation> train, List<Conversation> heldOut,
-      List<DataReport> reports) {}
+  /**
+   * One dataset: training and held-out examples, where the held-out ones came from, and what
+   * reading its files reported.
+   *
+   * @param heldOutFrom for people: {@code "held-out file"}, {@code "held-out = 0.1"} or
+   *     {@code "carved at data.dev-fraction = 0.05"}
+   */
+  public record Set(String name, List<Conversation> train, List<Conversation> heldOut, String heldOutFrom,
+      List<DataReport> reports) {
+
+    public boolean carved() {
+      return heldOutFrom.startsWith("carved");
+    }
+  }
+
+  /** One line per dataset whose dev split was carved, for the start of a run. */
+  public List<String> carveNotes() {
+    return sets.stream().filter(Set::carved).map(s -> String.format(java.util.Locale.ROOT,
+        "data: '%s' has no held-out split; %d of its %d examples are its dev set (%s, seeded), %d train",
+        s.name(), s.heldOut().size(), s.heldOut().size() + s.train().size(), s.heldOutFrom(), s.train().size()))
+        .toList();
+  }
 
   public List<String> names() {
     return sets.stream().map(Set::name).toList();
@@ -31,29 +50,18 @@ public record RunData(List<Set> sets) {
   }
 
   /**
-   * A SHA-256 of every dataset's examples (training and held-out, in order: roles and texts), by
-   * name: the run's data identity, whatever file, path or format it came from.
+   * A SHA-256 of every dataset's examples (training, then held-out, in order: roles and texts), by
+   * name: the run's data identity, whatever file, path or format it came from, split included.
    */
   public Map<String, String> digests() {
     Map<String, String> out = new java.util.LinkedHashMap<>();
     for (Set set : sets) {
-      java.security.MessageDigest digest;
-      try {
-        digest = java.security.MessageDigest.getInstance("SHA-256");
-      } catch (java.security.NoSuchAlgorithmException e) {
-        throw new IllegalStateException(e);
-      }
+      java.security.MessageDigest digest = ContentHash.sha256();
       for (List<Conversation> part : List.of(set.train(), set.heldOut())) {
         for (Conversation c : part) {
-          digest.update((byte) (c.plainText() ? 'T' : 'C'));
-          for (io.skillmix.data.Turn t : c.turns()) {
-            byte[] text = t.text().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            digest.update((byte) t.role().ordinal());
-            digest.update(java.nio.ByteBuffer.allocate(4).putInt(text.length).array());
-            digest.update(text);
-          }
+          ContentHash.update(digest, c);
         }
-        digest.update((byte) 1);
+        digest.update((byte) 1); // the split is part of the identity: a changed carve is another run
       }
       out.put(set.name(), java.util.HexFormat.of().formatHex(digest.digest()));
     }
@@ -97,7 +105,7 @@ public record RunData(List<Set> sets) {
       for (BuiltinFiles f : files.values()) {
         LoadedDataset train = DatasetReader.load(f.train(), DatasetFormat.ALPACA, onError, 20);
         LoadedDataset heldOut = DatasetReader.load(f.heldOut(), DatasetFormat.ALPACA, onError, 20);
-        sets.add(new Set(f.name(), train.conversations(), heldOut.conversations(),
+        sets.add(new Set(f.name(), train.conversations(), heldOut.conversations(), "held-out file",
             List.of(train.report(), heldOut.report())));
       }
       return new RunData(sets);
@@ -107,8 +115,11 @@ public record RunData(List<Set> sets) {
       if (!seen.add(spec.name())) {
         throw new UserError("data.datasets: the name '" + spec.name() + "' is used twice");
       }
-      if (!(spec.heldOut() >= 0 && spec.heldOut() < 1)) {
-        throw new UserError("data.datasets: held-out of '" + spec.name() + "' must be in [0, 1)");
+      boolean given = !Double.isNaN(spec.heldOut());
+      if (given && !(spec.heldOut() > 0 && spec.heldOut() < 1)) {
+        throw new UserError("data.datasets: held-out of '" + spec.name() + "' = " + spec.heldOut()
+            + " must be in (0, 1): every dataset keeps a dev split (leave it out to carve data.dev-fraction = "
+            + data.devFraction() + ")");
       }
       LoadedDataset loaded = DatasetReader.load(spec.path(), DatasetFormat.parse(spec.format()), onError, 20);
       List<Conversation> all = new ArrayList<>(loaded.conversations());
@@ -116,10 +127,10 @@ public record RunData(List<Set> sets) {
         throw new UserError(spec.path() + ": no usable records in dataset '" + spec.name() + "'");
       }
       // A seeded split: the same config always holds out the same examples.
-      Collections.shuffle(all, new Random(settings.seed() ^ spec.name().hashCode()));
-      int heldOut = (int) Math.floor(all.size() * spec.heldOut());
-      sets.add(new Set(spec.name(), List.copyOf(all.subList(heldOut, all.size())),
-          List.copyOf(all.subList(0, heldOut)), List.of(loaded.report())));
+      double fraction = given ? spec.heldOut() : data.devFraction();
+      String from = given ? "held-out = " + fraction : "carved at data.dev-fraction = " + fraction;
+      DevSplit split = DevSplit.carve(spec.name(), all, fraction, settings.seed() ^ spec.name().hashCode(), from);
+      sets.add(new Set(spec.name(), split.train(), split.dev(), from, List.of(loaded.report())));
     }
     return new RunData(sets);
   }

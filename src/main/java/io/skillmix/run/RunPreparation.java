@@ -73,7 +73,7 @@ public final class RunPreparation {
       throw e;
     }
     return new Prepared(settings, parts.data(), parts.encoder(), parts.modelConfig(), parts.specialist(),
-        null, lock, List.of());
+        null, lock, parts.data().carveNotes());
   }
 
   /**
@@ -128,6 +128,7 @@ public final class RunPreparation {
       ResumeChecks.checkpointFits(resume, parts.modelConfig(), parts.data().names(), settings);
       ResumeChecks.sameData(runDir.resolve(RunFolder.DATASETS), parts.data().digests());
       notices.addAll(ResumeChecks.restoreLogs(runDir, state));
+      notices.addAll(parts.data().carveNotes());
       AtomicFiles.writeString(configFile, ConfigLoader.render(settings.config()));
       notices.add("resume: from " + checkpoint + " (step " + state.step() + " of " + settings.train().steps() + ")"
           + (changed.isEmpty() ? "" : "; taking " + String.join(", ", changed)));

@@ -8,6 +8,7 @@ import io.skillmix.learn.TrainSettings;
 import io.skillmix.mix.ApplyMode;
 import io.skillmix.mix.BatchMixing;
 import io.skillmix.mix.MixSettings;
+import io.skillmix.mix.UncertaintyMeasure;
 import io.skillmix.mix.MixtureMethod;
 import io.skillmix.mix.Reward;
 import io.skillmix.mix.Rewards;
@@ -52,10 +53,12 @@ public record RunSettings(
   public record Checkpointing(long every, int keep, int maxBadSteps, Duration timeout) {}
 
 
+  /** @param heldOut the entry's {@code held-out} share, or NaN when it gives none (then {@code data.dev-fraction}) */
   public record DatasetSpec(String name, Path path, String format, double heldOut) {}
 
+  /** @param devFraction {@code data.dev-fraction}: the dev split carved from a dataset that has none */
   public record Data(List<DatasetSpec> datasets, List<String> only, String onError, int builtinTotal, double builtinHeldOut,
-      int maxLength, String overlength, int prefetchSteps, Path cacheDir) {}
+      int maxLength, String overlength, int prefetchSteps, Path cacheDir, double devFraction) {}
 
   public static RunSettings from(Config c) {
     try {
@@ -94,12 +97,12 @@ public record RunSettings(
       String name = d.getString("name");
       datasets.add(new DatasetSpec(name, Path.of(d.getString("path")),
           d.hasPath("format") ? d.getString("format") : "auto",
-          d.hasPath("held-out") ? d.getDouble("held-out") : 0.0));
+          d.hasPath("held-out") ? d.getDouble("held-out") : Double.NaN));
     }
     Data data = new Data(datasets, c.getStringList("data.only"), c.getString("data.on-error"), positiveInt(c, "data.builtin.total"),
         fraction(c, "data.builtin.held-out"), positiveInt(c, "data.max-length"),
         oneOf(c, "data.overlength", "truncate", "skip"), positiveInt(c, "data.prefetch-steps"),
-        Path.of(c.getString("data.cache-dir")));
+        Path.of(c.getString("data.cache-dir")), devFraction(c));
 
     MixSettings mix = readMix(c);
     wholeNumber(c, "data.order-seed"); // read here so a bad value fails with the key; see orderSeed()
@@ -111,6 +114,14 @@ public record RunSettings(
         c.getString("devices.learner"), c.getString("devices.evaluator"), train, data, mix,
         new Checkpointing(train.checkpointEvery(), positiveInt(c, "train.keep-checkpoints"),
             positiveInt(c, "train.max-bad-steps"), positiveDuration(c, "train.checkpoint-timeout")), c);
+  }
+
+  private static double devFraction(Config c) {
+    double f = c.getDouble("data.dev-fraction");
+    if (!(f > 0 && f < 1)) {
+      throw new UserError("data.dev-fraction = " + f + " must be in (0, 1): every dataset needs a dev split");
+    }
+    return f;
   }
 
   private static MixSettings readMix(Config c) {
@@ -155,6 +166,7 @@ public record RunSettings(
         positive(c, "mix.scorer-lr"), Scorer.UpdateRule.parse(c.getString("mix.update")), rewardBatch, specialistName,
         updateTimeout, nonNegativeInt(c, "mix.multidds-layers"),
         positiveInt(c, "mix.multiuat-passes"), fraction(c, "mix.multiuat-dropout"),
+        UncertaintyMeasure.parse("mix.multiuat-variant", c.getString("mix.multiuat-variant")),
         BatchMixing.parse(c.getString("mix.batch-mixing")));
   }
 

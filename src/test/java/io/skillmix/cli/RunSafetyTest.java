@@ -109,6 +109,9 @@ class RunSafetyTest {
       "seed=99             | seed",
       "mix.ema=false       | mix.ema",
       "mix.apply=sync      | mix.apply",
+      "data.dev-fraction=0.2 | data.dev-fraction",
+      "mix.multiuat-variant=vartp | mix.multiuat-variant",
+      "mix.multiuat-passes=3 | mix.multiuat-passes",
   })
   void aResumeCannotChangeWhatTheRunMeans(String override, String key) throws IOException {
     Path run = dir.resolve("meaning-" + key);
@@ -131,6 +134,23 @@ class RunSafetyTest {
     assertEquals(0, train(run, datasets, "train.steps=4").code());
     Files.copy(dir.resolve("echo.jsonl"), add, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     assertOneLine(resume(run, "train.steps=6"), "dataset 'add' does not hold the examples");
+  }
+
+  /** The carved dev split is part of the data identity: another split is refused like other data. */
+  @Test
+  void aResumeRefusesAnotherDevSplitOfTheSameFiles() throws IOException {
+    Path run = dir.resolve("split-run");
+    String carved = "data.datasets=[{name=add, path=\"" + dir.resolve("add.jsonl") + "\"}, {name=echo, path=\""
+        + dir.resolve("echo.jsonl") + "\"}]";
+    CliRun.Result first = train(run, carved, "train.steps=4");
+    assertEquals(0, first.code(), first.err());
+    assertTrue(first.out().contains("data: 'add' has no held-out split; 3 of its 60 examples are its dev set"
+        + " (carved at data.dev-fraction = 0.05, seeded), 57 train"), first.out());
+    assertTrue(Files.readString(run.resolve("report.md")).contains("| carved at data.dev-fraction = 0.05 (seeded) |"));
+    String given = carved.replace("add.jsonl\"}", "add.jsonl\", held-out = 0.2}");
+    assertOneLine(resume(run, given, "train.steps=6"), "dataset 'add'", "splits them otherwise");
+    CliRun.Result same = resume(run, carved, "train.steps=6");
+    assertEquals(0, same.code(), same.err());
   }
 
   @Test
@@ -212,6 +232,8 @@ class RunSafetyTest {
       "Train.steps=3                     | did you mean 'train.steps'",
       "foo=bar                           | unknown key 'foo'",
       "data.overlength=skip              | data.overlength = skip leaves none",
+      "data.dev-fraction=0               | data.dev-fraction",
+      "mix.multiuat-variant=entropy      | mix.multiuat-variant = 'entropy' is not one of enttp",
   })
   void everySettingIsCheckedBeforeAnythingStarts(String override, String mention) {
     Path run = dir.resolve("checked-" + Math.abs(override.hashCode()));

@@ -3,6 +3,7 @@ package io.skillmix.data;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.skillmix.data.DatasetActor.Batch;
 import io.skillmix.data.DatasetActor.StreamKind;
@@ -106,6 +107,29 @@ class DatasetActorTest {
     for (int i = 0; i < expected.size(); i++) {
       assertArrayEquals(expected.get(i), actual.get(i));
     }
+  }
+
+  /** HELD_OUT draws only held-out examples, and with none it stops instead of serving training ones. */
+  @Test
+  void theHeldOutStreamNeverFallsBackToTrainingExamples() {
+    List<Conversation> train = examples(20);
+    List<Conversation> heldOut = List.of(Conversation.of("dev 1", "dev answer 1"), Conversation.of("dev 2", "dev answer 2"));
+    ActorRef<DatasetActor.Command> actor = testKit.spawn(DatasetActor.create(
+        new DatasetActor.Settings("toy", 3, 4), train, heldOut, DatasetActorTest::encode));
+    java.util.Set<String> dev = java.util.Set.of("dev answer 1", "dev answer 2");
+    for (int[] ids : draw(actor, StreamKind.HELD_OUT, 4)) {
+      byte[] bytes = new byte[ids.length];
+      for (int i = 0; i < ids.length; i++) {
+        bytes[i] = (byte) ids[i];
+      }
+      assertTrue(dev.contains(new String(bytes, StandardCharsets.UTF_8)));
+    }
+
+    ActorRef<DatasetActor.Command> none = testKit.spawn(DatasetActor.create(
+        new DatasetActor.Settings("toy", 3, 4), train, List.of(), DatasetActorTest::encode));
+    TestProbe<Batch> probe = testKit.createTestProbe(Batch.class);
+    none.tell(new DatasetActor.RequestBatch(StreamKind.HELD_OUT, 5, probe.getRef()));
+    probe.expectTerminated(none);
   }
 
   @Test

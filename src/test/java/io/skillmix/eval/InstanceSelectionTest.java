@@ -2,6 +2,7 @@ package io.skillmix.eval;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import ai.djl.Device;
@@ -34,15 +35,54 @@ class InstanceSelectionTest {
   }
 
   @Test
-  void keepTopTakesTheHighestScoresInInputOrderRoundingUp() {
+  void theTopIsTakenOfTheExamplesLeftInInputOrderRoundingUp() {
     List<Conversation> six = examples(6);
-    double[] scores = {0.5, 2.0, 0.1, 2.0, 1.5, 0.2};
-    List<Conversation> kept = InstanceSelection.keepTop(six, scores, 0.5);
-    assertEquals(List.of(six.get(1), six.get(3), six.get(4)), kept);
-    assertEquals(List.of(six.get(1)), InstanceSelection.keepTop(six, scores, 0.1)); // ceil, tie → earlier
-    assertEquals(six, InstanceSelection.keepTop(six, scores, 1.0));
-    assertThrows(UserError.class, () -> InstanceSelection.keepTop(six, scores, 0));
-    assertThrows(UserError.class, () -> InstanceSelection.keepTop(six, scores, 1.5));
+    double[] scores = {0.5, 0.9, 0.1, 0.9, 0.7, 0.2};
+    InstanceSelection.Size half = InstanceSelection.Size.share(0.5);
+    assertEquals(List.of(six.get(1), six.get(3), six.get(4)), InstanceSelection.byIfd(six, scores, half, true).kept());
+    assertEquals(List.of(six.get(1)), InstanceSelection.byIfd(six, scores, InstanceSelection.Size.share(0.1), true)
+        .kept()); // ceil, tie → earlier
+    assertEquals(six, InstanceSelection.byIfd(six, scores, InstanceSelection.Size.share(1.0), true).kept());
+    assertEquals(List.of(six.get(1), six.get(3)), InstanceSelection.byIfd(six, scores, InstanceSelection.Size.count(2),
+        true).kept());
+    assertThrows(UserError.class, () -> InstanceSelection.Size.share(0));
+    assertThrows(UserError.class, () -> InstanceSelection.Size.share(1.5));
+    assertThrows(UserError.class, () -> InstanceSelection.Size.count(0));
+  }
+
+  /** Cherry LLM's filter: exactly the examples with IFD > 1 go, before the share is taken of the rest. */
+  @Test
+  void theFilterDropsExactlyTheExamplesWithIfdAboveOne() {
+    List<Conversation> eight = examples(8);
+    double[] scores = {0.5, 1.0, 1.2, 0.9, 3.0, 0.99, 1.0000001, 0.0};
+    InstanceSelection.Selection all = InstanceSelection.byIfd(eight, scores, InstanceSelection.Size.share(1.0), true);
+    assertEquals(List.of(eight.get(0), eight.get(1), eight.get(3), eight.get(5), eight.get(7)), all.kept());
+    assertEquals(3, all.aboveMax());
+    assertEquals(5, all.pool());
+    assertEquals(8, all.examples());
+    // 0.5 of the 5 left, rounded up: the three highest of them (1.0, 0.99, 0.9), not 3.0 or 1.2
+    assertEquals(List.of(eight.get(1), eight.get(3), eight.get(5)),
+        InstanceSelection.byIfd(eight, scores, InstanceSelection.Size.share(0.5), true).kept());
+    // without the filter the highest are the ones above 1
+    InstanceSelection.Selection unfiltered = InstanceSelection.byIfd(eight, scores, InstanceSelection.Size.share(0.25), false);
+    assertEquals(List.of(eight.get(2), eight.get(4)), unfiltered.kept());
+    assertEquals(8, unfiltered.pool());
+    assertEquals(3, unfiltered.aboveMax());
+    assertEquals(0, InstanceSelection.byIfd(eight, new double[] {2, 2, 2, 2, 2, 2, 2, 2},
+        InstanceSelection.Size.share(1.0), true).kept().size());
+  }
+
+  @Test
+  void theRandomSubsetIsSeededOfTheAskedSizeAndInInputOrder() {
+    List<Conversation> hundred = examples(100);
+    List<Conversation> a = InstanceSelection.random(hundred, 10, 7);
+    assertEquals(10, a.size());
+    assertEquals(a, InstanceSelection.random(hundred, 10, 7));
+    assertNotEquals(a, InstanceSelection.random(hundred, 10, 8));
+    assertEquals(10, a.stream().distinct().count());
+    List<Integer> positions = a.stream().map(hundred::indexOf).toList();
+    assertEquals(positions.stream().sorted().toList(), positions);
+    assertEquals(hundred, InstanceSelection.random(hundred, 100, 3));
   }
 
   @Test
@@ -77,7 +117,7 @@ class InstanceSelectionTest {
     }
     Files.write(in, lines);
     Path out = dir.resolve("out.jsonl");
-    assertEquals(0, Main.execute("data", "select", "--model", model.toString(), "--keep", "0.3",
+    assertEquals(0, Main.execute("data", "select", "--model", model.toString(), "--keep", "0.3", "--no-ifd-filter",
         in.toString(), out.toString()));
     assertEquals(3, Files.readAllLines(out).size());
     byte[] before = Files.readAllBytes(out);

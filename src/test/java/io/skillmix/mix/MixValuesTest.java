@@ -105,7 +105,6 @@ class MixValuesTest {
     assertThrows(IllegalArgumentException.class, () -> CosSimReward.computeSpecialist(new double[][] {{1}, {2}}, 2));
     assertThrows(IllegalArgumentException.class, () -> DiffReward.compute(new double[][] {{1}, {}}));
     assertThrows(IllegalArgumentException.class, () -> DiffReward.computeSpecialist(new double[][] {{1}}, -1));
-    assertThrows(IllegalArgumentException.class, () -> MultiUatReward.compute(new double[][] {{}}));
     assertThrows(IllegalArgumentException.class,
         () -> MultiDdsReward.compute(new float[][] {{1, 2}}, new float[][] {{1, 2, 3}}));
   }

@@ -130,12 +130,11 @@ class MixtureMathTest {
   }
 
   @Test
-  void multiDdsAveragesGradientCosinesAndMultiUatAveragesEntropies() {
+  void multiDdsAveragesGradientCosines() {
     float[][] train = {{1, 0}, {0, 1}};
     float[][] dev = {{1, 0}, {1, 1}};
     double c = Math.sqrt(0.5);
     assertArrayEquals(new double[] {(1 + c) / 2, (0 + c) / 2}, MultiDdsReward.compute(train, dev), 1e-12);
-    assertArrayEquals(new double[] {0.5, 2.0}, MultiUatReward.compute(new double[][] {{0.25, 0.75}, {2}}), 1e-12);
   }
 
   @Test

@@ -105,15 +105,25 @@ class ModelRewardsTest {
     }
   }
 
+  /**
+   * Without dropout every pass is the plain model: enttp is the token-weighted mean entropy of its
+   * prediction over the response positions, pretp one less the mean probability of the top tokens.
+   */
   @Test
-  void multiUatWithoutDropoutIsThePlainPredictiveEntropy() {
+  void multiUatWithoutDropoutMeasuresThePlainModel() {
     List<TokenizedExample> a = skill(10, 3, 2);
+    a.set(1, new TokenizedExample(java.util.Arrays.copyOf(a.get(1).ids(), 16),
+        java.util.Arrays.copyOf(a.get(1).target(), 16))); // examples of different lengths
     try (LanguageModel model = LanguageModel.random(CONFIG, Device.cpu(), 6);
-        ModelRewards rewards = ModelRewards.of(Rewards.named("multiuat"), new Reward.Options(-1, 0, 3, 0.0, 9), CONFIG);
+        ModelRewards ent = ModelRewards.of(Rewards.named("multiuat"), new Reward.Options(-1, 0, 3, 0.0, 9), CONFIG);
+        ModelRewards pre = ModelRewards.of(Rewards.named("multiuat"),
+            new Reward.Options(-1, 0, 2, 0.0, 9, UncertaintyMeasure.PRETP), CONFIG);
         NDManager scope = model.manager().newSubManager()) {
       ParameterSnapshot snapshot = new ParameterSnapshot(0, model.exportWeights());
-      rewards.setReference(snapshot);
-      double reward = rewards.rewards(snapshot, batches(List.of(a)))[0];
+      ent.setReference(snapshot);
+      pre.setReference(snapshot);
+      double entropyReward = ent.rewards(snapshot, batches(List.of(a)))[0];
+      double pretpReward = pre.rewards(snapshot, batches(List.of(a)))[0];
 
       GradMode.disableOnThisThread();
       SftLoss.LossInputs in = SftLoss.shift(a, 0);
@@ -121,20 +131,42 @@ class ModelRewardsTest {
       NDArray p = model.forward(scope.create(in.inputIds(), shape), scope.create(in.attentionMask(), shape), null)
           .get(0).softmax(-1);
       float[] h = p.mul(p.log()).sum(new int[] {-1}).neg().toFloatArray();
-      double expected = 0;
+      float[] top = p.max(new int[] {-1}).toFloatArray();
+      double sum = 0;
+      int count = 0;
+      double sequenceProbability = 0;
       for (int b = 0; b < in.batch(); b++) {
-        double sum = 0;
-        int count = 0;
+        double product = 1;
         for (int t = 0; t < in.length(); t++) {
           if (in.weights()[b * in.length() + t] != 0) {
             sum += h[b * in.length() + t];
             count++;
+            product *= top[b * in.length() + t];
           }
         }
-        expected += sum / count / in.batch();
+        sequenceProbability += product / in.batch();
       }
-      assertTrue(expected > 0.5, "a random model is unsure: " + expected);
-      assertEquals(expected, reward, 1e-4);
+      assertTrue(sum / count > 0.5, "a random model is unsure: " + sum / count);
+      assertEquals(sum / count, entropyReward, 1e-4);
+      assertEquals(1 - sequenceProbability, pretpReward, 1e-5);
+    }
+  }
+
+  /** Dropout makes the passes differ, so the measure moves off the plain model's. */
+  @Test
+  void multiUatDropoutChangesTheMeasure() {
+    List<TokenizedExample> a = skill(10, 3, 2);
+    try (LanguageModel model = LanguageModel.random(CONFIG, Device.cpu(), 6);
+        ModelRewards plain = ModelRewards.of(Rewards.named("multiuat"),
+            new Reward.Options(-1, 0, 2, 0.0, 9, UncertaintyMeasure.VARTP), CONFIG);
+        ModelRewards dropped = ModelRewards.of(Rewards.named("multiuat"),
+            new Reward.Options(-1, 0, 2, 0.5, 9, UncertaintyMeasure.VARTP), CONFIG)) {
+      ParameterSnapshot snapshot = new ParameterSnapshot(0, model.exportWeights());
+      plain.setReference(snapshot);
+      dropped.setReference(snapshot);
+      double r0 = plain.rewards(snapshot, batches(List.of(a)))[0];
+      double r1 = dropped.rewards(snapshot, batches(List.of(a)))[0];
+      assertTrue(Double.isFinite(r0) && Double.isFinite(r1) && r0 != r1, r0 + " vs " + r1);
     }
   }
 }

@@ -1,0 +1,43 @@
+package io.skillmix.data;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * The content of an example as bytes for a SHA-256: whether it is plain text, then each turn's
+ * role and text (length-prefixed). Two examples hash alike exactly when they train alike, whatever
+ * file or format they came from.
+ */
+public final class ContentHash {
+
+  private ContentHash() {}
+
+  public static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Feeds {@code c} into {@code digest}. */
+  public static void update(MessageDigest digest, Conversation c) {
+    digest.update((byte) (c.plainText() ? 'T' : 'C'));
+    for (Turn t : c.turns()) {
+      byte[] text = t.text().getBytes(StandardCharsets.UTF_8);
+      digest.update((byte) t.role().ordinal());
+      digest.update(ByteBuffer.allocate(4).putInt(text.length).array());
+      digest.update(text);
+    }
+  }
+
+  /** The hex SHA-256 of one example. */
+  public static String of(Conversation c) {
+    MessageDigest digest = sha256();
+    update(digest, c);
+    return HexFormat.of().formatHex(digest.digest());
+  }
+}
