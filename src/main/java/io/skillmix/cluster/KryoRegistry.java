@@ -125,6 +125,7 @@ public final class KryoRegistry {
     r.record(803, MetricsSink.Note.class);
     r.record(804, MetricsSink.Finish.class);
     r.record(805, MetricsSink.Mark.class);
+    r.record(806, MetricsSink.Evaluated.class);
     return List.copyOf(r.rows.values());
   }
 

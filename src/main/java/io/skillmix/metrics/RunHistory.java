@@ -14,6 +14,7 @@ public final class RunHistory {
   private final List<double[]> weightProbabilities = new ArrayList<>();
   private final List<MetricsSink.RewardsComputed> rewards = new ArrayList<>();
   private final List<MetricsSink.Note> notes = new ArrayList<>();
+  private final List<MetricsSink.Evaluated> evaluations = new ArrayList<>();
   private final long[] stepsPerDataset;
   private long tokens;
   private double trainSeconds;
@@ -54,6 +55,10 @@ public final class RunHistory {
     notes.add(m);
   }
 
+  void onEvaluated(MetricsSink.Evaluated m) {
+    evaluations.add(m);
+  }
+
   public List<String> datasets() {
     return datasets;
   }
@@ -81,6 +86,11 @@ public final class RunHistory {
 
   public List<MetricsSink.Note> notes() {
     return notes;
+  }
+
+  /** The evaluations during training ({@code eval.every}), in step order. */
+  public List<MetricsSink.Evaluated> evaluations() {
+    return evaluations;
   }
 
   public long[] stepsPerDataset() {
