@@ -1,6 +1,7 @@
 package io.skillmix.compare;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -58,6 +59,11 @@ class ComparisonTest {
       assertTrue(Double.isFinite(first.table().cell(arm, 0).mean()), arm);
     }
     assertTrue(Files.exists(cmp.resolve("plots").resolve("curves.png")));
+    // Evaluations at 0 and 8 (eval.every): uni, the one static arm, reaches its own final score at 8.
+    assertEquals("8", first.table().text(Convergence.LABEL, "uni"));
+    assertTrue(first.table().text(Convergence.LABEL, "mos-cossim-ema").matches("0|8|not reached"));
+    assertTrue(Files.exists(cmp.resolve("plots").resolve("rewards-mos-cossim-ema.png")));
+    assertFalse(Files.exists(cmp.resolve("plots").resolve("rewards-uni.png")));
     assertTrue(Files.readString(cmp.resolve("table.md")).contains("| mos-cossim-ema | 2 |"));
     assertTrue(Files.readString(cmp.resolve("table.csv")).startsWith("arm,column,mean,std,seeds"));
 
