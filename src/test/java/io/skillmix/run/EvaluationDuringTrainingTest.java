@@ -86,6 +86,15 @@ class EvaluationDuringTrainingTest {
   }
 
   @Test
+  void aRunOnSomeDatasetsIsEvaluatedOnTheWholeMixAsCompareScoresEveryArm() {
+    TrainingRun.Outcome run = TrainingRun.run(RunFixtures.config(dir, "only-echo",
+        settings("eval.every=12", "data.only=[echo]", "mix.method=uni")));
+    List<MetricsSink.Evaluated> lines = evaluations(run.runDir());
+    assertEquals(List.of(0L, 12L, 24L), lines.stream().map(MetricsSink.Evaluated::step).toList());
+    assertEquals(Set.of("add", "talk"), lines.get(2).heldOutLoss().keySet());
+  }
+
+  @Test
   void aNegativeIntervalIsRefusedByName() {
     io.skillmix.UserError e = org.junit.jupiter.api.Assertions.assertThrows(io.skillmix.UserError.class,
         () -> RunSettings.from(ConfigLoader.load(null, List.of("eval.every=-1"))));
