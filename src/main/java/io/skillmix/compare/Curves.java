@@ -62,8 +62,11 @@ final class Curves {
     Map<String, TreeMap<Long, double[]>> sums = new LinkedHashMap<>();
     for (Path run : runs) {
       for (RunFiles.Rewards r : RunFiles.rewards(run)) {
-        r.raw().forEach((d, v) -> add(sums, d + " raw", r.version(), v));
-        r.smoothed().forEach((d, v) -> add(sums, d + " smoothed", r.version(), v));
+        // Each dataset's two lines next to each other in the legend.
+        r.raw().forEach((d, v) -> {
+          add(sums, d + " raw", r.version(), v);
+          add(sums, d + " smoothed", r.version(), r.smoothed().getOrDefault(d, Double.NaN));
+        });
       }
     }
     if (sums.isEmpty()) {
