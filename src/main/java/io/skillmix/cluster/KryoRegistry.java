@@ -132,6 +132,7 @@ public final class KryoRegistry {
     r.record(806, MetricsSink.WeightsApplied.class);
     r.record(807, io.skillmix.metrics.WeightUpdate.class);
     r.record(808, MetricsSink.TrainStep.class);
+    r.record(809, MetricsSink.Evaluated.class);
     return List.copyOf(r.rows.values());
   }
 

@@ -231,7 +231,9 @@ public final class Comparison {
       runs.put(arm.name(), finishedRuns);
     }
     List<Column> columns = builtin ? Column.BUILTIN : Column.heldOut(datasets);
-    ResultTable table = new ResultTable(columns, reports);
+    ResultTable table = new ResultTable(columns, reports).withText(Convergence.LABEL, Convergence.stepsToBestStatic(
+        Convergence.read(runs), plan.arms().stream().filter(Convergence::isStatic).map(Arm::name)
+            .collect(java.util.stream.Collectors.toSet()), builtin));
     try {
       // A specialist comparison can share its generalist runs with the plain one in the same folder.
       String name = plan.specialist() == null ? "table" : "table-" + plan.specialist();
@@ -241,6 +243,7 @@ public final class Comparison {
       Path plots = plan.dir().resolve("plots");
       for (Map.Entry<String, List<Path>> e : runs.entrySet()) {
         Curves.weights(plots.resolve("weights-" + e.getKey() + ".png"), e.getKey(), e.getValue());
+        Curves.rewards(plots.resolve("rewards-" + e.getKey() + ".png"), e.getKey(), e.getValue());
       }
       Curves.convergence(plots.resolve(plan.specialist() == null ? "curves.png"
           : "curves-" + plan.specialist() + ".png"), runs);

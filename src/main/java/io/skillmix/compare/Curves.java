@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /** The comparison's plots, made from the run folders' weights.jsonl and metrics.jsonl. */
@@ -50,6 +51,40 @@ final class Curves {
     long end = runs.stream().mapToLong(r -> RunFiles.losses(r).stream().mapToLong(RunFiles.Loss::step)
         .max().orElse(0) + 1).max().orElse(0);
     Plots.weights(file, datasets, at, mean, end);
+  }
+
+  /**
+   * A learned arm's rewards over the snapshots: per dataset one line of the raw rewards and one of
+   * the smoothed ones the scorer used (its EMA; the same values without {@code mix.ema}), each the
+   * mean over the seeds' runs that have that snapshot. No file for an arm without rewards.
+   */
+  static void rewards(Path file, String arm, List<Path> runs) throws IOException {
+    Map<String, TreeMap<Long, double[]>> sums = new LinkedHashMap<>();
+    for (Path run : runs) {
+      for (RunFiles.Rewards r : RunFiles.rewards(run)) {
+        // Each dataset's two lines next to each other in the legend.
+        r.raw().forEach((d, v) -> {
+          add(sums, d + " raw", r.version(), v);
+          add(sums, d + " smoothed", r.version(), r.smoothed().getOrDefault(d, Double.NaN));
+        });
+      }
+    }
+    if (sums.isEmpty()) {
+      return;
+    }
+    List<Plots.Series> series = new ArrayList<>();
+    sums.forEach((name, points) -> series.add(new Plots.Series(name,
+        points.keySet().stream().mapToDouble(Long::doubleValue).toArray(),
+        points.values().stream().mapToDouble(p -> p[0] / p[1]).toArray())));
+    Plots.lines(file, "Rewards of " + arm + " (mean over seeds)", "snapshot step", "reward", series, false);
+  }
+
+  private static void add(Map<String, TreeMap<Long, double[]>> sums, String name, long version, double value) {
+    if (Double.isFinite(value)) {
+      double[] p = sums.computeIfAbsent(name, k -> new TreeMap<>()).computeIfAbsent(version, k -> new double[2]);
+      p[0] += value;
+      p[1]++;
+    }
   }
 
   /**

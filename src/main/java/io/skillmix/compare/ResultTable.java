@@ -32,6 +32,8 @@ public final class ResultTable {
   private final List<Column> columns;
   private final Map<String, List<Cell>> rows = new LinkedHashMap<>();
   private final Map<String, Integer> seeds = new LinkedHashMap<>();
+  /** Columns of text per arm after the numeric ones (such as {@link Convergence#LABEL}), by label. */
+  private final Map<String, Map<String, String>> texts = new LinkedHashMap<>();
 
   /** @param reports per arm, in table order, one evaluation per finished seed */
   public ResultTable(List<Column> columns, Map<String, List<EvalReport>> reports) {
@@ -44,6 +46,17 @@ public final class ResultTable {
       rows.put(e.getKey(), cells);
       seeds.put(e.getKey(), e.getValue().size());
     }
+  }
+
+  /** Adds a column of text after the numeric ones; an arm it does not name shows {@code –}. */
+  public ResultTable withText(String label, Map<String, String> byArm) {
+    texts.put(label, Map.copyOf(byArm));
+    return this;
+  }
+
+  /** The text of a column added by {@link #withText}. */
+  public String text(String label, String arm) {
+    return texts.get(label).getOrDefault(arm, "–");
   }
 
   public Cell cell(String arm, int column) {
@@ -65,8 +78,10 @@ public final class ResultTable {
   public String markdown() {
     StringBuilder out = new StringBuilder("| arm | seeds |");
     columns.forEach(c -> out.append(' ').append(c.label()).append(" |"));
+    texts.keySet().forEach(label -> out.append(' ').append(label).append(" |"));
     out.append("\n|---|---:|");
     columns.forEach(c -> out.append("---:|"));
+    texts.keySet().forEach(label -> out.append("---:|"));
     out.append('\n');
     for (String arm : rows.keySet()) {
       out.append("| ").append(arm).append(" | ").append(seeds.get(arm)).append(" |");
@@ -74,6 +89,7 @@ public final class ResultTable {
         String text = format(cell(arm, c));
         out.append(' ').append(isBest(arm, c) ? "**" + text + "**" : text).append(" |");
       }
+      texts.keySet().forEach(label -> out.append(' ').append(text(label, arm)).append(" |"));
       out.append('\n');
     }
     return out.toString();
@@ -82,19 +98,26 @@ public final class ResultTable {
   /** Fixed-width text for the console; the best mean of each column followed by {@code *}. */
   public String text() {
     List<String[]> lines = new ArrayList<>();
-    String[] header = new String[columns.size() + 2];
+    List<String> labels = new ArrayList<>(texts.keySet());
+    String[] header = new String[columns.size() + 2 + labels.size()];
     header[0] = "arm";
     header[1] = "seeds";
     for (int c = 0; c < columns.size(); c++) {
       header[c + 2] = columns.get(c).label();
     }
+    for (int t = 0; t < labels.size(); t++) {
+      header[columns.size() + 2 + t] = labels.get(t);
+    }
     lines.add(header);
     for (String arm : rows.keySet()) {
-      String[] line = new String[columns.size() + 2];
+      String[] line = new String[header.length];
       line[0] = arm;
       line[1] = Integer.toString(seeds.get(arm));
       for (int c = 0; c < columns.size(); c++) {
         line[c + 2] = format(cell(arm, c)) + (isBest(arm, c) ? " *" : "  ");
+      }
+      for (int t = 0; t < labels.size(); t++) {
+        line[columns.size() + 2 + t] = text(labels.get(t), arm);
       }
       lines.add(line);
     }
@@ -122,6 +145,10 @@ public final class ResultTable {
         Cell cell = cell(arm, c);
         out.append(String.format(Locale.ROOT, "%s,%s,%s,%s,%d%n", arm, columns.get(c).label(),
             number(cell.mean()), number(cell.std()), cell.n()));
+      }
+      for (String label : texts.keySet()) {
+        // A text column has no spread: its value in the mean column (a step, or the text as is).
+        out.append(String.format(Locale.ROOT, "%s,%s,%s,,%d%n", arm, label, text(label, arm), seeds.get(arm)));
       }
     }
     return out.toString();

@@ -9,7 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** What {@code compare} reads back from a finished run folder: its probabilities and losses over steps. */
+/**
+ * What {@code compare} reads back from a finished run folder: its probabilities, losses, rewards and
+ * evaluations over steps.
+ */
 final class RunFiles {
 
   /** Probabilities that took effect at {@code step}, by dataset name. */
@@ -40,6 +43,32 @@ final class RunFiles {
             out.add(new Loss(t.step(), names.get(d), t.datasetLosses()[d]));
           }
         }
+      }
+    }
+    return out;
+  }
+
+  /** The evaluations during training ({@code eval.every}), in step order. */
+  static List<MetricsSink.Evaluated> evaluations(Path runDir) {
+    List<MetricsSink.Evaluated> out = new ArrayList<>();
+    for (MetricsSink.Command record : MetricsLog.read(runDir.resolve(RunFolder.METRICS), null)) {
+      if (record instanceof MetricsSink.Evaluated e) {
+        out.add(e);
+      }
+    }
+    return out;
+  }
+
+  /** The scorer's rewards for the snapshot of {@code version}, raw and smoothed, by dataset name. */
+  record Rewards(long version, Map<String, Double> raw, Map<String, Double> smoothed) {}
+
+  static List<Rewards> rewards(Path runDir) {
+    Path file = runDir.resolve(RunFolder.METRICS);
+    List<String> names = MetricsLog.datasets(file);
+    List<Rewards> out = new ArrayList<>();
+    for (MetricsSink.Command record : MetricsLog.read(file, names)) {
+      if (record instanceof MetricsSink.RewardsComputed r) {
+        out.add(new Rewards(r.version(), MetricsLog.byName(names, r.rewards()), MetricsLog.byName(names, r.smoothed())));
       }
     }
     return out;

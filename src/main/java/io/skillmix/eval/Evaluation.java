@@ -2,8 +2,6 @@ package io.skillmix.eval;
 
 import io.skillmix.UserError;
 import ai.djl.Device;
-import io.skillmix.data.tokenizer.ExampleEncoder;
-import io.skillmix.data.TokenizedExample;
 import io.skillmix.data.tokenizer.ChatTemplate;
 import io.skillmix.data.tokenizer.Tokenizer;
 import io.skillmix.model.LanguageModel;
@@ -13,9 +11,7 @@ import io.skillmix.data.Conversation;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import me.tongfei.progressbar.ProgressBar;
 
 /**
@@ -63,88 +59,26 @@ public final class Evaluation {
     List<EvalReport.Row> rows = new ArrayList<>();
     try (LanguageModel lm = LanguageModel.load(model, Device.cpu());
         Tokenizer tokenizer = ModelFolder.tokenizer(model)) {
-      ChatTemplate template = ChatTemplate.resolve(inputs.chatTemplate(), model);
-      ExampleEncoder encoder = new ExampleEncoder(template, tokenizer,
-          Math.min(inputs.maxLength(), lm.config().maxPositionEmbeddings()),
-          ExampleEncoder.Overlength.TRUNCATE);
-      boolean builtin = inputs.builtin();
-      List<Task> tasks = tasks(lm, tokenizer, template, encoder, inputs.sets(), builtin, inputs.seed(), options);
-      long total = tasks.stream().mapToLong(Task::size).sum();
-      if (total == 0) {
+      EvaluationTasks tasks = EvaluationTasks.prepare(tokenizer, ChatTemplate.resolve(inputs.chatTemplate(), model),
+          Math.min(inputs.maxLength(), lm.config().maxPositionEmbeddings()), inputs, options);
+      if (tasks.size() == 0) {
         throw new UserError("nothing to evaluate: the datasets have no held-out examples; give each a held-out"
             + " share (data.datasets = [{name = ..., path = ..., held-out = 0.05}]) or pass --gsm8k FILE / --mmlu DIR");
       }
-      try (ProgressBar bar = io.skillmix.output.ConsoleBar.openOrNull(options.progress(), "eval", total)) {
-        for (Task task : tasks) {
+      try (ProgressBar bar = io.skillmix.output.ConsoleBar.openOrNull(options.progress(), "eval", tasks.size())) {
+        for (EvaluationTasks.Task task : tasks.tasks()) {
           if (bar != null) {
             bar.setExtraMessage(task.name());
           }
-          rows.addAll(task.run().get());
+          rows.addAll(task.run().apply(lm));
           if (bar != null) {
             bar.stepBy(task.size());
           }
         }
       }
-      if (builtin) {
-        rows.add(overall(rows));
-      }
+      tasks.withOverall(rows);
     }
     return new EvalReport(model.toString(), rows);
-  }
-
-  /** One unit of the evaluation, for the progress bar: its name, item count and what it computes. */
-  private record Task(String name, long size, java.util.function.Supplier<List<EvalReport.Row>> run) {}
-
-  private static List<Task> tasks(LanguageModel lm, Tokenizer tokenizer, ChatTemplate template,
-      ExampleEncoder encoder, List<HeldOut> sets, boolean builtin, long seed, Options options) {
-    List<Task> tasks = new ArrayList<>();
-    Map<String, List<TokenizedExample>> heldOut = new LinkedHashMap<>();
-    for (HeldOut set : sets) {
-      if (!set.examples().isEmpty()) {
-        heldOut.put(set.name(), limited(set.examples(), options).stream().map(encoder).toList());
-      }
-    }
-    for (Map.Entry<String, List<TokenizedExample>> e : heldOut.entrySet()) {
-      tasks.add(new Task("heldout/" + e.getKey(), e.getValue().size(),
-          () -> HeldOutLoss.evaluate(lm, Map.of(e.getKey(), e.getValue()), options.batchSize()).get(0).rows()));
-    }
-    ExactMatch.Settings generation = new ExactMatch.Settings(options.maxNewTokens(), options.batchSize());
-    MultipleChoice.Settings choice = new MultipleChoice.Settings(
-        MultipleChoice.AnswerForm.TEXT, MultipleChoice.Normalisation.PER_CHARACTER, options.batchSize());
-    for (HeldOut set : builtin ? sets : List.<HeldOut>of()) {
-      switch (set.name()) {
-        case "math" -> {
-          List<ExactMatch.Problem> problems = limited(set.examples(), options).stream()
-              .map(c -> new ExactMatch.Problem(c.firstPrompt(), c.lastResponse())).toList();
-          tasks.add(new Task("math", problems.size(),
-              () -> ExactMatch.evaluate(lm, tokenizer, template, problems, generation).rows("math")));
-        }
-        case "definitions" -> {
-          // Which word has this gloss: the whole option is scored, per character (acc_norm).
-          List<MultipleChoice.Question> questions = BuiltinTasks.definitionsChoice(limited(set.examples(), options), seed);
-          tasks.add(new Task("definitions", questions.size(),
-              () -> MultipleChoice.evaluate(lm, tokenizer, template, questions, choice).rows("definitions", null)));
-        }
-        case "nlp" -> {
-          List<MultipleChoice.Question> questions = BuiltinTasks.nlpChoice(limited(set.examples(), options), seed);
-          tasks.add(new Task("nlp", questions.size(),
-              () -> MultipleChoice.evaluate(lm, tokenizer, template, questions, choice).rows("nlp", null)));
-        }
-        default -> { }
-      }
-    }
-    if (options.mmlu() != null) {
-      CategoryMapping mapping = options.mmluCategories() == null ? null : CategoryMapping.read(options.mmluCategories());
-      List<MultipleChoice.Question> questions = limited(MmluReader.readFolder(options.mmlu()), options);
-      tasks.add(new Task("mmlu", questions.size(), () -> MultipleChoice.evaluate(lm, tokenizer, template,
-          questions, MultipleChoice.Settings.mmlu(options.batchSize())).rows("mmlu", mapping)));
-    }
-    if (options.gsm8k() != null) {
-      List<ExactMatch.Problem> problems = limited(Gsm8kReader.read(options.gsm8k()), options);
-      tasks.add(new Task("gsm8k", problems.size(),
-          () -> ExactMatch.evaluate(lm, tokenizer, template, problems, generation).rows("gsm8k")));
-    }
-    return tasks;
   }
 
   /** The skills of the built-in mix, each with the row that scores it. */
@@ -175,9 +109,5 @@ public final class Evaluation {
   /** A skill row on the 0–100 scale: accuracies ×100, perplexity through {@link BuiltinTasks#perplexityScore}. */
   public static double skillScore(EvalReport.Row row) {
     return row.metric().equals("perplexity") ? BuiltinTasks.perplexityScore(row.value()) : 100 * row.value();
-  }
-
-  private static <T> List<T> limited(List<T> all, Options options) {
-    return options.limit() == 0 || all.size() <= options.limit() ? all : all.subList(0, options.limit());
   }
 }

@@ -104,12 +104,22 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
       List<String> datasetNames, Map<String, ActorRef<DatasetActor.Command>> datasets,
       MixtureSampler sampler, ActorRef<RewardEvaluator.Command> evaluator, ActorRef<MixtureScorer.Command> scorer,
       ActorRef<MetricsSink.Command> metrics, LearnerSettings.Checkpointing checkpointing, LearnerSettings.Resumed resumed) {
+    return create(settings, trainer, datasetNames, datasets, sampler, evaluator, scorer, metrics, checkpointing, resumed,
+        null);
+  }
+
+  /** As above, with evaluation during training ({@code eval.every}); {@code evaluation} null: none. */
+  public static Behavior<Command> create(LearnerSettings settings, Supplier<Trainer> trainer,
+      List<String> datasetNames, Map<String, ActorRef<DatasetActor.Command>> datasets,
+      MixtureSampler sampler, ActorRef<RewardEvaluator.Command> evaluator, ActorRef<MixtureScorer.Command> scorer,
+      ActorRef<MetricsSink.Command> metrics, LearnerSettings.Checkpointing checkpointing, LearnerSettings.Resumed resumed,
+      PeriodicEvaluation.Plan evaluation) {
     return Behaviors.withStash(256, stash -> Behaviors.setup(context -> {
       if (scorer != null) {
         scorer.tell(new MixtureScorer.Subscribe(context.messageAdapter(MixtureScorer.Update.class, ScorerAnswered::new)));
       }
       return new Learner(context, stash, settings, trainer.get(), datasetNames, datasets, sampler, evaluator, metrics,
-          checkpointing, resumed);
+          checkpointing, resumed, new PeriodicEvaluation(evaluation, metrics));
     }));
   }
 
@@ -121,6 +131,7 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
   private final Trainer trainer;
   private final BatchSource batches;
   private final ActorRef<MetricsSink.Command> metrics;
+  private final PeriodicEvaluation evaluation;
 
   private final SnapshotUpdates updates;
   private ActorRef<Outcome> replyTo;
@@ -138,8 +149,10 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
   private Learner(ActorContext<Command> context, StashBuffer<Command> stash, LearnerSettings settings,
       Trainer trainer, List<String> datasetNames, Map<String, ActorRef<DatasetActor.Command>> datasets,
       MixtureSampler sampler, ActorRef<RewardEvaluator.Command> evaluator,
-      ActorRef<MetricsSink.Command> metrics, LearnerSettings.Checkpointing checkpointing, LearnerSettings.Resumed resumed) {
+      ActorRef<MetricsSink.Command> metrics, LearnerSettings.Checkpointing checkpointing, LearnerSettings.Resumed resumed,
+      PeriodicEvaluation evaluation) {
     super(context);
+    this.evaluation = evaluation;
     this.stash = stash;
     this.settings = settings;
     this.trainer = trainer;
@@ -179,6 +192,9 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
     replyTo = start.replyTo();
     // θ0 is the run's starting point, also when this learner continues from a checkpoint.
     updates.start(resumed == null, resumed == null ? () -> trainer.snapshot(0) : resumed.reference());
+    if (resumed == null) {
+      evaluation.after(0, trainer.model());
+    }
     getContext().getSelf().tell(NextStep.INSTANCE);
     return ready();
   }
@@ -274,6 +290,7 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
     if (updates.snapshotDue(step)) {
       updates.send(trainer.snapshot(step));
     }
+    evaluation.after(step, trainer.model()); // while the reward evaluator works on the snapshot
     if (checkpoints.periodic(step, settings.steps())) {
       return checkpoint(AfterCheckpoint.CONTINUE);
     }

@@ -50,6 +50,8 @@ public final class MetricsLog {
         case "weights" -> new MetricsSink.WeightsApplied(weightUpdate(o, names));
         case "rewards" -> new MetricsSink.RewardsComputed(o.get("version").getAsLong(), values(o, "rewards", names),
             values(o, "smoothed", names), values(o, "probs", names), o.get("evaluator_seconds").getAsDouble());
+        case "eval" -> new MetricsSink.Evaluated(o.get("step").getAsLong(), numbers(o, "heldout_loss"),
+            numbers(o, "scores"), o.get("seconds").getAsDouble());
         default -> new MetricsSink.Note(o.get("step").getAsLong(), event, o.get("message").getAsString());
       });
     }
@@ -105,6 +107,11 @@ public final class MetricsLog {
     return new WeightUpdate(o.get("version").getAsLong(), o.get("step").getAsLong(), values(o, "probs", names));
   }
 
+  /** The dataset names of a metrics file, in the order {@link #read} gives its arrays with null names. */
+  public static List<String> datasets(Path file) {
+    return namesOf(lines(file));
+  }
+
   /** The dataset names of the first line that has per-dataset probabilities, in the run's order. */
   private static List<String> namesOf(List<JsonObject> lines) {
     for (JsonObject o : lines) {
@@ -119,6 +126,16 @@ public final class MetricsLog {
   private static double number(JsonObject o, String key) {
     JsonElement e = o.get(key);
     return e == null || e.isJsonNull() ? Double.NaN : e.getAsDouble();
+  }
+
+  /** An object of numbers by name, in the file's order; a null (NaN written out) reads back as NaN. */
+  private static Map<String, Double> numbers(JsonObject line, String key) {
+    Map<String, Double> out = new java.util.LinkedHashMap<>();
+    JsonObject byName = line.getAsJsonObject(key);
+    for (String name : byName.keySet()) {
+      out.put(name, number(byName, name));
+    }
+    return out;
   }
 
   private static double[] values(JsonObject line, String key, List<String> datasets) {

@@ -56,6 +56,16 @@ public final class MetricsSink extends AbstractBehavior<MetricsSink.Command> {
   public record RewardsComputed(long version, double[] rewards, double[] smoothed,
       double[] probabilities, double evaluatorSeconds) implements Command {}
 
+  /**
+   * An evaluation during training ({@code eval.every}) after {@code step} steps.
+   *
+   * @param heldOutLoss mean response-token loss per dataset that has held-out examples
+   * @param scores on the built-in mix, each skill's score on 0–100 and {@code overall}; else empty
+   * @param seconds how long the evaluation took (the learner did not step meanwhile)
+   */
+  public record Evaluated(long step, Map<String, Double> heldOutLoss, Map<String, Double> scores,
+      double seconds) implements Command {}
+
   /** Anything else worth a line (a skipped update, a restarted actor, a fault). */
   public record Note(long step, String event, String message) implements Command {}
 
@@ -105,6 +115,8 @@ public final class MetricsSink extends AbstractBehavior<MetricsSink.Command> {
         history.onRewards(r);
       } else if (record instanceof Note n) {
         history.onNote(n);
+      } else if (record instanceof Evaluated e) {
+        history.onEvaluated(e);
       }
     }
   }
@@ -121,6 +133,7 @@ public final class MetricsSink extends AbstractBehavior<MetricsSink.Command> {
         .onMessage(WeightsApplied.class, this::onWeightsApplied)
         .onMessage(RewardsComputed.class, this::onRewardsComputed)
         .onMessage(Note.class, this::onNote)
+        .onMessage(Evaluated.class, this::onEvaluated)
         .onMessage(Finish.class, this::onFinish)
         .onMessage(Mark.class, this::onMark)
         .onSignal(PostStop.class, signal -> onStop())
@@ -191,6 +204,19 @@ public final class MetricsSink extends AbstractBehavior<MetricsSink.Command> {
     line.put("message", m.message());
     write(metrics, line);
     history.onNote(m);
+    return this;
+  }
+
+  private Behavior<Command> onEvaluated(Evaluated m) {
+    Map<String, Object> line = new LinkedHashMap<>();
+    line.put("event", "eval");
+    line.put("step", m.step());
+    line.put("heldout_loss", m.heldOutLoss());
+    line.put("scores", m.scores());
+    line.put("seconds", m.seconds());
+    write(metrics, line);
+    flush();
+    history.onEvaluated(m);
     return this;
   }
 

@@ -11,7 +11,7 @@ import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
-/** PNG line charts of a run: sampling probabilities and losses over steps. */
+/** PNG line charts of a run: sampling probabilities, losses and evaluations over steps. */
 public final class Plots {
 
   private Plots() {}
@@ -74,5 +74,36 @@ public final class Plots {
       series.add(new Series(e.getKey(), x, y));
     }
     lines(file, "Training loss (moving average)", "step", "loss", series, false);
+  }
+
+  /**
+   * The evaluations during training: held-out loss per dataset in {@code lossFile}, and the skill
+   * scores (built-in mix) in {@code scoresFile} when there are any.
+   */
+  public static void evaluations(Path lossFile, Path scoresFile, List<MetricsSink.Evaluated> evaluations)
+      throws IOException {
+    lines(lossFile, "Held-out loss during training", "step", "loss",
+        curves(evaluations, MetricsSink.Evaluated::heldOutLoss), false);
+    List<Series> scores = curves(evaluations, MetricsSink.Evaluated::scores);
+    if (!scores.isEmpty()) {
+      lines(scoresFile, "Skill scores during training (0-100)", "step", "score", scores, false);
+    }
+  }
+
+  /** One series per name of {@code values}, over the evaluations' steps; values that are not finite are left out. */
+  static List<Series> curves(List<MetricsSink.Evaluated> evaluations,
+      java.util.function.Function<MetricsSink.Evaluated, Map<String, Double>> values) {
+    Map<String, List<double[]>> points = new java.util.LinkedHashMap<>();
+    for (MetricsSink.Evaluated e : evaluations) {
+      values.apply(e).forEach((name, v) -> {
+        if (Double.isFinite(v)) {
+          points.computeIfAbsent(name, k -> new java.util.ArrayList<>()).add(new double[] {e.step(), v});
+        }
+      });
+    }
+    List<Series> series = new java.util.ArrayList<>();
+    points.forEach((name, p) -> series.add(new Series(name, p.stream().mapToDouble(x -> x[0]).toArray(),
+        p.stream().mapToDouble(x -> x[1]).toArray())));
+    return series;
   }
 }

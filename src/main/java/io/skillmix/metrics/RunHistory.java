@@ -14,6 +14,7 @@ public final class RunHistory {
   private final List<double[]> weightProbabilities = new ArrayList<>();
   private final List<MetricsSink.RewardsComputed> rewards = new ArrayList<>();
   private final List<MetricsSink.Note> notes = new ArrayList<>();
+  private final List<MetricsSink.Evaluated> evaluations = new ArrayList<>();
   private final long[] stepsPerDataset;
   private final long[] examplesPerDataset;
   private long tokens;
@@ -57,6 +58,10 @@ public final class RunHistory {
     notes.add(m);
   }
 
+  void onEvaluated(MetricsSink.Evaluated m) {
+    evaluations.add(m);
+  }
+
   public List<String> datasets() {
     return datasets;
   }
@@ -84,6 +89,11 @@ public final class RunHistory {
 
   public List<MetricsSink.Note> notes() {
     return notes;
+  }
+
+  /** The evaluations during training ({@code eval.every}), in step order. */
+  public List<MetricsSink.Evaluated> evaluations() {
+    return evaluations;
   }
 
   /** Per dataset: the steps that had examples of it. */

@@ -12,7 +12,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
 
 /** Writes {@code report.md} and {@code plots/*.png} at the end of a run. */
 final class Report {
@@ -25,6 +28,10 @@ final class Report {
     Plots.weights(dir.resolve("plots/weights.png"), history.datasets(), history.weightSteps(),
         history.weightProbabilities(), finished.steps());
     Plots.loss(dir.resolve("plots/loss.png"), history.lossByDataset());
+    List<MetricsSink.Evaluated> evaluations = history.evaluations();
+    if (!evaluations.isEmpty()) {
+      Plots.evaluations(dir.resolve("plots/eval-loss.png"), dir.resolve("plots/eval-scores.png"), evaluations);
+    }
 
     StringBuilder md = new StringBuilder();
     md.append("# skillmix run report\n\n");
@@ -65,6 +72,10 @@ final class Report {
           history.rewards().size(), last.version()));
     }
 
+    if (!evaluations.isEmpty()) {
+      evaluationSection(md, evaluations);
+    }
+
     md.append("\n## Data faults and length limits\n\n");
     md.append(String.format(Locale.ROOT, "- over-long examples truncated: %d, skipped: %d (data.max-length = %d)%n",
         encoder.truncated(), encoder.skipped(), settings.data().maxLength()));
@@ -85,7 +96,47 @@ final class Report {
       }
     }
     md.append("\n## Plots\n\n![weights](plots/weights.png)\n\n![loss](plots/loss.png)\n");
+    for (String plot : new String[] {"eval-loss", "eval-scores"}) {
+      if (Files.exists(dir.resolve("plots/" + plot + ".png"))) {
+        md.append("\n![").append(plot).append("](plots/").append(plot).append(".png)\n");
+      }
+    }
     md.append("\n## Configuration\n\n```hocon\n").append(ConfigLoader.render(settings.config())).append("```\n");
     Files.writeString(dir.resolve(io.skillmix.output.RunFolder.REPORT), md.toString(), StandardCharsets.UTF_8);
+  }
+
+  /**
+   * The evaluations during training ({@code eval.every}): each held-out loss and skill score at the
+   * first and last evaluation, and its best value with the step it came at.
+   */
+  private static void evaluationSection(StringBuilder md, List<MetricsSink.Evaluated> evaluations) {
+    MetricsSink.Evaluated first = evaluations.get(0);
+    MetricsSink.Evaluated last = evaluations.get(evaluations.size() - 1);
+    md.append(String.format(Locale.ROOT, "%n## Evaluation during training%n%n%d evaluations (eval.every), %.1f s in all."
+        + " Curves: plots/eval-loss.png, plots/eval-scores.png.%n%n", evaluations.size(),
+        evaluations.stream().mapToDouble(MetricsSink.Evaluated::seconds).sum()));
+    md.append(String.format(Locale.ROOT, "| metric | step %d | step %d | best (step) |%n|---|---:|---:|---:|%n",
+        first.step(), last.step()));
+    evaluationRows(md, evaluations, "held-out loss ", MetricsSink.Evaluated::heldOutLoss, false);
+    evaluationRows(md, evaluations, "score ", MetricsSink.Evaluated::scores, true);
+  }
+
+  private static void evaluationRows(StringBuilder md, List<MetricsSink.Evaluated> evaluations, String prefix,
+      Function<MetricsSink.Evaluated, Map<String, Double>> values, boolean higherIsBetter) {
+    MetricsSink.Evaluated first = evaluations.get(0);
+    MetricsSink.Evaluated last = evaluations.get(evaluations.size() - 1);
+    for (String name : values.apply(last).keySet()) {
+      double best = Double.NaN;
+      long bestStep = -1;
+      for (MetricsSink.Evaluated e : evaluations) {
+        double v = values.apply(e).getOrDefault(name, Double.NaN);
+        if (Double.isFinite(v) && (Double.isNaN(best) || (higherIsBetter ? v > best : v < best))) {
+          best = v;
+          bestStep = e.step();
+        }
+      }
+      md.append(String.format(Locale.ROOT, "| %s%s | %.4f | %.4f | %.4f (%d) |%n", prefix, name,
+          values.apply(first).getOrDefault(name, Double.NaN), values.apply(last).get(name), best, bestStep));
+    }
   }
 }

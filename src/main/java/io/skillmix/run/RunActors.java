@@ -82,4 +82,30 @@ public final class RunActors {
         prepared.data().names(), datasets, mix.rewardBatchSize(), scorer);
   }
 
+  /**
+   * The evaluation during training of a run ({@code eval.every}), its tasks prepared here, before
+   * the learner starts: the held-out examples of every dataset of the mix (also those that
+   * {@code data.only} leaves out of training, so every arm of a comparison is scored alike), at most
+   * {@code eval.every-examples} per task, as {@code skillmix eval} scores them. Null when off, or
+   * when there is nothing to evaluate ({@code why} hears the reason).
+   */
+  static io.skillmix.learn.PeriodicEvaluation.Plan periodicEvaluation(Prepared prepared, Consumer<String> why) {
+    RunSettings settings = prepared.settings();
+    RunSettings.Evaluating evaluating = settings.evaluating();
+    if (evaluating.every() == 0) {
+      return null;
+    }
+    RunData all = settings.data().only().isEmpty() ? prepared.data() : RunData.read(settings);
+    io.skillmix.eval.EvaluationTasks tasks = io.skillmix.eval.EvaluationTasks.prepare(prepared.encoder().tokenizer(),
+        prepared.encoder().template(), Math.min(settings.data().maxLength(), prepared.modelConfig().maxPositionEmbeddings()),
+        RunData.evaluationInputs(settings, all),
+        new io.skillmix.eval.Evaluation.Options(evaluating.examples(), 16, 128, null, null, null, false));
+    if (tasks.size() == 0) {
+      why.accept("eval.every = " + evaluating.every() + " but no dataset has held-out examples: nothing is evaluated"
+          + " during training (give each a held-out share: data.datasets = [{..., held-out = 0.05}])");
+      return null;
+    }
+    return new io.skillmix.learn.PeriodicEvaluation.Plan(evaluating.every(), settings.train().steps(), tasks,
+        settings.learnerThreads());
+  }
 }

@@ -70,7 +70,11 @@ public record RunData(List<Set> sets) {
 
   /** What an evaluation of this run's model reads: the held-out sets and how the run encodes. */
   public static io.skillmix.eval.Evaluation.Inputs evaluationInputs(RunSettings settings) {
-    RunData data = load(settings);
+    return evaluationInputs(settings, load(settings));
+  }
+
+  /** As {@link #evaluationInputs(RunSettings)}, on data already read. */
+  static io.skillmix.eval.Evaluation.Inputs evaluationInputs(RunSettings settings, RunData data) {
     return new io.skillmix.eval.Evaluation.Inputs(
         data.sets().stream().map(s -> new io.skillmix.eval.Evaluation.HeldOut(s.name(), s.heldOut())).toList(),
         settings.data().datasets().isEmpty(), settings.chatTemplate(), settings.data().maxLength(), settings.seed(),
@@ -95,7 +99,8 @@ public record RunData(List<Set> sets) {
     return new RunData(all.sets().stream().filter(s -> include.contains(s.name())).toList());
   }
 
-  private static RunData read(RunSettings settings) {
+  /** Every dataset of the mix, {@code data.only} or not. */
+  static RunData read(RunSettings settings) {
     RunSettings.Data data = settings.data();
     OnError onError = OnError.parse(data.onError());
     List<Set> sets = new ArrayList<>();

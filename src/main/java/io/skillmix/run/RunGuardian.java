@@ -171,7 +171,8 @@ final class RunGuardian extends AbstractBehavior<Command> {
     }
     learner = context.spawn(hooks.around("learner",
         Learner.create(learnerSettings, trainer, names, datasets, new MixtureSampler(start, settings.orderSeed()),
-            evaluator, scorer, metrics, checkpointing, resumed)),
+            evaluator, scorer, metrics, checkpointing, resumed, RunActors.periodicEvaluation(prepared,
+                why -> metrics.tell(new MetricsSink.Note(startStep, "no_eval", why))))),
         "learner", DispatcherSelector.fromConfig(RunActors.PINNED));
     context.watchWith(learner, new LearnerStopped());
     learner.tell(new Learner.Start(context.messageAdapter(Learner.Outcome.class, LearnerDone::new)));

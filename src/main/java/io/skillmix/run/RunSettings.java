@@ -108,6 +108,8 @@ public record RunSettings(
     wholeNumber(c, "data.order-seed"); // read here so a bad value fails with the key; see orderSeed()
     nonNegativeInt(c, "devices.threads"); // likewise; see learnerThreads() and evaluatorThreads()
     nonNegativeInt(c, "devices.evaluator-threads");
+    nonNegativeInt(c, "eval.every"); // likewise; see evaluating()
+    positiveInt(c, "eval.every-examples");
     return new RunSettings(wholeNumber(c, "seed"), runDir, c.getBoolean("run.overwrite"),
         c.getBoolean("run.progress"), c.getString("model.preset"),
         modelPath.isEmpty() ? null : Path.of(modelPath), c.getString("model.chat-template"),
@@ -178,6 +180,18 @@ public record RunSettings(
   public long orderSeed() {
     long orderSeed = config.getLong("data.order-seed");
     return orderSeed == -1 ? seed : orderSeed;
+  }
+
+  /**
+   * Evaluation during training.
+   *
+   * @param every steps between evaluations ({@code eval.every}); 0: none
+   * @param examples examples (questions, problems) per task at most ({@code eval.every-examples})
+   */
+  public record Evaluating(int every, int examples) {}
+
+  public Evaluating evaluating() {
+    return new Evaluating(config.getInt("eval.every"), config.getInt("eval.every-examples"));
   }
 
   /** Torch intra-op threads of the learner: {@code devices.threads}, or the JVM's count when 0. */

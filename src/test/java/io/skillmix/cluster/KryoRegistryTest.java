@@ -110,6 +110,7 @@ class KryoRegistryTest {
     all.add(new MetricsSink.Note(4, "skipped_update", "no probabilities within 600 s"));
     all.add(new MetricsSink.Finish(ref.narrow()));
     all.add(new MetricsSink.Mark(ref.narrow()));
+    all.add(new MetricsSink.Evaluated(100, Map.of("math", 1.5), Map.of("math", 12.5, "overall", 20.0), 3.0));
     SnapshotChunks chunks = SnapshotChunks.of(snapshot, 64);
     all.add(chunks.iterator().next());
     SourceRef<SnapshotChunk> sourceRef = Source.<SnapshotChunk>empty()

@@ -1,6 +1,7 @@
 package io.skillmix.compare;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -24,7 +25,7 @@ class ComparisonTest {
 
   private List<String> overrides(String... more) {
     List<String> o = new ArrayList<>(RunFixtures.overrides(RunFixtures.write(dir)));
-    o.addAll(List.of("train.steps=8", "mix.update-every=4", "mix.lag-steps=2",
+    o.addAll(List.of("train.steps=8", "mix.update-every=4", "mix.lag-steps=2", "eval.every=4",
         "data.datasets=[{name=add, path=\"" + dir.resolve("add.jsonl") + "\", held-out=0.2},"
             + "{name=echo, path=\"" + dir.resolve("echo.jsonl") + "\", held-out=0.2},"
             + "{name=talk, path=\"" + dir.resolve("talk.jsonl") + "\", held-out=0.2}]"));
@@ -58,6 +59,11 @@ class ComparisonTest {
       assertTrue(Double.isFinite(first.table().cell(arm, 0).mean()), arm);
     }
     assertTrue(Files.exists(cmp.resolve("plots").resolve("curves.png")));
+    // Evaluations at 0, 4 and 8 (eval.every): uni, the one static arm, reaches its own final score by 8.
+    assertTrue(first.table().text(Convergence.LABEL, "uni").matches("0|4|8"), first.table().markdown());
+    assertTrue(first.table().text(Convergence.LABEL, "mos-cossim-ema").matches("0|4|8|not reached"));
+    assertTrue(Files.exists(cmp.resolve("plots").resolve("rewards-mos-cossim-ema.png")));
+    assertFalse(Files.exists(cmp.resolve("plots").resolve("rewards-uni.png")));
     assertTrue(Files.readString(cmp.resolve("table.md")).contains("| mos-cossim-ema | 2 |"));
     assertTrue(Files.readString(cmp.resolve("table.csv")).startsWith("arm,column,mean,std,seeds"));
 

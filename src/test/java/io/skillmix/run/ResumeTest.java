@@ -37,7 +37,7 @@ class ResumeTest {
   private static final String[] CHECKPOINTED = {"train.checkpoint-every=12", "train.keep-checkpoints=2"};
 
   /** step, datasets and losses of every train line, in file order (duplicates would show). */
-  private static List<String> trainLines(Path run) throws IOException {
+  static List<String> trainLines(Path run) throws IOException {
     return Files.readAllLines(run.resolve("metrics.jsonl")).stream()
         .filter(l -> l.contains("\"event\":\"train\""))
         .map(l -> {
@@ -45,6 +45,12 @@ class ResumeTest {
           return o.get("step") + " " + o.get("examples") + " " + o.get("losses") + " " + o.get("loss") + " " + o.get("grad_norm");
         })
         .toList();
+  }
+
+  /** Every eval line's step and values, in file order; not the seconds it took. */
+  private static List<String> evalLines(Path run) {
+    return EvaluationDuringTrainingTest.evaluations(run).stream()
+        .map(e -> e.step() + " " + e.heldOutLoss() + " " + e.scores()).toList();
   }
 
   /** The last checkpoint's state; the metrics offsets differ, as metrics carry wall-clock times. */
@@ -100,6 +106,7 @@ class ResumeTest {
     assertEquals(trainLines(straight.runDir()), trainLines(crashed));
     assertEquals(Files.readAllLines(straight.runDir().resolve("weights.jsonl")),
         Files.readAllLines(crashed.resolve("weights.jsonl")));
+    assertEquals(evalLines(straight.runDir()), evalLines(crashed));
     assertArrayEquals(straight.probabilities(), resumed.probabilities());
     // The report and plots cover the whole run: the records before the checkpoint are replayed.
     assertEquals(straight.history().tokens(), resumed.history().tokens());
@@ -115,6 +122,14 @@ class ResumeTest {
   @Test
   void aLaggedRunResumedFromItsCheckpointEqualsTheStraightRun() throws IOException {
     assertResumeIsExact("lagged", "mix.apply=lagged", "mix.lag-steps=4");
+  }
+
+  @Test
+  void theEvaluationsAfterAResumeEqualTheStraightRunsOnes() throws IOException {
+    // Evaluations at 0, 5, 10 before the checkpoint at 12; 15, 20 and 24 again after the resume.
+    assertResumeIsExact("evaluated", "mix.apply=lagged", "mix.lag-steps=4", "eval.every=5");
+    assertEquals(List.of("0", "5", "10", "15", "20", "24"),
+        evalLines(dir.resolve("crashed-evaluated")).stream().map(l -> l.split(" ")[0]).toList());
   }
 
   @Test

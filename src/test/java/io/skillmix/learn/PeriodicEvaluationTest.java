@@ -1,0 +1,52 @@
+package io.skillmix.learn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.skillmix.eval.EvalReport;
+import io.skillmix.eval.Evaluation;
+import io.skillmix.metrics.MetricsSink;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class PeriodicEvaluationTest {
+
+  @Test
+  void evaluationsFallAtZeroEveryNStepsAndAtTheEnd() {
+    List<Long> due = new ArrayList<>();
+    for (long step = 0; step <= 250; step++) {
+      if (PeriodicEvaluation.due(step, 100, 250)) {
+        due.add(step);
+      }
+    }
+    assertEquals(List.of(0L, 100L, 200L, 250L), due);
+    assertFalse(PeriodicEvaluation.due(0, 0, 250), "0: off");
+    assertFalse(PeriodicEvaluation.due(250, 0, 250), "0: off, also at the end");
+  }
+
+  @Test
+  void aLineHasTheHeldOutLossByDatasetAndOnTheBuiltinMixEachSkillsScore() {
+    List<EvalReport.Row> rows = new ArrayList<>(List.of(
+        new EvalReport.Row("heldout/math", "loss", 2.0, 100), new EvalReport.Row("heldout/math", "perplexity", 7.39, 100),
+        new EvalReport.Row("heldout/writing", "loss", 1.0, 50), new EvalReport.Row("heldout/writing", "perplexity", 4.0, 50),
+        new EvalReport.Row("math", "exact_match", 0.25, 8), new EvalReport.Row("definitions", "accuracy", 0.5, 8),
+        new EvalReport.Row("nlp", "accuracy", 0.75, 8)));
+    rows.add(Evaluation.overall(rows));
+    MetricsSink.Evaluated line = PeriodicEvaluation.evaluated(300, rows, 1.5);
+    assertEquals(300, line.step());
+    assertEquals(Map.of("math", 2.0, "writing", 1.0), line.heldOutLoss());
+    assertEquals(List.of("math", "definitions", "nlp", "writing", "overall"), List.copyOf(line.scores().keySet()));
+    assertEquals(25.0, line.scores().get("math"), 1e-12);
+    assertEquals(75.0, line.scores().get("nlp"), 1e-12);
+    assertEquals(25.0, line.scores().get("writing"), 1e-12, "100 / perplexity");
+    assertEquals((25 + 50 + 75 + 25) / 4.0, line.scores().get("overall"), 1e-12);
+
+    // A user's mix has no overall row: losses only, even for a dataset named like a skill.
+    MetricsSink.Evaluated user = PeriodicEvaluation.evaluated(5, rows.subList(0, 4), 0.1);
+    assertTrue(user.scores().isEmpty());
+    assertEquals(Map.of("math", 2.0, "writing", 1.0), user.heldOutLoss());
+  }
+}
