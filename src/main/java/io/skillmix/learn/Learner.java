@@ -99,16 +99,8 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
    *     that sends them itself)
    * @param checkpointing null: no checkpoints
    * @param resumed null: a fresh run
+   * @param evaluation evaluation during training ({@code eval.every}); null: none
    */
-  public static Behavior<Command> create(LearnerSettings settings, Supplier<Trainer> trainer,
-      List<String> datasetNames, Map<String, ActorRef<DatasetActor.Command>> datasets,
-      MixtureSampler sampler, ActorRef<RewardEvaluator.Command> evaluator, ActorRef<MixtureScorer.Command> scorer,
-      ActorRef<MetricsSink.Command> metrics, LearnerSettings.Checkpointing checkpointing, LearnerSettings.Resumed resumed) {
-    return create(settings, trainer, datasetNames, datasets, sampler, evaluator, scorer, metrics, checkpointing, resumed,
-        null);
-  }
-
-  /** As above, with evaluation during training ({@code eval.every}); {@code evaluation} null: none. */
   public static Behavior<Command> create(LearnerSettings settings, Supplier<Trainer> trainer,
       List<String> datasetNames, Map<String, ActorRef<DatasetActor.Command>> datasets,
       MixtureSampler sampler, ActorRef<RewardEvaluator.Command> evaluator, ActorRef<MixtureScorer.Command> scorer,
@@ -192,9 +184,7 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
     replyTo = start.replyTo();
     // θ0 is the run's starting point, also when this learner continues from a checkpoint.
     updates.start(resumed == null, resumed == null ? () -> trainer.snapshot(0) : resumed.reference());
-    if (resumed == null) {
-      evaluation.after(0, trainer.model());
-    }
+    evaluation.atStart(resumed == null, trainer.model());
     getContext().getSelf().tell(NextStep.INSTANCE);
     return ready();
   }
@@ -389,11 +379,7 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
 
   private Behavior<Command> finish() {
     try {
-      if (settings.finalModelDir() != null) {
-        // Whole or not at all: a crash while saving leaves no half-written final/.
-        io.skillmix.output.AtomicFiles.writeFolder(settings.finalModelDir(),
-            folder -> trainer.save(folder, settings.sourceModel()));
-      }
+      LearnerCheckpoints.saveFinal(settings, trainer);
     } catch (RuntimeException e) {
       return fail(e);
     }

@@ -90,4 +90,12 @@ final class LearnerCheckpoints {
   String lastText() {
     return last == null ? null : last.toString();
   }
+
+  /** Saves the trained model to {@code final/}, whole or not at all (a crash leaves no half-written folder). */
+  static void saveFinal(LearnerSettings settings, Trainer trainer) {
+    if (settings.finalModelDir() != null) {
+      io.skillmix.output.AtomicFiles.writeFolder(settings.finalModelDir(),
+          folder -> trainer.save(folder, settings.sourceModel()));
+    }
+  }
 }

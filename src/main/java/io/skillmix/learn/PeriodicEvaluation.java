@@ -39,6 +39,13 @@ public final class PeriodicEvaluation {
   }
 
   /** Scores {@code model} and writes the line if an evaluation falls after {@code step} steps. */
+  /** The evaluation before the first step of a fresh run (a resumed run has it in its metrics already). */
+  void atStart(boolean freshRun, LanguageModel model) {
+    if (freshRun) {
+      after(0, model);
+    }
+  }
+
   void after(long step, LanguageModel model) {
     if (plan == null || !due(step, plan.every(), plan.steps())) {
       return;

@@ -60,7 +60,7 @@ class LearnerTest {
     TestProbe<MetricsSink.Command> metrics = testKit.createTestProbe(MetricsSink.Command.class);
     TestProbe<Learner.Outcome> outcome = testKit.createTestProbe(Learner.Outcome.class);
     ActorRef<Learner.Command> learner = testKit.spawn(Learner.create(settings, LearnerTest::trainer, NAMES,
-        datasets, new MixtureSampler(new double[] {0.5, 0.5}, 3), evaluator.getRef(), null, metrics.getRef(), null, null));
+        datasets, new MixtureSampler(new double[] {0.5, 0.5}, 3), evaluator.getRef(), null, metrics.getRef(), null, null, null));
     learner.tell(new Learner.Start(outcome.getRef()));
     evaluator.expectMessageClass(RewardEvaluator.Reference.class);
     return new Started(learner, evaluator, metrics, outcome);

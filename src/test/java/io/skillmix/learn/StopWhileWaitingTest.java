@@ -62,7 +62,7 @@ class StopWhileWaitingTest {
     LearnerSettings.Checkpointing checkpointing = new LearnerSettings.Checkpointing(new Checkpoints(dir, 2), 1000, 20, checkpointer);
     ActorRef<Learner.Command> learner = testKit.spawn(Learner.create(settings, () -> LearnerFixtures.trainer(12),
         NAMES, LearnerFixtures.datasets(testKit, NAMES), new MixtureSampler(new double[] {0.5, 0.5}, 3), evaluator.getRef(), null,
-        metrics.getRef(), checkpointing, null));
+        metrics.getRef(), checkpointing, null, null));
     learner.tell(new Learner.Start(outcome.getRef()));
     evaluator.expectMessageClass(RewardEvaluator.Reference.class);
     // Sync: after 4 steps the learner waits for snapshot 4's probabilities, which never come.

@@ -282,7 +282,7 @@ class FaultsTest {
     Duration timeout = Duration.ofMinutes(7);
     LearnerSettings settings = new LearnerSettings(12, 2, 4, 0, ApplyMode.SYNC, timeout, null, null);
     ActorRef<Learner.Command> learner = testKit.spawn(Learner.create(settings, FaultsTest::trainer, NAMES,
-        datasets(), new MixtureSampler(new double[] {0.5, 0.5}, 3), evaluator, null, metrics.getRef(), null, null));
+        datasets(), new MixtureSampler(new double[] {0.5, 0.5}, 3), evaluator, null, metrics.getRef(), null, null, null));
     learner.tell(new Learner.Start(outcome.getRef()));
     try {
       // Sync: step 4 waits for snapshot 4, whose computation hangs. One deadline runs (the
@@ -327,7 +327,7 @@ class FaultsTest {
     TestProbe<Learner.Outcome> outcome = testKit.createTestProbe(Learner.Outcome.class);
     LearnerSettings settings = new LearnerSettings(12, 2, 4, 0, ApplyMode.SYNC, Duration.ofMinutes(5), null, null);
     ActorRef<Learner.Command> learner = testKit.spawn(Learner.create(settings, FaultsTest::trainer, NAMES,
-        datasets(), new MixtureSampler(new double[] {0.5, 0.5}, 3), evaluator.getRef(), null, metrics.getRef(), null, null));
+        datasets(), new MixtureSampler(new double[] {0.5, 0.5}, 3), evaluator.getRef(), null, metrics.getRef(), null, null, null));
     learner.tell(new Learner.Start(outcome.getRef()));
     evaluator.expectMessageClass(RewardEvaluator.Reference.class);
     assertEquals(4, evaluator.expectMessageClass(RewardEvaluator.Evaluate.class)
