@@ -197,7 +197,7 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
     if (evaluator != null) {
       // θ0 is the run's starting point, also when this learner continues from a checkpoint.
       evaluator.tell(new RewardEvaluator.Reference(
-          resumed == null ? trainer.snapshot(0) : resumed.reference().get()));
+          resumed == null ? trainer.reference() : resumed.reference().get()));
     }
     getContext().getSelf().tell(NextStep.INSTANCE);
     return ready();

@@ -187,6 +187,10 @@ public final class CausalLM extends AbstractBlock {
     }
   }
 
+  List<DecoderLayer> layers() {
+    return Collections.unmodifiableList(layers);
+  }
+
   RmsNorm finalNorm() {
     return norm;
   }

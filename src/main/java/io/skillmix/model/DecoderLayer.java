@@ -47,6 +47,14 @@ public final class DecoderLayer extends ShapedBlock {
     return h.add(postFeedForwardNorm.apply(mlp.apply(preFeedForwardNorm.apply(h))));
   }
 
+  Attention attention() {
+    return attention;
+  }
+
+  GatedMlp mlp() {
+    return mlp;
+  }
+
   @Override
   protected NDList forwardInternal(
       ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
