@@ -29,13 +29,13 @@ import picocli.CommandLine.TypeConversionException;
 /** {@code skillmix model init|info}: create and inspect Hugging Face model folders. */
 @Command(name = "model", mixinStandardHelpOptions = true,
     description = "Create and inspect Hugging Face model folders.",
-    subcommands = {ModelCommand.Init.class, ModelCommand.Info.class})
+    subcommands = {ModelCommand.Init.class, ModelCommand.Info.class, MergeLoraCommand.class})
 public final class ModelCommand implements Runnable {
 
   @Override
   public void run() {
     throw new picocli.CommandLine.ParameterException(
-        new picocli.CommandLine(this), "a subcommand is needed: init or info");
+        new picocli.CommandLine(this), "a subcommand is needed: init, info or merge-lora");
   }
 
   @Command(name = "init", mixinStandardHelpOptions = true,

@@ -198,6 +198,11 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
       // θ0 is the run's starting point, also when this learner continues from a checkpoint.
       evaluator.tell(new RewardEvaluator.Reference(
           resumed == null ? trainer.reference() : resumed.reference().get()));
+      if (settings.updateEvery() > 0) {
+        metrics.tell(new MetricsSink.Note(step, "snapshot_size", trainer.snapshotBytes() + " bytes per update ("
+            + (trainer.model().lora() == null ? "every weight" : "the LoRA adapters") + "); θ0 "
+            + trainer.referenceBytes() + " bytes, once"));
+      }
     }
     getContext().getSelf().tell(NextStep.INSTANCE);
     return ready();

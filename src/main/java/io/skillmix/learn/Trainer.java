@@ -186,6 +186,20 @@ public final class Trainer implements AutoCloseable {
     return new ParameterSnapshot(0, model.exportWeights());
   }
 
+  /** Bytes of the values a {@link #snapshot} carries (4 per float). */
+  public long snapshotBytes() {
+    long n = 0;
+    for (AdamW.Param p : params) {
+      n += p.value().size();
+    }
+    return 4 * n;
+  }
+
+  /** Bytes of the values {@link #reference} carries. */
+  public long referenceBytes() {
+    return model.lora() == null ? snapshotBytes() : 4 * (model.parameterCount() + model.lora().parameterCount());
+  }
+
   /** The model as a Hugging Face folder, or with LoRA as a PEFT adapter folder; tokenizer files beside. */
   public void save(Path folder, Path sourceModel) {
     if (model.lora() == null) {

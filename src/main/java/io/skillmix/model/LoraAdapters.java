@@ -60,6 +60,13 @@ public final class LoraAdapters {
     return adapters;
   }
 
+  /** Refuses, by key, targets that name no projection of {@code config}'s family (nothing is allocated). */
+  public static void check(ModelConfig config, LoraSettings settings) {
+    if (settings.enabled()) {
+      attach(new CausalLM(config), settings, 0);
+    }
+  }
+
   /** The configured targets as this family's module names: q/k/v select Phi-3's fused qkv_proj, and so on. */
   private static List<String> resolve(List<String> targets, ProjectionBlock[] blocks, ModelConfig config) {
     Set<String> present = new LinkedHashSet<>();
@@ -181,6 +188,15 @@ public final class LoraAdapters {
   /** The adapted projections' names as this family calls them ({@code q_proj}, …): PEFT's target_modules. */
   public List<String> modules() {
     return modules;
+  }
+
+  /** Values in all adapters. */
+  public long parameterCount() {
+    long n = 0;
+    for (Parameter p : parameters.values()) {
+      n += p.getArray().size();
+    }
+    return n;
   }
 
   /** Every adapter tensor under its PEFT name, A before B, in layer order. */

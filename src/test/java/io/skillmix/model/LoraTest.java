@@ -5,14 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import io.skillmix.UserError;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
-import java.util.Random;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -23,47 +18,13 @@ class LoraTest {
 
   private static final LoraSettings LORA = new LoraSettings(4, 8, 0.1, LoraSettings.ALL_PROJECTIONS);
 
-  /** Logits of a left-padded batch of two, as floats. */
-  static float[] logits(LanguageModel model) {
-    GradMode.disableOnThisThread();
-    try (NDManager scope = model.manager().newSubManager()) {
-      long[] ids = {5, 9, 3, 7, 11, 2, 0, 0, 4, 8, 12, 6};
-      long[] mask = {1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1, 1};
-      NDArray out = model.forward(scope.create(ids, new Shape(2, 6)), scope.create(mask, new Shape(2, 6)), null).get(0);
-      return out.toFloatArray();
-    }
-  }
-
-  static double maxDifference(float[] a, float[] b) {
-    assertEquals(a.length, b.length);
-    double max = 0;
-    for (int i = 0; i < a.length; i++) {
-      max = Math.max(max, Math.abs(a[i] - b[i]));
-    }
-    return max;
-  }
-
-  /** B drawn at random (B = 0 at initialisation would make merging trivially exact). */
-  static void randomiseAdapters(LanguageModel model, long seed) {
-    Random random = new Random(seed);
-    Map<String, float[]> adapters = model.exportTrainable();
-    adapters.replaceAll((name, values) -> {
-      float[] v = new float[values.length];
-      for (int i = 0; i < v.length; i++) {
-        v[i] = (float) (random.nextGaussian() * 0.05);
-      }
-      return v;
-    });
-    model.importWeights(adapters);
-  }
-
   @ParameterizedTest
   @ValueSource(strings = {"llama", "qwen2", "qwen3", "mistral", "gemma2", "gemma3", "phi3", "llama3"})
   void atInitialisationTheAdaptedModelComputesItsBase(String family) {
     try (LanguageModel model = LanguageModel.random(ModelFixtures.byName(family), Device.cpu(), 3)) {
-      float[] base = logits(model);
+      float[] base = LoraFixtures.logits(model);
       model.addLora(LORA, 11);
-      assertEquals(0.0, maxDifference(base, logits(model)), family);
+      assertEquals(0.0, LoraFixtures.maxDifference(base, LoraFixtures.logits(model)), family);
       assertTrue(model.lora().parameters().size() > 0);
     }
   }
@@ -72,13 +33,14 @@ class LoraTest {
   @ValueSource(strings = {"llama", "qwen2", "qwen3", "mistral", "gemma2", "gemma3", "phi3", "llama3"})
   void mergedLogitsEqualTheAdaptedModels(String family) {
     try (LanguageModel model = LanguageModel.random(ModelFixtures.byName(family), Device.cpu(), 3)) {
-      float[] base = logits(model);
+      float[] base = LoraFixtures.logits(model);
       model.addLora(LORA, 11);
-      randomiseAdapters(model, 5);
-      float[] adapted = logits(model);
-      assertTrue(maxDifference(base, adapted) > 1e-3, family + ": the adapters change the logits");
+      LoraFixtures.randomiseAdapters(model, 5);
+      float[] adapted = LoraFixtures.logits(model);
+      assertTrue(LoraFixtures.maxDifference(base, adapted) > 1e-3, family + ": the adapters change the logits");
       model.mergeLora();
-      assertTrue(maxDifference(adapted, logits(model)) < 1e-5, family + ": merged " + maxDifference(adapted, logits(model)));
+      double merged = LoraFixtures.maxDifference(adapted, LoraFixtures.logits(model));
+      assertTrue(merged < 1e-5, family + ": merged " + merged);
     }
   }
 
@@ -89,13 +51,13 @@ class LoraTest {
     try (LanguageModel model = LanguageModel.random(ModelFixtures.qwen2(), Device.cpu(), 3)) {
       model.save(base);
       model.addLora(LORA, 11);
-      randomiseAdapters(model, 5);
+      LoraFixtures.randomiseAdapters(model, 5);
       AdapterFolder.write(model, adapter, base);
-      float[] adapted = logits(model);
+      float[] adapted = LoraFixtures.logits(model);
       try (LanguageModel explicit = AdapterFolder.open(base, adapter, Device.cpu());
           LanguageModel named = AdapterFolder.open(adapter, null, Device.cpu())) {
-        assertEquals(0.0, maxDifference(adapted, logits(explicit)));
-        assertEquals(0.0, maxDifference(adapted, logits(named)), "base_model_name_or_path finds the base");
+        assertEquals(0.0, LoraFixtures.maxDifference(adapted, LoraFixtures.logits(explicit)));
+        assertEquals(0.0, LoraFixtures.maxDifference(adapted, LoraFixtures.logits(named)), "base_model_name_or_path finds the base");
       }
     }
   }
