@@ -47,11 +47,13 @@ final class StepMemoryBench {
         1000, full ? 0 : ChunkedHead.DEFAULT_CHUNK, checkpointing);
     double[] seconds = new double[steps];
     long afterInit;
-    // SKILLMIX_BENCH_LORA_RANK=r: LoRA adapters of rank r (alpha 2r, dropout 0.05) on every projection.
+    // SKILLMIX_BENCH_LORA_RANK=r: LoRA adapters of rank r (alpha 2r) on every projection, with
+    // dropout SKILLMIX_BENCH_LORA_DROPOUT (default 0.05, model.lora.dropout's).
     int loraRank = Integer.parseInt(System.getenv().getOrDefault("SKILLMIX_BENCH_LORA_RANK", "0"));
+    double loraDropout = Double.parseDouble(System.getenv().getOrDefault("SKILLMIX_BENCH_LORA_DROPOUT", "0.05"));
     LanguageModel model = LanguageModel.random(config, Device.cpu(), 1);
     if (loraRank > 0) {
-      model.addLora(new LoraSettings(loraRank, 2.0 * loraRank, 0.05, LoraSettings.ALL_PROJECTIONS), 1);
+      model.addLora(new LoraSettings(loraRank, 2.0 * loraRank, loraDropout, LoraSettings.ALL_PROJECTIONS), 1);
     }
     long snapshotBytes;
     try (Trainer trainer = new Trainer(model, settings, 0)) {
@@ -79,7 +81,7 @@ final class StepMemoryBench {
         preset, config.parameterCount(), config.vocabSize(), batch, length,
         full ? "full (batch, length, vocabulary) log-softmax"
             : "chunked, " + ChunkedHead.DEFAULT_CHUNK + " rows" + (checkpointing ? ", activation checkpointing" : ""),
-        steps, loraRank > 0 ? "LoRA rank " + loraRank : "full fine-tuning",
+        steps, loraRank > 0 ? "LoRA rank " + loraRank + ", dropout " + loraDropout : "full fine-tuning",
         full ? "full" : checkpointing ? "chunked + checkpointing" : "chunked", batch, length, last, tokens / last,
         afterInit, residentMib("VmHWM"), snapshotBytes);
   }

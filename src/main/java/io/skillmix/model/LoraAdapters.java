@@ -152,8 +152,12 @@ public final class LoraAdapters {
       mask[i] = rng.nextDouble() < rate ? 0f : keep;
     }
     NDManager m = x.getManager();
-    NDArray values = m.create(mask, x.getShape()).toDevice(x.getDevice(), false).toType(x.getDataType(), false);
-    return x.mul(values);
+    // An array made from a Java buffer keeps the buffer's memory; the layer's scope closes it before
+    // the backward pass, which reads the mask (see Autograd): multiply by a copy torch owns.
+    NDArray drawn = m.create(mask, x.getShape());
+    NDArray owned = drawn.toType(x.getDataType(), false).toDevice(x.getDevice(), false).duplicate();
+    drawn.close();
+    return x.mul(owned);
   }
 
   /** Stafford's mix13 (as SplitMix64's finaliser): nearby inputs give unrelated seeds. */
