@@ -155,7 +155,8 @@ public final class LoraAdapters {
     // An array made from a Java buffer keeps the buffer's memory; the layer's scope closes it before
     // the backward pass, which reads the mask (see Autograd): multiply by a copy torch owns.
     NDArray drawn = m.create(mask, x.getShape());
-    NDArray owned = drawn.toType(x.getDataType(), false).toDevice(x.getDevice(), false).duplicate();
+    NDArray converted = drawn.toType(x.getDataType(), false).toDevice(x.getDevice(), false);
+    NDArray owned = converted == drawn ? drawn.duplicate() : converted; // a conversion is a copy already
     drawn.close();
     return x.mul(owned);
   }

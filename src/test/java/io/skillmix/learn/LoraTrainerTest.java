@@ -12,11 +12,9 @@ import io.skillmix.model.ModelConfig;
 import io.skillmix.model.ParameterSnapshot;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,18 +30,7 @@ class LoraTrainerTest {
   }
 
   private static List<TokenizedExample> batch(int seed) {
-    Random random = new Random(seed);
-    List<TokenizedExample> out = new ArrayList<>();
-    for (int length : new int[] {30, 12, 25, 19}) {
-      int[] ids = new int[length];
-      boolean[] target = new boolean[length];
-      for (int t = 0; t < length; t++) {
-        ids[t] = random.nextInt(256);
-        target[t] = t >= length / 2;
-      }
-      out.add(new TokenizedExample(ids, target));
-    }
-    return out;
+    return CheckpointedTrainerTest.batch(seed);
   }
 
   private static Trainer lora(boolean checkpointing) {
