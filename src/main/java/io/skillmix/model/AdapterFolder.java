@@ -101,6 +101,22 @@ public final class AdapterFolder {
 
   /** Reads an adapter folder; anything skillmix does not compute the way PEFT would is refused by key. */
   public static Adapter read(Path folder) {
+    Adapter config = readConfig(folder);
+    Path weights = folder.resolve(WEIGHTS);
+    if (!Files.isRegularFile(weights)) {
+      throw new UserError(folder + ": no " + WEIGHTS + " (an adapter_model.bin is not read; save with safetensors)");
+    }
+    Map<String, float[]> tensors = new LinkedHashMap<>();
+    try (SafetensorsFile st = SafetensorsFile.open(weights)) {
+      for (String name : st.tensors().keySet()) {
+        tensors.put(name, st.readFloats(name));
+      }
+    }
+    return new Adapter(config.settings(), config.baseModel(), tensors);
+  }
+
+  /** adapter_config.json alone: the settings and the base, no tensors. */
+  private static Adapter readConfig(Path folder) {
     Path file = folder.resolve(CONFIG);
     JsonObject json;
     try {
@@ -122,17 +138,7 @@ public final class AdapterFolder {
     } catch (UserError e) {
       throw new UserError(file + ": " + e.getMessage(), e);
     }
-    Path weights = folder.resolve(WEIGHTS);
-    if (!Files.isRegularFile(weights)) {
-      throw new UserError(folder + ": no " + WEIGHTS + " (an adapter_model.bin is not read; save with safetensors)");
-    }
-    Map<String, float[]> tensors = new LinkedHashMap<>();
-    try (SafetensorsFile st = SafetensorsFile.open(weights)) {
-      for (String name : st.tensors().keySet()) {
-        tensors.put(name, st.readFloats(name));
-      }
-    }
-    return new Adapter(settings, base, tensors);
+    return new Adapter(settings, base, Map.of());
   }
 
   private static LoraSettings settings(JsonObject json) {
@@ -229,7 +235,7 @@ public final class AdapterFolder {
     if (!isAdapter(folder)) {
       return LanguageModel.load(folder, device);
     }
-    String base = read(folder).baseModel();
+    String base = readConfig(folder).baseModel();
     if (base == null || !Files.isDirectory(Path.of(base))) {
       throw new UserError(folder + " holds a LoRA adapter whose base model "
           + (base == null ? "is a built-in preset" : "'" + base + "' is not a folder here")

@@ -62,6 +62,14 @@ class LoraCommandsTest {
   }
 
   @Test
+  void modelInfoDescribesAnAdapterFolder() {
+    CliRun.Result r = CliRun.run("model", "info", adapter.toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("LoRA         r 4, alpha 16.0 (scale 4.0), dropout 0.05, on q_proj"), r.out());
+    assertTrue(r.out().contains("base         " + base.toAbsolutePath()), r.out());
+  }
+
+  @Test
   void mergeLoraNeverWritesOverItsInputs() throws Exception {
     byte[] weights = Files.readAllBytes(base.resolve("model.safetensors"));
     CliRun.Result r = CliRun.run("model", "merge-lora", "--base", base.toString(), "--adapter", adapter.toString(),
