@@ -81,6 +81,11 @@ class LoraCommandsTest {
         base.toString(), "--out", dir.resolve("x").toString());
     assertEquals(2, notAdapter.code());
     assertTrue(notAdapter.err().contains("not a LoRA adapter folder"), notAdapter.err());
+    CliRun.Result mergeAdapters = CliRun.run("merge", "--method", "average", "--inputs", adapter.toString(),
+        adapter.toString(), "--out", dir.resolve("y").toString());
+    assertEquals(2, mergeAdapters.code());
+    assertTrue(mergeAdapters.err().contains("holds a LoRA adapter, not a model; fold it into its base first"),
+        mergeAdapters.err());
   }
 
   @Test
