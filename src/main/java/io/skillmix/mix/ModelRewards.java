@@ -57,16 +57,26 @@ public final class ModelRewards implements RewardEvaluator.RewardModel {
     Device on = Devices.parse("devices.evaluator", device);
     Reward.Options options = new Reward.Options(specialist, mix.multiddsLayers(), mix.multiuatPasses(),
         mix.multiuatDropout(), seed);
-    LanguageModel replica = LanguageModel.random(config, on, 0);
-    if (lora.enabled()) {
-      replica.addLora(lora, 0); // its values come with θ0
-    }
-    return new ModelRewards(mix.trainingReward(), options, threads, replica);
+    return new ModelRewards(mix.trainingReward(), options, threads, replica(config, on, lora));
   }
 
   /** For tests: {@code reward} on a CPU replica of {@code config}, threads left as they are. */
   static ModelRewards of(Reward reward, Reward.Options options, ModelConfig config) {
-    return new ModelRewards(reward, options, 0, LanguageModel.random(config, Device.cpu(), 0));
+    return of(reward, options, config, LoraSettings.OFF);
+  }
+
+  /** As above, the replica carrying adapters of {@code lora}. */
+  static ModelRewards of(Reward reward, Reward.Options options, ModelConfig config, LoraSettings lora) {
+    return new ModelRewards(reward, options, 0, replica(config, Device.cpu(), lora));
+  }
+
+  /** A model of {@code config}, with the learner's adapters when LoRA is on; its values come with θ0. */
+  private static LanguageModel replica(ModelConfig config, Device device, LoraSettings lora) {
+    LanguageModel replica = LanguageModel.random(config, device, 0);
+    if (lora.enabled()) {
+      replica.addLora(lora, 0);
+    }
+    return replica;
   }
 
   @Override
