@@ -32,6 +32,9 @@ class LoraRunTest {
     assertEquals(16, run.steps());
     List<String> weights = Files.readAllLines(run.runDir().resolve("weights.jsonl"));
     assertTrue(weights.size() >= 2, "an update was applied: " + weights);
+    String report = Files.readString(run.runDir().resolve("report.md"));
+    assertTrue(report.contains("- training: LoRA r 4, alpha 32.0, dropout 0.05 on q_proj, v_proj, down_proj"), report);
+    assertTrue(report.contains("bytes per update (the LoRA adapters)"), report);
     Path trained = run.runDir().resolve("final");
     try (LanguageModel model = AdapterFolder.open(trained, null, Device.cpu())) {
       assertEquals(List.of("q_proj", "v_proj", "down_proj"), model.lora().modules());
