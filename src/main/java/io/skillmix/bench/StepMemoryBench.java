@@ -5,6 +5,7 @@ import io.skillmix.data.TokenizedExample;
 import io.skillmix.learn.Trainer;
 import io.skillmix.model.ChunkedHead;
 import io.skillmix.model.LanguageModel;
+import io.skillmix.model.LoraSettings;
 import io.skillmix.model.ModelConfig;
 import io.skillmix.run.RunSettings;
 import java.io.IOException;
@@ -46,10 +47,20 @@ final class StepMemoryBench {
         1000, full ? 0 : ChunkedHead.DEFAULT_CHUNK, checkpointing);
     double[] seconds = new double[steps];
     long afterInit;
-    try (Trainer trainer = new Trainer(LanguageModel.random(config, Device.cpu(), 1), settings, 0)) {
+    // SKILLMIX_BENCH_LORA_RANK=r: LoRA adapters of rank r (alpha 2r) on every projection, with
+    // dropout SKILLMIX_BENCH_LORA_DROPOUT (default 0.05, model.lora.dropout's).
+    int loraRank = Integer.parseInt(System.getenv().getOrDefault("SKILLMIX_BENCH_LORA_RANK", "0"));
+    double loraDropout = Double.parseDouble(System.getenv().getOrDefault("SKILLMIX_BENCH_LORA_DROPOUT", "0.05"));
+    LanguageModel model = LanguageModel.random(config, Device.cpu(), 1);
+    if (loraRank > 0) {
+      model.addLora(new LoraSettings(loraRank, 2.0 * loraRank, loraDropout, LoraSettings.ALL_PROJECTIONS), 1);
+    }
+    long snapshotBytes;
+    try (Trainer trainer = new Trainer(model, settings, 0)) {
       afterInit = residentMib("VmRSS");
-      System.out.printf(Locale.ROOT, "  %s: %,d parameters, resident %,d MiB after init%n", preset,
-          config.parameterCount(), afterInit);
+      snapshotBytes = trainer.snapshotBytes();
+      System.out.printf(Locale.ROOT, "  %s: %,d parameters, resident %,d MiB after init, snapshot %,d bytes%n", preset,
+          config.parameterCount(), afterInit, snapshotBytes);
       for (int s = 0; s < steps; s++) {
         long start = System.nanoTime();
         Trainer.StepResult r = trainer.step(examples);
@@ -64,12 +75,15 @@ final class StepMemoryBench {
         "One training step (forward, backward, clipping, AdamW) of the %s-shaped model (%,d parameters, random"
             + " weights, vocabulary %,d) at %d × %d tokens, half of them counted; loss: %s. Seconds and tokens/s"
             + " from the last of %d steps (the first includes warm-up); peak resident memory is the process's"
-            + " VmHWM.%n%n| loss | batch × length | s/step | tokens/s | resident after init MiB | peak resident MiB |%n"
-            + "|---|---|---:|---:|---:|---:|%n| %s | %d × %d | %.1f | %.0f | %,d | %,d |%n",
+            + " VmHWM; snapshot bytes: what each update sends the reward evaluator.%n%n| training | loss | batch × length"
+            + " | s/step | tokens/s | resident after init MiB | peak resident MiB | snapshot bytes |%n"
+            + "|---|---|---|---:|---:|---:|---:|---:|%n| %s | %s | %d × %d | %.1f | %.0f | %,d | %,d | %,d |%n",
         preset, config.parameterCount(), config.vocabSize(), batch, length,
         full ? "full (batch, length, vocabulary) log-softmax"
             : "chunked, " + ChunkedHead.DEFAULT_CHUNK + " rows" + (checkpointing ? ", activation checkpointing" : ""),
-        steps, full ? "full" : checkpointing ? "chunked + checkpointing" : "chunked", batch, length, last, tokens / last, afterInit, residentMib("VmHWM"));
+        steps, loraRank > 0 ? "LoRA rank " + loraRank + ", dropout " + loraDropout : "full fine-tuning",
+        full ? "full" : checkpointing ? "chunked + checkpointing" : "chunked", batch, length, last, tokens / last,
+        afterInit, residentMib("VmHWM"), snapshotBytes);
   }
 
   /** Random tokens; the second half of each sequence is the response. */

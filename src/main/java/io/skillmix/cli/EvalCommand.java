@@ -30,6 +30,10 @@ public final class EvalCommand implements Runnable {
   @Option(names = "--model", required = true, paramLabel = "DIR", description = "A Hugging Face model folder.")
   Path model;
 
+  @Option(names = "--adapter", paramLabel = "DIR",
+      description = "A LoRA adapter folder (PEFT layout) to evaluate on --model, its base.")
+  Path adapter;
+
   @Option(names = "--out", paramLabel = "FILE", description = "Also write the results as JSON here.")
   Path out;
 
@@ -66,7 +70,7 @@ public final class EvalCommand implements Runnable {
       throw new UserError("--limit must be 0 or more, --batch-size and --max-new-tokens positive");
     }
     RunSettings settings = RunSettings.from(ConfigLoader.load(null, overrides));
-    EvalReport report = Evaluation.run(model, io.skillmix.run.RunData.evaluationInputs(settings),
+    EvalReport report = Evaluation.run(model, adapter, io.skillmix.run.RunData.evaluationInputs(settings),
         new Evaluation.Options(limit, batchSize, maxNewTokens, mmlu, categories, gsm8k, !noProgress));
     PrintWriter printer = spec.commandLine().getOut();
     printer.print(report.table());

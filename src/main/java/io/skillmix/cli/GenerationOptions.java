@@ -13,6 +13,10 @@ final class GenerationOptions {
       description = "A Hugging Face model folder (config.json, safetensors weights, tokenizer.json).")
   Path model;
 
+  @Option(names = "--adapter", paramLabel = "DIR",
+      description = "A LoRA adapter folder (PEFT layout: adapter_config.json, adapter_model.safetensors) on --model, its base.")
+  Path adapter;
+
   @Option(names = "--chat-template", defaultValue = "auto", paramLabel = "NAME",
       description = "auto (the folder's own template) or a built-in one: vicuna, chatml, llama3;"
           + " the values of model.chat-template (default: ${DEFAULT-VALUE}). A folder without a"

@@ -6,6 +6,7 @@ import com.google.gson.JsonParser;
 import io.skillmix.UserError;
 import io.skillmix.data.tokenizer.ChatTemplate;
 import io.skillmix.data.tokenizer.Tokenizer;
+import io.skillmix.model.AdapterFolder;
 import io.skillmix.model.Devices;
 import io.skillmix.model.LanguageModel;
 import io.skillmix.model.ModelFolder;
@@ -31,12 +32,17 @@ final class LoadedModel implements AutoCloseable {
 
   /** Loads the tokenizer first: a folder without one fails before any weight is read. */
   static LoadedModel open(Path folder, String device) {
+    return open(folder, null, device);
+  }
+
+  /** As above, with a LoRA adapter folder on the model when {@code adapter} is given. */
+  static LoadedModel open(Path folder, Path adapter, String device) {
     if (!Files.isDirectory(folder)) {
       throw new UserError(folder + ": model folder not found; --model takes a Hugging Face model folder");
     }
     Tokenizer tokenizer = ModelFolder.tokenizer(folder);
     try {
-      LanguageModel model = LanguageModel.load(folder, Devices.parse("--device", device));
+      LanguageModel model = AdapterFolder.open(folder, adapter, Devices.parse("--device", device));
       return new LoadedModel(folder, model, tokenizer);
     } catch (RuntimeException e) {
       tokenizer.close();

@@ -5,6 +5,7 @@ import io.skillmix.UserError;
 import io.skillmix.data.tokenizer.ByteTokenizer;
 import io.skillmix.data.tokenizer.ChatTemplate;
 import io.skillmix.data.tokenizer.Tokenizer;
+import io.skillmix.model.AdapterFolder;
 import io.skillmix.model.LanguageModel;
 import io.skillmix.model.ModelConfig;
 import io.skillmix.model.ModelFolder;
@@ -29,13 +30,13 @@ import picocli.CommandLine.TypeConversionException;
 /** {@code skillmix model init|info}: create and inspect Hugging Face model folders. */
 @Command(name = "model", mixinStandardHelpOptions = true,
     description = "Create and inspect Hugging Face model folders.",
-    subcommands = {ModelCommand.Init.class, ModelCommand.Info.class})
+    subcommands = {ModelCommand.Init.class, ModelCommand.Info.class, MergeLoraCommand.class})
 public final class ModelCommand implements Runnable {
 
   @Override
   public void run() {
     throw new picocli.CommandLine.ParameterException(
-        new picocli.CommandLine(this), "a subcommand is needed: init or info");
+        new picocli.CommandLine(this), "a subcommand is needed: init, info or merge-lora");
   }
 
   @Command(name = "init", mixinStandardHelpOptions = true,
@@ -124,6 +125,10 @@ public final class ModelCommand implements Runnable {
       if (!Files.isDirectory(dir)) {
         throw new UserError(dir + ": model folder not found");
       }
+      if (AdapterFolder.isAdapter(dir)) {
+        printAdapter();
+        return;
+      }
       ModelConfig c = ModelConfig.read(dir.resolve("config.json"));
       Map<String, Long> dtypes = new TreeMap<>();
       long onDisk = 0;
@@ -175,6 +180,17 @@ public final class ModelCommand implements Runnable {
         System.err.printf(Locale.ROOT, "warning: %s has no tokenizer.json; training and chat need one (copy it"
             + " from the model this one was made from)%n", dir);
       }
+    }
+
+    /** A LoRA adapter folder: its settings, base and size (the base itself is not checked here). */
+    private void printAdapter() {
+      AdapterFolder.Adapter a = AdapterFolder.read(dir);
+      long values = a.tensors().values().stream().mapToLong(v -> v.length).sum();
+      System.out.printf(Locale.ROOT, "adapter      %s%n", dir);
+      System.out.printf(Locale.ROOT, "LoRA         r %d, alpha %s (scale %s), dropout %s, on %s%n", a.settings().rank(),
+          a.settings().alpha(), a.settings().scaling(), a.settings().dropout(), String.join(", ", a.settings().targets()));
+      System.out.printf(Locale.ROOT, "base         %s%n", a.baseModel() == null ? "none recorded (a built-in preset)" : a.baseModel());
+      System.out.printf(Locale.ROOT, "parameters   %,d in %d tensors%n", values, a.tensors().size());
     }
   }
 }

@@ -184,7 +184,11 @@ public final class Comparison {
     List<String> evalOverrides = new ArrayList<>(plan.overrides());
     evalOverrides.add("seed=" + cell.seed());
     RunSettings settings = RunSettings.from(ConfigLoader.load(plan.configFile(), evalOverrides));
-    EvalReport report = Evaluation.run(runDir.resolve(RunFolder.FINAL), io.skillmix.run.RunData.evaluationInputs(settings), Evaluation.Options.builtin(plan.progress()));
+    // With model.lora, final/ is an adapter folder: evaluated on the run's base (model.path).
+    Path trained = runDir.resolve(RunFolder.FINAL);
+    boolean adapter = settings.lora().enabled() && settings.modelPath() != null;
+    EvalReport report = Evaluation.run(adapter ? settings.modelPath() : trained, adapter ? trained : null,
+        io.skillmix.run.RunData.evaluationInputs(settings), Evaluation.Options.builtin(plan.progress()));
     writeAtomically(evalFile, report.toJson());
   }
 

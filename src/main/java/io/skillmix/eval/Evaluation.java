@@ -4,6 +4,7 @@ import io.skillmix.UserError;
 import ai.djl.Device;
 import io.skillmix.data.tokenizer.ChatTemplate;
 import io.skillmix.data.tokenizer.Tokenizer;
+import io.skillmix.model.AdapterFolder;
 import io.skillmix.model.LanguageModel;
 import io.skillmix.model.ModelFolder;
 import io.skillmix.model.TorchThreads;
@@ -55,9 +56,17 @@ public final class Evaluation {
 
   /** Evaluates {@code model} on the held-out sets of a run. */
   public static EvalReport run(Path model, Inputs inputs, Options options) {
+    return run(model, null, inputs, options);
+  }
+
+  /**
+   * Evaluates {@code model}, with the LoRA adapter folder {@code adapter} on it when given (null: a
+   * plain folder, or an adapter folder whose base_model_name_or_path is a folder here).
+   */
+  public static EvalReport run(Path model, Path adapter, Inputs inputs, Options options) {
     TorchThreads.pin(inputs.threads()); // as the learner: a reward evaluator may have set fewer
     List<EvalReport.Row> rows = new ArrayList<>();
-    try (LanguageModel lm = LanguageModel.load(model, Device.cpu());
+    try (LanguageModel lm = AdapterFolder.open(model, adapter, Device.cpu());
         Tokenizer tokenizer = ModelFolder.tokenizer(model)) {
       EvaluationTasks tasks = EvaluationTasks.prepare(tokenizer, ChatTemplate.resolve(inputs.chatTemplate(), model),
           Math.min(inputs.maxLength(), lm.config().maxPositionEmbeddings()), inputs, options);

@@ -183,7 +183,8 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
   private Behavior<Command> onStart(Start start) {
     replyTo = start.replyTo();
     // θ0 is the run's starting point, also when this learner continues from a checkpoint.
-    updates.start(resumed == null, resumed == null ? () -> trainer.snapshot(0) : resumed.reference());
+    updates.start(step, resumed == null, resumed == null ? trainer::reference : resumed.reference(),
+        trainer.snapshotSizeText());
     evaluation.atStart(resumed == null, trainer.model());
     getContext().getSelf().tell(NextStep.INSTANCE);
     return ready();

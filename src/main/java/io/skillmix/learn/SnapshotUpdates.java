@@ -50,12 +50,15 @@ final class SnapshotUpdates {
    * Training starts: a fresh run logs its prior as the first weights line; the evaluator (if any)
    * gets θ0, the run's starting weights.
    */
-  void start(boolean fresh, Supplier<ParameterSnapshot> reference) {
+  void start(long step, boolean fresh, Supplier<ParameterSnapshot> reference, String snapshotSize) {
     if (fresh) {
       metrics.tell(new MetricsSink.WeightsApplied(new WeightUpdate(0, 0, schedule.probabilities())));
     }
     if (evaluator != null) {
       evaluator.tell(new RewardEvaluator.Reference(reference.get()));
+      if (settings.updateEvery() > 0) {
+        metrics.tell(new MetricsSink.Note(step, "snapshot_size", snapshotSize));
+      }
     }
   }
 

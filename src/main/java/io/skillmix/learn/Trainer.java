@@ -9,10 +9,12 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import io.skillmix.data.TokenizedExample;
 import io.skillmix.model.ActivationCheckpointing;
+import io.skillmix.model.AdapterFolder;
 import io.skillmix.model.Autograd;
 import io.skillmix.model.Devices;
 import io.skillmix.model.GradMode;
 import io.skillmix.model.LanguageModel;
+import io.skillmix.model.LoraSettings;
 import io.skillmix.model.ModelConfig;
 import io.skillmix.model.ModelFolder;
 import io.skillmix.model.ParameterSnapshot;
@@ -78,11 +80,27 @@ public final class Trainer implements AutoCloseable {
    */
   public static Trainer create(TrainSettings train, ModelConfig config, java.nio.file.Path modelPath, long seed,
       Placement placement) {
-    Device device = Devices.parse("devices.learner", placement.device());
-    LanguageModel model = modelPath == null
-        ? LanguageModel.random(config, device, seed)
-        : LanguageModel.load(modelPath, device);
+    return create(train, config, modelPath, seed, placement, LoraSettings.OFF);
+  }
+
+  /** As above, with LoRA adapters on the model (seeded from {@code seed}) when {@code lora} is enabled. */
+  public static Trainer create(TrainSettings train, ModelConfig config, Path modelPath, long seed,
+      Placement placement, LoraSettings lora) {
+    LanguageModel model = base(config, modelPath, seed, placement);
+    if (lora.enabled()) {
+      model.addLora(lora, loraSeed(seed));
+    }
     return new Trainer(model, train, Math.max(0, config.eosTokenId()), placement.threads());
+  }
+
+  private static LanguageModel base(ModelConfig config, Path modelPath, long seed, Placement placement) {
+    Device device = Devices.parse("devices.learner", placement.device());
+    return modelPath == null ? LanguageModel.random(config, device, seed) : LanguageModel.load(modelPath, device);
+  }
+
+  /** The adapters' seed (initialisation and dropout masks): the run's, mixed, so A is not drawn like the base. */
+  private static long loraSeed(long seed) {
+    return seed ^ 0x4C6F524144415054L; // "LoRADAPT"
   }
 
   public StepResult step(List<TokenizedExample> batch) {
@@ -129,6 +147,9 @@ public final class Trainer implements AutoCloseable {
       List<TokenizedExample> part = batch.subList(from, Math.min(batch.size(), from + micro));
       SftLoss.LossInputs in = SftLoss.shift(part, padId);
       tokens += in.batch() * in.length();
+      if (model.lora() != null) {
+        model.lora().training(step, from / micro); // seeds this micro-batch's adapter dropout
+      }
       try (NDManager microScope = scope.newSubManager();
           GradientCollector collector = Engine.getInstance().newGradientCollector()) {
         Shape shape = new Shape(in.batch(), in.length());
@@ -155,6 +176,9 @@ public final class Trainer implements AutoCloseable {
         collector.backward(loss.mul(Autograd.constant(loss, share)));
       }
     }
+    if (model.lora() != null) {
+      model.lora().inference();
+    }
     List<NDArray> grads = new ArrayList<>(params.size());
     for (AdamW.Param p : params) {
       NDArray g = p.value().getGradient();
@@ -164,12 +188,44 @@ public final class Trainer implements AutoCloseable {
     return new Backward(lossSum, tokens, grads, exampleLoss, exampleTokens);
   }
 
+  /** What changed since θ0, for the evaluator after {@code version} steps: every weight, or the adapters alone. */
   public ParameterSnapshot snapshot(long version) {
-    return new ParameterSnapshot(version, model.exportWeights());
+    return new ParameterSnapshot(version, model.exportTrainable());
   }
 
+  /** θ0 for the evaluator, sent once: every tensor (with LoRA, the base and the initial adapters). */
+  public ParameterSnapshot reference() {
+    return new ParameterSnapshot(0, model.exportWeights());
+  }
+
+  /** Bytes of the values a {@link #snapshot} carries (4 per float). */
+  public long snapshotBytes() {
+    long n = 0;
+    for (AdamW.Param p : params) {
+      n += p.value().size();
+    }
+    return 4 * n;
+  }
+
+  /** Bytes of the values {@link #reference} carries. */
+  /** What a snapshot to the reward evaluator costs, for the run's {@code snapshot_size} note. */
+  String snapshotSizeText() {
+    return snapshotBytes() + " bytes per update (" + (model.lora() == null ? "every weight" : "the LoRA adapters")
+        + "); θ0 " + referenceBytes() + " bytes, once";
+  }
+
+  public long referenceBytes() {
+    return model.lora() == null ? snapshotBytes() : 4 * (model.parameterCount() + model.lora().parameterCount());
+  }
+
+  /** The model as a Hugging Face folder, or with LoRA as a PEFT adapter folder; tokenizer files beside. */
   public void save(Path folder, Path sourceModel) {
-    ModelFolder.save(model, sourceModel, folder);
+    if (model.lora() == null) {
+      ModelFolder.save(model, sourceModel, folder);
+      return;
+    }
+    AdapterFolder.write(model, folder, sourceModel);
+    ModelFolder.saveTokenizer(model.config(), sourceModel, folder);
   }
 
   /** File of the optimizer's moments and step counts inside a checkpoint folder. */
@@ -202,8 +258,25 @@ public final class Trainer implements AutoCloseable {
 
   /** A trainer continuing from a checkpoint folder written by {@link #saveState}. */
   public static Trainer restore(TrainSettings train, ModelConfig config, Path checkpoint, Placement placement) {
+    return restore(train, config, checkpoint, placement, null, 0, LoraSettings.OFF);
+  }
+
+  /**
+   * As above; a checkpoint of adapters goes on the base the run started from ({@code modelPath}, or
+   * the preset drawn from {@code seed}), with the run's {@code lora} settings.
+   */
+  public static Trainer restore(TrainSettings train, ModelConfig config, Path checkpoint, Placement placement,
+      Path modelPath, long seed, LoraSettings lora) {
     Device device = Devices.parse("devices.learner", placement.device());
-    LanguageModel model = LanguageModel.load(checkpoint.resolve("model"), device);
+    Path saved = checkpoint.resolve("model");
+    LanguageModel model;
+    if (lora.enabled()) {
+      model = base(config, modelPath, seed, placement);
+      model.addLora(lora, loraSeed(seed));
+      model.importWeights(AdapterFolder.read(saved).tensors());
+    } else {
+      model = LanguageModel.load(saved, device);
+    }
     Trainer trainer = new Trainer(model, train, Math.max(0, config.eosTokenId()), placement.threads());
     trainer.loadOptimizer(checkpoint.resolve(OPTIMIZER_FILE));
     return trainer;

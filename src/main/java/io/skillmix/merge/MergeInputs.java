@@ -6,6 +6,7 @@ import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import io.skillmix.UserError;
 import io.skillmix.model.io.DType;
+import io.skillmix.model.AdapterFolder;
 import io.skillmix.model.io.ModelWeights;
 import io.skillmix.model.io.TensorInfo;
 import java.io.IOException;
@@ -42,6 +43,12 @@ final class MergeInputs implements AutoCloseable {
     List<Path> all = new ArrayList<>(inputFolders);
     if (baseFolder != null) {
       all.add(baseFolder);
+    }
+    for (Path folder : all) {
+      if (AdapterFolder.isAdapter(folder)) {
+        throw new UserError(folder + " holds a LoRA adapter, not a model; fold it into its base first"
+            + " (skillmix model merge-lora --base BASE --adapter " + folder + " --out DIR) and merge those folders");
+      }
     }
     List<JsonObject> configs = all.stream().map(MergeInputs::readConfig).toList();
     for (int i = 1; i < all.size(); i++) {

@@ -6,10 +6,14 @@ import io.skillmix.model.Devices;
 import io.skillmix.model.ChunkedHead;
 import io.skillmix.model.GradMode;
 import io.skillmix.model.LanguageModel;
+import io.skillmix.model.LoraAdapters;
+import io.skillmix.model.LoraSettings;
 import io.skillmix.model.ModelConfig;
 import io.skillmix.model.ParameterSnapshot;
 import io.skillmix.model.TorchThreads;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The model side of a {@link Reward}, on the evaluator's device: a replica of θ refreshed from each
@@ -41,15 +45,38 @@ public final class ModelRewards implements RewardEvaluator.RewardModel {
    */
   public static ModelRewards create(MixSettings mix, String device, int threads, long seed, ModelConfig config,
       int specialist) {
+    return create(mix, device, threads, seed, config, LoraSettings.OFF, specialist);
+  }
+
+  /**
+   * As above; with LoRA the replica carries the learner's adapters, so θ0 (every tensor, once) and
+   * each snapshot (the adapters alone) fit it.
+   */
+  public static ModelRewards create(MixSettings mix, String device, int threads, long seed, ModelConfig config,
+      LoraSettings lora, int specialist) {
     Device on = Devices.parse("devices.evaluator", device);
     Reward.Options options = new Reward.Options(specialist, mix.multiddsLayers(), mix.multiuatPasses(),
         mix.multiuatDropout(), seed, mix.multiuatVariant());
-    return new ModelRewards(mix.trainingReward(), options, threads, LanguageModel.random(config, on, 0));
+    return new ModelRewards(mix.trainingReward(), options, threads, replica(config, on, lora));
   }
 
   /** For tests: {@code reward} on a CPU replica of {@code config}, threads left as they are. */
   static ModelRewards of(Reward reward, Reward.Options options, ModelConfig config) {
-    return new ModelRewards(reward, options, 0, LanguageModel.random(config, Device.cpu(), 0));
+    return of(reward, options, config, LoraSettings.OFF);
+  }
+
+  /** As above, the replica carrying adapters of {@code lora}. */
+  static ModelRewards of(Reward reward, Reward.Options options, ModelConfig config, LoraSettings lora) {
+    return new ModelRewards(reward, options, 0, replica(config, Device.cpu(), lora));
+  }
+
+  /** A model of {@code config}, with the learner's adapters when LoRA is on; its values come with θ0. */
+  private static LanguageModel replica(ModelConfig config, Device device, LoraSettings lora) {
+    LanguageModel replica = LanguageModel.random(config, device, 0);
+    if (lora.enabled()) {
+      replica.addLora(lora, 0);
+    }
+    return replica;
   }
 
   @Override
@@ -61,8 +88,11 @@ public final class ModelRewards implements RewardEvaluator.RewardModel {
   public void setReference(ParameterSnapshot theta0) {
     replica.importWeights(theta0.weights());
     if (reward.usesStart()) {
+      // θ0 is the base: with LoRA its adapters are B = 0, so the base weights alone are θ0.
       start = LanguageModel.random(replica.config(), replica.device(), 0);
-      start.importWeights(theta0.weights());
+      Map<String, float[]> base = new LinkedHashMap<>(theta0.weights());
+      base.keySet().removeIf(LoraAdapters::isAdapterName);
+      start.importWeights(base);
     }
   }
 

@@ -10,6 +10,7 @@ import io.skillmix.model.SftLoss;
 import io.skillmix.model.ChunkedHead;
 import io.skillmix.model.GradMode;
 import io.skillmix.model.LanguageModel;
+import io.skillmix.model.LoraAdapters;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -54,7 +55,8 @@ public final class MultiDdsReward implements Reward {
     for (LanguageModel.NamedParameter p : model.parameters()) {
       boolean selected = keep <= 0 || p.name().equals("model.norm.weight");
       for (int l = Math.max(0, layers - keep); l < layers && !selected; l++) {
-        selected = p.name().startsWith("model.layers." + l + ".");
+        selected = p.name().startsWith("model.layers." + l + ".")
+            || p.name().startsWith(LoraAdapters.PREFIX + "model.layers." + l + "."); // LoRA: the layer's adapters
       }
       if (selected) {
         out.add(p);

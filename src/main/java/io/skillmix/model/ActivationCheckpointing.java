@@ -63,8 +63,11 @@ public final class ActivationCheckpointing {
       }
       inputs[i + 1].close();
     }
-    // The embedding table (and the √hidden scale) from the gradient at the first layer's input.
-    backprop(lm.embed(ids).reshape(-1).dot(grad.reshape(-1)));
+    // The embedding table (and the √hidden scale) from the gradient at the first layer's input,
+    // unless it is frozen (LoRA).
+    if (lm.hfParameters().get("model.embed_tokens.weight").getArray().hasGradient()) {
+      backprop(lm.embed(ids).reshape(-1).dot(grad.reshape(-1)));
+    }
     return value.stopGradient();
   }
 

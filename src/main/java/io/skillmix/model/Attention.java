@@ -4,9 +4,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * Grouped-query self-attention with rotary positions. Query head h reads key/value head
@@ -17,7 +18,7 @@ import ai.djl.util.PairList;
  * gemma3), Gemma's score scale and soft-capping, and Phi-3's fused {@code qkv_proj}, kept as one
  * matrix whose product is split into q, k and v.
  */
-public final class Attention extends ShapedBlock {
+public final class Attention extends ProjectionBlock {
 
   private final ModelConfig config;
   private final Parameter qProj;
@@ -83,14 +84,14 @@ public final class Attention extends ShapedBlock {
     NDArray v;
     if (qkvProj != null) {
       long qWidth = (long) config.numHeads() * hd;
-      NDList parts = linear(x, qkvProj, null).split(new long[] {qWidth, qWidth + (long) kvHeads * hd}, 2);
+      NDList parts = project(x, qkvProj, null, "qkv_proj").split(new long[] {qWidth, qWidth + (long) kvHeads * hd}, 2);
       q = parts.get(0);
       k = parts.get(1);
       v = parts.get(2);
     } else {
-      q = linear(x, qProj, qBias);
-      k = linear(x, kProj, kBias);
-      v = linear(x, vProj, vBias);
+      q = project(x, qProj, qBias, "q_proj");
+      k = project(x, kProj, kBias, "k_proj");
+      v = project(x, vProj, vBias, "v_proj");
     }
     q = q.reshape(b, t, config.numHeads(), hd); // (B, T, H, hd)
     k = k.reshape(b, t, kvHeads, hd);
@@ -120,7 +121,7 @@ public final class Attention extends ShapedBlock {
         .reshape(b, config.numHeads(), t, hd)
         .transpose(0, 2, 1, 3)
         .reshape(b, t, (long) config.numHeads() * hd); // (B, T, H·hd)
-    return linear(out, oProj, null);
+    return project(out, oProj, null, "o_proj");
   }
 
   /** Gemma's soft-capping: {@code cap · tanh(x / cap)}, smooth and bounded by ±cap. */
@@ -128,8 +129,18 @@ public final class Attention extends ShapedBlock {
     return x.div(Autograd.constant(x, cap)).tanh().mul(Autograd.constant(x, cap));
   }
 
-  private static NDArray linear(NDArray x, Parameter weight, Parameter bias) {
-    return Linear.linear(x, weight.getArray(), bias == null ? null : bias.getArray()).singletonOrThrow();
+  @Override
+  Map<String, Parameter> projections() {
+    Map<String, Parameter> out = new LinkedHashMap<>();
+    if (qkvProj != null) {
+      out.put("qkv_proj", qkvProj);
+    } else {
+      out.put("q_proj", qProj);
+      out.put("k_proj", kProj);
+      out.put("v_proj", vProj);
+    }
+    out.put("o_proj", oProj);
+    return out;
   }
 
   @Override

@@ -194,6 +194,10 @@ public final class CausalLM extends AbstractBlock {
     }
   }
 
+  List<DecoderLayer> layers() {
+    return Collections.unmodifiableList(layers);
+  }
+
   RmsNorm finalNorm() {
     return norm;
   }

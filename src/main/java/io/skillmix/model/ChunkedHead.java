@@ -81,7 +81,8 @@ public final class ChunkedHead {
     DataType dtype = rows.getDataType();
     long vocab = head.getShape().get(0);
     float cap = (float) lm.config().variant().finalSoftcap();
-    NDArray headGrad = outer.zeros(head.getShape(), head.getDataType(), head.getDevice());
+    // A frozen head (LoRA) gets no gradient: its (V, D) product per chunk is skipped.
+    NDArray headGrad = head.hasGradient() ? outer.zeros(head.getShape(), head.getDataType(), head.getDevice()) : null;
     NDList rowGrads = new NDList();
     double loss = 0;
     for (int from = 0; from < targets.length; from += chunk) {
@@ -124,13 +125,17 @@ public final class ChunkedHead {
         NDArray rowGrad = grad.matMul(headValues); // (c, D)
         rowGrad.attach(outer);
         rowGrads.add(rowGrad);
-        headGrad.addi(grad.transpose().matMul(r)); // (V, D)
+        if (headGrad != null) {
+          headGrad.addi(grad.transpose().matMul(r)); // (V, D)
+        }
       }
     }
     NDArray rowGrad = rowGrads.size() == 1 ? rowGrads.get(0) : NDArrays.concat(rowGrads, 0);
     // Gradients of a·b with b constant are b: rows receive rowGrad, the head receives headGrad.
-    NDArray surrogate = rows.reshape(-1).dot(rowGrad.reshape(-1))
-        .add(headGrad.reshape(-1).dot(inScope(head.reshape(-1), outer)));
+    NDArray surrogate = rows.reshape(-1).dot(rowGrad.reshape(-1));
+    if (headGrad != null) {
+      surrogate = surrogate.add(headGrad.reshape(-1).dot(inScope(head.reshape(-1), outer)));
+    }
     NDArray value = outer.create(loss).toType(dtype, false).toDevice(rows.getDevice(), false);
     return surrogate.sub(surrogate.stopGradient()).add(value);
   }

@@ -60,6 +60,14 @@ public final class DecoderLayer extends ShapedBlock {
     return dropout == null ? branch : branch.mul(dropout.mask(branch, branch.getShape()));
   }
 
+  Attention attention() {
+    return attention;
+  }
+
+  GatedMlp mlp() {
+    return mlp;
+  }
+
   @Override
   protected NDList forwardInternal(
       ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {

@@ -4,16 +4,17 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The gated MLP {@code down(act(gate(x)) · up(x))}: SwiGLU with silu (Llama), GeGLU with the
  * tanh-approximate GELU (Gemma). Phi-3 stores gate and up as one {@code gate_up_proj} (gate first);
  * it stays one matrix here and the product is split, so it saves back as it was read.
  */
-public final class GatedMlp extends ShapedBlock {
+public final class GatedMlp extends ProjectionBlock {
 
   private static final float SQRT_2_OVER_PI = (float) Math.sqrt(2 / Math.PI);
 
@@ -42,16 +43,29 @@ public final class GatedMlp extends ShapedBlock {
     NDArray g;
     NDArray u;
     if (gateUp != null) {
-      NDArray both = Linear.linear(x, gateUp.getArray()).singletonOrThrow();
+      NDArray both = project(x, gateUp, null, "gate_up_proj");
       NDList halves = both.split(new long[] {intermediate}, both.getShape().dimension() - 1); // gate, then up
       g = halves.get(0);
       u = halves.get(1);
     } else {
-      g = Linear.linear(x, gate.getArray()).singletonOrThrow();
-      u = Linear.linear(x, up.getArray()).singletonOrThrow();
+      g = project(x, gate, null, "gate_proj");
+      u = project(x, up, null, "up_proj");
     }
     NDArray act = gelu ? geluTanh(g) : g.mul(g.getNDArrayInternal().sigmoid());
-    return Linear.linear(act.mul(u), down.getArray()).singletonOrThrow();
+    return project(act.mul(u), down, null, "down_proj");
+  }
+
+  @Override
+  Map<String, Parameter> projections() {
+    Map<String, Parameter> out = new LinkedHashMap<>();
+    if (gateUp != null) {
+      out.put("gate_up_proj", gateUp);
+    } else {
+      out.put("gate_proj", gate);
+      out.put("up_proj", up);
+    }
+    out.put("down_proj", down);
+    return out;
   }
 
   /** {@code 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))}, torch's gelu(approximate="tanh"). */

@@ -37,6 +37,7 @@ public final class LanguageModel implements AutoCloseable {
   private final ModelConfig config;
   private final NDManager manager;
   private final CausalLM block;
+  private LoraAdapters lora;
 
   private LanguageModel(ModelConfig config, NDManager manager) {
     this.config = config;
@@ -190,25 +191,92 @@ public final class LanguageModel implements AutoCloseable {
         : array.toType(DataType.FLOAT32, false).toFloatArray();
   }
 
+  // ---------------------------------------------------------------- LoRA
+
+  /**
+   * Adds LoRA adapters (see {@link LoraSettings}) initialised as PEFT does from {@code seed} (B = 0:
+   * the model computes what it did), and freezes every base weight: only the adapters train.
+   */
+  public void addLora(LoraSettings settings, long seed) {
+    if (lora != null || !settings.enabled()) {
+      throw new IllegalStateException(lora != null ? "the model has adapters already" : "LoRA rank is 0");
+    }
+    lora = LoraAdapters.attach(block, settings, seed);
+    Random random = new Random(seed);
+    DataType dtype = block.headWeight().getDataType();
+    for (Map.Entry<String, Parameter> e : lora.parameters().entrySet()) {
+      set(e.getValue(), lora.initialValues(e.getKey(), e.getValue().getShape(), random), dtype);
+    }
+    for (Parameter p : block.hfParameters().values()) {
+      p.getArray().setRequiresGradient(false);
+    }
+  }
+
+  /** The adapters, or null when every weight trains. */
+  public LoraAdapters lora() {
+    return lora;
+  }
+
+  /** Folds the adapters into the base weights (W + (alpha/r)·B·A): a plain model again, saved as one. */
+  public void mergeLora() {
+    GradMode.disableOnThisThread();
+    lora.mergeIntoBase(manager);
+    lora = null;
+  }
+
+  /** Every tensor the model computes with: base weights by Hugging Face name, then adapters by PEFT name. */
+  private Map<String, Parameter> allParameters() {
+    if (lora == null) {
+      return block.hfParameters();
+    }
+    Map<String, Parameter> all = new LinkedHashMap<>(block.hfParameters());
+    all.putAll(lora.parameters());
+    return all;
+  }
+
+  /** What training changes: the adapters with LoRA, else every weight. */
+  private Map<String, Parameter> trainable() {
+    return lora == null ? block.hfParameters() : lora.parameters();
+  }
+
   // ---------------------------------------------------------------- weights as plain values
 
-  /** Every parameter's values by Hugging Face name: a snapshot that can cross actors. */
+  /** Every tensor's values (base and adapters) by name: a snapshot that can cross actors. */
   public Map<String, float[]> exportWeights() {
+    return export(allParameters());
+  }
+
+  /** The values training changes (the adapters alone with LoRA): what a later snapshot needs to carry. */
+  public Map<String, float[]> exportTrainable() {
+    return export(trainable());
+  }
+
+  private static Map<String, float[]> export(Map<String, Parameter> parameters) {
     Map<String, float[]> out = new LinkedHashMap<>();
-    for (Map.Entry<String, Parameter> e : block.hfParameters().entrySet()) {
+    for (Map.Entry<String, Parameter> e : parameters.entrySet()) {
       out.put(e.getKey(), toFloats(e.getValue().getArray()));
     }
     return out;
   }
 
-  /** Overwrites every parameter from a snapshot taken with {@link #exportWeights()}. */
+  /**
+   * Overwrites the tensors a snapshot names: one from {@link #exportWeights()} sets all of them, one
+   * from {@link #exportTrainable()} the trained ones. A snapshot must hold every trained tensor and
+   * nothing this model lacks.
+   */
   public void importWeights(Map<String, float[]> weights) {
-    for (Map.Entry<String, Parameter> e : block.hfParameters().entrySet()) {
-      float[] values = weights.get(e.getKey());
-      if (values == null || values.length != e.getValue().getShape().size()) {
-        throw new IllegalArgumentException("snapshot lacks or misshapes " + e.getKey());
+    Map<String, Parameter> all = allParameters();
+    for (String name : trainable().keySet()) {
+      if (!weights.containsKey(name)) {
+        throw new IllegalArgumentException("snapshot lacks " + name);
       }
-      set(e.getValue(), values, e.getValue().getArray().getDataType());
+    }
+    for (Map.Entry<String, float[]> e : weights.entrySet()) {
+      Parameter p = all.get(e.getKey());
+      if (p == null || e.getValue().length != p.getArray().size()) {
+        throw new IllegalArgumentException("snapshot has " + (p == null ? "unknown" : "misshapen") + " " + e.getKey());
+      }
+      set(p, e.getValue(), p.getArray().getDataType());
     }
   }
 
@@ -232,9 +300,10 @@ public final class LanguageModel implements AutoCloseable {
   /** A trainable tensor: weight decay applies to matrices, not to norms and biases. */
   public record NamedParameter(String name, NDArray array, boolean decay) {}
 
+  /** The tensors training updates: every weight, or the adapters alone with LoRA. */
   public List<NamedParameter> parameters() {
     List<NamedParameter> out = new ArrayList<>();
-    for (Map.Entry<String, Parameter> e : block.hfParameters().entrySet()) {
+    for (Map.Entry<String, Parameter> e : trainable().entrySet()) {
       NDArray array = e.getValue().getArray();
       out.add(new NamedParameter(e.getKey(), array, array.getShape().dimension() >= 2));
     }

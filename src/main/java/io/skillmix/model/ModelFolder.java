@@ -38,9 +38,14 @@ public final class ModelFolder {
    */
   public static void save(LanguageModel model, Path source, Path folder) {
     model.save(folder);
+    saveTokenizer(model.config(), source, folder);
+  }
+
+  /** The tokenizer files of {@code source} copied into {@code folder}, or the byte tokenizer's for a preset. */
+  public static void saveTokenizer(ModelConfig config, Path source, Path folder) {
     try {
       if (source == null) {
-        new ByteTokenizer().writeHuggingFace(folder, model.config().maxPositionEmbeddings());
+        new ByteTokenizer().writeHuggingFace(folder, config.maxPositionEmbeddings());
         return;
       }
       for (String name : TOKENIZER_FILES) {

@@ -8,6 +8,7 @@ import io.skillmix.data.TokenizedExample;
 import io.skillmix.data.tokenizer.ChatTemplate;
 import io.skillmix.data.tokenizer.Tokenizer;
 import io.skillmix.eval.HeldOutLoss;
+import io.skillmix.model.AdapterFolder;
 import io.skillmix.model.Devices;
 import io.skillmix.model.LanguageModel;
 import io.skillmix.model.ModelFolder;
@@ -75,8 +76,9 @@ public final class MultiOrderRun {
     RunData data = RunData.load(settings);
     Map<String, Double> out = new LinkedHashMap<>();
     try (Tokenizer tokenizer = ModelFolder.tokenizer(settings.modelPath());
-        LanguageModel model = LanguageModel.load(finalModel,
-            Devices.parse("devices.learner", settings.learnerDevice()))) {
+        LanguageModel model = settings.lora().enabled() && settings.modelPath() != null
+            ? AdapterFolder.open(settings.modelPath(), finalModel, Devices.parse("devices.learner", settings.learnerDevice()))
+            : AdapterFolder.open(finalModel, null, Devices.parse("devices.learner", settings.learnerDevice()))) {
       ExampleEncoder encoder = new ExampleEncoder(ChatTemplate.resolve(settings.chatTemplate(), settings.modelPath()),
           tokenizer, settings.data().maxLength(), ExampleEncoder.Overlength.parse(settings.data().overlength()));
       for (RunData.Set set : data.sets()) {

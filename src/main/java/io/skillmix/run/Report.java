@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import io.skillmix.model.LoraSettings;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
@@ -21,6 +22,18 @@ import java.util.function.Function;
 final class Report {
 
   private Report() {}
+
+  /** Full fine-tuning or LoRA, and what each update sent the evaluator (the learner's snapshot_size note). */
+  private static String training(RunSettings settings, RunHistory history) {
+    LoraSettings lora = settings.lora();
+    String how = lora.enabled()
+        ? String.format(Locale.ROOT, "LoRA r %d, alpha %s, dropout %s on %s (final/ is a PEFT adapter folder)",
+            lora.rank(), lora.alpha(), lora.dropout(), String.join(", ", lora.targets()))
+        : "every weight";
+    String snapshot = history.notes().stream().filter(n -> n.event().equals("snapshot_size"))
+        .map(n -> "; snapshots: " + n.message()).reduce((first, later) -> later).orElse("");
+    return "- training: " + how + snapshot + "\n";
+  }
 
   static void write(RunSettings settings, RunData data, RunHistory history, ExampleEncoder encoder,
       Learner.Finished finished) throws IOException {
@@ -38,6 +51,7 @@ final class Report {
     md.append(String.format(Locale.ROOT, "- run folder: `%s`%n", dir));
     md.append(String.format(Locale.ROOT, "- model: %s%n",
         settings.modelPath() == null ? "preset `" + settings.preset() + "` from scratch" : "`" + settings.modelPath() + "`"));
+    md.append(training(settings, history));
     md.append(String.format(Locale.ROOT, "- mixture: %s%s, applied `%s`%n", settings.mix().method(),
         settings.mix().learned() ? " (reward " + settings.mix().trainingReward().name() + (settings.mix().ema() ? " + EMA" : "") + ")" : "",
         settings.mix().apply().name().toLowerCase(Locale.ROOT)));

@@ -78,7 +78,7 @@ public final class RunActors {
     int target = prepared.specialist();
     MixSettings mix = settings.mix();
     return RewardEvaluator.create(() -> ModelRewards.create(mix, settings.evaluatorDevice(), settings.evaluatorThreads(),
-        settings.seed(), modelConfig, target),
+        settings.seed(), modelConfig, settings.lora(), target),
         prepared.data().names(), datasets, mix.rewardBatchSize(), scorer);
   }
 

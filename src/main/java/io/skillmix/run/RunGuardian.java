@@ -158,16 +158,17 @@ final class RunGuardian extends AbstractBehavior<Command> {
     LearnerSettings.Resumed resumed = null;
     Trainer.Placement placement = new Trainer.Placement(settings.learnerDevice(), settings.learnerThreads());
     java.util.function.Supplier<Trainer> trainer = () -> Trainer.create(settings.train(), modelConfig,
-        settings.modelPath(), settings.seed(), placement);
+        settings.modelPath(), settings.seed(), placement, settings.lora());
     if (state != null) {
       resumed = new LearnerSettings.Resumed(state.component(CheckpointState.LEARNER), () -> {
         try (Trainer initial = Trainer.create(settings.train(), modelConfig, settings.modelPath(), settings.seed(),
-            placement)) {
-          return initial.snapshot(0);
+            placement, settings.lora())) {
+          return initial.reference();
         }
       });
       Path checkpoint = resume.checkpoint();
-      trainer = () -> Trainer.restore(settings.train(), modelConfig, checkpoint, placement);
+      trainer = () -> Trainer.restore(settings.train(), modelConfig, checkpoint, placement, settings.modelPath(),
+          settings.seed(), settings.lora());
     }
     learner = context.spawn(hooks.around("learner",
         Learner.create(learnerSettings, trainer, names, datasets, new MixtureSampler(start, settings.orderSeed()),

@@ -21,6 +21,7 @@ import io.skillmix.output.RunFolder;
 import io.skillmix.output.RunLock;
 import io.skillmix.model.Devices;
 import io.skillmix.model.LanguageModel;
+import io.skillmix.model.LoraAdapters;
 import io.skillmix.model.ModelConfig;
 import io.skillmix.model.ModelFolder;
 import java.io.IOException;
@@ -149,6 +150,7 @@ public final class RunPreparation {
       LanguageModel.check(settings.modelPath());  // refuse a bad folder before the run folder exists
       modelConfig = ModelConfig.read(settings.modelPath().resolve("config.json"));
     }
+    LoraAdapters.check(modelConfig, settings.lora()); // model.lora.targets against the family
     Tokenizer tokenizer = ModelFolder.tokenizer(settings.modelPath());
     if (tokenizer.vocabSize() > modelConfig.vocabSize()) {
       throw new UserError("the tokenizer has " + tokenizer.vocabSize() + " tokens but the model's"

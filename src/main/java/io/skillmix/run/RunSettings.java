@@ -15,6 +15,7 @@ import io.skillmix.mix.Rewards;
 import io.skillmix.mix.Scorer;
 import io.skillmix.mix.ScorerKind;
 import io.skillmix.model.Devices;
+import io.skillmix.model.LoraSettings;
 import io.skillmix.model.TorchThreads;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -105,6 +106,7 @@ public record RunSettings(
         Path.of(c.getString("data.cache-dir")), devFraction(c));
 
     MixSettings mix = readMix(c);
+    readLora(c); // read here so a bad value fails with the key; see lora()
     wholeNumber(c, "data.order-seed"); // read here so a bad value fails with the key; see orderSeed()
     nonNegativeInt(c, "devices.threads"); // likewise; see learnerThreads() and evaluatorThreads()
     nonNegativeInt(c, "devices.evaluator-threads");
@@ -192,6 +194,25 @@ public record RunSettings(
 
   public Evaluating evaluating() {
     return new Evaluating(config.getInt("eval.every"), config.getInt("eval.every-examples"));
+  }
+
+  /** LoRA ({@code model.lora.*}): {@link LoraSettings#OFF} when the rank is 0. */
+  public LoraSettings lora() {
+    return readLora(config);
+  }
+
+  private static LoraSettings readLora(Config c) {
+    if (!c.hasPath("model.lora")) {
+      return LoraSettings.OFF;
+    }
+    int rank = nonNegativeInt(c, "model.lora.rank");
+    double alpha = positive(c, "model.lora.alpha");
+    double dropout = fraction(c, "model.lora.dropout");
+    List<String> targets = c.getStringList("model.lora.targets");
+    if (rank > 0 && targets.isEmpty()) {
+      throw new UserError("model.lora.targets is empty; name the projections to adapt, e.g. [q_proj, v_proj]");
+    }
+    return new LoraSettings(rank, alpha, dropout, targets);
   }
 
   /** Torch intra-op threads of the learner: {@code devices.threads}, or the JVM's count when 0. */

@@ -21,8 +21,9 @@ class CheckpointedTrainerTest {
     return new io.skillmix.learn.TrainSettings(20, 4, 2, 1e-3, 0, 0.01, 0.9, 0.95, 1e-8, 1.0, 100, lossChunk, checkpointing);
   }
 
-  private static List<TokenizedExample> batch() {
-    Random random = new Random(4);
+  /** Four sequences of random bytes, their second halves counted. */
+  static List<TokenizedExample> batch(long seed) {
+    Random random = new Random(seed);
     List<TokenizedExample> out = new ArrayList<>();
     for (int length : new int[] {30, 12, 25, 19}) {
       int[] ids = new int[length];
@@ -43,9 +44,9 @@ class CheckpointedTrainerTest {
         Trainer chunked = new Trainer(LanguageModel.random(tiny, Device.cpu(), 6), settings(5, false), 256);
         Trainer checkpointed = new Trainer(LanguageModel.random(tiny, Device.cpu(), 6), settings(5, true), 256)) {
       for (int step = 0; step < 3; step++) {
-        Trainer.StepResult a = plain.step(batch());
-        Trainer.StepResult b = chunked.step(batch());
-        Trainer.StepResult c = checkpointed.step(batch());
+        Trainer.StepResult a = plain.step(batch(4));
+        Trainer.StepResult b = chunked.step(batch(4));
+        Trainer.StepResult c = checkpointed.step(batch(4));
         assertEquals(a.loss(), b.loss(), 1e-5, "chunked loss, step " + step);
         assertEquals(a.loss(), c.loss(), 1e-5, "checkpointed loss, step " + step);
         assertEquals(a.gradNorm(), c.gradNorm(), 1e-5, "gradient norm, step " + step);
@@ -57,7 +58,7 @@ class CheckpointedTrainerTest {
       }
       int before = checkpointed.model().manager().getManagedArrays().size();
       for (int i = 0; i < 5; i++) {
-        checkpointed.step(batch());
+        checkpointed.step(batch(4));
       }
       assertEquals(before, checkpointed.model().manager().getManagedArrays().size(), "arrays left behind");
     }

@@ -12,6 +12,8 @@ import io.skillmix.model.SftLoss;
 import io.skillmix.learn.Trainer;
 import io.skillmix.model.GradMode;
 import io.skillmix.model.LanguageModel;
+import io.skillmix.model.LoraAdapters;
+import io.skillmix.model.LoraSettings;
 import io.skillmix.model.ModelConfig;
 import io.skillmix.model.ParameterSnapshot;
 import io.skillmix.run.RunSettings;
@@ -73,6 +75,31 @@ class ModelRewardsTest {
         assertEquals(1.0, r[0], 1e-12);
         assertEquals(2.0, r[1], 1e-12);
       }
+    }
+  }
+
+  @Test
+  void withLoraTheEvaluatorTakesThetaZeroOnceThenAdaptersAloneAndDiffComparesWithTheBase() {
+    List<TokenizedExample> a = skill(10, 8, 1);
+    List<TokenizedExample> b = skill(100, 8, 2);
+    LoraSettings lora = new LoraSettings(4, 8, 0, LoraSettings.ALL_PROJECTIONS);
+    LanguageModel model = LanguageModel.random(CONFIG, Device.cpu(), 4);
+    model.addLora(lora, 3);
+    try (Trainer trainer = new Trainer(model,
+            new io.skillmix.learn.TrainSettings(40, 8, 8, 1e-2, 0.0, 0.0, 0.9, 0.95, 1e-8, 1.0, 1000), 0);
+        ModelRewards diff = ModelRewards.of(Rewards.named("diff"), new Reward.Options(-1, 0, 1, 0.1, 1), CONFIG, lora)) {
+      diff.setReference(trainer.reference());
+      ParameterSnapshot first = trainer.snapshot(0);
+      assertTrue(first.weights().keySet().stream().allMatch(LoraAdapters::isAdapterName), "adapters alone");
+      double[] atStart = diff.rewards(first, batches(List.of(a, b)));
+      assertEquals(1.0, atStart[0], 1e-12);
+      assertEquals(1.0, atStart[1], 1e-12);
+      for (int i = 0; i < 40; i++) {
+        trainer.step(skill(10, 8, 100 + i)); // only dataset a is learned
+      }
+      double[] later = diff.rewards(trainer.snapshot(40), batches(List.of(a, b)));
+      assertTrue(later[0] < 0.9, "learned dataset's perplexity ratio " + later[0]);
+      assertTrue(later[0] < later[1], "a " + later[0] + " vs b " + later[1]);
     }
   }
 

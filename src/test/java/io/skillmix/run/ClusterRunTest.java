@@ -1,5 +1,6 @@
 package io.skillmix.run;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -27,9 +28,22 @@ class ClusterRunTest {
 
   @Test
   void threeNodesGiveTheSameProbabilitiesAsOneJvm() throws Exception {
+    assertClusterEqualsOneJvm();
+  }
+
+  /** With model.lora the snapshots carry the adapters alone, and θ0 (the base) reaches Diff on the evaluator node. */
+  @Test
+  void aLoraRunOnThreeNodesEqualsTheOneJvmRun() throws Exception {
+    assertClusterEqualsOneJvm("model.lora.rank=4", "mix.reward=diff");
+    assertArrayEquals(Files.readAllBytes(dir.resolve("single/final/adapter_model.safetensors")),
+        Files.readAllBytes(dir.resolve("cluster/final/adapter_model.safetensors")));
+  }
+
+  private void assertClusterEqualsOneJvm(String... settings) throws Exception {
     RunFixtures.write(dir);
     List<String> run = new ArrayList<>(RunFixtures.overrides(dir));
     run.addAll(List.of("mix.apply=lagged", "train.steps=16", "seed=7"));
+    run.addAll(List.of(settings));
 
     List<String> single = new ArrayList<>(run);
     single.add("run.dir=\"" + dir.resolve("single") + "\"");

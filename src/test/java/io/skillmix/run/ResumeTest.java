@@ -113,8 +113,9 @@ class ResumeTest {
     assertArrayEquals(straight.history().stepsPerDataset(), resumed.history().stepsPerDataset());
     assertArrayEquals(straight.history().examplesPerDataset(), resumed.history().examplesPerDataset());
     assertEquals(stateWithoutFileOffsets(straight.runDir()), stateWithoutFileOffsets(crashed));
-    assertArrayEquals(Files.readAllBytes(straight.runDir().resolve("final/model.safetensors")),
-        Files.readAllBytes(crashed.resolve("final/model.safetensors")));
+    String weights = Files.exists(straight.runDir().resolve("final/model.safetensors"))
+        ? "final/model.safetensors" : "final/adapter_model.safetensors"; // model.lora: the adapters alone
+    assertArrayEquals(Files.readAllBytes(straight.runDir().resolve(weights)), Files.readAllBytes(crashed.resolve(weights)));
     assertFalse(Files.exists(crashed.resolve("checkpoints/.tmp-step-000024-123")), "the half checkpoint is cleared");
     assertTrue(Files.exists(crashed.resolve("report.md")));
   }
@@ -130,6 +131,19 @@ class ResumeTest {
     assertResumeIsExact("evaluated", "mix.apply=lagged", "mix.lag-steps=4", "eval.every=5");
     assertEquals(List.of("0", "5", "10", "15", "20", "24"),
         evalLines(dir.resolve("crashed-evaluated")).stream().map(l -> l.split(" ")[0]).toList());
+  }
+
+  @Test
+  void aLoraRunResumedFromItsCheckpointEqualsTheStraightRun() throws IOException {
+    assertResumeIsExact("lora", "mix.apply=lagged", "mix.lag-steps=4", "mix.reward=diff", "model.lora.rank=4",
+        "model.lora.dropout=0.1");
+    Path run = dir.resolve("straight-lora");
+    assertTrue(Files.exists(run.resolve("final/adapter_config.json")));
+    assertTrue(Files.exists(run.resolve("checkpoints/step-000012/model/adapter_model.safetensors")));
+    assertFalse(Files.exists(run.resolve("final/model.safetensors")), "the frozen base is not written again");
+    String note = Files.readAllLines(run.resolve("metrics.jsonl")).stream()
+        .filter(l -> l.contains("\"snapshot_size\"")).findFirst().orElseThrow();
+    assertTrue(note.contains("bytes per update (the LoRA adapters)"), note);
   }
 
   @Test
