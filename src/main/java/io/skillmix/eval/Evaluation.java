@@ -8,6 +8,7 @@ import io.skillmix.data.tokenizer.ChatTemplate;
 import io.skillmix.data.tokenizer.Tokenizer;
 import io.skillmix.model.LanguageModel;
 import io.skillmix.model.ModelFolder;
+import io.skillmix.model.ModelInputs;
 import io.skillmix.model.TorchThreads;
 import io.skillmix.data.Conversation;
 import java.nio.file.Path;
@@ -68,7 +69,8 @@ public final class Evaluation {
           Math.min(inputs.maxLength(), lm.config().maxPositionEmbeddings()),
           ExampleEncoder.Overlength.TRUNCATE);
       boolean builtin = inputs.builtin();
-      List<Task> tasks = tasks(lm, tokenizer, template, encoder, inputs.sets(), builtin, inputs.seed(), options);
+      ModelInputs modelInputs = ModelInputs.padded(ModelInputs.padIdOf(tokenizer));
+      List<Task> tasks = tasks(lm, modelInputs, encoder, inputs.sets(), builtin, inputs.seed(), options);
       long total = tasks.stream().mapToLong(Task::size).sum();
       if (total == 0) {
         throw new UserError("nothing to evaluate: the datasets have no held-out examples; give each a held-out"
@@ -95,8 +97,10 @@ public final class Evaluation {
   /** One unit of the evaluation, for the progress bar: its name, item count and what it computes. */
   private record Task(String name, long size, java.util.function.Supplier<List<EvalReport.Row>> run) {}
 
-  private static List<Task> tasks(LanguageModel lm, Tokenizer tokenizer, ChatTemplate template,
-      ExampleEncoder encoder, List<HeldOut> sets, boolean builtin, long seed, Options options) {
+  private static List<Task> tasks(LanguageModel lm, ModelInputs modelInputs, ExampleEncoder encoder,
+      List<HeldOut> sets, boolean builtin, long seed, Options options) {
+    Tokenizer tokenizer = encoder.tokenizer();
+    ChatTemplate template = encoder.template();
     List<Task> tasks = new ArrayList<>();
     Map<String, List<TokenizedExample>> heldOut = new LinkedHashMap<>();
     for (HeldOut set : sets) {
@@ -106,7 +110,7 @@ public final class Evaluation {
     }
     for (Map.Entry<String, List<TokenizedExample>> e : heldOut.entrySet()) {
       tasks.add(new Task("heldout/" + e.getKey(), e.getValue().size(),
-          () -> HeldOutLoss.evaluate(lm, Map.of(e.getKey(), e.getValue()), options.batchSize()).get(0).rows()));
+          () -> HeldOutLoss.evaluate(lm, modelInputs, Map.of(e.getKey(), e.getValue()), options.batchSize()).get(0).rows()));
     }
     ExactMatch.Settings generation = new ExactMatch.Settings(options.maxNewTokens(), options.batchSize());
     MultipleChoice.Settings choice = new MultipleChoice.Settings(
@@ -123,12 +127,12 @@ public final class Evaluation {
           // Which word has this gloss: the whole option is scored, per character (acc_norm).
           List<MultipleChoice.Question> questions = BuiltinTasks.definitionsChoice(limited(set.examples(), options), seed);
           tasks.add(new Task("definitions", questions.size(),
-              () -> MultipleChoice.evaluate(lm, tokenizer, template, questions, choice).rows("definitions", null)));
+              () -> MultipleChoice.evaluate(lm, modelInputs, encoder, questions, choice).rows("definitions", null)));
         }
         case "nlp" -> {
           List<MultipleChoice.Question> questions = BuiltinTasks.nlpChoice(limited(set.examples(), options), seed);
           tasks.add(new Task("nlp", questions.size(),
-              () -> MultipleChoice.evaluate(lm, tokenizer, template, questions, choice).rows("nlp", null)));
+              () -> MultipleChoice.evaluate(lm, modelInputs, encoder, questions, choice).rows("nlp", null)));
         }
         default -> { }
       }
@@ -136,7 +140,7 @@ public final class Evaluation {
     if (options.mmlu() != null) {
       CategoryMapping mapping = options.mmluCategories() == null ? null : CategoryMapping.read(options.mmluCategories());
       List<MultipleChoice.Question> questions = limited(MmluReader.readFolder(options.mmlu()), options);
-      tasks.add(new Task("mmlu", questions.size(), () -> MultipleChoice.evaluate(lm, tokenizer, template,
+      tasks.add(new Task("mmlu", questions.size(), () -> MultipleChoice.evaluate(lm, modelInputs, encoder,
           questions, MultipleChoice.Settings.mmlu(options.batchSize())).rows("mmlu", mapping)));
     }
     if (options.gsm8k() != null) {

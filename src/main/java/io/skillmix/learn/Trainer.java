@@ -15,6 +15,7 @@ import io.skillmix.model.GradMode;
 import io.skillmix.model.LanguageModel;
 import io.skillmix.model.ModelConfig;
 import io.skillmix.model.ModelFolder;
+import io.skillmix.model.ModelInputs;
 import io.skillmix.model.ParameterSnapshot;
 import io.skillmix.model.TorchThreads;
 import java.nio.file.Path;
@@ -28,19 +29,23 @@ import java.util.List;
  */
 public final class Trainer implements AutoCloseable {
 
-  /** What one step did. {@code skipped}: the gradient was not finite and no update was made. */
-  public record StepResult(double loss, double lr, double gradNorm, int tokens, boolean skipped) {}
+  /**
+   * What one step did. {@code tokens}: real (non-pad) input tokens; {@code padTokens}: the padding
+   * the step's rows carried besides. {@code skipped}: the gradient was not finite and no update was made.
+   */
+  public record StepResult(double loss, double lr, double gradNorm, int tokens, int padTokens, boolean skipped) {}
 
   private final LanguageModel model;
   private final List<AdamW.Param> params = new ArrayList<>();
   private final AdamW optimizer;
   private final LrSchedule schedule;
   private final TrainSettings settings;
-  private final int padId;
+  private final ModelInputs inputs;
   /** Torch intra-op threads pinned on the stepping thread; 0: left as they are. */
   private final int threads;
   private long step;
 
+  /** @param padId the tokenizer's pad id ({@link ModelInputs#padIdOf}) */
   public Trainer(LanguageModel model, TrainSettings settings, int padId) {
     this(model, settings, padId, 0);
   }
@@ -50,7 +55,7 @@ public final class Trainer implements AutoCloseable {
     this.model = model;
     this.threads = threads;
     this.settings = settings;
-    this.padId = padId;
+    this.inputs = ModelInputs.padded(padId);
     for (LanguageModel.NamedParameter p : model.parameters()) {
       params.add(new AdamW.Param(p.name(), p.array(), p.decay()));
     }
@@ -68,15 +73,15 @@ public final class Trainer implements AutoCloseable {
 
   /**
    * The learner's trainer for a run: the model of {@code modelPath} (or a random one of
-   * {@code config}, seeded) on the learner's device.
+   * {@code config}, seeded) on the learner's device, padding with {@code padId}.
    */
   public static Trainer create(TrainSettings train, ModelConfig config, java.nio.file.Path modelPath, long seed,
-      Placement placement) {
+      Placement placement, int padId) {
     Device device = Devices.parse("devices.learner", placement.device());
     LanguageModel model = modelPath == null
         ? LanguageModel.random(config, device, seed)
         : LanguageModel.load(modelPath, device);
-    return new Trainer(model, train, Math.max(0, config.eosTokenId()), placement.threads());
+    return new Trainer(model, train, padId, placement.threads());
   }
 
   public StepResult step(List<TokenizedExample> batch) {
@@ -97,34 +102,34 @@ public final class Trainer implements AutoCloseable {
         g.set(new ai.djl.ndarray.index.NDIndex("..."), 0f);
       }
       step++;
-      return new StepResult(pass.loss(), lr, norm, pass.tokens(), !finite);
+      return new StepResult(pass.loss(), lr, norm, pass.tokens(), pass.padTokens(), !finite);
     }
   }
 
   /** The summed gradients of one batch, with the batch's loss; views live in {@code scope}. */
-  record Backward(double loss, int tokens, List<NDArray> grads) {}
+  record Backward(double loss, int tokens, int padTokens, List<NDArray> grads) {}
 
   /**
-   * Forward and backward over micro-batches. Each micro-batch's mean loss is weighted by its share
-   * of the batch's counted tokens, so the accumulated gradient equals that of the whole batch.
+   * Forward and backward over micro-batches of {@code train.micro-batch-size} rows (packed or
+   * padded, {@link ModelInputs#passes}). Each micro-batch's mean loss is weighted by its share of
+   * the batch's counted tokens, so the accumulated gradient equals that of the whole batch.
    */
   Backward backward(List<TokenizedExample> batch, NDManager scope) {
-    int micro = Math.min(settings.microBatchSize(), batch.size());
     int counted = 0;
     for (TokenizedExample e : batch) {
       counted += SftLoss.countedTokens(e);
     }
     double lossSum = 0;
     int tokens = 0;
-    for (int from = 0; from < batch.size(); from += micro) {
-      List<TokenizedExample> part = batch.subList(from, Math.min(batch.size(), from + micro));
-      SftLoss.LossInputs in = SftLoss.shift(part, padId);
-      tokens += in.batch() * in.length();
+    int slots = 0;
+    for (ModelInputs.Rows in : inputs.passes(batch, settings.microBatchSize())) {
+      tokens += in.realTokens();
+      slots += in.batch() * in.length();
       try (NDManager microScope = scope.newSubManager();
           GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-        Shape shape = new Shape(in.batch(), in.length());
-        NDArray ids = microScope.create(in.inputIds(), shape);
-        NDArray mask = microScope.create(in.attentionMask(), shape);
+        Shape shape = in.shape();
+        NDArray ids = in.ids(microScope);
+        NDArray mask = in.mask(microScope);
         float share = counted == 0 ? 0f : (float) in.countedTokens() / counted;
         if (settings.activationCheckpointing()) {
           NDArray loss = ActivationCheckpointing.backward(model.block(), ids, mask, hidden -> {
@@ -149,7 +154,7 @@ public final class Trainer implements AutoCloseable {
       g.attach(scope); // a view of the parameter's gradient; closing it frees only the handle
       grads.add(g);
     }
-    return new Backward(lossSum, tokens, grads);
+    return new Backward(lossSum, tokens, slots - tokens, grads);
   }
 
   public ParameterSnapshot snapshot(long version) {
@@ -189,10 +194,10 @@ public final class Trainer implements AutoCloseable {
   }
 
   /** A trainer continuing from a checkpoint folder written by {@link #saveState}. */
-  public static Trainer restore(TrainSettings train, ModelConfig config, Path checkpoint, Placement placement) {
+  public static Trainer restore(TrainSettings train, Path checkpoint, Placement placement, int padId) {
     Device device = Devices.parse("devices.learner", placement.device());
     LanguageModel model = LanguageModel.load(checkpoint.resolve("model"), device);
-    Trainer trainer = new Trainer(model, train, Math.max(0, config.eosTokenId()), placement.threads());
+    Trainer trainer = new Trainer(model, train, padId, placement.threads());
     trainer.loadOptimizer(checkpoint.resolve(OPTIMIZER_FILE));
     return trainer;
   }

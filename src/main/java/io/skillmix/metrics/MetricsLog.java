@@ -36,7 +36,7 @@ public final class MetricsLog {
       out.add(switch (event) {
         case "train" -> new MetricsSink.TrainStep(o.get("step").getAsLong(), o.get("dataset").getAsString(),
             number(o, "loss"), o.get("lr").getAsDouble(), number(o, "grad_norm"), o.get("tokens").getAsInt(),
-            o.get("seconds").getAsDouble(), o.get("wait_seconds").getAsDouble());
+            o.has("pad_tokens") ? o.get("pad_tokens").getAsInt() : 0, o.get("seconds").getAsDouble(), o.get("wait_seconds").getAsDouble());
         case "weights" -> new MetricsSink.WeightsApplied(o.get("step").getAsLong(), o.get("version").getAsLong(),
             values(o, "probs", names));
         case "rewards" -> new MetricsSink.RewardsComputed(o.get("version").getAsLong(), values(o, "rewards", names),

@@ -31,9 +31,13 @@ public final class MetricsSink extends AbstractBehavior<MetricsSink.Command> {
 
   public sealed interface Command extends CrossNode {}
 
-  /** One optimizer step. {@code waitSeconds}: time the learner spent waiting for data or weights. */
+  /**
+   * One optimizer step. {@code tokens}: the real (non-pad) tokens it read; {@code padTokens}: the
+   * padding its rows carried besides. {@code waitSeconds}: time the learner spent waiting for data
+   * or weights.
+   */
   public record TrainStep(long step, String dataset, double loss, double lr, double gradNorm,
-      int tokens, double seconds, double waitSeconds) implements Command {}
+      int tokens, int padTokens, double seconds, double waitSeconds) implements Command {}
 
   /** New probabilities took effect at {@code step}; they came from the snapshot of {@code version}. */
   public record WeightsApplied(long step, long version, double[] probabilities) implements Command {}
@@ -122,6 +126,7 @@ public final class MetricsSink extends AbstractBehavior<MetricsSink.Command> {
     line.put("lr", m.lr());
     line.put("grad_norm", m.gradNorm());
     line.put("tokens", m.tokens());
+    line.put("pad_tokens", m.padTokens());
     line.put("seconds", m.seconds());
     line.put("wait_seconds", m.waitSeconds());
     write(metrics, line);

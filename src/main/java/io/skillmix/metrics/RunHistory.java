@@ -16,6 +16,7 @@ public final class RunHistory {
   private final List<MetricsSink.Note> notes = new ArrayList<>();
   private final long[] stepsPerDataset;
   private long tokens;
+  private long padTokens;
   private double trainSeconds;
   private double waitSeconds;
   private long lastStep;
@@ -36,6 +37,7 @@ public final class RunHistory {
       stepsPerDataset[index]++;
     }
     tokens += m.tokens();
+    padTokens += m.padTokens();
     trainSeconds += m.seconds();
     waitSeconds += m.waitSeconds();
     lastStep = m.step();
@@ -87,8 +89,20 @@ public final class RunHistory {
     return stepsPerDataset.clone();
   }
 
+  /** Real (non-pad) tokens the steps read. */
   public long tokens() {
     return tokens;
+  }
+
+  /** Padding the steps' rows carried besides. */
+  public long padTokens() {
+    return padTokens;
+  }
+
+  /** Share of the positions the steps computed that were padding (0 without steps). */
+  public double paddingShare() {
+    long all = tokens + padTokens;
+    return all == 0 ? 0 : (double) padTokens / all;
   }
 
   public double trainSeconds() {

@@ -7,6 +7,7 @@ import io.skillmix.model.ChunkedHead;
 import io.skillmix.model.GradMode;
 import io.skillmix.model.LanguageModel;
 import io.skillmix.model.ModelConfig;
+import io.skillmix.model.ModelInputs;
 import io.skillmix.model.ParameterSnapshot;
 import io.skillmix.model.TorchThreads;
 import java.util.List;
@@ -21,13 +22,15 @@ public final class ModelRewards implements RewardEvaluator.RewardModel {
   private final Reward.Computation computation;
   private final int threads;
   private final LanguageModel replica;
+  private final ModelInputs inputs;
   private LanguageModel start;
 
-  private ModelRewards(Reward reward, Reward.Options options, int threads, LanguageModel replica) {
+  private ModelRewards(Reward reward, Reward.Options options, int threads, LanguageModel replica, ModelInputs inputs) {
     this.reward = reward;
     this.computation = reward.start(options);
     this.threads = threads;
     this.replica = replica;
+    this.inputs = inputs;
   }
 
   /**
@@ -38,18 +41,20 @@ public final class ModelRewards implements RewardEvaluator.RewardModel {
    * @param threads torch intra-op threads on the computing thread (0: left as they are)
    * @param seed seeds what the reward draws
    * @param specialist index of the MoSpec target dataset, or -1
+   * @param padId the tokenizer's pad id ({@link ModelInputs#padIdOf})
    */
   public static ModelRewards create(MixSettings mix, String device, int threads, long seed, ModelConfig config,
-      int specialist) {
+      int specialist, int padId) {
     Device on = Devices.parse("devices.evaluator", device);
     Reward.Options options = new Reward.Options(specialist, mix.multiddsLayers(), mix.multiuatPasses(),
         mix.multiuatDropout(), seed);
-    return new ModelRewards(mix.trainingReward(), options, threads, LanguageModel.random(config, on, 0));
+    return new ModelRewards(mix.trainingReward(), options, threads, LanguageModel.random(config, on, 0),
+        ModelInputs.padded(padId));
   }
 
   /** For tests: {@code reward} on a CPU replica of {@code config}, threads left as they are. */
-  static ModelRewards of(Reward reward, Reward.Options options, ModelConfig config) {
-    return new ModelRewards(reward, options, 0, LanguageModel.random(config, Device.cpu(), 0));
+  static ModelRewards of(Reward reward, Reward.Options options, ModelConfig config, ModelInputs inputs) {
+    return new ModelRewards(reward, options, 0, LanguageModel.random(config, Device.cpu(), 0), inputs);
   }
 
   @Override
@@ -71,7 +76,7 @@ public final class ModelRewards implements RewardEvaluator.RewardModel {
     TorchThreads.pin(threads);
     GradMode.disableOnThisThread();
     replica.importWeights(snapshot.weights());
-    return computation.rewards(new Reward.Models(replica, start), batches);
+    return computation.rewards(new Reward.Models(replica, start, inputs), batches);
   }
 
   @Override

@@ -8,6 +8,7 @@ import io.skillmix.data.TokenizedExample;
 import io.skillmix.model.SftLoss;
 import io.skillmix.model.CausalLM;
 import io.skillmix.model.LanguageModel;
+import io.skillmix.model.ModelInputs;
 import java.util.List;
 
 /**
@@ -36,7 +37,7 @@ public final class MultiUatReward implements Reward {
       List<List<TokenizedExample>> heldOut = batches.heldOut();
       double[][] entropies = new double[heldOut.size()][];
       for (int i = 0; i < heldOut.size(); i++) {
-        entropies[i] = predictiveEntropy(models.theta(), heldOut.get(i), options.dropoutPasses(), dropout);
+        entropies[i] = predictiveEntropy(models.theta(), models.inputs(), heldOut.get(i), options.dropoutPasses(), dropout);
       }
       return compute(entropies);
     };
@@ -52,18 +53,16 @@ public final class MultiUatReward implements Reward {
    * Each pass runs in a scope of its own that closes before the next, so only the running mean of
    * the probabilities outlives a pass (keeping every pass's activations to the end took gigabytes).
    */
-  private static double[] predictiveEntropy(LanguageModel model, List<TokenizedExample> batch, int k,
-      CausalLM.Dropout dropout) {
-    SftLoss.LossInputs in = SftLoss.shift(batch, 0);
-    Shape shape = new Shape(in.batch(), in.length());
+  private static double[] predictiveEntropy(LanguageModel model, ModelInputs inputs, List<TokenizedExample> batch,
+      int k, CausalLM.Dropout dropout) {
+    ModelInputs.Rows in = inputs.shifted(batch);
     float[] entropy;
     try (NDManager scope = model.manager().newSubManager()) {
       NDArray meanProbs = null;
       for (int pass = 0; pass < k; pass++) {
         try (NDManager passScope = scope.newSubManager()) {
           // Inputs made in the pass's scope: every intermediate lands there and closes with it.
-          NDArray probs = model.forwardWithDropout(passScope.create(in.inputIds(), shape),
-              passScope.create(in.attentionMask(), shape), dropout).get(0).softmax(-1).div(k);
+          NDArray probs = model.forwardWithDropout(in.ids(passScope), in.mask(passScope), dropout).get(0).softmax(-1).div(k);
           if (meanProbs == null) {
             meanProbs = scope.zeros(probs.getShape(), probs.getDataType(), probs.getDevice());
           }
@@ -72,17 +71,17 @@ public final class MultiUatReward implements Reward {
       }
       entropy = meanProbs.mul(meanProbs.add(1e-12f).log()).sum(new int[] {-1}).neg().toFloatArray(); // (B, T)
     }
-    double[] perExample = new double[in.batch()];
-    for (int b = 0; b < in.batch(); b++) {
-      double sum = 0;
-      int count = 0;
-      for (int t = 0; t < in.length(); t++) {
-        if (in.weights()[b * in.length() + t] != 0) {
-          sum += entropy[b * in.length() + t];
-          count++;
-        }
+    double[] sums = new double[batch.size()];
+    int[] counts = new int[batch.size()];
+    for (int p = 0; p < in.weights().length; p++) {
+      if (in.weights()[p] != 0) {
+        sums[in.exampleAt()[p]] += entropy[p];
+        counts[in.exampleAt()[p]]++;
       }
-      perExample[b] = count == 0 ? 0 : sum / count;
+    }
+    double[] perExample = new double[batch.size()];
+    for (int i = 0; i < perExample.length; i++) {
+      perExample[i] = counts[i] == 0 ? 0 : sums[i] / counts[i];
     }
     return perExample;
   }

@@ -2,50 +2,19 @@ package io.skillmix.model;
 
 import ai.djl.ndarray.NDArray;
 import io.skillmix.data.TokenizedExample;
-import java.util.List;
 
 /**
  * The supervised fine-tuning loss: mean cross-entropy of the next token over response positions
- * only. Prompt, template and padding positions carry weight 0 and contribute nothing.
+ * only. Prompt, template and padding positions carry weight 0 and contribute nothing. The rows
+ * come from {@link ModelInputs}.
  *
- * <p>{@link #compute(CausalLM, NDArray, LossInputs, int)} is the training path: it projects only the
+ * <p>{@link #compute(CausalLM, NDArray, ModelInputs.Rows, int)} is the training path: it projects only the
  * counted positions' hidden states, {@code chunk} at a time ({@code train.loss-chunk}), so no
  * (batch, length, vocabulary) tensor is ever built.
  */
 public final class SftLoss {
 
   private SftLoss() {}
-
-  /**
-   * A batch as the model reads it, in plain arrays (row-major, {@code batch × length}): inputs
-   * are tokens 0..n-2 of each example, targets tokens 1..n-1, right-padded to the longest.
-   */
-  public record LossInputs(long[] inputIds, long[] attentionMask, long[] targets, float[] weights,
-      int batch, int length) {
-
-    /** Flat indices (row-major, batch × length) of the positions that count, in order. */
-    public long[] countedPositions() {
-      long[] out = new long[countedTokens()];
-      int n = 0;
-      for (int i = 0; i < weights.length; i++) {
-        if (weights[i] != 0) {
-          out[n++] = i;
-        }
-      }
-      return out;
-    }
-
-    /** Positions that count in the loss. */
-    public int countedTokens() {
-      int n = 0;
-      for (float w : weights) {
-        if (w != 0) {
-          n++;
-        }
-      }
-      return n;
-    }
-  }
 
   /** Positions of one example that count: its target tokens after the first token. */
   public static int countedTokens(TokenizedExample example) {
@@ -56,31 +25,6 @@ public final class SftLoss {
       }
     }
     return n;
-  }
-
-  /** Shifts and pads examples: position t reads token t and predicts token t + 1. */
-  public static LossInputs shift(List<TokenizedExample> examples, int padId) {
-    int b = examples.size();
-    int length = 1;
-    for (TokenizedExample e : examples) {
-      length = Math.max(length, e.length() - 1);
-    }
-    long[] ids = new long[b * length];
-    long[] mask = new long[b * length];
-    long[] targets = new long[b * length];
-    float[] weights = new float[b * length];
-    java.util.Arrays.fill(ids, padId);
-    for (int i = 0; i < b; i++) {
-      TokenizedExample e = examples.get(i);
-      int row = i * length;
-      for (int t = 0; t + 1 < e.length(); t++) {
-        ids[row + t] = e.ids()[t];
-        mask[row + t] = 1;
-        targets[row + t] = e.ids()[t + 1];
-        weights[row + t] = e.target()[t + 1] ? 1f : 0f;
-      }
-    }
-    return new LossInputs(ids, mask, targets, weights, b, length);
   }
 
   /**
@@ -101,7 +45,7 @@ public final class SftLoss {
    * gathered first, then projected and normalised {@code chunk} rows at a time. Same value and
    * gradients as {@link #compute(NDArray, NDArray, NDArray)} on the full logits.
    */
-  public static NDArray compute(CausalLM lm, NDArray hidden, LossInputs in, int chunk) {
+  public static NDArray compute(CausalLM lm, NDArray hidden, ModelInputs.Rows in, int chunk) {
     long[] positions = in.countedPositions();
     if (positions.length == 0) {
       return hidden.sum().mul(Autograd.constant(hidden, 0f)); // 0, still connected to the graph

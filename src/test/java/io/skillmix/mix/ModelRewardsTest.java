@@ -8,7 +8,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.skillmix.data.TokenizedExample;
-import io.skillmix.model.SftLoss;
+import io.skillmix.model.ModelInputs;
 import io.skillmix.learn.Trainer;
 import io.skillmix.model.GradMode;
 import io.skillmix.model.LanguageModel;
@@ -21,6 +21,10 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class ModelRewardsTest {
+
+  /** Rows as the rewards of a run build them (this config's vocabulary has no pad token: 0 fills). */
+  private static final ModelInputs INPUTS = ModelInputs.padded(0);
+
 
   private static final ModelConfig CONFIG =
       new ModelConfig("llama", 259, 32, 64, 1, 2, 1, 16, 128, 10000.0, 1e-5, true, false, 257, 258);
@@ -50,7 +54,7 @@ class ModelRewardsTest {
     List<TokenizedExample> a = skill(10, 8, 1);
     List<TokenizedExample> b = skill(100, 8, 2);
     try (LanguageModel start = LanguageModel.random(CONFIG, Device.cpu(), 4);
-        ModelRewards diff = ModelRewards.of(Rewards.named("diff"), new Reward.Options(-1, 0, 1, 0.1, 1), CONFIG)) {
+        ModelRewards diff = ModelRewards.of(Rewards.named("diff"), new Reward.Options(-1, 0, 1, 0.1, 1), CONFIG, INPUTS)) {
       ParameterSnapshot theta0 = new ParameterSnapshot(0, start.exportWeights());
       diff.setReference(theta0);
       double[] atStart = diff.rewards(theta0, batches(List.of(a, b)));
@@ -67,7 +71,7 @@ class ModelRewardsTest {
         assertTrue(later[0] < later[1], "a " + later[0] + " vs b " + later[1]);
       }
       // MoSpec doubles the target's reward.
-      try (ModelRewards spec = ModelRewards.of(Rewards.named("diff"), new Reward.Options(1, 0, 1, 0.1, 1), CONFIG)) {
+      try (ModelRewards spec = ModelRewards.of(Rewards.named("diff"), new Reward.Options(1, 0, 1, 0.1, 1), CONFIG, INPUTS)) {
         spec.setReference(theta0);
         double[] r = spec.rewards(theta0, batches(List.of(a, b)));
         assertEquals(1.0, r[0], 1e-12);
@@ -80,7 +84,7 @@ class ModelRewardsTest {
   void cosSimOfDatasetsWithTheSameExamplesIsOne() {
     List<TokenizedExample> same = skill(10, 6, 3);
     try (LanguageModel model = LanguageModel.random(CONFIG, Device.cpu(), 5);
-        ModelRewards cosSim = ModelRewards.of(Rewards.named("cossim"), new Reward.Options(-1, 0, 1, 0.1, 1), CONFIG)) {
+        ModelRewards cosSim = ModelRewards.of(Rewards.named("cossim"), new Reward.Options(-1, 0, 1, 0.1, 1), CONFIG, INPUTS)) {
       ParameterSnapshot snapshot = new ParameterSnapshot(0, model.exportWeights());
       cosSim.setReference(snapshot);
       double[] r = cosSim.rewards(snapshot, batches(List.of(same, same, same)));
@@ -96,8 +100,8 @@ class ModelRewardsTest {
   void multiUatIsReproducibleForASeed() {
     List<TokenizedExample> a = skill(10, 4, 1);
     try (LanguageModel model = LanguageModel.random(CONFIG, Device.cpu(), 6);
-        ModelRewards first = ModelRewards.of(Rewards.named("multiuat"), new Reward.Options(-1, 0, 4, 0.2, 9), CONFIG);
-        ModelRewards second = ModelRewards.of(Rewards.named("multiuat"), new Reward.Options(-1, 0, 4, 0.2, 9), CONFIG)) {
+        ModelRewards first = ModelRewards.of(Rewards.named("multiuat"), new Reward.Options(-1, 0, 4, 0.2, 9), CONFIG, INPUTS);
+        ModelRewards second = ModelRewards.of(Rewards.named("multiuat"), new Reward.Options(-1, 0, 4, 0.2, 9), CONFIG, INPUTS)) {
       ParameterSnapshot snapshot = new ParameterSnapshot(0, model.exportWeights());
       first.setReference(snapshot);
       second.setReference(snapshot);
@@ -109,16 +113,15 @@ class ModelRewardsTest {
   void multiUatWithoutDropoutIsThePlainPredictiveEntropy() {
     List<TokenizedExample> a = skill(10, 3, 2);
     try (LanguageModel model = LanguageModel.random(CONFIG, Device.cpu(), 6);
-        ModelRewards rewards = ModelRewards.of(Rewards.named("multiuat"), new Reward.Options(-1, 0, 3, 0.0, 9), CONFIG);
+        ModelRewards rewards = ModelRewards.of(Rewards.named("multiuat"), new Reward.Options(-1, 0, 3, 0.0, 9), CONFIG, INPUTS);
         NDManager scope = model.manager().newSubManager()) {
       ParameterSnapshot snapshot = new ParameterSnapshot(0, model.exportWeights());
       rewards.setReference(snapshot);
       double reward = rewards.rewards(snapshot, batches(List.of(a)))[0];
 
       GradMode.disableOnThisThread();
-      SftLoss.LossInputs in = SftLoss.shift(a, 0);
-      Shape shape = new Shape(in.batch(), in.length());
-      NDArray p = model.forward(scope.create(in.inputIds(), shape), scope.create(in.attentionMask(), shape), null)
+      ModelInputs.Rows in = INPUTS.shifted(a);
+      NDArray p = model.forward(in.ids(scope), in.mask(scope), null)
           .get(0).softmax(-1);
       float[] h = p.mul(p.log()).sum(new int[] {-1}).neg().toFloatArray();
       double expected = 0;
