@@ -55,7 +55,7 @@ public final class Trainer implements AutoCloseable {
     this.model = model;
     this.threads = threads;
     this.settings = settings;
-    this.inputs = ModelInputs.padded(padId);
+    this.inputs = settings.packing() ? ModelInputs.packed(padId, settings.packLength()) : ModelInputs.padded(padId);
     for (LanguageModel.NamedParameter p : model.parameters()) {
       params.add(new AdamW.Param(p.name(), p.array(), p.decay()));
     }

@@ -84,6 +84,7 @@ public record RunSettings(
         positiveLong(c, "train.checkpoint-every"),
         c.hasPath("train.loss-chunk") ? positiveInt(c, "train.loss-chunk") : io.skillmix.model.ChunkedHead.DEFAULT_CHUNK,
         c.hasPath("train.activation-checkpointing") && c.getBoolean("train.activation-checkpointing"));
+    train = train.withPacking(packLength(c));
     if (train.batchSize() % train.microBatchSize() != 0) {
       throw new UserError("train.batch-size (" + train.batchSize()
           + ") must be a multiple of train.micro-batch-size (" + train.microBatchSize() + ")");
@@ -110,6 +111,18 @@ public record RunSettings(
         c.getString("devices.learner"), c.getString("devices.evaluator"), train, data, mix,
         new Checkpointing(train.checkpointEvery(), positiveInt(c, "train.keep-checkpoints"),
             positiveInt(c, "train.max-bad-steps"), positiveDuration(c, "train.checkpoint-timeout")), c);
+  }
+
+  /** Tokens per packed row: {@code train.pack-length}, 0 there meaning data.max-length; 0 when not packing. */
+  private static int packLength(Config c) {
+    if (!c.getBoolean("train.packing")) {
+      return 0;
+    }
+    int length = nonNegativeInt(c, "train.pack-length");
+    if (length == 1) {
+      throw new UserError("train.pack-length = 1 cannot hold an example; give at least 2, or 0 for data.max-length");
+    }
+    return length == 0 ? positiveInt(c, "data.max-length") : length;
   }
 
   private static MixSettings readMix(Config c) {
