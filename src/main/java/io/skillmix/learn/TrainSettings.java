@@ -16,15 +16,17 @@ package io.skillmix.learn;
  *     ({@code train.activation-checkpointing})
  * @param packing pack a step's examples into rows of {@code packLength} tokens, each example
  *     attending to itself only ({@code train.packing}); false: one example per row, padded
- * @param packLength tokens per packed row ({@code train.pack-length}, resolved: never 0)
+ * @param packLength tokens per packed row ({@code train.pack-length}); 0: as many as the step's
+ *     longest example
  */
 public record TrainSettings(long steps, int batchSize, int microBatchSize, double lr, double warmupFraction,
     double weightDecay, double beta1, double beta2, double eps, double gradClip, long checkpointEvery,
     int lossChunk, boolean activationCheckpointing, boolean packing, int packLength) {
 
   public TrainSettings {
-    if (packing && packLength < 2) {
-      throw new IllegalArgumentException("packed rows need at least 2 tokens, got " + packLength);
+    if (packLength < 0 || packLength == 1) {
+      throw new IllegalArgumentException("packed rows need 0 (the longest example) or at least 2 tokens, got "
+          + packLength);
     }
   }
 
@@ -36,10 +38,10 @@ public record TrainSettings(long steps, int batchSize, int microBatchSize, doubl
         checkpointEvery, lossChunk, activationCheckpointing, false, 0);
   }
 
-  /** The same settings, packed into rows of {@code rowLength} tokens or (0) padded. */
-  public TrainSettings withPacking(int rowLength) {
+  /** The same settings, packed into rows of {@code rowLength} tokens (0: the step's longest example). */
+  public TrainSettings packed(int rowLength) {
     return new TrainSettings(steps, batchSize, microBatchSize, lr, warmupFraction, weightDecay, beta1, beta2, eps,
-        gradClip, checkpointEvery, lossChunk, activationCheckpointing, rowLength > 0, rowLength);
+        gradClip, checkpointEvery, lossChunk, activationCheckpointing, true, rowLength);
   }
 
   /** With the default loss chunk, no activation checkpointing, padded. */

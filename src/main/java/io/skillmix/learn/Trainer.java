@@ -243,6 +243,11 @@ public final class Trainer implements AutoCloseable {
     return model;
   }
 
+  /** How this trainer lays a step's examples out (padded or packed rows). */
+  public ModelInputs inputs() {
+    return inputs;
+  }
+
   public long stepCount() {
     return step;
   }

@@ -23,31 +23,34 @@ import java.util.List;
 public final class ModelInputs {
 
   private final int padId;
-  /** Tokens per packed row; 0: one example per row, right-padded to the longest. */
+  private final boolean packing;
+  /** Tokens per packed row; 0: as many as the longest example laid out. */
   private final int rowLength;
 
-  private ModelInputs(int padId, int rowLength) {
+  private ModelInputs(int padId, boolean packing, int rowLength) {
     if (padId < 0) {
       throw new IllegalArgumentException("pad id must be a token id, got " + padId);
     }
     this.padId = padId;
+    this.packing = packing;
     this.rowLength = rowLength;
   }
 
   /** One example per row, right-padded with {@code padId}. */
   public static ModelInputs padded(int padId) {
-    return new ModelInputs(padId, 0);
+    return new ModelInputs(padId, false, 0);
   }
 
   /**
    * Examples packed into rows of {@code rowLength} positions, in order, each into the first row
-   * with room (an example longer than a row gets a row of its own).
+   * with room (an example longer than a row gets a row of its own). {@code rowLength} 0: rows as
+   * long as the longest example laid out together, so no row is longer than a padded one would be.
    */
   public static ModelInputs packed(int padId, int rowLength) {
-    if (rowLength < 1) {
-      throw new IllegalArgumentException("packed rows need a positive length, got " + rowLength);
+    if (rowLength < 0) {
+      throw new IllegalArgumentException("packed rows need a length of 0 or more, got " + rowLength);
     }
-    return new ModelInputs(padId, rowLength);
+    return new ModelInputs(padId, true, rowLength);
   }
 
   /**
@@ -67,7 +70,7 @@ public final class ModelInputs {
   }
 
   public boolean packing() {
-    return rowLength > 0;
+    return packing;
   }
 
   /**
@@ -106,13 +109,7 @@ public final class ModelInputs {
 
     /** Positions that hold a token of an example (not padding). */
     public int realTokens() {
-      int n = 0;
-      for (long m : attentionMask) {
-        if (m != 0) {
-          n++;
-        }
-      }
-      return n;
+      return (int) Arrays.stream(exampleAt).filter(i -> i >= 0).count();
     }
 
     /** Whether no row holds more than one example (then row i holds example i). */
@@ -179,7 +176,14 @@ public final class ModelInputs {
   }
 
   private Layout layout(int[] lengths) {
-    return packing() ? Layout.packed(lengths, rowLength) : Layout.padded(lengths);
+    if (!packing) {
+      return Layout.padded(lengths);
+    }
+    int longest = 1;
+    for (int n : lengths) {
+      longest = Math.max(longest, n);
+    }
+    return Layout.packed(lengths, rowLength > 0 ? rowLength : longest);
   }
 
   /**

@@ -84,7 +84,10 @@ public record RunSettings(
         positiveLong(c, "train.checkpoint-every"),
         c.hasPath("train.loss-chunk") ? positiveInt(c, "train.loss-chunk") : io.skillmix.model.ChunkedHead.DEFAULT_CHUNK,
         c.hasPath("train.activation-checkpointing") && c.getBoolean("train.activation-checkpointing"));
-    train = train.withPacking(packLength(c));
+    int packLength = packLength(c);
+    if (c.getBoolean("train.packing")) {
+      train = train.packed(packLength);
+    }
     if (train.batchSize() % train.microBatchSize() != 0) {
       throw new UserError("train.batch-size (" + train.batchSize()
           + ") must be a multiple of train.micro-batch-size (" + train.microBatchSize() + ")");
@@ -113,16 +116,13 @@ public record RunSettings(
             positiveInt(c, "train.max-bad-steps"), positiveDuration(c, "train.checkpoint-timeout")), c);
   }
 
-  /** Tokens per packed row: {@code train.pack-length}, 0 there meaning data.max-length; 0 when not packing. */
+  /** {@code train.pack-length}: tokens per packed row, 0 for the step's longest example. */
   private static int packLength(Config c) {
-    if (!c.getBoolean("train.packing")) {
-      return 0;
-    }
-    int length = nonNegativeInt(c, "train.pack-length");
+    int length = nonNegativeInt(c, "train.pack-length"); // checked even when packing is off
     if (length == 1) {
       throw new UserError("train.pack-length = 1 cannot hold an example; give at least 2, or 0 for data.max-length");
     }
-    return length == 0 ? positiveInt(c, "data.max-length") : length;
+    return length;
   }
 
   private static MixSettings readMix(Config c) {

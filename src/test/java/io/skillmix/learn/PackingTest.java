@@ -24,8 +24,10 @@ class PackingTest {
         true, false, ByteTokenizer.BOS_ID, ByteTokenizer.EOS_ID);
   }
 
+  /** @param packLength -1: padded; 0: packed into rows as long as the longest example */
   private static TrainSettings settings(int micro, int packLength) {
-    return new TrainSettings(10, 8, micro, 1e-3, 0.0, 0.0, 0.9, 0.95, 1e-8, 1.0, 1000).withPacking(packLength);
+    TrainSettings padded = new TrainSettings(10, 8, micro, 1e-3, 0.0, 0.0, 0.9, 0.95, 1e-8, 1.0, 1000);
+    return packLength < 0 ? padded : padded.packed(packLength);
   }
 
   /** Examples of very different lengths, as a mixed batch has. */
@@ -33,7 +35,7 @@ class PackingTest {
     ByteTokenizer tokenizer = new ByteTokenizer();
     List<TokenizedExample> out = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
-      String prompt = "question " + i + " " + "why ".repeat(i % 3 == 0 ? 12 : 1);
+      String prompt = "question " + i + " " + "why ".repeat(i % 3 == 0 ? 40 : 1);
       String answer = "answer " + "yes ".repeat(1 + (i * 7) % 9);
       out.add(ChatTemplate.CHATML.encode(Conversation.of(prompt, answer), tokenizer));
     }
@@ -44,17 +46,21 @@ class PackingTest {
   void aPackedBatchGivesThePaddedLossAndGradients() {
     List<TokenizedExample> batch = batch();
     int longest = batch.stream().mapToInt(TokenizedExample::length).max().orElseThrow();
-    try (Trainer padded = new Trainer(LanguageModel.random(small(), Device.cpu(), 5), settings(8, 0),
+    try (Trainer padded = new Trainer(LanguageModel.random(small(), Device.cpu(), 5), settings(8, -1),
             ByteTokenizer.PAD_ID);
         Trainer packed = new Trainer(LanguageModel.random(small(), Device.cpu(), 5), settings(8, 2 * longest),
             ByteTokenizer.PAD_ID);
         Trainer packedInPasses = new Trainer(LanguageModel.random(small(), Device.cpu(), 5), settings(1, 2 * longest),
             ByteTokenizer.PAD_ID);
+        Trainer packedToLongest = new Trainer(LanguageModel.random(small(), Device.cpu(), 5), settings(8, 0),
+            ByteTokenizer.PAD_ID);
         NDManager a = padded.model().manager().newSubManager();
         NDManager b = packed.model().manager().newSubManager();
-        NDManager c = packedInPasses.model().manager().newSubManager()) {
+        NDManager c = packedInPasses.model().manager().newSubManager();
+        NDManager d = packedToLongest.model().manager().newSubManager()) {
       Trainer.Backward reference = padded.backward(batch, a);
-      for (Trainer.Backward pass : List.of(packed.backward(batch, b), packedInPasses.backward(batch, c))) {
+      for (Trainer.Backward pass : List.of(packed.backward(batch, b), packedInPasses.backward(batch, c),
+          packedToLongest.backward(batch, d))) {
         assertEquals(reference.loss(), pass.loss(), 1e-5);
         assertEquals(reference.tokens(), pass.tokens(), "the same real tokens");
         assertTrue(pass.padTokens() < reference.padTokens(),

@@ -193,6 +193,11 @@ class TrainingRunTest {
     UserError tau = assertThrows(UserError.class,
         () -> TrainingRun.run(RunFixtures.config(dir, "bad3", "mix.prior-temperature=0")));
     assertTrue(tau.getMessage().contains("mix.prior-temperature"), tau.getMessage());
+    for (String packLength : new String[] {"train.pack-length=1", "train.pack-length=-3"}) {
+      UserError rows = assertThrows(UserError.class,
+          () -> TrainingRun.run(RunFixtures.config(dir, "bad4", packLength)));
+      assertTrue(rows.getMessage().contains("train.pack-length"), rows.getMessage());
+    }
     assertNotEquals(true, Files.exists(dir.resolve("bad1")));
   }
 }
