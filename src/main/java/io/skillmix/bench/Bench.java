@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * {@code scripts/bench [model|data|mix|memory|cluster|all] [key=value ...]}: prints each table and
+ * {@code scripts/bench [model|data|mix|memory|cluster|packing|all] [key=value ...]}: prints each table and
  * appends it, under a heading with the machine, date, JVM and thread settings, to
  * {@code docs/BENCHMARKS.md} (or {@code doc=PATH}; {@code doc=none} only prints). Benchmarks are
  * never run by the tests.
@@ -32,7 +32,7 @@ public final class Bench {
       return;
     }
     List<String> what = options.what().equals("all")
-        ? List.of("model", "data", "mix", "memory", "cluster") : List.of(options.what());
+        ? List.of("model", "data", "mix", "memory", "cluster", "packing") : List.of(options.what());
     for (String name : what) {
       String table = run(options.forBenchmark(name));
       if (table != null) {
@@ -51,6 +51,7 @@ public final class Bench {
       case "mix" -> MixBench.run(options);
       case "memory" -> options.presets().isEmpty() ? MemoryBench.run(options) : StepMemoryBench.run(options);
       case "cluster" -> ClusterBench.run(options);
+      case "packing" -> PackingBench.run(options);
       default -> throw new IllegalArgumentException(options.what());
     };
   }

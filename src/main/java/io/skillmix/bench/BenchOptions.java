@@ -14,7 +14,7 @@ import java.util.Set;
  * each benchmark falls back to its own default ({@code steps} means 10 timed steps a round to the
  * model benchmark but 5,000 to the memory one).
  *
- * @param what model, data, mix, memory, cluster or all
+ * @param what model, data, mix, memory, cluster, packing or all
  * @param steps steps per round (model), per run (data, mix) or after warm-up (memory); 0 if unset
  * @param rounds repetitions whose median is reported; 0 if unset
  * @param every mix: steps between reward evaluations; memory: steps between samples; 0 if unset
@@ -31,7 +31,7 @@ import java.util.Set;
 public record BenchOptions(String what, int steps, int rounds, int every, int warmup, List<String> presets,
     boolean peer, Path doc, int batch, int length, String loss) {
 
-  public static final List<String> BENCHMARKS = List.of("model", "data", "mix", "memory", "cluster", "all");
+  public static final List<String> BENCHMARKS = List.of("model", "data", "mix", "memory", "cluster", "packing", "all");
   private static final Set<String> KEYS = Set.of("steps", "rounds", "every", "warmup", "presets", "peer", "doc",
       "batch", "length", "loss");
   private static final Path DEFAULT_DOC = Path.of("docs", "BENCHMARKS.md");

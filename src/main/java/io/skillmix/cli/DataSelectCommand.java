@@ -3,16 +3,19 @@ package io.skillmix.cli;
 import ai.djl.Device;
 import com.google.gson.GsonBuilder;
 import io.skillmix.UserError;
+import io.skillmix.config.ConfigLoader;
 import io.skillmix.data.Conversation;
 import io.skillmix.data.format.DatasetFormat;
 import io.skillmix.data.format.DatasetReader;
 import io.skillmix.data.format.DatasetWriter;
 import io.skillmix.data.format.OnError;
 import io.skillmix.data.tokenizer.ChatTemplate;
+import io.skillmix.data.tokenizer.ExampleEncoder;
 import io.skillmix.data.tokenizer.Tokenizer;
 import io.skillmix.eval.InstanceSelection;
 import io.skillmix.model.LanguageModel;
 import io.skillmix.model.ModelFolder;
+import io.skillmix.model.ModelInputs;
 import io.skillmix.output.AtomicFiles;
 import io.skillmix.output.ConsoleBar;
 import io.skillmix.output.OutputGuard;
@@ -84,6 +87,10 @@ final class DataSelectCommand implements Runnable {
 
   @Option(names = "--batch-size", defaultValue = "16", description = "Examples per forward pass (default: ${DEFAULT-VALUE}).")
   int batchSize;
+
+  @Option(names = "--max-length", paramLabel = "N", description = "Tokens per example at most, cut from the"
+      + " prompt side as training cuts them (default: data.max-length's default, within the model's context).")
+  Integer maxLength;
 
   @Option(names = "--overwrite", description = "Replace OUT and its summary if they exist (never IN, nor a file inside --model).")
   boolean overwrite;
@@ -157,7 +164,11 @@ final class DataSelectCommand implements Runnable {
         Tokenizer tokenizer = ModelFolder.tokenizer(model);
         ProgressBar bar = ConsoleBar.openOrNull(true, "ifd", examples.size())) {
       ChatTemplate template = ChatTemplate.resolve("auto", model);
-      return InstanceSelection.ifd(lm, tokenizer, template, examples, batchSize, bar == null ? null : bar::stepBy);
+      int limit = maxLength != null ? maxLength : ConfigLoader.load(null, List.of()).getInt("data.max-length");
+      ExampleEncoder encoder = new ExampleEncoder(template, tokenizer,
+          Math.min(limit, lm.config().maxPositionEmbeddings()), ExampleEncoder.Overlength.TRUNCATE);
+      return InstanceSelection.ifd(lm, ModelInputs.padded(ModelInputs.padIdOf(tokenizer)), encoder, examples,
+          batchSize, bar == null ? null : bar::stepBy);
     } catch (Exception e) {
       throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
     }

@@ -7,6 +7,7 @@ import io.skillmix.data.tokenizer.Tokenizer;
 import io.skillmix.model.AdapterFolder;
 import io.skillmix.model.LanguageModel;
 import io.skillmix.model.ModelFolder;
+import io.skillmix.model.ModelInputs;
 import io.skillmix.model.TorchThreads;
 import io.skillmix.data.Conversation;
 import java.nio.file.Path;

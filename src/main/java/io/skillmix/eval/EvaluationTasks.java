@@ -5,6 +5,7 @@ import io.skillmix.data.tokenizer.ChatTemplate;
 import io.skillmix.data.tokenizer.ExampleEncoder;
 import io.skillmix.data.tokenizer.Tokenizer;
 import io.skillmix.model.LanguageModel;
+import io.skillmix.model.ModelInputs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -36,12 +37,13 @@ public final class EvaluationTasks {
   public static EvaluationTasks prepare(Tokenizer tokenizer, ChatTemplate template, int maxLength,
       Evaluation.Inputs inputs, Evaluation.Options options) {
     ExampleEncoder encoder = new ExampleEncoder(template, tokenizer, maxLength, ExampleEncoder.Overlength.TRUNCATE);
+    ModelInputs rows = ModelInputs.padded(ModelInputs.padIdOf(tokenizer));
     List<Task> tasks = new ArrayList<>();
     for (Evaluation.HeldOut set : inputs.sets()) {
       if (!set.examples().isEmpty()) {
         List<TokenizedExample> examples = limited(set.examples(), options).stream().map(encoder).toList();
         tasks.add(new Task("heldout/" + set.name(), examples.size(),
-            lm -> HeldOutLoss.evaluate(lm, Map.of(set.name(), examples), options.batchSize()).get(0).rows()));
+            lm -> HeldOutLoss.evaluate(lm, rows, Map.of(set.name(), examples), options.batchSize()).get(0).rows()));
       }
     }
     ExactMatch.Settings generation = new ExactMatch.Settings(options.maxNewTokens(), options.batchSize());
@@ -60,12 +62,12 @@ public final class EvaluationTasks {
           // Which word has this gloss: the whole option is scored, per character (acc_norm).
           List<MultipleChoice.Question> questions = BuiltinTasks.definitionsChoice(limited(set.examples(), options), seed);
           tasks.add(new Task("definitions", questions.size(),
-              lm -> MultipleChoice.evaluate(lm, tokenizer, template, questions, choice).rows("definitions", null)));
+              lm -> MultipleChoice.evaluate(lm, rows, encoder, questions, choice).rows("definitions", null)));
         }
         case "nlp" -> {
           List<MultipleChoice.Question> questions = BuiltinTasks.nlpChoice(limited(set.examples(), options), seed);
           tasks.add(new Task("nlp", questions.size(),
-              lm -> MultipleChoice.evaluate(lm, tokenizer, template, questions, choice).rows("nlp", null)));
+              lm -> MultipleChoice.evaluate(lm, rows, encoder, questions, choice).rows("nlp", null)));
         }
         default -> { }
       }
@@ -73,7 +75,7 @@ public final class EvaluationTasks {
     if (options.mmlu() != null) {
       CategoryMapping mapping = options.mmluCategories() == null ? null : CategoryMapping.read(options.mmluCategories());
       List<MultipleChoice.Question> questions = limited(MmluReader.readFolder(options.mmlu()), options);
-      tasks.add(new Task("mmlu", questions.size(), lm -> MultipleChoice.evaluate(lm, tokenizer, template,
+      tasks.add(new Task("mmlu", questions.size(), lm -> MultipleChoice.evaluate(lm, rows, encoder,
           questions, MultipleChoice.Settings.mmlu(options.batchSize())).rows("mmlu", mapping)));
     }
     if (options.gsm8k() != null) {

@@ -2,6 +2,7 @@ package io.skillmix.eval;
 
 import io.skillmix.data.TokenizedExample;
 import io.skillmix.model.LanguageModel;
+import io.skillmix.model.ModelInputs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,16 +27,17 @@ public final class HeldOutLoss {
     }
   }
 
-  public static Result evaluate(
-      LanguageModel model, String dataset, List<TokenizedExample> examples, int batchSize) {
-    return of(dataset, LogLikelihood.score(model, examples, batchSize));
+  /** @param examples encoded by the run's {@code ExampleEncoder} */
+  public static Result evaluate(LanguageModel model, ModelInputs inputs, String dataset,
+      List<TokenizedExample> examples, int batchSize) {
+    return of(dataset, LogLikelihood.score(model, inputs, examples, batchSize));
   }
 
   /** One result per dataset, in the map's order. */
-  public static List<Result> evaluate(
-      LanguageModel model, Map<String, List<TokenizedExample>> byDataset, int batchSize) {
+  public static List<Result> evaluate(LanguageModel model, ModelInputs inputs,
+      Map<String, List<TokenizedExample>> byDataset, int batchSize) {
     List<Result> out = new ArrayList<>();
-    byDataset.forEach((name, examples) -> out.add(evaluate(model, name, examples, batchSize)));
+    byDataset.forEach((name, examples) -> out.add(evaluate(model, inputs, name, examples, batchSize)));
     return out;
   }
 

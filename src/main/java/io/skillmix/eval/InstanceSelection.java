@@ -6,8 +6,10 @@ import io.skillmix.data.Role;
 import io.skillmix.data.TokenizedExample;
 import io.skillmix.data.Turn;
 import io.skillmix.data.tokenizer.ChatTemplate;
+import io.skillmix.data.tokenizer.ExampleEncoder;
 import io.skillmix.data.tokenizer.Tokenizer;
 import io.skillmix.model.LanguageModel;
+import io.skillmix.model.ModelInputs;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -115,23 +117,27 @@ public final class InstanceSelection {
   }
 
   /**
+   * @param encoder template, tokenizer and length limit: both forms of an example are cut to it
+   *     as a training example is (every example is scored, so none is left out)
    * @param progress told how many examples were scored after each batch (may be null)
    * @return one IFD per example
    */
-  public static double[] ifd(LanguageModel model, Tokenizer tokenizer, ChatTemplate template,
+  public static double[] ifd(LanguageModel model, ModelInputs inputs, ExampleEncoder encoder,
       List<Conversation> examples, int batchSize, IntConsumer progress) {
     double[] scores = new double[examples.size()];
+    Tokenizer tokenizer = encoder.tokenizer();
+    ChatTemplate template = encoder.template();
     int[] endOfTurn = template.endOfTurnIds(tokenizer);
     for (int from = 0; from < examples.size(); from += batchSize) {
       List<Conversation> part = examples.subList(from, Math.min(examples.size(), from + batchSize));
       List<TokenizedExample> withInstruction = new ArrayList<>();
       List<TokenizedExample> alone = new ArrayList<>();
       for (Conversation c : part) {
-        withInstruction.add(template.encode(c, tokenizer));
-        alone.add(responseAlone(c, tokenizer, endOfTurn));
+        withInstruction.add(encoder.cut(template.encode(c, tokenizer)));
+        alone.add(encoder.cut(responseAlone(c, tokenizer, endOfTurn)));
       }
-      LogLikelihood.Scores conditioned = LogLikelihood.score(model, withInstruction, batchSize);
-      LogLikelihood.Scores unconditioned = LogLikelihood.score(model, alone, batchSize);
+      LogLikelihood.Scores conditioned = LogLikelihood.score(model, inputs, withInstruction, batchSize);
+      LogLikelihood.Scores unconditioned = LogLikelihood.score(model, inputs, alone, batchSize);
       for (int i = 0; i < part.size(); i++) {
         double denominator = unconditioned.meanNll(i);
         scores[from + i] = denominator > 0 ? conditioned.meanNll(i) / denominator : 0;

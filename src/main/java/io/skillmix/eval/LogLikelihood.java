@@ -6,7 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.skillmix.data.TokenizedExample;
-import io.skillmix.model.SftLoss;
+import io.skillmix.model.ModelInputs;
 import io.skillmix.model.ChunkedHead;
 import io.skillmix.model.GradMode;
 import io.skillmix.model.LanguageModel;
@@ -59,21 +59,24 @@ public final class LogLikelihood {
     }
   }
 
-  public static Scores score(LanguageModel model, List<TokenizedExample> examples, int batchSize) {
-    return score(model, examples, batchSize, ChunkedHead.DEFAULT_CHUNK);
+  /** @param inputs how examples become rows (the tokenizer's pad id; packed or padded) */
+  public static Scores score(LanguageModel model, ModelInputs inputs, List<TokenizedExample> examples,
+      int batchSize) {
+    return score(model, inputs, examples, batchSize, ChunkedHead.DEFAULT_CHUNK);
   }
 
   /**
-   * As {@link #score(LanguageModel, List, int)}: only the target positions' hidden states are
-   * projected to the vocabulary, {@code chunk} rows at a time.
+   * As {@link #score(LanguageModel, ModelInputs, List, int)}: only the target positions' hidden
+   * states are projected to the vocabulary, {@code chunk} rows at a time.
    */
-  public static Scores score(LanguageModel model, List<TokenizedExample> examples, int batchSize, int chunk) {
+  public static Scores score(LanguageModel model, ModelInputs inputs, List<TokenizedExample> examples,
+      int batchSize, int chunk) {
     GradMode.disableOnThisThread();
     double[] sums = new double[examples.size()];
     int[] counts = new int[examples.size()];
     for (int from = 0; from < examples.size(); from += batchSize) {
       List<TokenizedExample> part = examples.subList(from, Math.min(examples.size(), from + batchSize));
-      SftLoss.LossInputs in = SftLoss.shift(part, 0);
+      ModelInputs.Rows in = inputs.shifted(part);
       long[] positions = in.countedPositions();
       if (positions.length == 0) {
         continue;
@@ -84,12 +87,11 @@ public final class LogLikelihood {
       }
       float[] picked;
       try (NDManager scope = model.manager().newSubManager()) {
-        Shape shape = new Shape(in.batch(), in.length());
-        NDArray hidden = model.hidden(scope.create(in.inputIds(), shape), scope.create(in.attentionMask(), shape));
+        NDArray hidden = model.hidden(in.ids(scope), in.mask(scope));
         picked = ChunkedHead.targetLogProbs(model.block(), ChunkedHead.rows(hidden, positions), targets, chunk);
       }
       for (int i = 0; i < positions.length; i++) {
-        int example = from + (int) (positions[i] / in.length());
+        int example = from + in.exampleAt()[(int) positions[i]];
         sums[example] += in.weights()[(int) positions[i]] * (double) picked[i];
         counts[example]++;
       }
@@ -98,31 +100,19 @@ public final class LogLikelihood {
   }
 
   /** Per example, the mean of the top-layer hidden states over its real tokens (no padding). */
-  public static double[][] meanHidden(LanguageModel model, List<TokenizedExample> examples, int batchSize) {
+  public static double[][] meanHidden(LanguageModel model, ModelInputs inputs, List<TokenizedExample> examples,
+      int batchSize) {
     GradMode.disableOnThisThread();
     double[][] out = new double[examples.size()][];
     int d = model.config().hiddenSize();
     for (int from = 0; from < examples.size(); from += batchSize) {
       List<TokenizedExample> part = examples.subList(from, Math.min(examples.size(), from + batchSize));
+      ModelInputs.Rows in = inputs.whole(part);
       int b = part.size();
-      int length = part.stream().mapToInt(TokenizedExample::length).max().orElse(1);
-      long[] ids = new long[b * length];
-      long[] mask = new long[b * length];
-      for (int i = 0; i < b; i++) {
-        int[] e = part.get(i).ids();
-        for (int t = 0; t < e.length; t++) {
-          ids[i * length + t] = e[t];
-          mask[i * length + t] = 1;
-        }
-      }
       float[] pooled;
       try (NDManager scope = model.manager().newSubManager()) {
-        Shape shape = new Shape(b, length);
-        NDArray maskArray = scope.create(mask, shape);
-        NDList output = model.forward(scope.create(ids, shape), maskArray, null);
-        NDArray weights = maskArray.toType(DataType.FLOAT32, false).expandDims(-1); // (B, T, 1)
-        pooled = output.get(1).mul(weights).sum(new int[] {1})
-            .div(weights.sum(new int[] {1}).maximum(1f)).toFloatArray(); // (B, D)
+        NDArray hidden = model.hidden(in.ids(scope), in.mask(scope)); // (R, T, D)
+        pooled = pool(hidden, in, b).toFloatArray(); // (B, D)
       }
       for (int i = 0; i < b; i++) {
         double[] row = new double[d];
@@ -133,5 +123,30 @@ public final class LogLikelihood {
       }
     }
     return out;
+  }
+
+  /** (B, D): per example, the mean of {@code hidden} (R, T, D) over the positions that hold its tokens. */
+  private static NDArray pool(NDArray hidden, ModelInputs.Rows in, int b) {
+    NDManager scope = hidden.getManager();
+    if (in.batch() == b && in.onePerRow()) {
+      // One example per row: a masked mean along each row.
+      NDArray weights = in.mask(scope).toDevice(hidden.getDevice(), false).gt(0)
+          .toType(DataType.FLOAT32, false).expandDims(-1); // (B, T, 1)
+      return hidden.mul(weights).sum(new int[] {1}).div(weights.sum(new int[] {1}).maximum(1f));
+    }
+    // Several examples in a row: a (B, R·T) membership matrix pools them all in one product.
+    int slots = in.exampleAt().length;
+    float[] membership = new float[b * slots];
+    float[] counts = new float[b];
+    for (int p = 0; p < slots; p++) {
+      int i = in.exampleAt()[p];
+      if (i >= 0) {
+        membership[i * slots + p] = 1f;
+        counts[i]++;
+      }
+    }
+    NDArray weights = scope.create(membership, new Shape(b, slots)).toDevice(hidden.getDevice(), false);
+    NDArray sums = weights.matMul(hidden.reshape(slots, hidden.getShape().get(2))); // (B, D)
+    return sums.div(scope.create(counts, new Shape(b, 1)).toDevice(hidden.getDevice(), false).maximum(1f));
   }
 }

@@ -4,9 +4,10 @@ import io.skillmix.data.Conversation;
 import io.skillmix.data.Role;
 import io.skillmix.data.TokenizedExample;
 import io.skillmix.data.Turn;
-import io.skillmix.data.tokenizer.ChatTemplate;
+import io.skillmix.data.tokenizer.ExampleEncoder;
 import io.skillmix.data.tokenizer.Tokenizer;
 import io.skillmix.model.LanguageModel;
+import io.skillmix.model.ModelInputs;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -126,21 +127,22 @@ public final class MultipleChoice {
   /** Questions per call to the scorer: bounds the memory of tokenized candidates. */
   private static final int QUESTIONS_PER_CHUNK = 256;
 
-  public static Result evaluate(LanguageModel model, Tokenizer tokenizer, ChatTemplate template,
+  /** @param encoder the run's: its template, tokenizer and length rule make the candidates */
+  public static Result evaluate(LanguageModel model, ModelInputs inputs, ExampleEncoder encoder,
       List<Question> questions, Settings settings) {
-    return evaluate(examples -> LogLikelihood.score(model, examples, settings.batchSize()),
-        tokenizer, template, questions, settings);
+    return evaluate(examples -> LogLikelihood.score(model, inputs, examples, settings.batchSize()),
+        encoder, questions, settings);
   }
 
-  public static Result evaluate(Scorer scorer, Tokenizer tokenizer, ChatTemplate template,
-      List<Question> questions, Settings settings) {
+  public static Result evaluate(Scorer scorer, ExampleEncoder encoder, List<Question> questions,
+      Settings settings) {
     int[] predictions = new int[questions.size()];
     for (int from = 0; from < questions.size(); from += QUESTIONS_PER_CHUNK) {
       List<Question> chunk =
           questions.subList(from, Math.min(questions.size(), from + QUESTIONS_PER_CHUNK));
       List<TokenizedExample> examples = new ArrayList<>();
       for (Question q : chunk) {
-        examples.addAll(candidates(q, tokenizer, template, settings.form()));
+        examples.addAll(candidates(q, encoder, settings.form()));
       }
       LogLikelihood.Scores scores = scorer.score(examples);
       int at = 0;
@@ -219,12 +221,14 @@ public final class MultipleChoice {
   /**
    * One example per option: the chat template's generation prompt for {@link #prompt}, then the
    * answer's tokens as the only targets. The ids equal the prefix {@link ChatTemplate#encode}
-   * gives for that exchange, so the model is scored on the format it was trained on.
+   * gives for that exchange, so the model is scored on the format it was trained on; an over-long
+   * candidate is cut from the prompt side by the encoder's length rule, as a training example is
+   * (under {@code skip} it keeps its last max-length tokens all the same: a question is never dropped).
    */
-  public static List<TokenizedExample> candidates(
-      Question q, Tokenizer tokenizer, ChatTemplate template, AnswerForm form) {
+  public static List<TokenizedExample> candidates(Question q, ExampleEncoder encoder, AnswerForm form) {
+    Tokenizer tokenizer = encoder.tokenizer();
     Conversation user = new Conversation(List.of(new Turn(Role.USER, prompt(q))));
-    int[] promptIds = template.encodePrompt(user, tokenizer).ids();
+    int[] promptIds = encoder.template().encodePrompt(user, tokenizer).ids();
     List<TokenizedExample> out = new ArrayList<>(q.options().size());
     for (int o = 0; o < q.options().size(); o++) {
       int[] answer = tokenizer.encode(answerText(q, o, form));
@@ -232,7 +236,7 @@ public final class MultipleChoice {
       System.arraycopy(answer, 0, ids, promptIds.length, answer.length);
       boolean[] target = new boolean[ids.length];
       Arrays.fill(target, promptIds.length, ids.length, true);
-      out.add(new TokenizedExample(ids, target));
+      out.add(encoder.cut(new TokenizedExample(ids, target)));
     }
     return out;
   }

@@ -17,6 +17,7 @@ import io.skillmix.model.LanguageModel;
 import io.skillmix.model.LoraSettings;
 import io.skillmix.model.ModelConfig;
 import io.skillmix.model.ModelFolder;
+import io.skillmix.model.ModelInputs;
 import io.skillmix.model.ParameterSnapshot;
 import io.skillmix.model.TorchThreads;
 import java.nio.file.Path;
@@ -31,12 +32,13 @@ import java.util.List;
 public final class Trainer implements AutoCloseable {
 
   /**
-   * What one step did. {@code skipped}: the gradient was not finite and no update was made.
+   * What one step did. {@code tokens}: real (non-pad) input tokens; {@code padTokens}: the padding
+   * the step's rows carried besides. {@code skipped}: the gradient was not finite and no update was made.
    * {@code exampleLoss[i]} and {@code exampleTokens[i]}: example i's summed NLL and its counted
    * tokens (the loss is Σ exampleLoss / Σ exampleTokens, token-weighted), so losses over any
    * subset of the batch (a dataset's examples) are exact.
    */
-  public record StepResult(double loss, double lr, double gradNorm, int tokens, boolean skipped,
+  public record StepResult(double loss, double lr, double gradNorm, int tokens, int padTokens, boolean skipped,
       double[] exampleLoss, int[] exampleTokens) {}
 
   private final LanguageModel model;
@@ -44,11 +46,12 @@ public final class Trainer implements AutoCloseable {
   private final AdamW optimizer;
   private final LrSchedule schedule;
   private final TrainSettings settings;
-  private final int padId;
+  private final ModelInputs inputs;
   /** Torch intra-op threads pinned on the stepping thread; 0: left as they are. */
   private final int threads;
   private long step;
 
+  /** @param padId the tokenizer's pad id ({@link ModelInputs#padIdOf}) */
   public Trainer(LanguageModel model, TrainSettings settings, int padId) {
     this(model, settings, padId, 0);
   }
@@ -58,7 +61,7 @@ public final class Trainer implements AutoCloseable {
     this.model = model;
     this.threads = threads;
     this.settings = settings;
-    this.padId = padId;
+    this.inputs = settings.packing() ? ModelInputs.packed(padId, settings.packLength()) : ModelInputs.padded(padId);
     for (LanguageModel.NamedParameter p : model.parameters()) {
       params.add(new AdamW.Param(p.name(), p.array(), p.decay()));
     }
@@ -76,21 +79,21 @@ public final class Trainer implements AutoCloseable {
 
   /**
    * The learner's trainer for a run: the model of {@code modelPath} (or a random one of
-   * {@code config}, seeded) on the learner's device.
+   * {@code config}, seeded) on the learner's device, padding with {@code padId}.
    */
   public static Trainer create(TrainSettings train, ModelConfig config, java.nio.file.Path modelPath, long seed,
-      Placement placement) {
-    return create(train, config, modelPath, seed, placement, LoraSettings.OFF);
+      Placement placement, int padId) {
+    return create(train, config, modelPath, seed, placement, padId, LoraSettings.OFF);
   }
 
   /** As above, with LoRA adapters on the model (seeded from {@code seed}) when {@code lora} is enabled. */
   public static Trainer create(TrainSettings train, ModelConfig config, Path modelPath, long seed,
-      Placement placement, LoraSettings lora) {
+      Placement placement, int padId, LoraSettings lora) {
     LanguageModel model = base(config, modelPath, seed, placement);
     if (lora.enabled()) {
       model.addLora(lora, loraSeed(seed));
     }
-    return new Trainer(model, train, Math.max(0, config.eosTokenId()), placement.threads());
+    return new Trainer(model, train, padId, placement.threads());
   }
 
   private static LanguageModel base(ModelConfig config, Path modelPath, long seed, Placement placement) {
@@ -121,19 +124,21 @@ public final class Trainer implements AutoCloseable {
         g.set(new ai.djl.ndarray.index.NDIndex("..."), 0f);
       }
       step++;
-      return new StepResult(pass.loss(), lr, norm, pass.tokens(), !finite, pass.exampleLoss(), pass.exampleTokens());
+      return new StepResult(pass.loss(), lr, norm, pass.tokens(), pass.padTokens(), !finite, pass.exampleLoss(),
+          pass.exampleTokens());
     }
   }
 
   /** The summed gradients of one batch, with the batch's loss; views live in {@code scope}. */
-  record Backward(double loss, int tokens, List<NDArray> grads, double[] exampleLoss, int[] exampleTokens) {}
+  record Backward(double loss, int tokens, int padTokens, List<NDArray> grads, double[] exampleLoss,
+      int[] exampleTokens) {}
 
   /**
-   * Forward and backward over micro-batches. Each micro-batch's mean loss is weighted by its share
-   * of the batch's counted tokens, so the accumulated gradient equals that of the whole batch.
+   * Forward and backward over micro-batches of {@code train.micro-batch-size} rows (packed or
+   * padded, {@link ModelInputs#passes}). Each micro-batch's mean loss is weighted by its share of
+   * the batch's counted tokens, so the accumulated gradient equals that of the whole batch.
    */
   Backward backward(List<TokenizedExample> batch, NDManager scope) {
-    int micro = Math.min(settings.microBatchSize(), batch.size());
     int counted = 0;
     int[] exampleTokens = new int[batch.size()];
     double[] exampleLoss = new double[batch.size()];
@@ -143,36 +148,35 @@ public final class Trainer implements AutoCloseable {
     }
     double lossSum = 0;
     int tokens = 0;
-    for (int from = 0; from < batch.size(); from += micro) {
-      List<TokenizedExample> part = batch.subList(from, Math.min(batch.size(), from + micro));
-      SftLoss.LossInputs in = SftLoss.shift(part, padId);
-      tokens += in.batch() * in.length();
+    int slots = 0;
+    int passNumber = 0;
+    for (ModelInputs.Rows in : inputs.passes(batch, settings.microBatchSize())) {
+      tokens += in.realTokens();
+      slots += in.batch() * in.length();
       if (model.lora() != null) {
-        model.lora().training(step, from / micro); // seeds this micro-batch's adapter dropout
+        model.lora().training(step, passNumber); // seeds this pass's adapter dropout
       }
+      passNumber++;
       try (NDManager microScope = scope.newSubManager();
           GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-        Shape shape = new Shape(in.batch(), in.length());
-        NDArray ids = microScope.create(in.inputIds(), shape);
-        NDArray mask = microScope.create(in.attentionMask(), shape);
+        Shape shape = in.shape();
+        NDArray ids = in.ids(microScope);
+        NDArray mask = in.mask(microScope);
         float share = counted == 0 ? 0f : (float) in.countedTokens() / counted;
-        double[] partLoss = new double[part.size()];
         if (settings.activationCheckpointing()) {
           NDArray loss = ActivationCheckpointing.backward(model.block(), ids, mask, hidden -> {
-            NDArray l = SftLoss.compute(model.block(), hidden, in, settings.lossChunk(), partLoss);
+            NDArray l = SftLoss.compute(model.block(), hidden, in, settings.lossChunk(), exampleLoss);
             return l.mul(Autograd.constant(l, share));
           });
           lossSum += loss.getFloat();
-          System.arraycopy(partLoss, 0, exampleLoss, from, partLoss.length);
           continue;
         }
         // lossChunk 0 (benchmarks only): the full (batch, length, vocabulary) loss chunking replaced.
         NDArray loss = settings.lossChunk() > 0
-            ? SftLoss.compute(model.block(), model.hidden(ids, mask), in, settings.lossChunk(), partLoss)
+            ? SftLoss.compute(model.block(), model.hidden(ids, mask), in, settings.lossChunk(), exampleLoss)
             : SftLoss.compute(model.forward(ids, mask, null).get(0), microScope.create(in.targets(), shape),
-                microScope.create(in.weights(), shape), partLoss);
+                microScope.create(in.weights(), shape), in.exampleAt(), exampleLoss);
         lossSum += loss.getFloat() * share;
-        System.arraycopy(partLoss, 0, exampleLoss, from, partLoss.length);
         collector.backward(loss.mul(Autograd.constant(loss, share)));
       }
     }
@@ -185,7 +189,7 @@ public final class Trainer implements AutoCloseable {
       g.attach(scope); // a view of the parameter's gradient; closing it frees only the handle
       grads.add(g);
     }
-    return new Backward(lossSum, tokens, grads, exampleLoss, exampleTokens);
+    return new Backward(lossSum, tokens, slots - tokens, grads, exampleLoss, exampleTokens);
   }
 
   /** What changed since θ0, for the evaluator after {@code version} steps: every weight, or the adapters alone. */
@@ -207,13 +211,13 @@ public final class Trainer implements AutoCloseable {
     return 4 * n;
   }
 
-  /** Bytes of the values {@link #reference} carries. */
   /** What a snapshot to the reward evaluator costs, for the run's {@code snapshot_size} note. */
   String snapshotSizeText() {
     return snapshotBytes() + " bytes per update (" + (model.lora() == null ? "every weight" : "the LoRA adapters")
         + "); θ0 " + referenceBytes() + " bytes, once";
   }
 
+  /** Bytes of the values {@link #reference} carries. */
   public long referenceBytes() {
     return model.lora() == null ? snapshotBytes() : 4 * (model.parameterCount() + model.lora().parameterCount());
   }
@@ -257,16 +261,16 @@ public final class Trainer implements AutoCloseable {
   }
 
   /** A trainer continuing from a checkpoint folder written by {@link #saveState}. */
-  public static Trainer restore(TrainSettings train, ModelConfig config, Path checkpoint, Placement placement) {
-    return restore(train, config, checkpoint, placement, null, 0, LoraSettings.OFF);
+  public static Trainer restore(TrainSettings train, Path checkpoint, Placement placement, int padId) {
+    return restore(train, checkpoint, placement, padId, null, null, 0, LoraSettings.OFF);
   }
 
   /**
    * As above; a checkpoint of adapters goes on the base the run started from ({@code modelPath}, or
-   * the preset drawn from {@code seed}), with the run's {@code lora} settings.
+   * the preset {@code config} drawn from {@code seed}), with the run's {@code lora} settings.
    */
-  public static Trainer restore(TrainSettings train, ModelConfig config, Path checkpoint, Placement placement,
-      Path modelPath, long seed, LoraSettings lora) {
+  public static Trainer restore(TrainSettings train, Path checkpoint, Placement placement, int padId,
+      ModelConfig config, Path modelPath, long seed, LoraSettings lora) {
     Device device = Devices.parse("devices.learner", placement.device());
     Path saved = checkpoint.resolve("model");
     LanguageModel model;
@@ -277,7 +281,7 @@ public final class Trainer implements AutoCloseable {
     } else {
       model = LanguageModel.load(saved, device);
     }
-    Trainer trainer = new Trainer(model, train, Math.max(0, config.eosTokenId()), placement.threads());
+    Trainer trainer = new Trainer(model, train, padId, placement.threads());
     trainer.loadOptimizer(checkpoint.resolve(OPTIMIZER_FILE));
     return trainer;
   }
@@ -321,6 +325,11 @@ public final class Trainer implements AutoCloseable {
 
   public LanguageModel model() {
     return model;
+  }
+
+  /** How this trainer lays a step's examples out (padded or packed rows). */
+  public ModelInputs inputs() {
+    return inputs;
   }
 
   public long stepCount() {

@@ -84,7 +84,8 @@ public final class MetricsLog {
       }
     }
     return new MetricsSink.TrainStep(o.get("step").getAsLong(), loss, losses, examples, o.get("lr").getAsDouble(),
-        number(o, "grad_norm"), o.get("tokens").getAsInt(), o.get("seconds").getAsDouble(),
+        number(o, "grad_norm"), o.get("tokens").getAsInt(), o.has("pad_tokens") ? o.get("pad_tokens").getAsInt() : 0,
+        o.get("seconds").getAsDouble(),
         o.get("wait_seconds").getAsDouble());
   }
 

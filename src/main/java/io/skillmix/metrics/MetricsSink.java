@@ -32,7 +32,9 @@ public final class MetricsSink extends AbstractBehavior<MetricsSink.Command> {
   public sealed interface Command extends CrossNode {}
 
   /**
-   * One optimizer step. {@code waitSeconds}: time the learner spent waiting for data or weights.
+   * One optimizer step. {@code tokens}: the real (non-pad) tokens it read; {@code padTokens}: the
+   * padding its rows carried besides. {@code waitSeconds}: time the learner spent waiting for data
+   * or weights.
    *
    * @param loss the batch's loss (token mean over every counted token of the step)
    * @param datasetLosses per dataset (run order): the token-weighted mean loss over its examples in
@@ -41,7 +43,7 @@ public final class MetricsSink extends AbstractBehavior<MetricsSink.Command> {
    *     counts, when a step had one dataset and its count was not written)
    */
   public record TrainStep(long step, double loss, double[] datasetLosses, int[] datasetExamples, double lr,
-      double gradNorm, int tokens, double seconds, double waitSeconds) implements Command {
+      double gradNorm, int tokens, int padTokens, double seconds, double waitSeconds) implements Command {
 
     /** Whether dataset {@code d} had examples in this step. */
     public boolean has(int d) {
@@ -158,6 +160,7 @@ public final class MetricsSink extends AbstractBehavior<MetricsSink.Command> {
     line.put("lr", m.lr());
     line.put("grad_norm", m.gradNorm());
     line.put("tokens", m.tokens());
+    line.put("pad_tokens", m.padTokens());
     line.put("seconds", m.seconds());
     line.put("wait_seconds", m.waitSeconds());
     write(metrics, line);

@@ -18,6 +18,7 @@ public final class RunHistory {
   private final long[] stepsPerDataset;
   private final long[] examplesPerDataset;
   private long tokens;
+  private long padTokens;
   private double trainSeconds;
   private double waitSeconds;
   private long lastStep;
@@ -40,6 +41,7 @@ public final class RunHistory {
       }
     }
     tokens += m.tokens();
+    padTokens += m.padTokens();
     trainSeconds += m.seconds();
     waitSeconds += m.waitSeconds();
     lastStep = m.step();
@@ -106,8 +108,20 @@ public final class RunHistory {
     return examplesPerDataset.clone();
   }
 
+  /** Real (non-pad) tokens the steps read. */
   public long tokens() {
     return tokens;
+  }
+
+  /** Padding the steps' rows carried besides. */
+  public long padTokens() {
+    return padTokens;
+  }
+
+  /** Share of the positions the steps computed that were padding (0 without steps). */
+  public double paddingShare() {
+    long all = tokens + padTokens;
+    return all == 0 ? 0 : (double) padTokens / all;
   }
 
   public double trainSeconds() {

@@ -34,7 +34,7 @@ public final class CosSimReward implements Reward {
       List<List<TokenizedExample>> train = batches.train();
       double[][] embeddings = new double[train.size()][];
       for (int i = 0; i < embeddings.length; i++) {
-        embeddings[i] = mean(LogLikelihood.meanHidden(models.theta(), train.get(i), FORWARD_BATCH));
+        embeddings[i] = mean(LogLikelihood.meanHidden(models.theta(), models.inputs(), train.get(i), FORWARD_BATCH));
       }
       return options.specialist() >= 0 ? computeSpecialist(embeddings, options.specialist()) : compute(embeddings);
     };

@@ -33,8 +33,8 @@ public final class DiffReward implements Reward {
       List<List<TokenizedExample>> train = batches.train();
       double[][] ratios = new double[train.size()][];
       for (int i = 0; i < ratios.length; i++) {
-        LogLikelihood.Scores now = LogLikelihood.score(models.theta(), train.get(i), FORWARD_BATCH);
-        LogLikelihood.Scores start = LogLikelihood.score(models.start(), train.get(i), FORWARD_BATCH);
+        LogLikelihood.Scores now = LogLikelihood.score(models.theta(), models.inputs(), train.get(i), FORWARD_BATCH);
+        LogLikelihood.Scores start = LogLikelihood.score(models.start(), models.inputs(), train.get(i), FORWARD_BATCH);
         ratios[i] = new double[train.get(i).size()];
         for (int k = 0; k < ratios[i].length; k++) {
           ratios[i][k] = perplexityRatio(now.meanNll(k), start.meanNll(k));

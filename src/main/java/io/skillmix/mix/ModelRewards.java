@@ -9,6 +9,7 @@ import io.skillmix.model.LanguageModel;
 import io.skillmix.model.LoraAdapters;
 import io.skillmix.model.LoraSettings;
 import io.skillmix.model.ModelConfig;
+import io.skillmix.model.ModelInputs;
 import io.skillmix.model.ParameterSnapshot;
 import io.skillmix.model.TorchThreads;
 import java.util.LinkedHashMap;
@@ -25,13 +26,15 @@ public final class ModelRewards implements RewardEvaluator.RewardModel {
   private final Reward.Computation computation;
   private final int threads;
   private final LanguageModel replica;
+  private final ModelInputs inputs;
   private LanguageModel start;
 
-  private ModelRewards(Reward reward, Reward.Options options, int threads, LanguageModel replica) {
+  private ModelRewards(Reward reward, Reward.Options options, int threads, LanguageModel replica, ModelInputs inputs) {
     this.reward = reward;
     this.computation = reward.start(options);
     this.threads = threads;
     this.replica = replica;
+    this.inputs = inputs;
   }
 
   /**
@@ -42,10 +45,11 @@ public final class ModelRewards implements RewardEvaluator.RewardModel {
    * @param threads torch intra-op threads on the computing thread (0: left as they are)
    * @param seed seeds what the reward draws
    * @param specialist index of the MoSpec target dataset, or -1
+   * @param padId the tokenizer's pad id ({@link ModelInputs#padIdOf})
    */
   public static ModelRewards create(MixSettings mix, String device, int threads, long seed, ModelConfig config,
-      int specialist) {
-    return create(mix, device, threads, seed, config, LoraSettings.OFF, specialist);
+      int specialist, int padId) {
+    return create(mix, device, threads, seed, config, LoraSettings.OFF, specialist, padId);
   }
 
   /**
@@ -53,21 +57,22 @@ public final class ModelRewards implements RewardEvaluator.RewardModel {
    * each snapshot (the adapters alone) fit it.
    */
   public static ModelRewards create(MixSettings mix, String device, int threads, long seed, ModelConfig config,
-      LoraSettings lora, int specialist) {
+      LoraSettings lora, int specialist, int padId) {
     Device on = Devices.parse("devices.evaluator", device);
     Reward.Options options = new Reward.Options(specialist, mix.multiddsLayers(), mix.multiuatPasses(),
         mix.multiuatDropout(), seed, mix.multiuatVariant());
-    return new ModelRewards(mix.trainingReward(), options, threads, replica(config, on, lora));
+    return new ModelRewards(mix.trainingReward(), options, threads, replica(config, on, lora), ModelInputs.padded(padId));
   }
 
   /** For tests: {@code reward} on a CPU replica of {@code config}, threads left as they are. */
-  static ModelRewards of(Reward reward, Reward.Options options, ModelConfig config) {
-    return of(reward, options, config, LoraSettings.OFF);
+  static ModelRewards of(Reward reward, Reward.Options options, ModelConfig config, ModelInputs inputs) {
+    return of(reward, options, config, LoraSettings.OFF, inputs);
   }
 
   /** As above, the replica carrying adapters of {@code lora}. */
-  static ModelRewards of(Reward reward, Reward.Options options, ModelConfig config, LoraSettings lora) {
-    return new ModelRewards(reward, options, 0, replica(config, Device.cpu(), lora));
+  static ModelRewards of(Reward reward, Reward.Options options, ModelConfig config, LoraSettings lora,
+      ModelInputs inputs) {
+    return new ModelRewards(reward, options, 0, replica(config, Device.cpu(), lora), inputs);
   }
 
   /** A model of {@code config}, with the learner's adapters when LoRA is on; its values come with θ0. */
@@ -101,7 +106,7 @@ public final class ModelRewards implements RewardEvaluator.RewardModel {
     TorchThreads.pin(threads);
     GradMode.disableOnThisThread();
     replica.importWeights(snapshot.weights());
-    return computation.rewards(new Reward.Models(replica, start), batches);
+    return computation.rewards(new Reward.Models(replica, start, inputs), batches);
   }
 
   @Override

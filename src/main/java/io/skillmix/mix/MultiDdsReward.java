@@ -11,6 +11,7 @@ import io.skillmix.model.ChunkedHead;
 import io.skillmix.model.GradMode;
 import io.skillmix.model.LanguageModel;
 import io.skillmix.model.LoraAdapters;
+import io.skillmix.model.ModelInputs;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -41,8 +42,8 @@ public final class MultiDdsReward implements Reward {
       float[][] trainGrads = new float[n][];
       float[][] devGrads = new float[n][];
       for (int i = 0; i < n; i++) {
-        trainGrads[i] = gradient(theta, batches.train().get(i), params);
-        devGrads[i] = gradient(theta, batches.heldOut().get(i), params);
+        trainGrads[i] = gradient(theta, models.inputs(), batches.train().get(i), params);
+        devGrads[i] = gradient(theta, models.inputs(), batches.heldOut().get(i), params);
       }
       return compute(trainGrads, devGrads);
     };
@@ -66,13 +67,11 @@ public final class MultiDdsReward implements Reward {
   }
 
   /** ∇θ of the mean SFT loss of {@code batch}, flattened over {@code params}. */
-  private static float[] gradient(LanguageModel model, List<TokenizedExample> batch,
+  private static float[] gradient(LanguageModel model, ModelInputs inputs, List<TokenizedExample> batch,
       List<LanguageModel.NamedParameter> params) {
     try (NDManager scope = model.manager().newSubManager()) {
-      SftLoss.LossInputs in = SftLoss.shift(batch, 0);
-      Shape shape = new Shape(in.batch(), in.length());
-      GradMode.backward(() -> SftLoss.compute(model.block(),
-          model.hidden(scope.create(in.inputIds(), shape), scope.create(in.attentionMask(), shape)), in,
+      ModelInputs.Rows in = inputs.shifted(batch);
+      GradMode.backward(() -> SftLoss.compute(model.block(), model.hidden(in.ids(scope), in.mask(scope)), in,
           ChunkedHead.DEFAULT_CHUNK));
       int total = 0;
       for (LanguageModel.NamedParameter p : params) {

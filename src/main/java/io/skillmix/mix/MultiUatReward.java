@@ -8,7 +8,7 @@ import io.skillmix.data.DatasetActor;
 import io.skillmix.data.TokenizedExample;
 import io.skillmix.model.CausalLM;
 import io.skillmix.model.LanguageModel;
-import io.skillmix.model.SftLoss;
+import io.skillmix.model.ModelInputs;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -42,7 +42,8 @@ public final class MultiUatReward implements Reward {
       List<List<TokenizedExample>> heldOut = batches.heldOut();
       double[] rewards = new double[heldOut.size()];
       for (int i = 0; i < heldOut.size(); i++) {
-        rewards[i] = measure.of(passes(models.theta(), heldOut.get(i), options.dropoutPasses(), dropout));
+        rewards[i] = measure.of(passes(models.theta(), models.inputs(), heldOut.get(i), options.dropoutPasses(),
+            dropout));
       }
       return rewards;
     };
@@ -53,49 +54,47 @@ public final class MultiUatReward implements Reward {
    * of the prediction at each response position. Each pass runs in a scope of its own that closes
    * before the next, so no pass's activations outlive it.
    */
-  static List<UncertaintyMeasure.Pass> passes(LanguageModel model, List<TokenizedExample> batch, int k,
-      CausalLM.Dropout dropout) {
-    SftLoss.LossInputs in = SftLoss.shift(batch, 0);
-    Shape shape = new Shape(in.batch(), in.length());
+  static List<UncertaintyMeasure.Pass> passes(LanguageModel model, ModelInputs inputs, List<TokenizedExample> batch,
+      int k, CausalLM.Dropout dropout) {
+    ModelInputs.Rows in = inputs.shifted(batch);
     List<UncertaintyMeasure.Pass> passes = new ArrayList<>(k);
     for (int pass = 0; pass < k; pass++) {
       float[] entropy;
       float[] top;
       try (NDManager scope = model.manager().newSubManager()) {
         // Inputs made in the pass's scope: every intermediate lands there and closes with it.
-        NDList out = model.forwardWithDropout(scope.create(in.inputIds(), shape),
-            scope.create(in.attentionMask(), shape), dropout);
+        NDList out = model.forwardWithDropout(in.ids(scope), in.mask(scope), dropout);
         NDArray logProbs = out.get(0).logSoftmax(-1); // (B, T, V)
         entropy = logProbs.exp().mul(logProbs).sum(new int[] {-1}).neg().toFloatArray(); // (B, T)
         top = logProbs.max(new int[] {-1}).toFloatArray(); // (B, T)
       }
-      passes.add(responsePositions(in, entropy, top));
+      passes.add(responsePositions(in, batch.size(), entropy, top));
     }
     return passes;
   }
 
-  private static UncertaintyMeasure.Pass responsePositions(SftLoss.LossInputs in, float[] entropy, float[] top) {
-    List<double[]> h = new ArrayList<>(in.batch());
-    List<double[]> m = new ArrayList<>(in.batch());
-    for (int b = 0; b < in.batch(); b++) {
-      int count = 0;
-      for (int t = 0; t < in.length(); t++) {
-        if (in.weights()[b * in.length() + t] != 0) {
-          count++;
-        }
+  /** Each example's values at its response positions, in order (examples as {@link ModelInputs.Rows#exampleAt}). */
+  private static UncertaintyMeasure.Pass responsePositions(ModelInputs.Rows in, int examples, float[] entropy,
+      float[] top) {
+    int[] count = new int[examples];
+    for (int p = 0; p < in.weights().length; p++) {
+      if (in.weights()[p] != 0) {
+        count[in.exampleAt()[p]]++;
       }
-      double[] hb = new double[count];
-      double[] mb = new double[count];
-      int j = 0;
-      for (int t = 0; t < in.length(); t++) {
-        int at = b * in.length() + t;
-        if (in.weights()[at] != 0) {
-          hb[j] = entropy[at];
-          mb[j++] = top[at];
-        }
+    }
+    List<double[]> h = new ArrayList<>(examples);
+    List<double[]> m = new ArrayList<>(examples);
+    for (int e = 0; e < examples; e++) {
+      h.add(new double[count[e]]);
+      m.add(new double[count[e]]);
+    }
+    int[] filled = new int[examples];
+    for (int p = 0; p < in.weights().length; p++) {
+      if (in.weights()[p] != 0) {
+        int e = in.exampleAt()[p];
+        h.get(e)[filled[e]] = entropy[p];
+        m.get(e)[filled[e]++] = top[p];
       }
-      h.add(hb);
-      m.add(mb);
     }
     return new UncertaintyMeasure.Pass(h, m);
   }

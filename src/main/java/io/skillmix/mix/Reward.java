@@ -2,6 +2,7 @@ package io.skillmix.mix;
 
 import io.skillmix.data.DatasetActor;
 import io.skillmix.model.LanguageModel;
+import io.skillmix.model.ModelInputs;
 import java.util.List;
 
 /**
@@ -59,8 +60,9 @@ public interface Reward {
    *
    * @param theta the replica of θ, refreshed from each snapshot
    * @param start θ0, or null when the reward does not {@link #usesStart() use it}
+   * @param inputs how its batches become the models' rows (the run's pad id)
    */
-  record Models(LanguageModel theta, LanguageModel start) {}
+  record Models(LanguageModel theta, LanguageModel start, ModelInputs inputs) {}
 
   /** One run's computation: stateful where the reward draws (MultiUAT's dropout masks). */
   @FunctionalInterface

@@ -90,8 +90,10 @@ public final class CausalLM extends AbstractBlock {
 
   /**
    * @param inputIds (B, T) int64 token ids (the new tokens only when a cache is given)
-   * @param attentionMask (B, Tk) 1 for real tokens, 0 for padding, over the cached and new tokens
-   *     (Tk = cached + T)
+   * @param attentionMask (B, Tk) over the cached and new tokens (Tk = cached + T): 0 for padding,
+   *     else the number of the token's example within its row, 1 for a row of one example
+   *     ({@link ModelInputs}); a token attends to earlier tokens of its own example only, and its
+   *     rotary position counts them, so a packed example computes what it computes alone
    * @param cache keys/values of earlier tokens, extended in place; null for a full forward
    * @return [logits (B, T, V), hidden (B, T, D)]
    */
@@ -138,16 +140,22 @@ public final class CausalLM extends AbstractBlock {
           "attention mask covers " + tk + " positions, expected " + (past + t));
     }
     Variant variant = config.variant();
+    // The mask holds 0 for padding and otherwise the number of the token's example within its row
+    // (always 1 unless ModelInputs packed the row): a query reads earlier keys of its own example.
     NDArray keyMask = attentionMask.toType(DataType.FLOAT32, false); // (B, Tk)
-    NDArray positions = keyMask.cumSum(1).sub(1f).maximum(0f)
-        .get(":, {}:", past); // (B, T): padding does not advance positions
+    NDArray sameExample = keyMask.get(":, {}:", past).reshape(b, t, 1)
+        .eq(keyMask.reshape(b, 1, tk)).toType(DataType.FLOAT32, false)
+        .mul(keyMask.gt(0f).toType(DataType.FLOAT32, false).reshape(b, 1, tk)); // (B, T, Tk), real keys only
+    NDArray allowed = causal(sameExample, t, past, 0); // (B, T, Tk)
+    // Position: the example's earlier tokens, so padding does not advance it and a packed example starts at 0.
+    NDArray positions = allowed.sum(new int[] {2}).sub(1f).maximum(0f); // (B, T)
     NDList rope = Rotary.table(positions, config.headDim(), config.ropeTheta(), variant.ropeScaling());
     NDList localRope = variant.ropeLocalTheta() > 0
         ? Rotary.table(positions, config.headDim(), variant.ropeLocalTheta(), null)
         : rope;
-    NDArray maskBias = maskBias(keyMask, b, t, past, 0);
+    NDArray maskBias = bias(allowed, b, t, tk);
     NDArray slidingBias = variant.slidingPattern() > 0
-        ? maskBias(keyMask, b, t, past, variant.slidingWindow())
+        ? bias(causal(sameExample, t, past, variant.slidingWindow()), b, t, tk)
         : maskBias;
     return new Context(rope, localRope, maskBias, slidingBias);
   }
@@ -215,10 +223,10 @@ public final class CausalLM extends AbstractBlock {
   }
 
   /**
-   * (B, 1, 1, T, Tk): 0 where query i may read key j (j ≤ past + i, j is real and, with a sliding
-   * window w > 0, j > past + i − w as in Hugging Face's sliding masks), else MASKED.
+   * (B, T, Tk): {@code sameExample} where query i may read key j by time: j ≤ past + i and, with a
+   * sliding window w > 0, j > past + i − w as in Hugging Face's sliding masks; else 0.
    */
-  private static NDArray maskBias(NDArray keyMask, long b, long t, long past, int window) {
+  private static NDArray causal(NDArray sameExample, long t, long past, int window) {
     long tk = past + t;
     float[] causal = new float[(int) (t * tk)];
     for (int i = 0; i < t; i++) {
@@ -227,9 +235,13 @@ public final class CausalLM extends AbstractBlock {
         causal[(int) (i * tk + j)] = 1f;
       }
     }
-    NDArray allowed = keyMask.getManager().create(causal, new Shape(1, t, tk))
-        .toDevice(keyMask.getDevice(), false)
-        .mul(keyMask.reshape(b, 1, tk)); // (B, T, Tk)
+    return sameExample.getManager().create(causal, new Shape(1, t, tk))
+        .toDevice(sameExample.getDevice(), false)
+        .mul(sameExample);
+  }
+
+  /** (B, 1, 1, T, Tk): 0 where {@code allowed} (B, T, Tk) is 1, else MASKED. */
+  private static NDArray bias(NDArray allowed, long b, long t, long tk) {
     return allowed.sub(1f).mul(-MASKED).reshape(b, 1, 1, t, tk);
   }
 

@@ -11,6 +11,7 @@ import io.skillmix.eval.HeldOutLoss;
 import io.skillmix.model.AdapterFolder;
 import io.skillmix.model.Devices;
 import io.skillmix.model.LanguageModel;
+import io.skillmix.model.ModelInputs;
 import io.skillmix.model.ModelFolder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -81,10 +82,11 @@ public final class MultiOrderRun {
             : AdapterFolder.open(finalModel, null, Devices.parse("devices.learner", settings.learnerDevice()))) {
       ExampleEncoder encoder = new ExampleEncoder(ChatTemplate.resolve(settings.chatTemplate(), settings.modelPath()),
           tokenizer, settings.data().maxLength(), ExampleEncoder.Overlength.parse(settings.data().overlength()));
+      ModelInputs inputs = ModelInputs.padded(ModelInputs.padIdOf(tokenizer));
       for (RunData.Set set : data.sets()) {
-        List<TokenizedExample> examples = set.heldOut().stream().map(encoder).toList();
+        List<TokenizedExample> examples = set.heldOut().stream().map(encoder).filter(e -> e != null).toList();
         if (!examples.isEmpty()) {
-          out.put(set.name(), HeldOutLoss.evaluate(model, set.name(), examples,
+          out.put(set.name(), HeldOutLoss.evaluate(model, inputs, set.name(), examples,
               settings.train().microBatchSize()).meanLoss());
         }
       }

@@ -55,8 +55,9 @@ final class Report {
     md.append(String.format(Locale.ROOT, "- mixture: %s%s, applied `%s`%n", settings.mix().method(),
         settings.mix().learned() ? " (reward " + settings.mix().trainingReward().name() + (settings.mix().ema() ? " + EMA" : "") + ")" : "",
         settings.mix().apply().name().toLowerCase(Locale.ROOT)));
-    md.append(String.format(Locale.ROOT, "- steps: %d, tokens: %,d, training time %.1f s (%.0f tokens/s),"
-            + " learner waiting %.1f s (%.2f%%)%n", finished.steps(), history.tokens(), history.trainSeconds(),
+    md.append(String.format(Locale.ROOT, "- steps: %d, tokens: %,d (real, not padding; padding was %.1f%% of the"
+            + " positions computed), training time %.1f s (%.0f tokens/s), learner waiting %.1f s (%.2f%%)%n",
+        finished.steps(), history.tokens(), 100 * history.paddingShare(), history.trainSeconds(),
         history.tokens() / Math.max(1e-9, history.trainSeconds()), history.waitSeconds(),
         100 * history.waitSeconds() / Math.max(1e-9, history.trainSeconds() + history.waitSeconds())));
     md.append(String.format(Locale.ROOT, "- skipped reward updates: %d%n%n", finished.skippedUpdates()));

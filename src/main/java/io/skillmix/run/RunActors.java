@@ -10,6 +10,7 @@ import io.skillmix.mix.MixSettings;
 import io.skillmix.mix.ModelRewards;
 import io.skillmix.mix.RewardEvaluator;
 import io.skillmix.model.ModelConfig;
+import io.skillmix.model.ModelInputs;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -78,7 +79,7 @@ public final class RunActors {
     int target = prepared.specialist();
     MixSettings mix = settings.mix();
     return RewardEvaluator.create(() -> ModelRewards.create(mix, settings.evaluatorDevice(), settings.evaluatorThreads(),
-        settings.seed(), modelConfig, settings.lora(), target),
+        settings.seed(), modelConfig, settings.lora(), target, ModelInputs.padIdOf(prepared.encoder().tokenizer())),
         prepared.data().names(), datasets, mix.rewardBatchSize(), scorer);
   }
 

@@ -18,6 +18,7 @@ import io.skillmix.output.RunFolder;
 import io.skillmix.checkpoint.Checkpoints;
 import io.skillmix.data.DatasetActor;
 import io.skillmix.data.tokenizer.ExampleEncoder;
+import io.skillmix.model.ModelInputs;
 import io.skillmix.learn.Learner;
 import io.skillmix.learn.Trainer;
 import io.skillmix.mix.MixtureSampler;
@@ -157,18 +158,19 @@ final class RunGuardian extends AbstractBehavior<Command> {
         checkpointer);
     LearnerSettings.Resumed resumed = null;
     Trainer.Placement placement = new Trainer.Placement(settings.learnerDevice(), settings.learnerThreads());
+    int padId = ModelInputs.padIdOf(encoder.tokenizer());
     java.util.function.Supplier<Trainer> trainer = () -> Trainer.create(settings.train(), modelConfig,
-        settings.modelPath(), settings.seed(), placement, settings.lora());
+        settings.modelPath(), settings.seed(), placement, padId, settings.lora());
     if (state != null) {
       resumed = new LearnerSettings.Resumed(state.component(CheckpointState.LEARNER), () -> {
         try (Trainer initial = Trainer.create(settings.train(), modelConfig, settings.modelPath(), settings.seed(),
-            placement, settings.lora())) {
+            placement, padId, settings.lora())) {
           return initial.reference();
         }
       });
       Path checkpoint = resume.checkpoint();
-      trainer = () -> Trainer.restore(settings.train(), modelConfig, checkpoint, placement, settings.modelPath(),
-          settings.seed(), settings.lora());
+      trainer = () -> Trainer.restore(settings.train(), checkpoint, placement, padId, modelConfig,
+          settings.modelPath(), settings.seed(), settings.lora());
     }
     learner = context.spawn(hooks.around("learner",
         Learner.create(learnerSettings, trainer, names, datasets, new MixtureSampler(start, settings.orderSeed()),

@@ -89,6 +89,10 @@ public record RunSettings(
         positiveLong(c, "train.checkpoint-every"),
         c.hasPath("train.loss-chunk") ? positiveInt(c, "train.loss-chunk") : io.skillmix.model.ChunkedHead.DEFAULT_CHUNK,
         c.hasPath("train.activation-checkpointing") && c.getBoolean("train.activation-checkpointing"));
+    int packLength = packLength(c);
+    if (c.getBoolean("train.packing")) {
+      train = train.packed(packLength);
+    }
     if (train.batchSize() % train.microBatchSize() != 0) {
       throw new UserError("train.batch-size (" + train.batchSize()
           + ") must be a multiple of train.micro-batch-size (" + train.microBatchSize() + ")");
@@ -126,6 +130,15 @@ public record RunSettings(
       throw new UserError("data.dev-fraction = " + f + " must be in (0, 1): every dataset needs a dev split");
     }
     return f;
+  }
+
+  /** {@code train.pack-length}: tokens per packed row, 0 for the step's longest example. */
+  private static int packLength(Config c) {
+    int length = nonNegativeInt(c, "train.pack-length"); // checked even when packing is off
+    if (length == 1) {
+      throw new UserError("train.pack-length = 1 cannot hold an example; give at least 2, or 0 for data.max-length");
+    }
+    return length;
   }
 
   private static MixSettings readMix(Config c) {

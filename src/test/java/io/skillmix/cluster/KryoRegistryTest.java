@@ -102,7 +102,7 @@ class KryoRegistryTest {
     all.add(new MixtureScorer.RewardsFailed(100, "timeout"));
     all.add(snapshot);
     all.add(new MetricsSink.TrainStep(3, 2.5, new double[] {2.25, Double.NaN}, new int[] {16, 0}, 1e-3, 0.7, 512,
-        0.05, 0.001));
+        64, 0.05, 0.001));
     all.add(new MetricsSink.WeightsApplied(new io.skillmix.metrics.WeightUpdate(100, 150, new double[] {0.3, 0.7})));
     all.add(new io.skillmix.metrics.WeightUpdate(100, 150, new double[] {0.3, 0.7}));
     all.add(new MetricsSink.RewardsComputed(100, new double[] {1, 2}, new double[] {0.9, 1.9},

@@ -7,7 +7,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.skillmix.data.TokenizedExample;
-import io.skillmix.model.SftLoss;
+import io.skillmix.model.ModelInputs;
 import io.skillmix.model.LanguageModel;
 import io.skillmix.model.ModelConfig;
 import java.util.List;
@@ -23,16 +23,15 @@ class ChunkedScoresTest {
         new TokenizedExample(new int[] {12, 13, 14}, new boolean[] {false, true, true}),
         new TokenizedExample(new int[] {15, 16, 17, 18}, new boolean[] {false, false, false, false}));
     try (LanguageModel model = LanguageModel.random(ModelConfig.preset("tiny"), Device.cpu(), 2)) {
-      LogLikelihood.Scores warm = LogLikelihood.score(model, examples, 3, 2);
+      LogLikelihood.Scores warm = LogLikelihood.score(model, EvalFixtures.INPUTS, examples, 3, 2);
       int before = model.manager().getManagedArrays().size();
-      LogLikelihood.Scores chunked = LogLikelihood.score(model, examples, 3, 2);
+      LogLikelihood.Scores chunked = LogLikelihood.score(model, EvalFixtures.INPUTS, examples, 3, 2);
       assertEquals(before, model.manager().getManagedArrays().size(), "arrays left behind");
-      SftLoss.LossInputs in = SftLoss.shift(examples, 0);
+      ModelInputs.Rows in = EvalFixtures.INPUTS.shifted(examples);
       float[] picked;
       try (NDManager scope = model.manager().newSubManager()) {
-        Shape shape = new Shape(in.batch(), in.length());
-        NDArray logits = model.forward(scope.create(in.inputIds(), shape), scope.create(in.attentionMask(), shape),
-            null).get(0);
+        Shape shape = in.shape();
+        NDArray logits = model.forward(in.ids(scope), in.mask(scope), null).get(0);
         picked = logits.logSoftmax(-1).gather(scope.create(in.targets(), shape).expandDims(-1), -1).toFloatArray();
       }
       for (int k = 0; k < examples.size(); k++) {

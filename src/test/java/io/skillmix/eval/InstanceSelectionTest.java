@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import io.skillmix.UserError;
@@ -12,6 +13,7 @@ import io.skillmix.data.Conversation;
 import io.skillmix.data.TokenizedExample;
 import io.skillmix.data.tokenizer.ByteTokenizer;
 import io.skillmix.data.tokenizer.ChatTemplate;
+import io.skillmix.data.tokenizer.ExampleEncoder;
 import io.skillmix.model.LanguageModel;
 import io.skillmix.model.ModelConfig;
 import java.nio.file.Files;
@@ -90,16 +92,45 @@ class InstanceSelectionTest {
     ByteTokenizer tokenizer = new ByteTokenizer();
     List<Conversation> data = examples(5);
     try (LanguageModel model = LanguageModel.random(CONFIG, Device.cpu(), 3)) {
-      double[] ifd = InstanceSelection.ifd(model, tokenizer, ChatTemplate.VICUNA, data, 2, null);
+      double[] ifd = InstanceSelection.ifd(model, EvalFixtures.INPUTS, EvalFixtures.encoder(ChatTemplate.VICUNA), data, 2, null);
       for (int i = 0; i < data.size(); i++) {
         TokenizedExample full = ChatTemplate.VICUNA.encode(data.get(i), tokenizer);
         TokenizedExample alone = InstanceSelection.responseAlone(data.get(i), tokenizer,
             ChatTemplate.VICUNA.endOfTurnIds(tokenizer));
         assertEquals(tokenizer.decode(alone.ids()), data.get(i).lastResponse() + "</s>");
-        double expected = LogLikelihood.score(model, List.of(full), 1).meanNll(0)
-            / LogLikelihood.score(model, List.of(alone), 1).meanNll(0);
+        double expected = LogLikelihood.score(model, EvalFixtures.INPUTS, List.of(full), 1).meanNll(0)
+            / LogLikelihood.score(model, EvalFixtures.INPUTS, List.of(alone), 1).meanNll(0);
         assertEquals(expected, ifd[i], 1e-5, "example " + i);
       }
+    }
+  }
+
+  @Test
+  void overLongExamplesAreScoredAsTrainingCutsThem() {
+    ByteTokenizer tokenizer = new ByteTokenizer();
+    List<Conversation> data = List.of(Conversation.of("a long question ".repeat(6), "an answer ".repeat(5)),
+        Conversation.of("short?", "yes"));
+    ExampleEncoder tight = new ExampleEncoder(ChatTemplate.VICUNA, tokenizer, 40, ExampleEncoder.Overlength.SKIP);
+    try (LanguageModel model = LanguageModel.random(CONFIG, Device.cpu(), 3)) {
+      double[] ifd = InstanceSelection.ifd(model, EvalFixtures.INPUTS, tight, data, 2, null);
+      int over = 0;
+      for (int i = 0; i < data.size(); i++) {
+        ExampleEncoder training = new ExampleEncoder(ChatTemplate.VICUNA, tokenizer, 40,
+            ExampleEncoder.Overlength.TRUNCATE);
+        TokenizedExample full = training.apply(data.get(i));
+        TokenizedExample alone = training.cut(InstanceSelection.responseAlone(data.get(i), tokenizer,
+            ChatTemplate.VICUNA.endOfTurnIds(tokenizer)));
+        assertTrue(full.length() <= 40 && alone.length() <= 40);
+        over += ChatTemplate.VICUNA.encode(data.get(i), tokenizer).length() > 40 ? 1 : 0;
+        over += InstanceSelection.responseAlone(data.get(i), tokenizer,
+            ChatTemplate.VICUNA.endOfTurnIds(tokenizer)).length() > 40 ? 1 : 0;
+        double expected = LogLikelihood.score(model, EvalFixtures.INPUTS, List.of(full), 1).meanNll(0)
+            / LogLikelihood.score(model, EvalFixtures.INPUTS, List.of(alone), 1).meanNll(0);
+        assertEquals(expected, ifd[i], 1e-5, "example " + i);
+      }
+      assertTrue(over >= 2); // the long one, in both forms
+      assertEquals(over, tight.truncated()); // cut, never skipped, whatever the policy
+      assertEquals(0, tight.skipped());
     }
   }
 

@@ -87,7 +87,7 @@ class LogLikelihoodTest {
       expected += logits[t][e.ids()[t + 1]] - max - Math.log(z);
       count++;
     }
-    LogLikelihood.Scores s = LogLikelihood.score(model, List.of(e), 4);
+    LogLikelihood.Scores s = LogLikelihood.score(model, EvalFixtures.INPUTS, List.of(e), 4);
     assertEquals(5, count);
     assertEquals(count, s.counts()[0]);
     assertEquals(expected, s.logProbSums()[0], 1e-4);
@@ -102,9 +102,9 @@ class LogLikelihoodTest {
     TokenizedExample shortOne = example(2, 6, 3);
     TokenizedExample longer = example(3, 15, 7);
     TokenizedExample longest = example(4, 21, 10);
-    LogLikelihood.Scores alone = LogLikelihood.score(model, List.of(shortOne), 1);
-    LogLikelihood.Scores batch = LogLikelihood.score(model, List.of(longer, shortOne, longest), 3);
-    LogLikelihood.Scores longAlone = LogLikelihood.score(model, List.of(longest), 1);
+    LogLikelihood.Scores alone = LogLikelihood.score(model, EvalFixtures.INPUTS, List.of(shortOne), 1);
+    LogLikelihood.Scores batch = LogLikelihood.score(model, EvalFixtures.INPUTS, List.of(longer, shortOne, longest), 3);
+    LogLikelihood.Scores longAlone = LogLikelihood.score(model, EvalFixtures.INPUTS, List.of(longest), 1);
     assertEquals(alone.logProbSums()[0], batch.logProbSums()[1], 1e-4);
     assertEquals(longAlone.logProbSums()[0], batch.logProbSums()[2], 1e-4);
     assertArrayEquals(new int[] {7, 3, 10}, batch.counts());
@@ -125,8 +125,8 @@ class LogLikelihoodTest {
         expected[k] += row[k] / (double) hidden.length;
       }
     }
-    double[][] alone = LogLikelihood.meanHidden(model, List.of(shortOne), 1);
-    double[][] padded = LogLikelihood.meanHidden(model, List.of(longOne, shortOne), 2);
+    double[][] alone = LogLikelihood.meanHidden(model, EvalFixtures.INPUTS, List.of(shortOne), 1);
+    double[][] padded = LogLikelihood.meanHidden(model, EvalFixtures.INPUTS, List.of(longOne, shortOne), 2);
     assertEquals(2, padded.length);
     assertArrayEquals(expected, alone[0], 1e-5);
     assertArrayEquals(alone[0], padded[1], 1e-5);
@@ -147,8 +147,8 @@ class LogLikelihoodTest {
         new int[0])).meanLoss()));
 
     List<TokenizedExample> examples = List.of(example(7, 9, 4), example(8, 13, 6));
-    HeldOutLoss.Result fromModel = HeldOutLoss.evaluate(model, "x", examples, 2);
-    LogLikelihood.Scores direct = LogLikelihood.score(model, examples, 1);
+    HeldOutLoss.Result fromModel = HeldOutLoss.evaluate(model, EvalFixtures.INPUTS, "x", examples, 2);
+    LogLikelihood.Scores direct = LogLikelihood.score(model, EvalFixtures.INPUTS, examples, 1);
     assertEquals(direct.meanNll(), fromModel.meanLoss(), 1e-6);
     assertEquals(10, fromModel.tokens());
   }

@@ -9,6 +9,7 @@ import io.skillmix.data.Conversation;
 import io.skillmix.data.TokenizedExample;
 import io.skillmix.data.tokenizer.ByteTokenizer;
 import io.skillmix.data.tokenizer.ChatTemplate;
+import io.skillmix.data.tokenizer.ExampleEncoder;
 import io.skillmix.eval.MultipleChoice.AnswerForm;
 import io.skillmix.eval.MultipleChoice.Normalisation;
 import io.skillmix.eval.MultipleChoice.Question;
@@ -69,8 +70,7 @@ class MultipleChoiceTest {
   @Test
   void picksTheOptionTheScorerPrefersAndTalliesBySubjectAndCategory() {
     Settings text = new Settings(AnswerForm.TEXT, Normalisation.SUM, 8);
-    MultipleChoice.Result r = MultipleChoice.evaluate(oracle(List.of("4", "Paris", "Jupiter", "6")),
-        TOKENIZER, ChatTemplate.VICUNA, QUESTIONS, text);
+    MultipleChoice.Result r = MultipleChoice.evaluate(oracle(List.of("4", "Paris", "Jupiter", "6")), EvalFixtures.encoder(ChatTemplate.VICUNA), QUESTIONS, text);
     assertArrayEquals(new int[] {1, 0, 3, 0}, r.predictions()); // the oracle is wrong on the last
     assertEquals(0.75, r.accuracy(), 1e-12);
     assertEquals(new MultipleChoice.Tally(1, 2), r.bySubject().get("arithmetic"));
@@ -85,8 +85,7 @@ class MultipleChoiceTest {
     assertEquals(new EvalReport.Row("quiz/STEM", "accuracy", 2 / 3.0, 3), rows.get(2));
 
     // With letters as answers the same oracle, told the right letters, is always right.
-    MultipleChoice.Result letters = MultipleChoice.evaluate(oracle(List.of("B")), TOKENIZER,
-        ChatTemplate.VICUNA, List.of(QUESTIONS.get(0), QUESTIONS.get(3)), Settings.mmlu(8));
+    MultipleChoice.Result letters = MultipleChoice.evaluate(oracle(List.of("B")), EvalFixtures.encoder(ChatTemplate.VICUNA), List.of(QUESTIONS.get(0), QUESTIONS.get(3)), Settings.mmlu(8));
     assertEquals(1.0, letters.accuracy());
   }
 
@@ -98,7 +97,7 @@ class MultipleChoiceTest {
         + "Capital of France?\nA. Paris\nB. Rome\nC. Oslo\nD. Bern\nAnswer:", prompt);
     for (ChatTemplate template : List.of(ChatTemplate.VICUNA, ChatTemplate.CHATML)) {
       List<TokenizedExample> candidates =
-          MultipleChoice.candidates(q, TOKENIZER, template, AnswerForm.TEXT);
+          MultipleChoice.candidates(q, EvalFixtures.encoder(template), AnswerForm.TEXT);
       assertEquals(4, candidates.size());
       TokenizedExample rome = candidates.get(1);
       TokenizedExample trained = template.encode(Conversation.of(prompt, "Rome"), TOKENIZER);
@@ -112,11 +111,32 @@ class MultipleChoiceTest {
       assertEquals(4, rome.targetCount());
     }
     TokenizedExample letterC =
-        MultipleChoice.candidates(q, TOKENIZER, ChatTemplate.VICUNA, AnswerForm.LETTER).get(2);
+        MultipleChoice.candidates(q, EvalFixtures.encoder(ChatTemplate.VICUNA), AnswerForm.LETTER).get(2);
     assertEquals("C", answerOf(letterC));
     assertEquals(1, letterC.targetCount());
     assertThrows(IllegalArgumentException.class,
         () -> new Question("q", List.of("a", "b"), 2, "s"));
+  }
+
+  @Test
+  void overLongCandidatesAreCutFromThePromptSideByTheTrainingRule() {
+    Question long_ = new Question("why? ".repeat(40), List.of("yes", "no"), 0, "");
+    ExampleEncoder roomy = EvalFixtures.encoder(ChatTemplate.VICUNA);
+    for (ExampleEncoder.Overlength policy : ExampleEncoder.Overlength.values()) {
+      ExampleEncoder tight = new ExampleEncoder(ChatTemplate.VICUNA, TOKENIZER, 64, policy);
+      List<TokenizedExample> whole = MultipleChoice.candidates(long_, roomy, AnswerForm.TEXT);
+      List<TokenizedExample> cut = MultipleChoice.candidates(long_, tight, AnswerForm.TEXT);
+      for (int o = 0; o < 2; o++) {
+        TokenizedExample full = whole.get(o);
+        assertTrue(full.length() > 64);
+        // Training's rule: the last max-length tokens, so the answer and its targets stay whole.
+        assertEquals(64, cut.get(o).length());
+        assertArrayEquals(Arrays.copyOfRange(full.ids(), full.length() - 64, full.length()), cut.get(o).ids());
+        assertArrayEquals(Arrays.copyOfRange(full.target(), full.length() - 64, full.length()), cut.get(o).target());
+        assertEquals(long_.options().get(o), answerOf(cut.get(o)));
+      }
+      assertEquals(2, tight.truncated()); // counted as the run's encoder counts its cuts
+    }
   }
 
   @Test
@@ -130,14 +150,14 @@ class MultipleChoiceTest {
       for (Settings settings : List.of(new Settings(AnswerForm.TEXT, Normalisation.PER_TOKEN, 3),
           Settings.mmlu(8))) {
         MultipleChoice.Result r =
-            MultipleChoice.evaluate(model, TOKENIZER, template, questions, settings);
+            MultipleChoice.evaluate(model, EvalFixtures.INPUTS, EvalFixtures.encoder(template), questions, settings);
         assertTrue(r.accuracy() >= 0 && r.accuracy() <= 1);
         assertEquals(questions.size(), r.overall().total());
         // The choice is the argmax of the shared scoring path, question by question.
         for (int k = 0; k < questions.size(); k++) {
           List<TokenizedExample> c =
-              MultipleChoice.candidates(questions.get(k), TOKENIZER, template, settings.form());
-          LogLikelihood.Scores s = LogLikelihood.score(model, c, 4);
+              MultipleChoice.candidates(questions.get(k), EvalFixtures.encoder(template), settings.form());
+          LogLikelihood.Scores s = LogLikelihood.score(model, EvalFixtures.INPUTS, c, 4);
           int[] chars = c.stream().mapToInt(e -> answerOf(e).length()).toArray();
           int expected = MultipleChoice.choose(s.logProbSums(), s.counts(), chars,
               settings.normalisation());

@@ -155,7 +155,7 @@ class BatchSourceTest {
   @Test
   void aDatasetsLossIsTheTokenWeightedMeanOverItsExamples() {
     BatchSource.Drawn drawn = new BatchSource.Drawn(List.of(), new int[] {0, 1, 0, 1});
-    Trainer.StepResult result = new Trainer.StepResult(1.9, 1e-3, 1, 40, false,
+    Trainer.StepResult result = new Trainer.StepResult(1.9, 1e-3, 1, 40, 0, false,
         new double[] {2, 3, 6, 8}, new int[] {1, 2, 3, 4});
     double[] losses = drawn.losses(result, 3);
     assertEquals(8.0 / 4, losses[0], 1e-12);

@@ -14,6 +14,7 @@ import io.skillmix.data.TokenizedExample;
 import io.skillmix.model.GradMode;
 import io.skillmix.model.LanguageModel;
 import io.skillmix.model.ModelConfig;
+import io.skillmix.model.ModelInputs;
 import io.skillmix.model.Variant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -57,7 +58,7 @@ class ChunkedLossTest {
   void noCountedPositionGivesZeroAndZeroGradients() {
     try (LanguageModel model = LanguageModel.random(ModelConfig.preset("tiny"), Device.cpu(), 3)) {
       TokenizedExample e = new TokenizedExample(new int[] {5, 6, 7}, new boolean[] {false, false, false});
-      Result r = run(model, SftLoss.shift(List.of(e), 0), 4, false);
+      Result r = run(model, ModelInputs.padded(0).shifted(List.of(e)), 4, false);
       assertEquals(0.0, r.loss(), 0.0);
       for (double[] g : r.grads().values()) {
         for (double v : g) {
@@ -69,7 +70,7 @@ class ChunkedLossTest {
 
   private static void compare(ModelConfig config, DataType dtype, double tolerance) {
     try (LanguageModel model = LanguageModel.random(config, Device.cpu(), 11, dtype)) {
-      SftLoss.LossInputs in = SftLoss.shift(examples(config.vocabSize()), 0);
+      ModelInputs.Rows in = ModelInputs.padded(0).shifted(examples(config.vocabSize()));
       Result full = run(model, in, 0, true);
       for (int chunk : new int[] {1, 7, 4096}) {
         Result chunked = run(model, in, chunk, false);
@@ -104,7 +105,7 @@ class ChunkedLossTest {
   }
 
   /** One backward pass: the loss value and every parameter's gradient, which is then reset. */
-  private static Result run(LanguageModel model, SftLoss.LossInputs in, int chunk, boolean full) {
+  private static Result run(LanguageModel model, ModelInputs.Rows in, int chunk, boolean full) {
     double[] loss = new double[1];
     Map<String, double[]> grads = new LinkedHashMap<>();
     try (NDManager scope = model.manager().newSubManager()) {

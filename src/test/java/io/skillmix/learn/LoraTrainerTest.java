@@ -33,8 +33,10 @@ class LoraTrainerTest {
     return CheckpointedTrainerTest.batch(seed);
   }
 
+  private static final int PAD = Math.max(0, TINY.eosTokenId());
+
   private static Trainer lora(boolean checkpointing) {
-    return Trainer.create(settings(checkpointing), TINY, null, 7, CPU, LORA);
+    return Trainer.create(settings(checkpointing), TINY, null, 7, CPU, PAD, LORA);
   }
 
   @Test
@@ -66,7 +68,7 @@ class LoraTrainerTest {
   void adapterDropoutActsWhileTrainingAndRepeatsForTheSeed() {
     LoraSettings noDropout = new LoraSettings(4, 8, 0, LoraSettings.ALL_PROJECTIONS);
     try (Trainer a = lora(false); Trainer b = lora(false);
-        Trainer c = Trainer.create(settings(false), TINY, null, 7, CPU, noDropout)) {
+        Trainer c = Trainer.create(settings(false), TINY, null, 7, CPU, PAD, noDropout)) {
       a.step(batch(0));
       b.step(batch(0));
       c.step(batch(0));
@@ -103,7 +105,7 @@ class LoraTrainerTest {
     assertTrue(Files.isRegularFile(dir.resolve("model/adapter_config.json")));
     assertTrue(Files.isRegularFile(dir.resolve("model/adapter_model.safetensors")));
     assertFalse(Files.exists(dir.resolve("model/model.safetensors")), "the frozen base is not written");
-    try (Trainer resumed = Trainer.restore(settings(false), TINY, dir, CPU, null, 7, LORA)) {
+    try (Trainer resumed = Trainer.restore(settings(false), dir, CPU, PAD, TINY, null, 7, LORA)) {
       assertEquals(2, resumed.stepCount());
       for (int step = 2; step < 4; step++) {
         resumed.step(batch(step));

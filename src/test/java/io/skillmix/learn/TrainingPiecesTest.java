@@ -1,5 +1,6 @@
 package io.skillmix.learn;
 
+import io.skillmix.model.ModelInputs;
 import io.skillmix.model.SftLoss;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -21,7 +22,7 @@ class TrainingPiecesTest {
   void shiftPadsAndMarksOnlyResponseTargets() {
     TokenizedExample a = new TokenizedExample(new int[] {5, 6, 7, 8}, new boolean[] {false, false, true, true});
     TokenizedExample b = new TokenizedExample(new int[] {9, 10}, new boolean[] {false, true});
-    SftLoss.LossInputs in = SftLoss.shift(List.of(a, b), 0);
+    ModelInputs.Rows in = ModelInputs.padded(0).shifted(List.of(a, b));
     assertEquals(2, in.batch());
     assertEquals(3, in.length());
     assertArrayEquals(new long[] {5, 6, 7, 9, 0, 0}, in.inputIds());

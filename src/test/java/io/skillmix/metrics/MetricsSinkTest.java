@@ -33,8 +33,8 @@ class MetricsSinkTest {
         MetricsSink.create(dir, names, ProgressDisplay.create(false, 10, 0, names)));
     sink.tell(new MetricsSink.WeightsApplied(new WeightUpdate(0, 0, new double[] {0.75, 0.25})));
     sink.tell(new MetricsSink.TrainStep(0, 2.5, new double[] {2.5, Double.NaN}, new int[] {4, 0}, 1e-3, 0.9, 128,
-        0.5, 0.01));
-    sink.tell(new MetricsSink.TrainStep(1, 1.75, new double[] {2.0, 1.5}, new int[] {1, 3}, 1e-3, 0.8, 64, 0.25, 0.0));
+        0, 0.5, 0.01));
+    sink.tell(new MetricsSink.TrainStep(1, 1.75, new double[] {2.0, 1.5}, new int[] {1, 3}, 1e-3, 0.8, 64, 0, 0.25, 0.0));
     sink.tell(new MetricsSink.RewardsComputed(2, new double[] {1, 0.5}, new double[] {0.9, 0.6},
         new double[] {0.6, 0.4}, 1.5));
     sink.tell(new MetricsSink.WeightsApplied(new WeightUpdate(2, 3, new double[] {0.6, 0.4})));

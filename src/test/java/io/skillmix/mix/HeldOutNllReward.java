@@ -31,7 +31,7 @@ public final class HeldOutNllReward implements Reward {
     return (models, batches) -> {
       double[] r = new double[batches.heldOut().size()];
       for (int i = 0; i < r.length; i++) {
-        LogLikelihood.Scores scores = LogLikelihood.score(models.theta(), batches.heldOut().get(i), FORWARD_BATCH);
+        LogLikelihood.Scores scores = LogLikelihood.score(models.theta(), models.inputs(), batches.heldOut().get(i), FORWARD_BATCH);
         for (int k = 0; k < batches.heldOut().get(i).size(); k++) {
           r[i] += scores.meanNll(k) / batches.heldOut().get(i).size();
         }

@@ -8,7 +8,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.skillmix.data.TokenizedExample;
-import io.skillmix.model.SftLoss;
+import io.skillmix.model.ModelInputs;
 import io.skillmix.learn.Trainer;
 import io.skillmix.model.GradMode;
 import io.skillmix.model.LanguageModel;
@@ -23,6 +23,10 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class ModelRewardsTest {
+
+  /** Rows as the rewards of a run build them (this config's vocabulary has no pad token: 0 fills). */
+  private static final ModelInputs INPUTS = ModelInputs.padded(0);
+
 
   private static final ModelConfig CONFIG =
       new ModelConfig("llama", 259, 32, 64, 1, 2, 1, 16, 128, 10000.0, 1e-5, true, false, 257, 258);
@@ -52,7 +56,7 @@ class ModelRewardsTest {
     List<TokenizedExample> a = skill(10, 8, 1);
     List<TokenizedExample> b = skill(100, 8, 2);
     try (LanguageModel start = LanguageModel.random(CONFIG, Device.cpu(), 4);
-        ModelRewards diff = ModelRewards.of(Rewards.named("diff"), new Reward.Options(-1, 0, 1, 0.1, 1), CONFIG)) {
+        ModelRewards diff = ModelRewards.of(Rewards.named("diff"), new Reward.Options(-1, 0, 1, 0.1, 1), CONFIG, INPUTS)) {
       ParameterSnapshot theta0 = new ParameterSnapshot(0, start.exportWeights());
       diff.setReference(theta0);
       double[] atStart = diff.rewards(theta0, batches(List.of(a, b)));
@@ -69,7 +73,7 @@ class ModelRewardsTest {
         assertTrue(later[0] < later[1], "a " + later[0] + " vs b " + later[1]);
       }
       // MoSpec doubles the target's reward.
-      try (ModelRewards spec = ModelRewards.of(Rewards.named("diff"), new Reward.Options(1, 0, 1, 0.1, 1), CONFIG)) {
+      try (ModelRewards spec = ModelRewards.of(Rewards.named("diff"), new Reward.Options(1, 0, 1, 0.1, 1), CONFIG, INPUTS)) {
         spec.setReference(theta0);
         double[] r = spec.rewards(theta0, batches(List.of(a, b)));
         assertEquals(1.0, r[0], 1e-12);
@@ -87,7 +91,7 @@ class ModelRewardsTest {
     model.addLora(lora, 3);
     try (Trainer trainer = new Trainer(model,
             new io.skillmix.learn.TrainSettings(40, 8, 8, 1e-2, 0.0, 0.0, 0.9, 0.95, 1e-8, 1.0, 1000), 0);
-        ModelRewards diff = ModelRewards.of(Rewards.named("diff"), new Reward.Options(-1, 0, 1, 0.1, 1), CONFIG, lora)) {
+        ModelRewards diff = ModelRewards.of(Rewards.named("diff"), new Reward.Options(-1, 0, 1, 0.1, 1), CONFIG, lora, INPUTS)) {
       diff.setReference(trainer.reference());
       ParameterSnapshot first = trainer.snapshot(0);
       assertTrue(first.weights().keySet().stream().allMatch(LoraAdapters::isAdapterName), "adapters alone");
@@ -107,7 +111,7 @@ class ModelRewardsTest {
   void cosSimOfDatasetsWithTheSameExamplesIsOne() {
     List<TokenizedExample> same = skill(10, 6, 3);
     try (LanguageModel model = LanguageModel.random(CONFIG, Device.cpu(), 5);
-        ModelRewards cosSim = ModelRewards.of(Rewards.named("cossim"), new Reward.Options(-1, 0, 1, 0.1, 1), CONFIG)) {
+        ModelRewards cosSim = ModelRewards.of(Rewards.named("cossim"), new Reward.Options(-1, 0, 1, 0.1, 1), CONFIG, INPUTS)) {
       ParameterSnapshot snapshot = new ParameterSnapshot(0, model.exportWeights());
       cosSim.setReference(snapshot);
       double[] r = cosSim.rewards(snapshot, batches(List.of(same, same, same)));
@@ -123,8 +127,8 @@ class ModelRewardsTest {
   void multiUatIsReproducibleForASeed() {
     List<TokenizedExample> a = skill(10, 4, 1);
     try (LanguageModel model = LanguageModel.random(CONFIG, Device.cpu(), 6);
-        ModelRewards first = ModelRewards.of(Rewards.named("multiuat"), new Reward.Options(-1, 0, 4, 0.2, 9), CONFIG);
-        ModelRewards second = ModelRewards.of(Rewards.named("multiuat"), new Reward.Options(-1, 0, 4, 0.2, 9), CONFIG)) {
+        ModelRewards first = ModelRewards.of(Rewards.named("multiuat"), new Reward.Options(-1, 0, 4, 0.2, 9), CONFIG, INPUTS);
+        ModelRewards second = ModelRewards.of(Rewards.named("multiuat"), new Reward.Options(-1, 0, 4, 0.2, 9), CONFIG, INPUTS)) {
       ParameterSnapshot snapshot = new ParameterSnapshot(0, model.exportWeights());
       first.setReference(snapshot);
       second.setReference(snapshot);
@@ -142,9 +146,9 @@ class ModelRewardsTest {
     a.set(1, new TokenizedExample(java.util.Arrays.copyOf(a.get(1).ids(), 16),
         java.util.Arrays.copyOf(a.get(1).target(), 16))); // examples of different lengths
     try (LanguageModel model = LanguageModel.random(CONFIG, Device.cpu(), 6);
-        ModelRewards ent = ModelRewards.of(Rewards.named("multiuat"), new Reward.Options(-1, 0, 3, 0.0, 9), CONFIG);
+        ModelRewards ent = ModelRewards.of(Rewards.named("multiuat"), new Reward.Options(-1, 0, 3, 0.0, 9), CONFIG, INPUTS);
         ModelRewards pre = ModelRewards.of(Rewards.named("multiuat"),
-            new Reward.Options(-1, 0, 2, 0.0, 9, UncertaintyMeasure.PRETP), CONFIG);
+            new Reward.Options(-1, 0, 2, 0.0, 9, UncertaintyMeasure.PRETP), CONFIG, INPUTS);
         NDManager scope = model.manager().newSubManager()) {
       ParameterSnapshot snapshot = new ParameterSnapshot(0, model.exportWeights());
       ent.setReference(snapshot);
@@ -153,9 +157,8 @@ class ModelRewardsTest {
       double pretpReward = pre.rewards(snapshot, batches(List.of(a)))[0];
 
       GradMode.disableOnThisThread();
-      SftLoss.LossInputs in = SftLoss.shift(a, 0);
-      Shape shape = new Shape(in.batch(), in.length());
-      NDArray p = model.forward(scope.create(in.inputIds(), shape), scope.create(in.attentionMask(), shape), null)
+      ModelInputs.Rows in = INPUTS.shifted(a);
+      NDArray p = model.forward(in.ids(scope), in.mask(scope), null)
           .get(0).softmax(-1);
       float[] h = p.mul(p.log()).sum(new int[] {-1}).neg().toFloatArray();
       float[] top = p.max(new int[] {-1}).toFloatArray();
@@ -185,9 +188,9 @@ class ModelRewardsTest {
     List<TokenizedExample> a = skill(10, 3, 2);
     try (LanguageModel model = LanguageModel.random(CONFIG, Device.cpu(), 6);
         ModelRewards plain = ModelRewards.of(Rewards.named("multiuat"),
-            new Reward.Options(-1, 0, 2, 0.0, 9, UncertaintyMeasure.VARTP), CONFIG);
+            new Reward.Options(-1, 0, 2, 0.0, 9, UncertaintyMeasure.VARTP), CONFIG, INPUTS);
         ModelRewards dropped = ModelRewards.of(Rewards.named("multiuat"),
-            new Reward.Options(-1, 0, 2, 0.5, 9, UncertaintyMeasure.VARTP), CONFIG)) {
+            new Reward.Options(-1, 0, 2, 0.5, 9, UncertaintyMeasure.VARTP), CONFIG, INPUTS)) {
       ParameterSnapshot snapshot = new ParameterSnapshot(0, model.exportWeights());
       plain.setReference(snapshot);
       dropped.setReference(snapshot);

@@ -49,7 +49,7 @@ class MultiOrderRunTest {
 
   private static List<float[]> initialWeights(Path orderDir) {
     RunSettings settings = RunSettings.from(ConfigLoader.load(orderDir.resolve("config.conf"), List.of()));
-    try (Trainer trainer = Trainer.create(settings.train(), ModelConfig.preset("tiny"), settings.modelPath(), settings.seed(), new Trainer.Placement(settings.learnerDevice(), settings.learnerThreads()))) {
+    try (Trainer trainer = Trainer.create(settings.train(), ModelConfig.preset("tiny"), settings.modelPath(), settings.seed(), new Trainer.Placement(settings.learnerDevice(), settings.learnerThreads()), 0)) {
       return trainer.model().parameters().stream().map(p -> p.array().toFloatArray()).toList();
     }
   }

@@ -185,6 +185,12 @@ class ResumeTest {
   }
 
   @Test
+  void aRunPackedIntoShortRowsResumedFromItsCheckpointEqualsTheStraightRun() throws IOException {
+    // Rows shorter than data.max-length: long examples get rows of their own, short ones share.
+    assertResumeIsExact("packed", "mix.apply=sync", "mix.lag-steps=0", "train.packing=true", "train.pack-length=96");
+  }
+
+  @Test
   void aStoppedRunWritesACheckpointAndResumesToTheSameEnd() throws IOException {
     String[] config = with(CHECKPOINTED, "mix.apply=lagged");
     TrainingRun.Outcome straight = TrainingRun.run(RunFixtures.config(dir, "straight-for-stop", config));

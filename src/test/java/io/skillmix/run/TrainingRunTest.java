@@ -61,6 +61,34 @@ class TrainingRunTest {
   }
 
   @Test
+  void packingReadsTheSameTokensWithNoMorePaddingAndTheSameLoss() throws IOException {
+    // The fixtures' examples are nearly equal in length (little to save); PackingTest has a mixed batch.
+    TrainingRun.Outcome packed = TrainingRun.run(RunFixtures.config(dir, "packed", "train.steps=3", "mix.method=uni",
+        "train.packing=true", "train.pack-length=400")); // rows of 400: two examples of ~140 tokens
+    TrainingRun.Outcome padded = TrainingRun.run(RunFixtures.config(dir, "padded", "train.steps=3", "mix.method=uni",
+        "train.packing=false"));
+    List<JsonObject> a = trainRecords(packed.runDir());
+    List<JsonObject> b = trainRecords(padded.runDir());
+    assertEquals(3, a.size());
+    for (int s = 0; s < a.size(); s++) {
+      assertEquals(b.get(s).get("dataset"), a.get(s).get("dataset"), "the same draws");
+      assertEquals(b.get(s).get("tokens"), a.get(s).get("tokens"), "tokens count real tokens, step " + s);
+      assertTrue(a.get(s).get("pad_tokens").getAsInt() <= b.get(s).get("pad_tokens").getAsInt(), "step " + s);
+    }
+    // The first step starts from the same weights: the same loss to rounding.
+    assertEquals(b.get(0).get("loss").getAsDouble(), a.get(0).get("loss").getAsDouble(), 1e-5);
+    assertTrue(packed.history().paddingShare() <= padded.history().paddingShare());
+    assertTrue(Files.readString(packed.runDir().resolve("report.md")).contains("padding was"));
+  }
+
+  private static List<JsonObject> trainRecords(Path run) throws IOException {
+    return Files.readAllLines(run.resolve("metrics.jsonl")).stream()
+        .map(l -> com.google.gson.JsonParser.parseString(l).getAsJsonObject())
+        .filter(o -> o.get("event").getAsString().equals("train"))
+        .toList();
+  }
+
+  @Test
   void syncEqualsLaggedWithLagZero() throws IOException {
     TrainingRun.Outcome sync = TrainingRun.run(RunFixtures.config(dir, "sync", "mix.apply=sync", "mix.lag-steps=0"));
     TrainingRun.Outcome lag0 = TrainingRun.run(RunFixtures.config(dir, "lag0", "mix.apply=lagged", "mix.lag-steps=0"));
@@ -165,6 +193,11 @@ class TrainingRunTest {
     UserError tau = assertThrows(UserError.class,
         () -> TrainingRun.run(RunFixtures.config(dir, "bad3", "mix.prior-temperature=0")));
     assertTrue(tau.getMessage().contains("mix.prior-temperature"), tau.getMessage());
+    for (String packLength : new String[] {"train.pack-length=1", "train.pack-length=-3"}) {
+      UserError rows = assertThrows(UserError.class,
+          () -> TrainingRun.run(RunFixtures.config(dir, "bad4", packLength)));
+      assertTrue(rows.getMessage().contains("train.pack-length"), rows.getMessage());
+    }
     assertNotEquals(true, Files.exists(dir.resolve("bad1")));
   }
 }

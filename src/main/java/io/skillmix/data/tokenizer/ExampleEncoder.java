@@ -48,7 +48,11 @@ public final class ExampleEncoder implements Function<Conversation, TokenizedExa
   /** The encoded example, or null when it is over-long and the policy is to skip it. */
   @Override
   public TokenizedExample apply(Conversation conversation) {
-    TokenizedExample full = template.encode(conversation, tokenizer);
+    return limit(template.encode(conversation, tokenizer));
+  }
+
+  /** The length rule: the example when it fits, else cut or left out (null) by the policy. */
+  private TokenizedExample limit(TokenizedExample full) {
     int n = full.length();
     if (n <= maxLength) {
       return full;
@@ -56,6 +60,18 @@ public final class ExampleEncoder implements Function<Conversation, TokenizedExa
     if (overlength == Overlength.SKIP) {
       skipped.incrementAndGet();
       return null;
+    }
+    return cut(full);
+  }
+
+  /**
+   * The example cut to the length limit whatever the policy: for what must be scored item by item
+   * (multiple-choice candidates, instance selection), where leaving one out is not an option.
+   */
+  public TokenizedExample cut(TokenizedExample full) {
+    int n = full.length();
+    if (n <= maxLength) {
+      return full;
     }
     truncated.incrementAndGet();
     // Keep the last maxLength tokens: the prompt's start goes first; a response longer than the
@@ -71,6 +87,10 @@ public final class ExampleEncoder implements Function<Conversation, TokenizedExa
 
   public long skipped() {
     return skipped.get();
+  }
+
+  public int maxLength() {
+    return maxLength;
   }
 
   public Tokenizer tokenizer() {
