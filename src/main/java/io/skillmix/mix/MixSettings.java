@@ -10,16 +10,27 @@ import java.time.Duration;
  *     {@link #trainingReward()})
  * @param lagSteps L of lagged apply, resolved (never -1)
  * @param rewardBatchSize resolved (never 0: the reward's default then)
+ * @param ema resolved: {@code mix.ema}, or when it is auto the method's default ({@link MixtureMethod#emaByDefault()})
+ * @param priorTemperature τ of the {@code temp} baseline ({@code mix.prior-temperature})
+ * @param scorerPriorTemperature τ of the prior a learned scorer starts from ({@code mix.scorer-prior-temperature};
+ *     infinite: equal probabilities, the paper's)
+ * @param updateEvery S, resolved (never auto: see {@code mix.update-every})
  * @param specialist MoSpec's target dataset, or ""
+ * @param diffTokens the tokens of the Diff reward's perplexities ({@code mix.diff-tokens})
  */
 public record MixSettings(MixtureMethod method, Reward reward, boolean ema, double emaAlpha, ScorerKind scorer,
-    double priorTemperature, int updateEvery, ApplyMode apply, int lagSteps, int scorerSteps,
-    double scorerLr, Scorer.UpdateRule updateRule, int rewardBatchSize, String specialist, Duration updateTimeout,
-    int multiddsLayers, int multiuatPasses, double multiuatDropout) {
+    double priorTemperature, double scorerPriorTemperature, int updateEvery, ApplyMode apply, int lagSteps,
+    int scorerSteps, double scorerLr, Scorer.UpdateRule updateRule, int rewardBatchSize, String specialist,
+    Duration updateTimeout, int multiddsLayers, int multiuatPasses, double multiuatDropout, DiffTokens diffTokens) {
 
   /** Whether probabilities are learned during training (the others are fixed priors). */
   public boolean learned() {
     return method.learned();
+  }
+
+  /** τ of the prior the run starts from: the scorer's for a learned method, else the temp baseline's. */
+  public double startTemperature() {
+    return learned() ? scorerPriorTemperature : priorTemperature;
   }
 
   /** The reward the evaluator computes: the baseline's own for multidds and multiuat, else {@link #reward}. */

@@ -43,7 +43,7 @@ public final class ModelRewards implements RewardEvaluator.RewardModel {
       int specialist) {
     Device on = Devices.parse("devices.evaluator", device);
     Reward.Options options = new Reward.Options(specialist, mix.multiddsLayers(), mix.multiuatPasses(),
-        mix.multiuatDropout(), seed);
+        mix.multiuatDropout(), seed, mix.diffTokens());
     return new ModelRewards(mix.trainingReward(), options, threads, LanguageModel.random(config, on, 0));
   }
 

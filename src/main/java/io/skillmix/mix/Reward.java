@@ -43,8 +43,16 @@ public interface Reward {
    * @param dropoutPasses MultiUAT: Monte-Carlo dropout passes ({@code mix.multiuat-passes})
    * @param dropoutRate MultiUAT: their dropout rate ({@code mix.multiuat-dropout})
    * @param seed seeds whatever the reward draws (dropout masks), so rewards repeat for a seed
+   * @param diffTokens Diff: the tokens its perplexities are over ({@code mix.diff-tokens})
    */
-  record Options(int specialist, int gradientLayers, int dropoutPasses, double dropoutRate, long seed) {}
+  record Options(int specialist, int gradientLayers, int dropoutPasses, double dropoutRate, long seed,
+      DiffTokens diffTokens) {
+
+    /** Diff over response tokens, the default. */
+    public Options(int specialist, int gradientLayers, int dropoutPasses, double dropoutRate, long seed) {
+      this(specialist, gradientLayers, dropoutPasses, dropoutRate, seed, DiffTokens.RESPONSE);
+    }
+  }
 
   /**
    * The models a reward computes on, on the evaluator's device.
