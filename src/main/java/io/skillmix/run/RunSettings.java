@@ -123,7 +123,7 @@ public record RunSettings(
     Reward reward = Rewards.parse("mix.reward", c.getString("mix.reward"));
     int builtinEvery = positiveInt(c, "mix.builtin-update-every");
     int updateEvery = isAuto(c, "mix.update-every") ? (builtin ? builtinEvery : PAPER_UPDATE_EVERY)
-        : positiveInt(c, "mix.update-every");
+        : orAuto(() -> positiveInt(c, "mix.update-every"));
     int lag = wholeNumber(c, "mix.lag-steps").intValue();
     if (lag == -1) {
       lag = updateEvery / 2;
@@ -163,6 +163,15 @@ public record RunSettings(
         updateTimeout, nonNegativeInt(c, "mix.multidds-layers"),
         positiveInt(c, "mix.multiuat-passes"), fraction(c, "mix.multiuat-dropout"),
         DiffTokens.parse("mix.diff-tokens", c.getString("mix.diff-tokens")));
+  }
+
+  /** {@code read}, its refusal also naming the other choice, auto. */
+  private static int orAuto(java.util.function.IntSupplier read) {
+    try {
+      return read.getAsInt();
+    } catch (UserError e) {
+      throw new UserError(e.getMessage() + "; use a positive whole number or auto");
+    }
   }
 
   /** Whether {@code key} is the word auto (any case). */
