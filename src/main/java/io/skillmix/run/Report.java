@@ -32,7 +32,9 @@ final class Report {
     md.append(String.format(Locale.ROOT, "- model: %s%n",
         settings.modelPath() == null ? "preset `" + settings.preset() + "` from scratch" : "`" + settings.modelPath() + "`"));
     md.append(String.format(Locale.ROOT, "- mixture: %s%s, applied `%s`%n", settings.mix().method(),
-        settings.mix().learned() ? " (reward " + settings.mix().trainingReward().name() + (settings.mix().ema() ? " + EMA" : "") + ")" : "",
+        settings.mix().learned() ? " (reward " + settings.mix().trainingReward().name() + (settings.mix().ema() ? " + EMA" : "")
+            + "; from the prior at τ = " + tau(settings.mix().startTemperature()) + ", updated every "
+            + settings.mix().updateEvery() + " steps)" : "",
         settings.mix().apply().name().toLowerCase(Locale.ROOT)));
     md.append(String.format(Locale.ROOT, "- steps: %d, tokens: %,d, training time %.1f s (%.0f tokens/s),"
             + " learner waiting %.1f s (%.2f%%)%n", finished.steps(), history.tokens(), history.trainSeconds(),
@@ -84,5 +86,10 @@ final class Report {
     md.append("\n## Plots\n\n![weights](plots/weights.png)\n\n![loss](plots/loss.png)\n");
     md.append("\n## Configuration\n\n```hocon\n").append(ConfigLoader.render(settings.config())).append("```\n");
     Files.writeString(dir.resolve(io.skillmix.output.RunFolder.REPORT), md.toString(), StandardCharsets.UTF_8);
+  }
+
+  /** A prior's τ as the config writes it: inf for ∞. */
+  private static String tau(double tau) {
+    return Double.isInfinite(tau) ? "inf" : String.format(Locale.ROOT, "%g", tau).replaceAll("\\.?0+$", "");
   }
 }
