@@ -7,8 +7,9 @@ import java.util.List;
 
 /**
  * Difficulty (MoS Eq. 10): R_i = mean over examples x of PPL_θ(x) / PPL_θ0(x), perplexity over
- * response tokens. A high ratio: the dataset has improved little and needs more training. MoSpec
- * doubles the target dataset's reward.
+ * response tokens (the paper's wording) or, with {@code mix.diff-tokens = sequence}, over every
+ * token as the official code counts them ({@link DiffTokens}). A high ratio: the dataset has
+ * improved little and needs more training. MoSpec doubles the target dataset's reward.
  */
 public final class DiffReward implements Reward {
 
@@ -33,9 +34,10 @@ public final class DiffReward implements Reward {
       List<List<TokenizedExample>> train = batches.train();
       double[][] ratios = new double[train.size()][];
       for (int i = 0; i < ratios.length; i++) {
-        LogLikelihood.Scores now = LogLikelihood.score(models.theta(), models.inputs(), train.get(i), FORWARD_BATCH);
-        LogLikelihood.Scores start = LogLikelihood.score(models.start(), models.inputs(), train.get(i), FORWARD_BATCH);
-        ratios[i] = new double[train.get(i).size()];
+        List<TokenizedExample> scored = options.diffTokens().scored(train.get(i));
+        LogLikelihood.Scores now = LogLikelihood.score(models.theta(), models.inputs(), scored, FORWARD_BATCH);
+        LogLikelihood.Scores start = LogLikelihood.score(models.start(), models.inputs(), scored, FORWARD_BATCH);
+        ratios[i] = new double[scored.size()];
         for (int k = 0; k < ratios[i].length; k++) {
           ratios[i][k] = perplexityRatio(now.meanNll(k), start.meanNll(k));
         }
@@ -56,7 +58,7 @@ public final class DiffReward implements Reward {
     return r;
   }
 
-  /** exp(mean NLL under θ − mean NLL under θ0) = PPL_θ / PPL_θ0 (NLL in nats per response token). */
+  /** exp(mean NLL under θ − mean NLL under θ0) = PPL_θ / PPL_θ0 (NLL in nats per scored token). */
   public static double perplexityRatio(double meanNllTheta, double meanNllTheta0) {
     return Math.exp(meanNllTheta - meanNllTheta0);
   }

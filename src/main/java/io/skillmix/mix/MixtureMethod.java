@@ -29,6 +29,14 @@ public enum MixtureMethod {
     return this == MOS || impliedReward != null;
   }
 
+  /**
+   * Whether rewards are smoothed when {@code mix.ema = auto}: on for mos (the paper's Eq. 11, which
+   * it finds always helps), off for the baselines, whose originals smooth nothing.
+   */
+  public boolean emaByDefault() {
+    return this == MOS;
+  }
+
   /** The reward this method trains with: a baseline's own, else {@code configured} ({@code mix.reward}). */
   public Reward reward(Reward configured) {
     return impliedReward == null ? configured : Rewards.named(impliedReward);

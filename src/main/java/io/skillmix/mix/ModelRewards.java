@@ -60,7 +60,7 @@ public final class ModelRewards implements RewardEvaluator.RewardModel {
       LoraSettings lora, int specialist, int padId) {
     Device on = Devices.parse("devices.evaluator", device);
     Reward.Options options = new Reward.Options(specialist, mix.multiddsLayers(), mix.multiuatPasses(),
-        mix.multiuatDropout(), seed, mix.multiuatVariant());
+        mix.multiuatDropout(), seed, mix.multiuatVariant(), mix.diffTokens());
     return new ModelRewards(mix.trainingReward(), options, threads, replica(config, on, lora), ModelInputs.padded(padId));
   }
 

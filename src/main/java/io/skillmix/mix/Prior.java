@@ -5,8 +5,9 @@ import java.util.Arrays;
 
 /**
  * Heuristic sampling distributions (MoS Eq. 3): q_i = n_i / Σ n_j, p_i(τ) ∝ q_i^(1/τ). τ = 1 is
- * proportional, τ = ∞ uniform; the "temperature" baseline uses τ = 10. The learned scorer starts
- * from the τ of {@code mix.prior-temperature}.
+ * proportional, τ = ∞ uniform; the "temperature" baseline uses τ = 10 ({@code mix.prior-temperature}).
+ * The learned scorer starts from the τ of {@code mix.scorer-prior-temperature}, ∞ by default: equal
+ * probabilities, as the paper's runs (its Fig. 2; Table 3's τ = ∞ rows).
  */
 public final class Prior {
 
@@ -26,9 +27,13 @@ public final class Prior {
   }
 
   public static double[] temperature(long[] sizes, double tau) {
+    return temperature("mix.prior-temperature", sizes, tau);
+  }
+
+  private static double[] temperature(String key, long[] sizes, double tau) {
     if (!(tau > 0)) {
-      throw new UserError("mix.prior-temperature = " + tau
-          + " must be positive (1: proportional, 10: the temperature baseline, large: uniform)");
+      throw new UserError(key + " = " + tau
+          + " must be positive or inf (1: proportional, 10: the temperature baseline, inf: uniform)");
     }
     checkSizes(sizes);
     if (Double.isInfinite(tau)) {
@@ -49,6 +54,9 @@ public final class Prior {
   /**
    * The probabilities a run starts from: a fixed method's prior, or for a learned method the
    * temperature prior its scorer is warm-started to.
+   *
+   * @param tau τ of {@code temp}'s prior ({@code mix.prior-temperature}) for {@code temp}, of the
+   *     scorer's warm start ({@code mix.scorer-prior-temperature}) for a learned method; unused otherwise
    */
   public static double[] of(MixtureMethod method, long[] sizes, double tau) {
     return switch (method) {
@@ -57,7 +65,8 @@ public final class Prior {
         checkSizes(sizes);
         yield uniform(sizes.length);
       }
-      case TEMP, MOS, MULTIDDS, MULTIUAT -> temperature(sizes, tau);
+      case TEMP -> temperature(sizes, tau);
+      case MOS, MULTIDDS, MULTIUAT -> temperature("mix.scorer-prior-temperature", sizes, tau);
     };
   }
 

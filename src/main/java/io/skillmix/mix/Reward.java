@@ -45,13 +45,26 @@ public interface Reward {
    * @param dropoutRate MultiUAT: their dropout rate ({@code mix.multiuat-dropout})
    * @param seed seeds whatever the reward draws (dropout masks), so rewards repeat for a seed
    * @param uncertainty MultiUAT: its measure ({@code mix.multiuat-variant})
+   * @param diffTokens Diff: the tokens its perplexities are over ({@code mix.diff-tokens})
    */
   record Options(int specialist, int gradientLayers, int dropoutPasses, double dropoutRate, long seed,
-      UncertaintyMeasure uncertainty) {
+      UncertaintyMeasure uncertainty, DiffTokens diffTokens) {
 
-    /** With MultiUAT's default measure, {@code enttp}. */
+    /** With MultiUAT's default measure, {@code enttp}, and Diff over response tokens. */
     public Options(int specialist, int gradientLayers, int dropoutPasses, double dropoutRate, long seed) {
       this(specialist, gradientLayers, dropoutPasses, dropoutRate, seed, UncertaintyMeasure.ENTTP);
+    }
+
+    /** With MultiUAT's measure {@code uncertainty}; Diff over response tokens. */
+    public Options(int specialist, int gradientLayers, int dropoutPasses, double dropoutRate, long seed,
+        UncertaintyMeasure uncertainty) {
+      this(specialist, gradientLayers, dropoutPasses, dropoutRate, seed, uncertainty, DiffTokens.RESPONSE);
+    }
+
+    /** Diff over {@code diffTokens}; MultiUAT's default measure. */
+    public Options(int specialist, int gradientLayers, int dropoutPasses, double dropoutRate, long seed,
+        DiffTokens diffTokens) {
+      this(specialist, gradientLayers, dropoutPasses, dropoutRate, seed, UncertaintyMeasure.ENTTP, diffTokens);
     }
   }
 

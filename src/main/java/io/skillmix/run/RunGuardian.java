@@ -111,7 +111,7 @@ final class RunGuardian extends AbstractBehavior<Command> {
     }
 
     MixSettings mix = settings.mix();
-    double[] prior = Prior.of(mix.method(), data.sizes(), mix.priorTemperature());
+    double[] prior = Prior.of(mix.method(), data.sizes(), mix.startTemperature());
     ActorRef<RewardEvaluator.Command> evaluator = null;
     ActorRef<MixtureScorer.Command> scorer = null;
     if (mix.learned()) {

@@ -2,11 +2,13 @@ package io.skillmix.run;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigRenderOptions;
 import io.skillmix.UserError;
 import io.skillmix.config.ConfigLoader;
 import io.skillmix.learn.TrainSettings;
 import io.skillmix.mix.ApplyMode;
 import io.skillmix.mix.BatchMixing;
+import io.skillmix.mix.DiffTokens;
 import io.skillmix.mix.MixSettings;
 import io.skillmix.mix.UncertaintyMeasure;
 import io.skillmix.mix.MixtureMethod;
@@ -44,6 +46,9 @@ public record RunSettings(
     MixSettings mix,
     Checkpointing checkpointing,
     Config config) {
+
+  /** S on the user's own datasets when {@code mix.update-every = auto}: the paper's and the official code's. */
+  static final int PAPER_UPDATE_EVERY = 100;
 
   /**
    * @param every steps between checkpoints ({@code train.checkpoint-every}); one is also written at the end
@@ -109,7 +114,7 @@ public record RunSettings(
         oneOf(c, "data.overlength", "truncate", "skip"), positiveInt(c, "data.prefetch-steps"),
         Path.of(c.getString("data.cache-dir")), devFraction(c));
 
-    MixSettings mix = readMix(c);
+    MixSettings mix = readMix(c, datasets.isEmpty());
     readLora(c); // read here so a bad value fails with the key; see lora()
     wholeNumber(c, "data.order-seed"); // read here so a bad value fails with the key; see orderSeed()
     nonNegativeInt(c, "devices.threads"); // likewise; see learnerThreads() and evaluatorThreads()
@@ -141,10 +146,13 @@ public record RunSettings(
     return length;
   }
 
-  private static MixSettings readMix(Config c) {
+  /** @param builtin whether the run trains on the built-in skill mix (no data.datasets) */
+  private static MixSettings readMix(Config c, boolean builtin) {
     MixtureMethod method = MixtureMethod.parse("mix.method", c.getString("mix.method"));
     Reward reward = Rewards.parse("mix.reward", c.getString("mix.reward"));
-    int updateEvery = positiveInt(c, "mix.update-every");
+    int builtinEvery = positiveInt(c, "mix.builtin-update-every");
+    int updateEvery = isAuto(c, "mix.update-every") ? (builtin ? builtinEvery : PAPER_UPDATE_EVERY)
+        : orAuto(() -> positiveInt(c, "mix.update-every"));
     int lag = wholeNumber(c, "mix.lag-steps").intValue();
     if (lag == -1) {
       lag = updateEvery / 2;
@@ -162,10 +170,8 @@ public record RunSettings(
       // The official code's: 64 for cossim, 16 otherwise (and unused by a fixed prior).
       rewardBatch = method.learned() ? method.reward(reward).defaultBatchSize() : 16;
     }
-    double tau = c.getDouble("mix.prior-temperature");
-    if (!(tau > 0)) {
-      throw new UserError("mix.prior-temperature = " + tau + " must be positive (1: proportional, large: uniform)");
-    }
+    double tau = temperature(c, "mix.prior-temperature");
+    double scorerTau = temperature(c, "mix.scorer-prior-temperature");
     Duration updateTimeout = c.getDuration("mix.update-timeout");
     if (updateTimeout.isZero() || updateTimeout.isNegative()) {
       throw new UserError("mix.update-timeout = " + c.getString("mix.update-timeout")
@@ -177,14 +183,75 @@ public record RunSettings(
           + " multidds or multiuat), not " + method + "; to train on that dataset alone set data.only = ["
           + specialistName + "]");
     }
-    return new MixSettings(method, reward, c.getBoolean("mix.ema"), fraction(c, "mix.ema-alpha"),
-        ScorerKind.parse("mix.scorer", c.getString("mix.scorer")), tau, updateEvery,
+    boolean ema = isAuto(c, "mix.ema") ? method.emaByDefault() : flag(c, "mix.ema",
+        "auto (on for mos, off for multidds and multiuat), true or false");
+    return new MixSettings(method, reward, ema, fraction(c, "mix.ema-alpha"),
+        ScorerKind.parse("mix.scorer", c.getString("mix.scorer")), tau, scorerTau, updateEvery,
         ApplyMode.parse(c.getString("mix.apply")), lag, positiveInt(c, "mix.scorer-steps"),
         positive(c, "mix.scorer-lr"), Scorer.UpdateRule.parse(c.getString("mix.update")), rewardBatch, specialistName,
         updateTimeout, nonNegativeInt(c, "mix.multidds-layers"),
         positiveInt(c, "mix.multiuat-passes"), fraction(c, "mix.multiuat-dropout"),
         UncertaintyMeasure.parse("mix.multiuat-variant", c.getString("mix.multiuat-variant")),
+        DiffTokens.parse("mix.diff-tokens", c.getString("mix.diff-tokens")),
         BatchMixing.parse(c.getString("mix.batch-mixing")));
+  }
+
+  /** {@code read}, its refusal also naming the other choice, auto. */
+  private static int orAuto(java.util.function.IntSupplier read) {
+    try {
+      return read.getAsInt();
+    } catch (UserError e) {
+      throw new UserError(e.getMessage() + "; use a positive whole number or auto");
+    }
+  }
+
+  /** Whether {@code key} is the word auto (any case). */
+  private static boolean isAuto(Config c, String key) {
+    Object raw = c.getValue(key).unwrapped();
+    return raw instanceof String text && text.trim().equalsIgnoreCase("auto");
+  }
+
+  /** A HOCON boolean (true, false, yes, no, on, off), or a UserError naming {@code key} and {@code choices}. */
+  private static boolean flag(Config c, String key, String choices) {
+    try {
+      return c.getBoolean(key);
+    } catch (ConfigException.WrongType e) {
+      throw new UserError(key + " = " + rendered(c, key) + " is not valid; use " + choices);
+    }
+  }
+
+  /** The value of {@code key} on one line, as the user would write it. */
+  private static String rendered(Config c, String key) {
+    return c.getValue(key).render(ConfigRenderOptions.concise());
+  }
+
+  /**
+   * A prior's τ: a positive number, or inf / infinity (any case) for τ = ∞, the uniform prior.
+   * HOCON reads a bare inf as a string, so it is spelled out here rather than left to getDouble.
+   */
+  private static double temperature(Config c, String key) {
+    Object raw = c.getValue(key).unwrapped();
+    double tau = Double.NaN;
+    if (raw instanceof Number n) {
+      tau = n.doubleValue();
+    } else if (raw instanceof String text) {
+      String t = text.trim().toLowerCase(Locale.ROOT);
+      t = t.startsWith("+") ? t.substring(1) : t;
+      if (t.equals("inf") || t.equals("infinity")) {
+        tau = Double.POSITIVE_INFINITY;
+      } else {
+        try {
+          tau = Double.parseDouble(t);
+        } catch (NumberFormatException e) {
+          tau = Double.NaN;
+        }
+      }
+    }
+    if (!(tau > 0)) {
+      throw new UserError(key + " = " + rendered(c, key) + " is not valid; use a positive number or inf"
+          + " (1: proportional to size, 10: the temp baseline, inf: equal probabilities)");
+    }
+    return tau;
   }
 
   /**

@@ -67,6 +67,10 @@ class BadInputTest {
   @CsvSource(delimiter = '|', value = {
       "train.lr=-0.001          | train.lr",
       "mix.prior-temperature=0  | mix.prior-temperature",
+      "mix.scorer-prior-temperature=hot | mix.scorer-prior-temperature",
+      "mix.ema=maybe            | mix.ema",
+      "mix.diff-tokens=all      | mix.diff-tokens",
+      "mix.update-every=often   | mix.update-every",
       "mix.lag-steps=9          | mix.lag-steps",
       "mix.specialist=poetry    | mix.specialist",
       "train.batch-size=lots    | train.batch-size",

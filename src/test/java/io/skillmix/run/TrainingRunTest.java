@@ -143,6 +143,7 @@ class TrainingRunTest {
           .filter(l -> l.contains("\"event\":\"rewards\"")).toList();
       assertEquals(2, rewards.size(), method);
       JsonObject first = JsonParser.parseString(rewards.get(0)).getAsJsonObject();
+      assertEquals(first.get("rewards"), first.get("smoothed"), method + " smooths nothing unless mix.ema = true");
       for (String name : new String[] {"add", "echo", "talk"}) {
         double r = first.getAsJsonObject("rewards").get(name).getAsDouble();
         assertTrue(Double.isFinite(r), method + " " + name + " " + r);
