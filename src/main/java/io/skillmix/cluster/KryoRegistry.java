@@ -125,6 +125,8 @@ public final class KryoRegistry {
     r.record(803, MetricsSink.Note.class);
     r.record(804, MetricsSink.Finish.class);
     r.record(805, MetricsSink.Mark.class);
+    r.record(806, MetricsSink.SnapshotSent.class);
+    r.record(807, MetricsSink.SnapshotAnswered.class);
     return List.copyOf(r.rows.values());
   }
 

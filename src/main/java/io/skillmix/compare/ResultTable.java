@@ -1,6 +1,7 @@
 package io.skillmix.compare;
 
 import io.skillmix.eval.EvalReport;
+import io.skillmix.metrics.SystemFigures;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,7 +11,7 @@ import java.util.Map;
 /**
  * The comparison in the shape of the paper's Table 2: a row per arm, a column per skill and the
  * overall score, each cell the mean ± sample standard deviation over seeds; the best mean of each
- * column is marked.
+ * column is marked. The system table ({@link #system}) has the same shape, unmarked.
  */
 public final class ResultTable {
 
@@ -29,21 +30,49 @@ public final class ResultTable {
     }
   }
 
-  private final List<Column> columns;
+  /**
+   * A column's header and which end is best.
+   *
+   * @param higherIsBetter null: no end is (a system figure), nothing is marked
+   */
+  record Header(String label, Boolean higherIsBetter) {}
+
+  private final List<Header> columns;
   private final Map<String, List<Cell>> rows = new LinkedHashMap<>();
   private final Map<String, Integer> seeds = new LinkedHashMap<>();
 
   /** @param reports per arm, in table order, one evaluation per finished seed */
   public ResultTable(List<Column> columns, Map<String, List<EvalReport>> reports) {
+    this(values(reports, r -> columns.stream().mapToDouble(c -> c.read(r)).toArray()),
+        columns.stream().map(c -> new Header(c.label(), c.higherIsBetter())).toList());
+  }
+
+  /** @param values per arm, in table order, one row of values per finished seed */
+  private ResultTable(Map<String, List<double[]>> values, List<Header> columns) {
     this.columns = List.copyOf(columns);
-    for (Map.Entry<String, List<EvalReport>> e : reports.entrySet()) {
+    for (Map.Entry<String, List<double[]>> e : values.entrySet()) {
       List<Cell> cells = new ArrayList<>();
-      for (Column c : columns) {
-        cells.add(Cell.of(e.getValue().stream().map(c::read).toList()));
+      for (int c = 0; c < columns.size(); c++) {
+        int column = c;
+        cells.add(Cell.of(e.getValue().stream().map(v -> v[column]).toList()));
       }
       rows.put(e.getKey(), cells);
       seeds.put(e.getKey(), e.getValue().size());
     }
+  }
+
+  /** The system figures of each arm's runs ({@link SystemColumn}), one per finished seed. */
+  public static ResultTable system(Map<String, List<SystemFigures>> figures) {
+    List<Header> headers = java.util.Arrays.stream(SystemColumn.values()).map(c -> new Header(c.label(), null)).toList();
+    return new ResultTable(values(figures,
+        f -> java.util.Arrays.stream(SystemColumn.values()).mapToDouble(c -> c.read(f)).toArray()), headers);
+  }
+
+  private static <T> Map<String, List<double[]>> values(Map<String, List<T>> byArm,
+      java.util.function.Function<T, double[]> row) {
+    Map<String, List<double[]>> out = new LinkedHashMap<>();
+    byArm.forEach((arm, list) -> out.put(arm, list.stream().map(row).toList()));
+    return out;
   }
 
   public Cell cell(String arm, int column) {
@@ -56,7 +85,10 @@ public final class ResultTable {
     if (!Double.isFinite(v)) {
       return false;
     }
-    boolean higher = columns.get(column).higherIsBetter();
+    Boolean higher = columns.get(column).higherIsBetter();
+    if (higher == null) {
+      return false;
+    }
     return rows.keySet().stream().map(a -> cell(a, column).mean()).filter(Double::isFinite)
         .allMatch(other -> higher ? other <= v : other >= v);
   }
@@ -111,7 +143,8 @@ public final class ResultTable {
         out.append(i == 0 ? line[i] + pad : pad + line[i]).append(i + 1 < line.length ? "  " : "\n");
       }
     }
-    return out.append("* best mean in its column\n").toString();
+    boolean marked = columns.stream().anyMatch(c -> c.higherIsBetter() != null);
+    return out.append(marked ? "* best mean in its column\n" : "").toString();
   }
 
   /** One line per arm and column: arm, column, mean, std, n. */

@@ -139,6 +139,8 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
   private ActorRef<Outcome> replyTo;
   private long step;
   private long waitStartNanos;
+  /** When each outstanding snapshot was sent, for its reward latency. */
+  private final Map<Long, Long> sentNanos = new java.util.HashMap<>();
   private double waitSeconds;
   private int badStepsInRow;
   private boolean stopRequested;
@@ -281,7 +283,8 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     metrics.tell(new MetricsSink.TrainStep(step, arrived.batch().dataset(), result.loss(), result.lr(),
-        result.gradNorm(), result.tokens(), seconds, dataWait + waitSeconds));
+        result.gradNorm(), result.tokens(), seconds, dataWait + waitSeconds,
+        examples.stream().mapToInt(x -> Math.max(0, x.ids().length - 1)).sum())); // input positions, as tokens
     badStepsInRow = result.skipped() ? badStepsInRow + 1 : 0;
     if (result.skipped()) {
       metrics.tell(new MetricsSink.Note(step, "skipped_step", "non-finite loss or gradient (loss "
@@ -295,6 +298,8 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
     if (evaluator != null && settings.updateEvery() > 0 && step % settings.updateEvery() == 0
         && step < settings.steps()) {
       updates.sent(step);
+      sentNanos.put(step, System.nanoTime());
+      metrics.tell(new MetricsSink.SnapshotSent(step));
       evaluator.tell(new RewardEvaluator.Evaluate(trainer.snapshot(step)));
     }
     if (checkpoints.periodic(step, settings.steps())) {
@@ -401,7 +406,10 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
    */
   private Behavior<Command> onUpdate(SnapshotAnswer update) {
     if (update instanceof NewProbabilities p) {
-      updates.received(p.version(), p.probabilities(), step);
+      Long sent = sentNanos.remove(p.version());
+      if (updates.received(p.version(), p.probabilities(), step) && sent != null) {
+        metrics.tell(new MetricsSink.SnapshotAnswered(p.version(), step, (System.nanoTime() - sent) / 1e9));
+      }
     } else if (update instanceof UpdateTimedOut t) {
       skipUpdate(t.version(), t.stopping()
           ? "a stop was requested and snapshot " + t.version() + " had no probabilities within "
@@ -417,6 +425,7 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
 
   /** An update given up on costs that update only, and says why in the metrics. */
   private void skipUpdate(long version, String why) {
+    sentNanos.remove(version);
     if (updates.giveUp(version)) {
       metrics.tell(new MetricsSink.Note(step, "skipped_update", why));
     }

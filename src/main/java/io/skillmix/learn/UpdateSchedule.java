@@ -18,7 +18,13 @@ import java.util.TreeSet;
 final class UpdateSchedule {
 
   /** Probabilities that took effect at {@code step}, computed from snapshot {@code version}. */
-  record Applied(long step, long version, double[] probabilities) {}
+  record Applied(long step, long version, double[] probabilities) {
+
+    /** Steps between the snapshot these probabilities came from and the step they took effect. */
+    long staleness() {
+      return step - version;
+    }
+  }
 
   private final ApplyMode apply;
   private final int lagSteps;

@@ -33,18 +33,37 @@ public final class MetricsLog {
     List<MetricsSink.Command> out = new ArrayList<>();
     for (JsonObject o : lines) {
       String event = o.get("event").getAsString();
+      if (event.equals("system")) {
+        continue; // a summary of the records, not one (see system())
+      }
       out.add(switch (event) {
         case "train" -> new MetricsSink.TrainStep(o.get("step").getAsLong(), o.get("dataset").getAsString(),
             number(o, "loss"), o.get("lr").getAsDouble(), number(o, "grad_norm"), o.get("tokens").getAsInt(),
-            o.get("seconds").getAsDouble(), o.get("wait_seconds").getAsDouble());
+            o.get("seconds").getAsDouble(), o.get("wait_seconds").getAsDouble(),
+            // runs from before real_tokens was recorded: padded tokens are all there is
+            o.has("real_tokens") ? o.get("real_tokens").getAsInt() : o.get("tokens").getAsInt());
         case "weights" -> new MetricsSink.WeightsApplied(o.get("step").getAsLong(), o.get("version").getAsLong(),
             values(o, "probs", names));
         case "rewards" -> new MetricsSink.RewardsComputed(o.get("version").getAsLong(), values(o, "rewards", names),
             values(o, "smoothed", names), values(o, "probs", names), o.get("evaluator_seconds").getAsDouble());
+        case "snapshot_sent" -> new MetricsSink.SnapshotSent(o.get("version").getAsLong());
+        case "snapshot_answered" -> new MetricsSink.SnapshotAnswered(o.get("version").getAsLong(),
+            o.get("step").getAsLong(), o.get("latency_seconds").getAsDouble());
         default -> new MetricsSink.Note(o.get("step").getAsLong(), event, o.get("message").getAsString());
       });
     }
     return out;
+  }
+
+  /** The last system line of a metrics file (the whole run's figures once it ended), or null. */
+  public static SystemFigures system(Path file) {
+    SystemFigures last = null;
+    for (JsonObject o : lines(file)) {
+      if (o.get("event").getAsString().equals("system")) {
+        last = SystemFigures.of(o);
+      }
+    }
+    return last;
   }
 
   /** A weights file: the dataset names (the order of its arrays) and every line, in order. */

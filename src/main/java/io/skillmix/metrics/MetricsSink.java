@@ -31,9 +31,12 @@ public final class MetricsSink extends AbstractBehavior<MetricsSink.Command> {
 
   public sealed interface Command extends CrossNode {}
 
-  /** One optimizer step. {@code waitSeconds}: time the learner spent waiting for data or weights. */
+  /**
+   * One optimizer step. {@code tokens}: the batch's input positions, padding included;
+   * {@code realTokens}: without padding. {@code waitSeconds}: time the learner spent waiting for data or weights.
+   */
   public record TrainStep(long step, String dataset, double loss, double lr, double gradNorm,
-      int tokens, double seconds, double waitSeconds) implements Command {}
+      int tokens, double seconds, double waitSeconds, int realTokens) implements Command {}
 
   /** New probabilities took effect at {@code step}; they came from the snapshot of {@code version}. */
   public record WeightsApplied(long step, long version, double[] probabilities) implements Command {}
@@ -41,6 +44,15 @@ public final class MetricsSink extends AbstractBehavior<MetricsSink.Command> {
   /** The scorer's view of one snapshot: raw rewards, their EMA, the updated probabilities. */
   public record RewardsComputed(long version, double[] rewards, double[] smoothed,
       double[] probabilities, double evaluatorSeconds) implements Command {}
+
+  /** The learner sent the snapshot taken after {@code version} steps to the reward evaluator. */
+  public record SnapshotSent(long version) implements Command {}
+
+  /**
+   * Probabilities for snapshot {@code version} reached the learner while {@code step} was next,
+   * {@code latencySeconds} after the snapshot was sent.
+   */
+  public record SnapshotAnswered(long version, long step, double latencySeconds) implements Command {}
 
   /** Anything else worth a line (a skipped update, a restarted actor, a fault). */
   public record Note(long step, String event, String message) implements Command {}
@@ -63,6 +75,9 @@ public final class MetricsSink extends AbstractBehavior<MetricsSink.Command> {
   private final ProgressDisplay progress;
   private final RunHistory history;
   private final Path runDir;
+  /** Wall time of the sessions before this one (a resumed run), as the last system line says. */
+  private double wallBefore;
+  private final long startNanos = System.nanoTime();
 
   private MetricsSink(ActorContext<Command> context, Path runDir, List<String> datasets,
       ProgressDisplay progress) throws IOException {
@@ -91,8 +106,14 @@ public final class MetricsSink extends AbstractBehavior<MetricsSink.Command> {
         history.onRewards(r);
       } else if (record instanceof Note n) {
         history.onNote(n);
+      } else if (record instanceof SnapshotSent sent) {
+        history.onSent(sent);
+      } else if (record instanceof SnapshotAnswered answered) {
+        history.onAnswered(answered);
       }
     }
+    SystemFigures before = MetricsLog.system(file);
+    wallBefore = before == null ? 0 : before.wallSeconds();
   }
 
   private static BufferedWriter open(Path file) throws IOException {
@@ -107,6 +128,8 @@ public final class MetricsSink extends AbstractBehavior<MetricsSink.Command> {
         .onMessage(WeightsApplied.class, this::onWeightsApplied)
         .onMessage(RewardsComputed.class, this::onRewardsComputed)
         .onMessage(Note.class, this::onNote)
+        .onMessage(SnapshotSent.class, this::onSnapshotSent)
+        .onMessage(SnapshotAnswered.class, this::onSnapshotAnswered)
         .onMessage(Finish.class, this::onFinish)
         .onMessage(Mark.class, this::onMark)
         .onSignal(PostStop.class, signal -> onStop())
@@ -124,6 +147,7 @@ public final class MetricsSink extends AbstractBehavior<MetricsSink.Command> {
     line.put("tokens", m.tokens());
     line.put("seconds", m.seconds());
     line.put("wait_seconds", m.waitSeconds());
+    line.put("real_tokens", m.realTokens());
     write(metrics, line);
     if (m.step() % 50 == 0) {
       flush(); // a run that dies keeps its metrics up to the last few steps
@@ -142,6 +166,9 @@ public final class MetricsSink extends AbstractBehavior<MetricsSink.Command> {
     Map<String, Object> event = new LinkedHashMap<>();
     event.put("event", "weights");
     event.putAll(line);
+    if (m.version() > 0) {
+      event.put("staleness", m.step() - m.version()); // the prior (version 0) is no update
+    }
     write(metrics, event);
     flush();
     history.onWeights(m);
@@ -161,6 +188,31 @@ public final class MetricsSink extends AbstractBehavior<MetricsSink.Command> {
     return this;
   }
 
+  private Behavior<Command> onSnapshotSent(SnapshotSent m) {
+    Map<String, Object> line = new LinkedHashMap<>();
+    line.put("event", "snapshot_sent");
+    line.put("version", m.version());
+    write(metrics, line);
+    history.onSent(m);
+    return this;
+  }
+
+  private Behavior<Command> onSnapshotAnswered(SnapshotAnswered m) {
+    Map<String, Object> line = new LinkedHashMap<>();
+    line.put("event", "snapshot_answered");
+    line.put("version", m.version());
+    line.put("step", m.step());
+    line.put("latency_seconds", m.latencySeconds());
+    write(metrics, line);
+    history.onAnswered(m);
+    return this;
+  }
+
+  /** The run's system figures so far, as a line: at every checkpoint (a resume takes up its wall time) and at the end. */
+  private void writeSystem() {
+    write(metrics, history.system(wallBefore + (System.nanoTime() - startNanos) / 1e9).line());
+  }
+
   private Behavior<Command> onNote(Note m) {
     Map<String, Object> line = new LinkedHashMap<>();
     line.put("event", m.event());
@@ -172,6 +224,7 @@ public final class MetricsSink extends AbstractBehavior<MetricsSink.Command> {
   }
 
   private Behavior<Command> onFinish(Finish m) {
+    writeSystem();
     flush();
     progress.close();
     m.replyTo().tell(history);
@@ -179,6 +232,7 @@ public final class MetricsSink extends AbstractBehavior<MetricsSink.Command> {
   }
 
   private Behavior<Command> onMark(Mark m) {
+    writeSystem();
     flush();
     try {
       ResumePoint point = new ResumePoint(

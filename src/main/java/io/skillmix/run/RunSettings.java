@@ -116,9 +116,11 @@ public record RunSettings(
     MixtureMethod method = MixtureMethod.parse("mix.method", c.getString("mix.method"));
     Reward reward = Rewards.parse("mix.reward", c.getString("mix.reward"));
     int updateEvery = positiveInt(c, "mix.update-every");
+    ApplyMode apply = ApplyMode.parse(c.getString("mix.apply"));
     int lag = wholeNumber(c, "mix.lag-steps").intValue();
     if (lag == -1) {
-      lag = updateEvery / 2;
+      // sync is lag 0 (the learner waits at the snapshot's own step), not the default's half of S
+      lag = apply == ApplyMode.SYNC ? 0 : updateEvery / 2;
     }
     if (lag < 0 || lag > updateEvery) {
       throw new UserError("mix.lag-steps = " + lag + " must be between 0 and mix.update-every ("
@@ -150,7 +152,7 @@ public record RunSettings(
     }
     return new MixSettings(method, reward, c.getBoolean("mix.ema"), fraction(c, "mix.ema-alpha"),
         ScorerKind.parse("mix.scorer", c.getString("mix.scorer")), tau, updateEvery,
-        ApplyMode.parse(c.getString("mix.apply")), lag, positiveInt(c, "mix.scorer-steps"),
+        apply, lag, positiveInt(c, "mix.scorer-steps"),
         positive(c, "mix.scorer-lr"), Scorer.UpdateRule.parse(c.getString("mix.update")), rewardBatch, specialistName,
         updateTimeout, nonNegativeInt(c, "mix.multidds-layers"),
         positiveInt(c, "mix.multiuat-passes"), fraction(c, "mix.multiuat-dropout"));

@@ -98,7 +98,9 @@ class KryoRegistryTest {
     all.add(new MixtureScorer.Restore("{\"ema\":[0.9,1.0]}"));
     all.add(new MixtureScorer.RewardsFailed(100, "timeout"));
     all.add(snapshot);
-    all.add(new MetricsSink.TrainStep(3, "math", 2.5, 1e-3, 0.7, 512, 0.05, 0.001));
+    all.add(new MetricsSink.TrainStep(3, "math", 2.5, 1e-3, 0.7, 512, 0.05, 0.001, 480));
+    all.add(new MetricsSink.SnapshotSent(100));
+    all.add(new MetricsSink.SnapshotAnswered(100, 150, 2.25));
     all.add(new MetricsSink.WeightsApplied(150, 100, new double[] {0.3, 0.7}));
     all.add(new MetricsSink.RewardsComputed(100, new double[] {1, 2}, new double[] {0.9, 1.9},
         new double[] {0.4, 0.6}, 2.0));
