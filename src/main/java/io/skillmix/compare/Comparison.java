@@ -113,6 +113,11 @@ public final class Comparison {
   private void writeArmFiles() {
     for (Arm arm : plan.arms()) {
       if (!Files.exists(armFile(arm))) {
+        try {
+          Files.createDirectories(armFile(arm).getParent());
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
         writeAtomically(armFile(arm), armText(arm));
       }
     }

@@ -119,12 +119,14 @@ public record RunSettings(
     ApplyMode apply = ApplyMode.parse(c.getString("mix.apply"));
     int lag = wholeNumber(c, "mix.lag-steps").intValue();
     if (lag == -1) {
-      // sync is lag 0 (the learner waits at the snapshot's own step), not the default's half of S
-      lag = apply == ApplyMode.SYNC ? 0 : updateEvery / 2;
+      lag = updateEvery / 2;
     }
     if (lag < 0 || lag > updateEvery) {
       throw new UserError("mix.lag-steps = " + lag + " must be between 0 and mix.update-every ("
           + updateEvery + ")");
+    }
+    if (apply == ApplyMode.SYNC) {
+      lag = 0; // sync waits at the snapshot's own step: lag 0, whatever lag-steps (default half of S) says
     }
     int rewardBatch = wholeNumber(c, "mix.reward-batch-size").intValue();
     if (rewardBatch < 0) {
