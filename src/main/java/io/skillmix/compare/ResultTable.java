@@ -35,7 +35,12 @@ public final class ResultTable {
    *
    * @param higherIsBetter null: no end is (a system figure), nothing is marked
    */
-  record Header(String label, Boolean higherIsBetter) {}
+  record Header(String label, Boolean higherIsBetter, int decimals) {
+
+    Header(String label, Boolean higherIsBetter) {
+      this(label, higherIsBetter, 2);
+    }
+  }
 
   private final List<Header> columns;
   private final Map<String, List<Cell>> rows = new LinkedHashMap<>();
@@ -63,7 +68,7 @@ public final class ResultTable {
 
   /** The system figures of each arm's runs ({@link SystemColumn}), one per finished seed. */
   public static ResultTable system(Map<String, List<SystemFigures>> figures) {
-    List<Header> headers = java.util.Arrays.stream(SystemColumn.values()).map(c -> new Header(c.label(), null)).toList();
+    List<Header> headers = java.util.Arrays.stream(SystemColumn.values()).map(c -> new Header(c.label(), null, c.decimals())).toList();
     return new ResultTable(values(figures,
         f -> java.util.Arrays.stream(SystemColumn.values()).mapToDouble(c -> c.read(f)).toArray()), headers);
   }
@@ -103,7 +108,7 @@ public final class ResultTable {
     for (String arm : rows.keySet()) {
       out.append("| ").append(arm).append(" | ").append(seeds.get(arm)).append(" |");
       for (int c = 0; c < columns.size(); c++) {
-        String text = format(cell(arm, c));
+        String text = format(cell(arm, c), columns.get(c).decimals());
         out.append(' ').append(isBest(arm, c) ? "**" + text + "**" : text).append(" |");
       }
       out.append('\n');
@@ -126,7 +131,7 @@ public final class ResultTable {
       line[0] = arm;
       line[1] = Integer.toString(seeds.get(arm));
       for (int c = 0; c < columns.size(); c++) {
-        line[c + 2] = format(cell(arm, c)) + (isBest(arm, c) ? " *" : "  ");
+        line[c + 2] = format(cell(arm, c), columns.get(c).decimals()) + (isBest(arm, c) ? " *" : "  ");
       }
       lines.add(line);
     }
@@ -160,12 +165,13 @@ public final class ResultTable {
     return out.toString();
   }
 
-  private static String format(Cell cell) {
+  private static String format(Cell cell, int decimals) {
     if (cell.n() == 0) {
       return "–";
     }
-    return Double.isNaN(cell.std()) ? String.format(Locale.ROOT, "%.2f", cell.mean())
-        : String.format(Locale.ROOT, "%.2f ± %.2f", cell.mean(), cell.std());
+    String f = "%." + decimals + "f";
+    return Double.isNaN(cell.std()) ? String.format(Locale.ROOT, f, cell.mean())
+        : String.format(Locale.ROOT, f + " ± " + f, cell.mean(), cell.std());
   }
 
   private static String number(double v) {
