@@ -131,7 +131,7 @@ public final class ConfigLoader {
         throw new UserError(where + ": " + e.getMessage());
       }
       if (unknown != null) {
-        throw new UserError(where + ": " + unknown.replace(" (command line)", ""));
+        throw new UserError(where + ": " + unknown.replaceFirst(" \\(command line(: \\d+)?\\)", ""));
       }
     }
   }

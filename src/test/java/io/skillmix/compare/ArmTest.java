@@ -91,7 +91,7 @@ class ArmTest {
   void anUnknownKeyInAnArmIsOneLineNamingTheArmAndTheKey(@TempDir Path dir) throws Exception {
     UserError option = assertThrows(UserError.class, () -> Arms.fromOption("lag-2=mix.apply=lagged,mix.lag-step=2"));
     assertTrue(option.getMessage().startsWith("arm 'lag-2' (--arm lag-2): unknown key 'mix.lag-step'")
-        && option.getMessage().contains("did you mean 'mix.lag-steps'") && !option.getMessage().contains("\n"),
+        && option.getMessage().contains("'mix.lag-step'; did you mean 'mix.lag-steps'") && !option.getMessage().contains("\n"),
         option.getMessage());
     Path file = dir.resolve("bad.conf");
     Files.writeString(file, "compare.arms {\n  fast = [\"train.stepz=10\"]\n}\n");
