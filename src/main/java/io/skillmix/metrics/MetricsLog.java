@@ -60,7 +60,10 @@ public final class MetricsLog {
     SystemFigures last = null;
     for (JsonObject o : lines(file)) {
       if (o.get("event").getAsString().equals("system")) {
-        last = SystemFigures.of(o);
+        last = new SystemFigures(number(o, "wall_seconds"), number(o, "train_seconds"), number(o, "wait_seconds"),
+            o.get("real_tokens").getAsLong(), number(o, "evaluator_seconds"), o.get("updates_applied").getAsLong(),
+            number(o, "staleness_mean"), o.get("staleness_max").getAsLong(), o.get("snapshots_sent").getAsLong(),
+            o.get("snapshots_skipped").getAsLong(), number(o, "reward_latency_mean"), number(o, "reward_latency_max"));
       }
     }
     return last;
@@ -91,7 +94,7 @@ public final class MetricsLog {
     return List.of();
   }
 
-  /** A loss or norm written as null (a skipped, non-finite step) reads back as NaN. */
+  /** A loss or norm written as null (a skipped, non-finite step), or a figure left out, reads back as NaN. */
   private static double number(JsonObject o, String key) {
     JsonElement e = o.get(key);
     return e == null || e.isJsonNull() ? Double.NaN : e.getAsDouble();

@@ -1,6 +1,5 @@
 package io.skillmix.metrics;
 
-import com.google.gson.JsonObject;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -65,19 +64,8 @@ public record SystemFigures(double wallSeconds, double trainSeconds, double wait
     return line;
   }
 
-  static SystemFigures of(JsonObject o) {
-    return new SystemFigures(number(o, "wall_seconds"), number(o, "train_seconds"), number(o, "wait_seconds"),
-        o.get("real_tokens").getAsLong(), number(o, "evaluator_seconds"), o.get("updates_applied").getAsLong(),
-        number(o, "staleness_mean"), o.get("staleness_max").getAsLong(), o.get("snapshots_sent").getAsLong(),
-        o.get("snapshots_skipped").getAsLong(), number(o, "reward_latency_mean"), number(o, "reward_latency_max"));
-  }
-
   /** No figure (no update, no answer) is written as null. */
   private static Double orNull(double v) {
     return Double.isFinite(v) ? v : null;
-  }
-
-  private static double number(JsonObject o, String key) {
-    return o.get(key) == null || o.get(key).isJsonNull() ? Double.NaN : o.get(key).getAsDouble();
   }
 }
