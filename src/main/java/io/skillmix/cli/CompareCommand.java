@@ -1,8 +1,13 @@
 package io.skillmix.cli;
 
 import io.skillmix.UserError;
+import com.typesafe.config.Config;
 import io.skillmix.compare.Arm;
+import io.skillmix.compare.Arms;
 import io.skillmix.compare.Comparison;
+import io.skillmix.compare.Presets;
+import io.skillmix.config.ConfigLoader;
+import io.skillmix.run.RunSettings;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -24,10 +29,26 @@ import picocli.CommandLine.Parameters;
 public final class CompareCommand implements Runnable {
 
   @Option(names = "--arms", split = ",", paramLabel = "ARM",
-      description = "Arms to compare (default: all of prop,temp,uni,mos-cossim,mos-cossim-ema,mos-diff,"
-          + "mos-diff-ema,multidds,multiuat; with --specialist: only,prop,temp,uni,mos-cossim-ema,"
-          + "mos-diff-ema,mospec-cossim-ema,mospec-diff-ema).")
+      description = "Arms to compare, built-in or defined (--arm, compare.arms, a preset). Default: every defined"
+          + " arm; with none, all of prop,temp,uni,mos-cossim,mos-cossim-ema,mos-diff,mos-diff-ema,multidds,"
+          + "multiuat (with --specialist: only,prop,temp,uni,mos-cossim-ema,mos-diff-ema,mospec-cossim-ema,"
+          + "mospec-diff-ema).")
   List<String> arms;
+
+  @Option(names = "--arm", paramLabel = "NAME=key=value,...",
+      description = "Defines an arm by its overrides, e.g. --arm lag-25=mix.apply=lagged,mix.lag-steps=25"
+          + " (repeatable; a config file can define them as compare.arms { NAME = [\"key=value\", ...] }).")
+  List<String> armOptions = new ArrayList<>();
+
+  @Option(names = "--ablation", paramLabel = "async|interval",
+      description = "A preset of arms: async (sync; lagged with L = S/4, S/2, S; free; the evaluator on the"
+          + " learner's threads) or interval (S = 25, 50, 100, 200).")
+  String ablation;
+
+  @Option(names = "--table", paramLabel = "prior",
+      description = "A table of the paper as a preset of arms: prior (Table 3: MoS from the scorer prior"
+          + " τ = 1, 10, ∞ beside the temperature baseline at the same τ).")
+  String table;
 
   @Option(names = "--seeds", defaultValue = "3", description = "Seeds per arm (default: ${DEFAULT-VALUE}).")
   int seeds;
@@ -65,24 +86,31 @@ public final class CompareCommand implements Runnable {
         throw new UserError("'" + o + "': compare chooses run.dir and seed for every run; use --out and --seeds");
       }
     }
-    List<String> names = arms != null ? arms : specialist != null ? Arm.SPECIALIST : Arm.GENERALIST;
-    if (names.stream().distinct().count() != names.size()) {
-      throw new UserError("--arms: an arm is named twice");
+    Config base = ConfigLoader.load(file, overrides);
+    List<Arm> defined = new ArrayList<>();
+    armOptions.forEach(spec -> defined.add(Arms.fromOption(spec)));
+    defined.addAll(Arms.fromConfig(base));
+    if (ablation != null) {
+      defined.addAll(Presets.ablation(ablation, RunSettings.from(base)));
     }
-    List<Arm> parsed = names.stream().map(n -> Arm.parse(n.trim(), specialist)).toList();
+    if (table != null) {
+      defined.addAll(Presets.table(table));
+    }
+    List<Arm> parsed = Arms.choose(arms, defined, specialist);
     Path dir = out != null ? out : Path.of("runs",
         "compare-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-    List<String> deviceList = devices != null ? devices : List.of(
-        io.skillmix.config.ConfigLoader.load(file, overrides).getString("devices.learner"));
+    List<String> deviceList = devices != null ? devices : List.of(base.getString("devices.learner"));
     PrintStream console = System.out;
     Comparison.Result result = new Comparison(new Comparison.Plan(file, overrides, parsed, seeds, specialist,
         dir, deviceList, !noProgress), console).run();
     console.println();
     console.print(result.table().text());
-    String table = specialist == null ? "table" : "table-" + specialist;
+    console.println();
+    console.print(result.system().text());
+    String tableName = specialist == null ? "table" : "table-" + specialist;
     String curves = specialist == null ? "curves" : "curves-" + specialist;
     console.printf("comparison folder: %s (%s.md, %s.csv, plots/weights-<arm>.png, plots/%s.png)%n",
-        result.dir(), table, table, curves);
-    console.println("arms: " + Arrays.toString(names.toArray()));
+        result.dir(), tableName, tableName, curves);
+    console.println("arms: " + Arrays.toString(parsed.stream().map(Arm::name).toArray()));
   }
 }

@@ -133,6 +133,8 @@ public final class KryoRegistry {
     r.record(807, io.skillmix.metrics.WeightUpdate.class);
     r.record(808, MetricsSink.TrainStep.class);
     r.record(809, MetricsSink.Evaluated.class);
+    r.record(810, MetricsSink.SnapshotSent.class);
+    r.record(811, MetricsSink.SnapshotAnswered.class);
     return List.copyOf(r.rows.values());
   }
 

@@ -7,11 +7,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One way of weighting the datasets in a comparison, as config overrides on top of the user's
- * config. Every arm keeps every other default (steps, model, data, S, scorer settings): an arm
- * changes only how the mixture is chosen.
+ * One arm of a comparison: a name and the config overrides it puts on top of the comparison's
+ * config. Every arm keeps every other setting of that config. A built-in arm ({@link #parse}) is
+ * its overrides too, so every table says exactly what each arm set.
  *
- * @param name as given to {@code --arms}
+ * @param name as given to {@code --arms}; also the arm's folder name
  * @param overrides {@code key=value} strings
  */
 public record Arm(String name, List<String> overrides) {
@@ -28,30 +28,58 @@ public record Arm(String name, List<String> overrides) {
     overrides = List.copyOf(overrides);
   }
 
+  /** The overrides, comma-separated, as a table prints them. */
+  public String described() {
+    return overrides.isEmpty() ? "(the comparison's config as it is)" : String.join(", ", overrides);
+  }
+
   /**
-   * An arm is a fixed or baseline method by name, {@code only}, or {@code mos-REWARD[-ema]} /
-   * {@code mospec-REWARD[-ema]} for any registered reward ({@link Rewards}).
+   * A built-in arm: a fixed or baseline method by name, {@code only}, {@code mos-REWARD[-ema]} /
+   * {@code mospec-REWARD[-ema]} for any registered reward ({@link Rewards}), or a baseline with
+   * {@code -ema}. A baseline (multidds, multiuat) has no EMA unless its name asks for one, as in
+   * its paper; a MoS arm says which it has.
    *
    * @param specialist the target dataset of {@code --specialist}, or null; {@code only} and the
    *     {@code mospec-*} arms need one
    */
   public static Arm parse(String name, String specialist) {
+    Arm arm = builtin(name, specialist);
+    if (arm == null) {
+      throw new UserError("--arms: unknown arm '" + name + "'; use " + String.join(", ", GENERALIST)
+          + ", only, mos-REWARD[-ema] or, with --specialist, mospec-REWARD[-ema], REWARD one of "
+          + String.join(", ", Rewards.names()) + "; or define it with --arm NAME=key=value,... or compare.arms");
+    }
+    return arm;
+  }
+
+  /** Whether {@code name} is a built-in arm's (so a user's arm may not take it). */
+  static boolean isBuiltin(String name) {
+    return builtin(name, "any") != null;
+  }
+
+  private static Arm builtin(String name, String specialist) {
     List<String> o = new ArrayList<>();
-    MixtureMethod method = baseline(name);
+    boolean ema = name.endsWith("-ema");
+    MixtureMethod method = baseline(ema ? name.substring(0, name.length() - "-ema".length()) : name);
     if (method != null) {
       o.add("mix.method=" + method);
+      if (method.learned()) {
+        o.add("mix.ema=" + ema);
+      } else if (ema) {
+        return null; // a fixed prior has no rewards to smooth
+      }
     } else if (name.equals("only")) {
       o.add("mix.method=" + MixtureMethod.PROP);
       o.add("data.only=[" + target(name, specialist) + "]");
     } else {
       boolean spec = name.startsWith("mospec-");
-      String rest = name.substring(spec ? "mospec-".length() : name.startsWith("mos-") ? "mos-".length() : 0);
-      boolean ema = rest.endsWith("-ema");
+      if (!spec && !name.startsWith("mos-")) {
+        return null;
+      }
+      String rest = name.substring(spec ? "mospec-".length() : "mos-".length());
       String reward = ema ? rest.substring(0, rest.length() - "-ema".length()) : rest;
-      if (!(spec || name.startsWith("mos-")) || !Rewards.names().contains(reward)) {
-        throw new UserError("--arms: unknown arm '" + name + "'; use " + String.join(", ", GENERALIST)
-            + ", only, mos-REWARD[-ema] or, with --specialist, mospec-REWARD[-ema], REWARD one of "
-            + String.join(", ", Rewards.names()));
+      if (!Rewards.names().contains(reward)) {
+        return null;
       }
       o.add("mix.method=" + MixtureMethod.MOS);
       o.add("mix.reward=" + reward);

@@ -56,8 +56,8 @@ public final class Comparison {
     }
   }
 
-  /** The finished comparison: the table and where its files are. */
-  public record Result(ResultTable table, Path dir) {}
+  /** The finished comparison: the results table, the system figures' table and where its files are. */
+  public record Result(ResultTable table, ResultTable system, Path dir) {}
 
   private final Plan plan;
   private final PrintStream log;
@@ -78,7 +78,58 @@ public final class Comparison {
       throw new UserError("--specialist " + plan.specialist() + " is not a dataset of this mix; use one of "
           + String.join(", ", datasets));
     }
+    checkArms();
     checkSameSettings(ConfigLoader.render(base));
+    writeArmFiles();
+  }
+
+  /**
+   * Every arm's overrides are checked before anything runs: known keys, and values a run takes
+   * (each arm's settings are read whole); an arm folder of an earlier start must have had the
+   * same overrides.
+   */
+  private void checkArms() {
+    for (Arm arm : plan.arms()) {
+      Arms.checkKeys(arm, "");
+      List<String> overrides = new ArrayList<>(plan.overrides());
+      overrides.addAll(arm.overrides());
+      try {
+        RunSettings.from(ConfigLoader.load(plan.configFile(), overrides));
+      } catch (UserError e) {
+        throw new UserError("arm '" + arm.name() + "': " + e.getMessage());
+      }
+      Path file = armFile(arm);
+      try {
+        if (Files.exists(file) && !Files.readString(file).equals(armText(arm))) {
+          throw new UserError(file + ": the arm '" + arm.name() + "' was run with other overrides; give it"
+              + " another name, or a new --out");
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+
+  private void writeArmFiles() {
+    for (Arm arm : plan.arms()) {
+      if (!Files.exists(armFile(arm))) {
+        try {
+          Files.createDirectories(armFile(arm).getParent());
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+        writeAtomically(armFile(arm), armText(arm));
+      }
+    }
+  }
+
+  private Path armFile(Arm arm) {
+    return plan.dir().resolve(arm.name()).resolve("arm.conf");
+  }
+
+  private static String armText(Arm arm) {
+    return "# the overrides of arm " + arm.name() + ", on top of the comparison's config\n"
+        + String.join("\n", arm.overrides()) + "\n";
   }
 
   /**
@@ -152,7 +203,8 @@ public final class Comparison {
     } finally {
       pool.shutdownNow();
     }
-    return new Result(writeOutputs(), plan.dir());
+    ComparisonFiles.Tables tables = writeOutputs();
+    return new Result(tables.results(), tables.system(), plan.dir());
   }
 
   private void runCell(Cell cell, String device) throws IOException, InterruptedException {
@@ -166,10 +218,10 @@ public final class Comparison {
       log.printf("%s: training in %s%n", cell.label(), runDir);
       long start = System.nanoTime();
       List<String> overrides = new ArrayList<>(plan.overrides());
+      // the cell's device first, so an arm may put its evaluator elsewhere
+      overrides.addAll(List.of("devices.learner=\"" + device + "\"", "devices.evaluator=\"" + device + "\""));
       overrides.addAll(cell.arm().overrides());
-      overrides.addAll(List.of("seed=" + cell.seed(), "run.dir=\"" + runDir + "\"", "run.overwrite=true",
-          "devices.learner=\"" + device + "\"",
-          "devices.evaluator=\"" + device + "\""));
+      overrides.addAll(List.of("seed=" + cell.seed(), "run.dir=\"" + runDir + "\"", "run.overwrite=true"));
       if (!plan.progress() || plan.devices().size() > 1) {
         overrides.add("run.progress=false");
       }
@@ -217,44 +269,9 @@ public final class Comparison {
     return Files.exists(runDir.resolve(RunFolder.REPORT)) && Files.exists(runDir.resolve(RunFolder.FINAL).resolve("config.json"));
   }
 
-  /** The table of what is evaluated so far, and the plots; rewritten after every cell. */
-  private ResultTable writeOutputs() {
-    Map<String, List<EvalReport>> reports = new LinkedHashMap<>();
-    Map<String, List<Path>> runs = new LinkedHashMap<>();
-    for (Arm arm : plan.arms()) {
-      List<EvalReport> evaluated = new ArrayList<>();
-      List<Path> finishedRuns = new ArrayList<>();
-      for (int k = 1; k <= plan.seeds(); k++) {
-        Path runDir = plan.dir().resolve(arm.name()).resolve("seed-" + k);
-        if (Files.exists(runDir.resolve(RunFolder.EVAL))) {
-          evaluated.add(EvalReport.readJson(runDir.resolve(RunFolder.EVAL)));
-          finishedRuns.add(runDir);
-        }
-      }
-      reports.put(arm.name(), evaluated);
-      runs.put(arm.name(), finishedRuns);
-    }
-    List<Column> columns = builtin ? Column.BUILTIN : Column.heldOut(datasets);
-    ResultTable table = new ResultTable(columns, reports).withText(Convergence.LABEL, Convergence.stepsToBestStatic(
-        Convergence.read(runs), plan.arms().stream().filter(Convergence::isStatic).map(Arm::name)
-            .collect(java.util.stream.Collectors.toSet()), builtin));
-    try {
-      // A specialist comparison can share its generalist runs with the plain one in the same folder.
-      String name = plan.specialist() == null ? "table" : "table-" + plan.specialist();
-      String title = plan.specialist() == null ? "" : "Target skill: " + plan.specialist() + "\n\n";
-      writeAtomically(plan.dir().resolve(name + ".md"), title + table.markdown());
-      writeAtomically(plan.dir().resolve(name + ".csv"), table.csv());
-      Path plots = plan.dir().resolve("plots");
-      for (Map.Entry<String, List<Path>> e : runs.entrySet()) {
-        Curves.weights(plots.resolve("weights-" + e.getKey() + ".png"), e.getKey(), e.getValue());
-        Curves.rewards(plots.resolve("rewards-" + e.getKey() + ".png"), e.getKey(), e.getValue());
-      }
-      Curves.convergence(plots.resolve(plan.specialist() == null ? "curves.png"
-          : "curves-" + plan.specialist() + ".png"), runs);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return table;
+  /** The tables of what is evaluated so far, and the plots; rewritten after every cell. */
+  private ComparisonFiles.Tables writeOutputs() {
+    return ComparisonFiles.write(plan, builtin ? Column.BUILTIN : Column.heldOut(datasets), builtin);
   }
 
   private static void writeAtomically(Path file, String text) {

@@ -1,6 +1,7 @@
 package io.skillmix.compare;
 
 import io.skillmix.metrics.Plots;
+import io.skillmix.metrics.SystemFigures;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -113,6 +114,29 @@ final class Curves {
     }
     Plots.lines(file, "Macro-average training loss (mean over datasets, then seeds)", "step", "loss",
         series, false);
+  }
+
+  /**
+   * Per arm, where the time went (mean over seeds): the learner computing, the learner waiting,
+   * and the evaluator at work, which overlaps the learner's time unless the run is sync.
+   */
+  static void time(Path file, Map<String, List<SystemFigures>> figuresByArm) throws IOException {
+    List<String> arms = figuresByArm.entrySet().stream().filter(e -> !e.getValue().isEmpty()).map(Map.Entry::getKey).toList();
+    if (arms.isEmpty()) {
+      return;
+    }
+    Map<String, double[]> series = new LinkedHashMap<>();
+    series.put("training", mean(arms, figuresByArm, SystemFigures::trainSeconds));
+    series.put("waiting", mean(arms, figuresByArm, SystemFigures::waitSeconds));
+    series.put("evaluator work", mean(arms, figuresByArm, SystemFigures::evaluatorSeconds));
+    Plots.bars(file, "Time per arm (mean over seeds; the evaluator works beside the learner)", "seconds",
+        arms, series);
+  }
+
+  private static double[] mean(List<String> arms, Map<String, List<SystemFigures>> figuresByArm,
+      java.util.function.ToDoubleFunction<SystemFigures> figure) {
+    return arms.stream().mapToDouble(a -> figuresByArm.get(a).stream().mapToDouble(figure).average().orElse(Double.NaN))
+        .toArray();
   }
 
   /** The point after every {@value #EVERY} steps. */

@@ -1,6 +1,7 @@
 package io.skillmix.compare;
 
 import io.skillmix.eval.EvalReport;
+import io.skillmix.metrics.SystemFigures;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,7 +11,7 @@ import java.util.Map;
 /**
  * The comparison in the shape of the paper's Table 2: a row per arm, a column per skill and the
  * overall score, each cell the mean ± sample standard deviation over seeds; the best mean of each
- * column is marked.
+ * column is marked. The system table ({@link #system}) has the same shape, unmarked.
  */
 public final class ResultTable {
 
@@ -29,7 +30,19 @@ public final class ResultTable {
     }
   }
 
-  private final List<Column> columns;
+  /**
+   * A column's header and which end is best.
+   *
+   * @param higherIsBetter null: no end is (a system figure), nothing is marked
+   */
+  record Header(String label, Boolean higherIsBetter, int decimals) {
+
+    Header(String label, Boolean higherIsBetter) {
+      this(label, higherIsBetter, 2);
+    }
+  }
+
+  private final List<Header> columns;
   private final Map<String, List<Cell>> rows = new LinkedHashMap<>();
   private final Map<String, Integer> seeds = new LinkedHashMap<>();
   /** Columns of text per arm after the numeric ones (such as {@link Convergence#LABEL}), by label. */
@@ -37,11 +50,18 @@ public final class ResultTable {
 
   /** @param reports per arm, in table order, one evaluation per finished seed */
   public ResultTable(List<Column> columns, Map<String, List<EvalReport>> reports) {
+    this(values(reports, r -> columns.stream().mapToDouble(c -> c.read(r)).toArray()),
+        columns.stream().map(c -> new Header(c.label(), c.higherIsBetter())).toList());
+  }
+
+  /** @param values per arm, in table order, one row of values per finished seed */
+  private ResultTable(Map<String, List<double[]>> values, List<Header> columns) {
     this.columns = List.copyOf(columns);
-    for (Map.Entry<String, List<EvalReport>> e : reports.entrySet()) {
+    for (Map.Entry<String, List<double[]>> e : values.entrySet()) {
       List<Cell> cells = new ArrayList<>();
-      for (Column c : columns) {
-        cells.add(Cell.of(e.getValue().stream().map(c::read).toList()));
+      for (int c = 0; c < columns.size(); c++) {
+        int column = c;
+        cells.add(Cell.of(e.getValue().stream().map(v -> v[column]).toList()));
       }
       rows.put(e.getKey(), cells);
       seeds.put(e.getKey(), e.getValue().size());
@@ -59,6 +79,20 @@ public final class ResultTable {
     return texts.get(label).getOrDefault(arm, "–");
   }
 
+  /** The system figures of each arm's runs ({@link SystemColumn}), one per finished seed. */
+  public static ResultTable system(Map<String, List<SystemFigures>> figures) {
+    List<Header> headers = java.util.Arrays.stream(SystemColumn.values()).map(c -> new Header(c.label(), null, c.decimals())).toList();
+    return new ResultTable(values(figures,
+        f -> java.util.Arrays.stream(SystemColumn.values()).mapToDouble(c -> c.read(f)).toArray()), headers);
+  }
+
+  private static <T> Map<String, List<double[]>> values(Map<String, List<T>> byArm,
+      java.util.function.Function<T, double[]> row) {
+    Map<String, List<double[]>> out = new LinkedHashMap<>();
+    byArm.forEach((arm, list) -> out.put(arm, list.stream().map(row).toList()));
+    return out;
+  }
+
   public Cell cell(String arm, int column) {
     return rows.get(arm).get(column);
   }
@@ -69,7 +103,10 @@ public final class ResultTable {
     if (!Double.isFinite(v)) {
       return false;
     }
-    boolean higher = columns.get(column).higherIsBetter();
+    Boolean higher = columns.get(column).higherIsBetter();
+    if (higher == null) {
+      return false;
+    }
     return rows.keySet().stream().map(a -> cell(a, column).mean()).filter(Double::isFinite)
         .allMatch(other -> higher ? other <= v : other >= v);
   }
@@ -86,7 +123,7 @@ public final class ResultTable {
     for (String arm : rows.keySet()) {
       out.append("| ").append(arm).append(" | ").append(seeds.get(arm)).append(" |");
       for (int c = 0; c < columns.size(); c++) {
-        String text = format(cell(arm, c));
+        String text = format(cell(arm, c), columns.get(c).decimals());
         out.append(' ').append(isBest(arm, c) ? "**" + text + "**" : text).append(" |");
       }
       texts.keySet().forEach(label -> out.append(' ').append(text(label, arm)).append(" |"));
@@ -114,7 +151,7 @@ public final class ResultTable {
       line[0] = arm;
       line[1] = Integer.toString(seeds.get(arm));
       for (int c = 0; c < columns.size(); c++) {
-        line[c + 2] = format(cell(arm, c)) + (isBest(arm, c) ? " *" : "  ");
+        line[c + 2] = format(cell(arm, c), columns.get(c).decimals()) + (isBest(arm, c) ? " *" : "  ");
       }
       for (int t = 0; t < labels.size(); t++) {
         line[columns.size() + 2 + t] = text(labels.get(t), arm);
@@ -134,7 +171,8 @@ public final class ResultTable {
         out.append(i == 0 ? line[i] + pad : pad + line[i]).append(i + 1 < line.length ? "  " : "\n");
       }
     }
-    return out.append("* best mean in its column\n").toString();
+    boolean marked = columns.stream().anyMatch(c -> c.higherIsBetter() != null);
+    return out.append(marked ? "* best mean in its column\n" : "").toString();
   }
 
   /** One line per arm and column: arm, column, mean, std, n. */
@@ -154,12 +192,13 @@ public final class ResultTable {
     return out.toString();
   }
 
-  private static String format(Cell cell) {
+  private static String format(Cell cell, int decimals) {
     if (cell.n() == 0) {
       return "–";
     }
-    return Double.isNaN(cell.std()) ? String.format(Locale.ROOT, "%.2f", cell.mean())
-        : String.format(Locale.ROOT, "%.2f ± %.2f", cell.mean(), cell.std());
+    String f = "%." + decimals + "f";
+    return Double.isNaN(cell.std()) ? String.format(Locale.ROOT, f, cell.mean())
+        : String.format(Locale.ROOT, f + " ± " + f, cell.mean(), cell.std());
   }
 
   private static String number(double v) {

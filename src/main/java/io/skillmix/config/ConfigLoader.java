@@ -77,27 +77,62 @@ public final class ConfigLoader {
    * each {@code data.datasets} entry.
    */
   private static void rejectUnknownKeys(Config user, Config reference) {
-    List<String> known = new java.util.ArrayList<>();
-    for (var entry : reference.entrySet()) {
-      String key = entry.getKey();
-      if (!key.startsWith("pekko.") && !key.startsWith("skillmix-dispatchers.")) {
-        known.add(key);
-      }
-    }
-    for (var entry : user.entrySet()) {
-      String key = entry.getKey();
-      String root = key.contains(".") ? key.substring(0, key.indexOf('.')) : key;
-      if (FOREIGN_ROOTS.contains(root) || reference.hasPathOrNull(key)) {
-        continue;
-      }
-      String origin = entry.getValue().origin().description();
-      String closest = closest(key, known);
-      throw new UserError("unknown key '" + key + "' (" + origin + ")"
-          + (closest == null ? "" : "; did you mean '" + closest + "'?")
-          + " Every key is listed in reference.conf.");
+    String unknown = unknownKey(user, reference);
+    if (unknown != null) {
+      throw new UserError(unknown);
     }
     if (user.hasPath("data.datasets")) {
       rejectUnknownDatasetKeys(user);
+    }
+  }
+
+  /**
+   * Keys whose children a user names ({@code compare.arms.lag-25}): reference.conf has the key and
+   * every name under it is the user's.
+   */
+  private static final List<String> USER_NAMED = List.of("compare.arms");
+
+  /** "unknown key 'k' (origin); did you mean …" for the first key no default names, or null. */
+  private static String unknownKey(Config user, Config reference) {
+    for (var entry : user.entrySet()) {
+      String key = entry.getKey();
+      String root = key.contains(".") ? key.substring(0, key.indexOf('.')) : key;
+      if (FOREIGN_ROOTS.contains(root) || reference.hasPathOrNull(key)
+          || USER_NAMED.stream().anyMatch(k -> key.startsWith(k + "."))) {
+        continue;
+      }
+      List<String> known = new java.util.ArrayList<>();
+      for (var e : reference.entrySet()) {
+        if (!e.getKey().startsWith("pekko.") && !e.getKey().startsWith("skillmix-dispatchers.")) {
+          known.add(e.getKey());
+        }
+      }
+      String origin = entry.getValue().origin().description();
+      String closest = closest(key, known);
+      return "unknown key '" + key + "' (" + origin + ")"
+          + (closest == null ? "" : "; did you mean '" + closest + "'?")
+          + " Every key is listed in reference.conf.";
+    }
+    return null;
+  }
+
+  /**
+   * The check {@link #load} makes of its overrides, for overrides kept to be loaded later (a
+   * {@code compare} arm's): a key no default names is refused in one line that starts with
+   * {@code where}.
+   */
+  public static void checkKeys(String where, List<String> overrides) {
+    Config reference = ConfigFactory.defaultReference();
+    for (String override : overrides) {
+      String unknown;
+      try {
+        unknown = unknownKey(parseOverride(override), reference);
+      } catch (UserError e) {
+        throw new UserError(where + ": " + e.getMessage());
+      }
+      if (unknown != null) {
+        throw new UserError(where + ": " + unknown.replaceFirst(" \\(command line(: \\d+)?\\)", ""));
+      }
     }
   }
 

@@ -129,6 +129,7 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
   private ActorRef<Outcome> replyTo;
   private long step;
   private long waitStartNanos;
+  /** When each outstanding snapshot was sent, for its reward latency. */
   private double waitSeconds;
   private int badStepsInRow;
   private boolean stopRequested;

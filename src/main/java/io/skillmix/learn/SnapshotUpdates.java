@@ -36,6 +36,8 @@ final class SnapshotUpdates {
   private final UpdateSchedule schedule;
   /** Snapshots whose deadline is running: a deadline is armed once per snapshot. */
   private final Set<Long> armed = new HashSet<>();
+  /** When each outstanding snapshot was sent, for its reward latency (the system figures). */
+  private final java.util.Map<Long, Long> sentNanos = new java.util.HashMap<>();
 
   SnapshotUpdates(LearnerSettings settings, double[] prior, ActorContext<Learner.Command> context,
       ActorRef<RewardEvaluator.Command> evaluator, ActorRef<MetricsSink.Command> metrics) {
@@ -70,6 +72,8 @@ final class SnapshotUpdates {
 
   void send(ParameterSnapshot snapshot) {
     schedule.sent(snapshot.version());
+    sentNanos.put(snapshot.version(), System.nanoTime());
+    metrics.tell(new MetricsSink.SnapshotSent(snapshot.version()));
     evaluator.tell(new RewardEvaluator.Evaluate(snapshot));
     if (settings.apply() == io.skillmix.mix.ApplyMode.FREE) {
       armDeadline(snapshot.version());
@@ -125,7 +129,10 @@ final class SnapshotUpdates {
    */
   void onAnswer(Learner.SnapshotAnswer answer, long step) {
     if (answer instanceof Learner.ScorerAnswered a && a.answer() instanceof MixtureScorer.Computed p) {
-      schedule.received(p.version(), p.probabilities(), step);
+      Long sent = sentNanos.remove(p.version());
+      if (schedule.received(p.version(), p.probabilities(), step) && sent != null) {
+        metrics.tell(new MetricsSink.SnapshotAnswered(p.version(), step, (System.nanoTime() - sent) / 1e9));
+      }
     } else if (answer instanceof Learner.ScorerAnswered a && a.answer() instanceof MixtureScorer.NotComputed f) {
       skip(f.version(), step, "the reward evaluator failed on snapshot " + f.version() + " (" + f.reason()
           + "); going on with the last probabilities");
@@ -140,6 +147,7 @@ final class SnapshotUpdates {
 
   /** An update given up on costs that update only, and says why in the metrics; false if it was not awaited. */
   private boolean skip(long version, long step, String why) {
+    sentNanos.remove(version);
     if (!schedule.giveUp(version)) {
       return false;
     }

@@ -45,6 +45,9 @@ public final class MetricsLog {
     List<MetricsSink.Command> out = new ArrayList<>();
     for (JsonObject o : lines) {
       String event = o.get("event").getAsString();
+      if (event.equals("system")) {
+        continue; // a summary of the records, not one (see system())
+      }
       out.add(switch (event) {
         case "train" -> trainStep(o, names);
         case "weights" -> new MetricsSink.WeightsApplied(weightUpdate(o, names));
@@ -52,6 +55,9 @@ public final class MetricsLog {
             values(o, "smoothed", names), values(o, "probs", names), o.get("evaluator_seconds").getAsDouble());
         case "eval" -> new MetricsSink.Evaluated(o.get("step").getAsLong(), numbers(o, "heldout_loss"),
             numbers(o, "scores"), o.get("seconds").getAsDouble());
+        case "snapshot_sent" -> new MetricsSink.SnapshotSent(o.get("version").getAsLong());
+        case "snapshot_answered" -> new MetricsSink.SnapshotAnswered(o.get("version").getAsLong(),
+            o.get("step").getAsLong(), o.get("latency_seconds").getAsDouble());
         default -> new MetricsSink.Note(o.get("step").getAsLong(), event, o.get("message").getAsString());
       });
     }
@@ -89,6 +95,20 @@ public final class MetricsLog {
         o.get("wait_seconds").getAsDouble());
   }
 
+  /** The last system line of a metrics file (the whole run's figures once it ended), or null. */
+  public static SystemFigures system(Path file) {
+    SystemFigures last = null;
+    for (JsonObject o : lines(file)) {
+      if (o.get("event").getAsString().equals("system")) {
+        last = new SystemFigures(number(o, "wall_seconds"), number(o, "train_seconds"), number(o, "wait_seconds"),
+            o.get("real_tokens").getAsLong(), number(o, "evaluator_seconds"), o.get("updates_applied").getAsLong(),
+            number(o, "staleness_mean"), o.get("staleness_max").getAsLong(), o.get("snapshots_sent").getAsLong(),
+            o.get("snapshots_skipped").getAsLong(), number(o, "reward_latency_mean"), number(o, "reward_latency_max"));
+      }
+    }
+    return last;
+  }
+
   /** A weights file: the dataset names (the order of its arrays) and every line, in order. */
   public record Weights(List<String> datasets, List<WeightUpdate> lines) {}
 
@@ -123,7 +143,7 @@ public final class MetricsLog {
     return List.of();
   }
 
-  /** A loss or norm written as null (a skipped, non-finite step) reads back as NaN. */
+  /** A loss or norm written as null (a skipped, non-finite step), or a figure left out, reads back as NaN. */
   private static double number(JsonObject o, String key) {
     JsonElement e = o.get(key);
     return e == null || e.isJsonNull() ? Double.NaN : e.getAsDouble();

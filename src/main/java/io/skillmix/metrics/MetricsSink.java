@@ -68,6 +68,15 @@ public final class MetricsSink extends AbstractBehavior<MetricsSink.Command> {
   public record Evaluated(long step, Map<String, Double> heldOutLoss, Map<String, Double> scores,
       double seconds) implements Command {}
 
+  /** The learner sent the snapshot taken after {@code version} steps to the reward evaluator. */
+  public record SnapshotSent(long version) implements Command {}
+
+  /**
+   * Probabilities for snapshot {@code version} reached the learner while {@code step} was next,
+   * {@code latencySeconds} after the snapshot was sent.
+   */
+  public record SnapshotAnswered(long version, long step, double latencySeconds) implements Command {}
+
   /** Anything else worth a line (a skipped update, a restarted actor, a fault). */
   public record Note(long step, String event, String message) implements Command {}
 
@@ -89,6 +98,9 @@ public final class MetricsSink extends AbstractBehavior<MetricsSink.Command> {
   private final ProgressDisplay progress;
   private final RunHistory history;
   private final Path runDir;
+  /** Wall time of the sessions before this one (a resumed run), as the last system line says. */
+  private double wallBefore;
+  private final long startNanos = System.nanoTime();
 
   private MetricsSink(ActorContext<Command> context, Path runDir, List<String> datasets,
       ProgressDisplay progress) throws IOException {
@@ -119,8 +131,14 @@ public final class MetricsSink extends AbstractBehavior<MetricsSink.Command> {
         history.onNote(n);
       } else if (record instanceof Evaluated e) {
         history.onEvaluated(e);
+      } else if (record instanceof SnapshotSent sent) {
+        history.onSent(sent);
+      } else if (record instanceof SnapshotAnswered answered) {
+        history.onAnswered(answered);
       }
     }
+    SystemFigures before = MetricsLog.system(file);
+    wallBefore = before == null ? 0 : before.wallSeconds();
   }
 
   private static BufferedWriter open(Path file) throws IOException {
@@ -136,6 +154,8 @@ public final class MetricsSink extends AbstractBehavior<MetricsSink.Command> {
         .onMessage(RewardsComputed.class, this::onRewardsComputed)
         .onMessage(Note.class, this::onNote)
         .onMessage(Evaluated.class, this::onEvaluated)
+        .onMessage(SnapshotSent.class, this::onSnapshotSent)
+        .onMessage(SnapshotAnswered.class, this::onSnapshotAnswered)
         .onMessage(Finish.class, this::onFinish)
         .onMessage(Mark.class, this::onMark)
         .onSignal(PostStop.class, signal -> onStop())
@@ -181,6 +201,9 @@ public final class MetricsSink extends AbstractBehavior<MetricsSink.Command> {
     Map<String, Object> event = new LinkedHashMap<>();
     event.put("event", "weights");
     event.putAll(line);
+    if (m.update().version() > 0) { // the prior (version 0) is no update
+      event.put("staleness", m.update().effectiveStep() - m.update().version());
+    }
     write(metrics, event);
     flush();
     history.onWeights(m.update());
@@ -198,6 +221,31 @@ public final class MetricsSink extends AbstractBehavior<MetricsSink.Command> {
     write(metrics, line);
     history.onRewards(m);
     return this;
+  }
+
+  private Behavior<Command> onSnapshotSent(SnapshotSent m) {
+    Map<String, Object> line = new LinkedHashMap<>();
+    line.put("event", "snapshot_sent");
+    line.put("version", m.version());
+    write(metrics, line);
+    history.onSent(m);
+    return this;
+  }
+
+  private Behavior<Command> onSnapshotAnswered(SnapshotAnswered m) {
+    Map<String, Object> line = new LinkedHashMap<>();
+    line.put("event", "snapshot_answered");
+    line.put("version", m.version());
+    line.put("step", m.step());
+    line.put("latency_seconds", m.latencySeconds());
+    write(metrics, line);
+    history.onAnswered(m);
+    return this;
+  }
+
+  /** The run's system figures so far, as a line: at every checkpoint (a resume takes up its wall time) and at the end. */
+  private void writeSystem() {
+    write(metrics, history.system(wallBefore + (System.nanoTime() - startNanos) / 1e9).line());
   }
 
   private Behavior<Command> onNote(Note m) {
@@ -224,6 +272,7 @@ public final class MetricsSink extends AbstractBehavior<MetricsSink.Command> {
   }
 
   private Behavior<Command> onFinish(Finish m) {
+    writeSystem();
     flush();
     progress.close();
     m.replyTo().tell(history);
@@ -231,6 +280,7 @@ public final class MetricsSink extends AbstractBehavior<MetricsSink.Command> {
   }
 
   private Behavior<Command> onMark(Mark m) {
+    writeSystem();
     flush();
     try {
       ResumePoint point = new ResumePoint(

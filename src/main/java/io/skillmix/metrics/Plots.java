@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
@@ -33,6 +35,26 @@ public final class Plots {
       if (stepped) {
         line.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Step);
       }
+    }
+    Files.createDirectories(file.getParent());
+    BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+  }
+
+  /**
+   * Grouped bars: a group per category, a bar per series in each (every series has a value per
+   * category; NaN draws none).
+   */
+  public static void bars(Path file, String title, String yLabel, List<String> categories,
+      Map<String, double[]> series) throws IOException {
+    CategoryChart chart = new CategoryChartBuilder().width(900).height(500)
+        .title(title).yAxisTitle(yLabel).build();
+    chart.getStyler().setXAxisLabelRotation(categories.size() > 4 ? 30 : 0);
+    for (Map.Entry<String, double[]> s : series.entrySet()) {
+      List<Double> values = new java.util.ArrayList<>();
+      for (double v : s.getValue()) {
+        values.add(Double.isFinite(v) ? v : 0.0);
+      }
+      chart.addSeries(s.getKey(), categories, values);
     }
     Files.createDirectories(file.getParent());
     BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);

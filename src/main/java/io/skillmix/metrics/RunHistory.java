@@ -22,6 +22,16 @@ public final class RunHistory {
   private double trainSeconds;
   private double waitSeconds;
   private long lastStep;
+  private double evaluatorSeconds;
+  private long updatesApplied;
+  private long stalenessSum;
+  private long stalenessMax;
+  private long snapshotsSent;
+  private long snapshotsSkipped;
+  private long answered;
+  private double latencySum;
+  private double latencyMax = Double.NaN;
+  private SystemFigures written;
 
   RunHistory(List<String> datasets) {
     this.datasets = List.copyOf(datasets);
@@ -50,14 +60,47 @@ public final class RunHistory {
   void onWeights(WeightUpdate m) {
     weightSteps.add(new long[] {m.effectiveStep(), m.version()});
     weightProbabilities.add(m.probabilities());
+    if (m.version() > 0) { // version 0 is the prior, not an update
+      long staleness = m.effectiveStep() - m.version();
+      updatesApplied++;
+      stalenessSum += staleness;
+      stalenessMax = Math.max(stalenessMax, staleness);
+    }
   }
 
   void onRewards(MetricsSink.RewardsComputed m) {
     rewards.add(m);
+    evaluatorSeconds += m.evaluatorSeconds();
   }
 
   void onNote(MetricsSink.Note m) {
     notes.add(m);
+    if (m.event().equals("skipped_update")) {
+      snapshotsSkipped++;
+    }
+  }
+
+  void onSent(MetricsSink.SnapshotSent m) {
+    snapshotsSent++;
+  }
+
+  void onAnswered(MetricsSink.SnapshotAnswered m) {
+    answered++;
+    latencySum += m.latencySeconds();
+    latencyMax = Double.isNaN(latencyMax) ? m.latencySeconds() : Math.max(latencyMax, m.latencySeconds());
+  }
+
+  /** The system figures the sink wrote last (at the end of the run: the whole run's), or null. */
+  public SystemFigures systemFigures() {
+    return written;
+  }
+
+  /** The system figures of what is recorded so far, with the wall time the sink measured; kept as the latest. */
+  SystemFigures system(double wallSeconds) {
+    written = new SystemFigures(wallSeconds, trainSeconds, waitSeconds, tokens, evaluatorSeconds, updatesApplied,
+        updatesApplied == 0 ? Double.NaN : (double) stalenessSum / updatesApplied, stalenessMax, snapshotsSent,
+        snapshotsSkipped, answered == 0 ? Double.NaN : latencySum / answered, latencyMax);
+    return written;
   }
 
   void onEvaluated(MetricsSink.Evaluated m) {

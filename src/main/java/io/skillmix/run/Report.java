@@ -63,6 +63,9 @@ final class Report {
         history.tokens() / Math.max(1e-9, history.trainSeconds()), history.waitSeconds(),
         100 * history.waitSeconds() / Math.max(1e-9, history.trainSeconds() + history.waitSeconds())));
     md.append(String.format(Locale.ROOT, "- skipped reward updates: %d%n%n", finished.skippedUpdates()));
+    if (history.systemFigures() != null) {
+      md.append(SystemSection.markdown(history.systemFigures()));
+    }
 
     md.append("## Datasets\n\n| dataset | train examples | held-out | held-out from | steps drawn | examples drawn"
         + " | first p | final p | recent loss |\n");

@@ -153,6 +153,7 @@ public record RunSettings(
     int builtinEvery = positiveInt(c, "mix.builtin-update-every");
     int updateEvery = isAuto(c, "mix.update-every") ? (builtin ? builtinEvery : PAPER_UPDATE_EVERY)
         : orAuto(() -> positiveInt(c, "mix.update-every"));
+    ApplyMode apply = ApplyMode.parse(c.getString("mix.apply"));
     int lag = wholeNumber(c, "mix.lag-steps").intValue();
     if (lag == -1) {
       lag = updateEvery / 2;
@@ -160,6 +161,9 @@ public record RunSettings(
     if (lag < 0 || lag > updateEvery) {
       throw new UserError("mix.lag-steps = " + lag + " must be between 0 and mix.update-every ("
           + updateEvery + ")");
+    }
+    if (apply == ApplyMode.SYNC) {
+      lag = 0; // sync waits at the snapshot's own step: lag 0, whatever lag-steps (default half of S) says
     }
     int rewardBatch = wholeNumber(c, "mix.reward-batch-size").intValue();
     if (rewardBatch < 0) {
@@ -187,7 +191,7 @@ public record RunSettings(
         "auto (on for mos, off for multidds and multiuat), true or false");
     return new MixSettings(method, reward, ema, fraction(c, "mix.ema-alpha"),
         ScorerKind.parse("mix.scorer", c.getString("mix.scorer")), tau, scorerTau, updateEvery,
-        ApplyMode.parse(c.getString("mix.apply")), lag, positiveInt(c, "mix.scorer-steps"),
+        apply, lag, positiveInt(c, "mix.scorer-steps"),
         positive(c, "mix.scorer-lr"), Scorer.UpdateRule.parse(c.getString("mix.update")), rewardBatch, specialistName,
         updateTimeout, nonNegativeInt(c, "mix.multidds-layers"),
         positiveInt(c, "mix.multiuat-passes"), fraction(c, "mix.multiuat-dropout"),

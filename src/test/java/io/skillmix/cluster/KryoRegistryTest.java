@@ -105,6 +105,8 @@ class KryoRegistryTest {
         64, 0.05, 0.001));
     all.add(new MetricsSink.WeightsApplied(new io.skillmix.metrics.WeightUpdate(100, 150, new double[] {0.3, 0.7})));
     all.add(new io.skillmix.metrics.WeightUpdate(100, 150, new double[] {0.3, 0.7}));
+    all.add(new MetricsSink.SnapshotSent(100));
+    all.add(new MetricsSink.SnapshotAnswered(100, 150, 2.25));
     all.add(new MetricsSink.RewardsComputed(100, new double[] {1, 2}, new double[] {0.9, 1.9},
         new double[] {0.4, 0.6}, 2.0));
     all.add(new MetricsSink.Note(4, "skipped_update", "no probabilities within 600 s"));

@@ -5,10 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.skillmix.UserError;
+import io.skillmix.cli.Main;
 import io.skillmix.config.ConfigLoader;
+import io.skillmix.mix.ApplyMode;
 import io.skillmix.run.RunSettings;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ArmTest {
 
@@ -48,5 +53,87 @@ class ArmTest {
     UserError target = assertThrows(UserError.class, () -> Arm.parse("mospec-diff", null));
     assertTrue(target.getMessage().contains("--specialist"), target.getMessage());
     assertThrows(UserError.class, () -> Arm.parse("only", ""));
+  }
+
+  @Test
+  void baselinesHaveNoEmaUnlessTheirNameAsks() {
+    assertEquals(List.of("mix.method=multidds", "mix.ema=false"), Arm.parse("multidds", null).overrides());
+    assertEquals(List.of("mix.method=multiuat", "mix.ema=true"), Arm.parse("multiuat-ema", null).overrides());
+    assertEquals(List.of("mix.method=uni"), Arm.parse("uni", null).overrides());
+    assertThrows(UserError.class, () -> Arm.parse("uni-ema", null));
+  }
+
+  @Test
+  void anArmOptionIsANameAndItsOverridesWithCommasInsideBracketsKept() {
+    Arm arm = Arms.fromOption("lag-2=mix.apply=lagged,mix.lag-steps=2,data.only=[add,echo]");
+    assertEquals("lag-2", arm.name());
+    assertEquals(List.of("mix.apply=lagged", "mix.lag-steps=2", "data.only=[add,echo]"), arm.overrides());
+    RunSettings s = RunSettings.from(ConfigLoader.load(null, arm.overrides()));
+    assertEquals(ApplyMode.LAGGED, s.mix().apply());
+    assertEquals(2, s.mix().lagSteps());
+  }
+
+  @Test
+  void armsOfAConfigFileComeInFileOrder(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("ablation.conf");
+    Files.writeString(file, "compare.arms {\n  zz-sync = [\"mix.apply=sync\"]\n"
+        + "  lag-3 = [\"mix.apply=lagged\", \"mix.lag-steps=3\"]\n  aa-free = [\"mix.apply=free\"]\n}\n");
+    List<Arm> arms = Arms.fromConfig(ConfigLoader.load(file, List.of()));
+    assertEquals(List.of("zz-sync", "lag-3", "aa-free"), arms.stream().map(Arm::name).toList());
+    assertEquals(List.of("mix.apply=lagged", "mix.lag-steps=3"), arms.get(1).overrides());
+    // without --arms, the defined arms run; with it, defined and built-in names mix
+    assertEquals(arms, Arms.choose(null, arms, null));
+    assertEquals(List.of("uni", "lag-3"), Arms.choose(List.of("uni", "lag-3"), arms, null).stream().map(Arm::name).toList());
+    assertEquals(Arm.GENERALIST, Arms.choose(null, List.of(), null).stream().map(Arm::name).toList());
+  }
+
+  @Test
+  void anUnknownKeyInAnArmIsOneLineNamingTheArmAndTheKey(@TempDir Path dir) throws Exception {
+    UserError option = assertThrows(UserError.class, () -> Arms.fromOption("lag-2=mix.apply=lagged,mix.lag-step=2"));
+    assertTrue(option.getMessage().startsWith("arm 'lag-2' (--arm lag-2): unknown key 'mix.lag-step'")
+        && option.getMessage().contains("'mix.lag-step'; did you mean 'mix.lag-steps'") && !option.getMessage().contains("\n"),
+        option.getMessage());
+    Path file = dir.resolve("bad.conf");
+    Files.writeString(file, "compare.arms {\n  fast = [\"train.stepz=10\"]\n}\n");
+    UserError config = assertThrows(UserError.class, () -> Arms.fromConfig(ConfigLoader.load(file, List.of())));
+    assertTrue(config.getMessage().startsWith("arm 'fast' (compare.arms.fast (") && config.getMessage().contains("bad.conf: 2")
+        && config.getMessage().contains("unknown key 'train.stepz'"), config.getMessage());
+    UserError reserved = assertThrows(UserError.class, () -> Arms.fromOption("s=seed=3"));
+    assertTrue(reserved.getMessage().contains("'seed' is set by compare"), reserved.getMessage());
+    UserError builtin = assertThrows(UserError.class, () -> Arms.fromOption("uni=mix.apply=free"));
+    assertTrue(builtin.getMessage().contains("built-in arm"), builtin.getMessage());
+    UserError twice = assertThrows(UserError.class, () -> Arms.choose(null,
+        List.of(new Arm("a", List.of("mix.apply=sync")), new Arm("a", List.of("mix.apply=free"))), null));
+    assertTrue(twice.getMessage().contains("defined twice"), twice.getMessage());
+
+    // Through the command: exit 2 before anything runs (no comparison folder)
+    Path out = dir.resolve("cmp");
+    assertEquals(Main.USER_ERROR, Main.execute("compare", "--arm", "lag-2=mix.lag-step=2", "--out", out.toString()));
+    assertEquals(Main.USER_ERROR, Main.execute("compare", file.toString(), "--out", out.toString()));
+    assertTrue(!Files.exists(out));
+  }
+
+  @Test
+  void thePresetsSayWhatEachArmSets() {
+    List<Arm> async = Presets.async(100, 2);
+    assertEquals(List.of("sync", "lagged-25", "lagged-50", "lagged-100", "free", "lagged-50-shared-threads"),
+        async.stream().map(Arm::name).toList());
+    assertEquals(List.of("mix.apply=sync", "mix.lag-steps=0"), async.get(0).overrides());
+    assertEquals(List.of("mix.apply=lagged", "mix.lag-steps=50", "devices.evaluator-threads=2"), async.get(5).overrides());
+    for (Arm arm : async) {
+      RunSettings.from(ConfigLoader.load(null, arm.overrides())); // each a valid config
+    }
+    List<Arm> interval = Presets.interval();
+    assertEquals(List.of("every-25", "every-50", "every-100", "every-200"), interval.stream().map(Arm::name).toList());
+    assertEquals(List.of("mix.update-every=200", "mix.lag-steps=100"), interval.get(3).overrides());
+    assertThrows(UserError.class, () -> Presets.ablation("async", RunSettings.from(ConfigLoader.load(null, List.of("mix.method=uni")))));
+    // Table 3: τ = 1, 10, ∞ for the temperature baseline and for the MoS scorer's prior (τ = ∞ of temp is uniform)
+    List<Arm> prior = Presets.table("prior");
+    assertEquals(List.of("temp-1", "temp-10", "temp-inf", "mos-prior-1", "mos-prior-10", "mos-prior-inf"),
+        prior.stream().map(Arm::name).toList());
+    assertEquals(List.of("mix.method=temp", "mix.prior-temperature=10"), prior.get(1).overrides());
+    assertEquals(List.of("mix.method=uni"), prior.get(2).overrides());
+    assertEquals(List.of("mix.method=mos", "mix.scorer-prior-temperature=inf"), prior.get(5).overrides());
+    assertThrows(UserError.class, () -> Presets.table("lora"));
   }
 }

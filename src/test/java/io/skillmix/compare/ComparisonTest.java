@@ -6,6 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.skillmix.UserError;
+import io.skillmix.cli.Main;
+import io.skillmix.config.ConfigLoader;
+import io.skillmix.metrics.MetricsLog;
+import io.skillmix.metrics.SystemFigures;
+import io.skillmix.mix.ApplyMode;
+import io.skillmix.run.RunSettings;
 import io.skillmix.run.RunFixtures;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -15,6 +21,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -121,10 +128,50 @@ class ComparisonTest {
   }
 
   /**
+   * An arm of the config file and one of --arm, through the command: each run has its arm's
+   * overrides, its staleness is the arm's lag, and table.md says what each arm set beside the
+   * system figures.
+   */
+  @Test
+  void armsFromAConfigFileAndFromTheCommandLineRunWithTheirOverrides() throws Exception {
+    Path file = dir.resolve("ablation.conf");
+    Files.writeString(file, "compare.arms {\n  lag-1 = [\"mix.apply=lagged\", \"mix.lag-steps=1\"]\n}\n");
+    Path cmp = dir.resolve("arms");
+    List<String> args = new ArrayList<>(List.of("compare", file.toString()));
+    args.addAll(overrides());
+    args.addAll(List.of("--arm", "in-sync=mix.apply=sync", "--seeds", "1", "--out", cmp.toString(), "--no-progress"));
+    assertEquals(0, Main.execute(args.toArray(String[]::new)));
+    for (String arm : List.of("in-sync", "lag-1")) {
+      Path run = cmp.resolve(arm).resolve("seed-1");
+      RunSettings s = RunSettings.from(ConfigLoader.load(run.resolve("config.conf"), List.of()));
+      assertEquals(arm.equals("lag-1") ? ApplyMode.LAGGED : ApplyMode.SYNC, s.mix().apply(), arm);
+      SystemFigures f = MetricsLog.system(run.resolve("metrics.jsonl"));
+      assertEquals(1, f.updatesApplied(), arm + ": the snapshot after 4 of 8 steps");
+      assertEquals(arm.equals("lag-1") ? 1 : 0, f.stalenessMax(), arm);
+      assertTrue(Files.exists(run.resolve("eval.json")));
+    }
+    String table = Files.readString(cmp.resolve("table.md"));
+    assertTrue(table.indexOf("| in-sync | 1 |") < table.indexOf("| lag-1 | 1 |"), "--arm first, then compare.arms: " + table);
+    assertTrue(table.contains("- **in-sync**: `mix.apply=sync`\n"), table);
+    assertTrue(table.contains("- **lag-1**: `mix.apply=lagged`, `mix.lag-steps=1`\n"), table);
+    assertTrue(table.contains("## System figures") && table.contains("staleness mean"), table);
+    assertTrue(Files.readString(cmp.resolve("system.csv")).contains("lag-1,staleness max,1.00000,"));
+    assertTrue(Files.exists(cmp.resolve("plots").resolve("time.png")));
+    assertTrue(Files.readString(cmp.resolve("lag-1").resolve("arm.conf")).contains("mix.lag-steps=1"));
+
+    // The same folder with the same arm name but other overrides is refused before anything runs.
+    List<String> changed = new ArrayList<>(List.of("compare", file.toString()));
+    changed.addAll(overrides());
+    changed.addAll(List.of("--arm", "in-sync=mix.apply=free", "--seeds", "1", "--out", cmp.toString(), "--no-progress"));
+    assertEquals(Main.USER_ERROR, Main.execute(changed.toArray(String[]::new)));
+  }
+
+  /**
    * DJL allows one open gradient collector per JVM, so two trainings at once each get a JVM of
    * their own; they must give what one at a time in this JVM gives, to the bit.
    */
   @Test
+  @Tag("slow")
   void twoTrainingsAtOnceGiveWhatOneAtATimeGives() throws Exception {
     List<Arm> arms = List.of(Arm.parse("uni", null), Arm.parse("mos-cossim-ema", null));
     new Comparison(new Comparison.Plan(null, overrides(), arms, 1, null, dir.resolve("serial"), List.of("cpu"), false),
@@ -148,6 +195,7 @@ class ComparisonTest {
   }
 
   @Test
+  @Tag("slow")
   void aUserMistakeInATrainingOfItsOwnJvmIsOneLine() {
     // The comparison reads dataset names, not files: the missing file is found by each training.
     String missing = "data.datasets=[{name=add, path=\"" + dir.resolve("missing.jsonl") + "\"}]";

@@ -71,4 +71,24 @@ class ResultTableTest {
     assertEquals(50.0, t.cell("a", 0).mean(), 1e-9);
     assertTrue(Double.isNaN(t.cell("a", 0).std()));
   }
+
+  @Test
+  void theSystemTableIsMeanAndStdOverSeedsAndMarksNothing() {
+    Map<String, List<io.skillmix.metrics.SystemFigures>> figures = new LinkedHashMap<>();
+    // wall, train, wait, real tokens, evaluator s, updates, staleness mean/max, sent, skipped, latency mean/max
+    figures.put("lagged-4", List.of(
+        new io.skillmix.metrics.SystemFigures(100, 60, 20, 5000, 50, 4, 4, 4, 4, 0, 2, 3),
+        new io.skillmix.metrics.SystemFigures(120, 70, 30, 5000, 70, 4, 4, 4, 4, 0, 4, 5)));
+    figures.put("sync", List.of());
+    ResultTable t = ResultTable.system(figures);
+    int wall = SystemColumn.WALL.ordinal();
+    assertEquals(110.0, t.cell("lagged-4", wall).mean(), 1e-9);
+    assertEquals(Math.sqrt(200), t.cell("lagged-4", wall).std(), 1e-9);
+    assertEquals(27.5, t.cell("lagged-4", SystemColumn.WAITING.ordinal()).mean(), 1e-9); // 25 % and 30 %
+    assertEquals(4.0, t.cell("lagged-4", SystemColumn.STALENESS_MAX.ordinal()).mean());
+    assertFalse(t.isBest("lagged-4", wall), "no end of a system figure is best");
+    String md = t.markdown();
+    assertTrue(md.contains("| lagged-4 | 2 | 110.0 ± 14.1 |") && md.contains("| 4 ± 0 | 0 ± 0 |") && !md.contains("**"), md);
+    assertTrue(md.contains("| sync | 0 | – |"), md);
+  }
 }

@@ -126,6 +126,7 @@ class LearnerTest {
     Started run = start(settings, datasets());
     assertEquals(4, run.evaluator().expectMessageClass(RewardEvaluator.Evaluate.class).snapshot().version());
     untilStep(run.metrics(), 3);
+    assertEquals(4, run.metrics().expectMessageClass(MetricsSink.SnapshotSent.class).version());
     // Sync: step 4 needs snapshot 4's update. Just short of the timeout the learner still waits.
     clock.awaitScheduled(timeout);
     clock.expectNoMessageFor(timeout.minusMillis(1), run.metrics(), run.outcome());

@@ -8,7 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.skillmix.metrics.WeightUpdate;
 import io.skillmix.mix.ApplyMode;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /** The timing rules of mix.apply, step by step, without actors or clocks. */
@@ -62,5 +66,41 @@ class UpdateScheduleTest {
     assertEquals(List.of(), s.applyDue(100));
     assertEquals(1, s.skipped());
     assertArrayEquals(START, s.probabilities());
+  }
+
+  /**
+   * The learner's loop over 200 steps with a snapshot every 10 and answers arriving at seeded
+   * random times (early, or only once the learner blocks on them): every update that takes effect
+   * is exactly L steps stale in lagged mode, and 0 in sync mode (L = 0).
+   */
+  @Test
+  void everyAppliedUpdateIsExactlyLagStepsStaleWhenTheAnswersArrive() {
+    for (int lag : new int[] {0, 1, 5, 10}) {
+      UpdateSchedule s = new UpdateSchedule(lag == 0 ? ApplyMode.SYNC : ApplyMode.LAGGED, lag, START);
+      Random arrivals = new Random(lag);
+      Deque<Long> inFlight = new ArrayDeque<>();
+      List<io.skillmix.metrics.WeightUpdate> applied = new ArrayList<>();
+      for (long step = 0; step < 200; step++) {
+        while (!inFlight.isEmpty() && arrivals.nextInt(3) == 0) {
+          assertTrue(s.received(inFlight.poll(), NEW, step));
+        }
+        applied.addAll(s.applyDue(step));
+        while (s.blockingVersion(step) != null) { // the learner waits for it
+          assertTrue(s.received(inFlight.poll(), NEW, step));
+          applied.addAll(s.applyDue(step));
+        }
+        if ((step + 1) % 10 == 0) {
+          s.sent(step + 1);
+          inFlight.add(step + 1);
+        }
+      }
+      // snapshots 10, 20, …, 190 (+ 200, which no step follows): each due before step 200 applied
+      long due = java.util.stream.LongStream.iterate(10, v -> v + 10).limit(19).filter(v -> v + lag < 200).count();
+      assertEquals(due, applied.size(), "lag " + lag);
+      for (io.skillmix.metrics.WeightUpdate a : applied) {
+        assertEquals(lag, a.effectiveStep() - a.version(),
+            "lag " + lag + ": snapshot " + a.version() + " took effect at " + a.effectiveStep());
+      }
+    }
   }
 }

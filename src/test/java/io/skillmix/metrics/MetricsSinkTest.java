@@ -35,6 +35,8 @@ class MetricsSinkTest {
     sink.tell(new MetricsSink.TrainStep(0, 2.5, new double[] {2.5, Double.NaN}, new int[] {4, 0}, 1e-3, 0.9, 128,
         0, 0.5, 0.01));
     sink.tell(new MetricsSink.TrainStep(1, 1.75, new double[] {2.0, 1.5}, new int[] {1, 3}, 1e-3, 0.8, 64, 0, 0.25, 0.0));
+    sink.tell(new MetricsSink.SnapshotSent(2));
+    sink.tell(new MetricsSink.SnapshotAnswered(2, 2, 1.75));
     sink.tell(new MetricsSink.RewardsComputed(2, new double[] {1, 0.5}, new double[] {0.9, 0.6},
         new double[] {0.6, 0.4}, 1.5));
     sink.tell(new MetricsSink.WeightsApplied(new WeightUpdate(2, 3, new double[] {0.6, 0.4})));
@@ -48,7 +50,7 @@ class MetricsSinkTest {
         "{\"step\":0,\"version\":0,\"probs\":{\"math\":0.75,\"chat\":0.25}}",
         "{\"step\":3,\"version\":2,\"probs\":{\"math\":0.6,\"chat\":0.4}}"), weights);
     List<String> metrics = Files.readAllLines(dir.resolve("metrics.jsonl"));
-    assertEquals(6, metrics.size());
+    assertEquals(9, metrics.size());
     assertTrue(metrics.get(1).startsWith("{\"event\":\"train\",\"step\":0,\"loss\":2.5,"
         + "\"losses\":{\"math\":2.5},\"examples\":{\"math\":4},"), metrics.get(1));
     assertTrue(metrics.get(2).startsWith("{\"event\":\"train\",\"step\":1,\"loss\":1.75,"
@@ -71,5 +73,21 @@ class MetricsSinkTest {
     assertArrayEquals(new int[] {0, -1}, before.datasetExamples());
     assertEquals(2, history.weightSteps().size());
     assertEquals(1, history.notes().size());
+
+    // The last line sums the run up; compare reads it back.
+    assertTrue(metrics.get(8).startsWith("{\"event\":\"system\""), metrics.get(8));
+    SystemFigures f = MetricsLog.system(dir.resolve("metrics.jsonl"));
+    assertEquals(160, f.realTokens());
+    assertEquals(0.75, f.trainSeconds(), 1e-12);
+    assertEquals(0.01, f.waitSeconds(), 1e-12);
+    assertEquals(1, f.updatesApplied(), "the prior is no update");
+    assertEquals(1.0, f.stalenessMean());
+    assertEquals(1, f.stalenessMax());
+    assertEquals(1.5, f.evaluatorSeconds());
+    assertEquals(1, f.snapshotsSent());
+    assertEquals(1, f.snapshotsSkipped());
+    assertEquals(1.75, f.latencyMean());
+    assertTrue(f.wallSeconds() > 0);
+    assertEquals(f, history.systemFigures());
   }
 }

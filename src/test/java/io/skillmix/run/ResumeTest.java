@@ -112,6 +112,15 @@ class ResumeTest {
     assertEquals(straight.history().tokens(), resumed.history().tokens());
     assertArrayEquals(straight.history().stepsPerDataset(), resumed.history().stepsPerDataset());
     assertArrayEquals(straight.history().examplesPerDataset(), resumed.history().examplesPerDataset());
+    // So do the system figures, and the wall time adds the session before the checkpoint (its system line).
+    io.skillmix.metrics.SystemFigures whole = straight.history().systemFigures();
+    io.skillmix.metrics.SystemFigures again = resumed.history().systemFigures();
+    assertEquals(List.of(whole.snapshotsSent(), whole.updatesApplied(), whole.stalenessMax(), whole.realTokens()),
+        List.of(again.snapshotsSent(), again.updatesApplied(), again.stalenessMax(), again.realTokens()));
+    double beforeCheckpoint = Files.readAllLines(crashed.resolve("metrics.jsonl")).stream()
+        .filter(l -> l.contains("\"event\":\"system\"")).findFirst()
+        .map(l -> JsonParser.parseString(l).getAsJsonObject().get("wall_seconds").getAsDouble()).orElseThrow();
+    assertTrue(again.wallSeconds() > beforeCheckpoint, again + " after " + beforeCheckpoint);
     assertEquals(stateWithoutFileOffsets(straight.runDir()), stateWithoutFileOffsets(crashed));
     String weights = Files.exists(straight.runDir().resolve("final/model.safetensors"))
         ? "final/model.safetensors" : "final/adapter_model.safetensors"; // model.lora: the adapters alone
