@@ -121,7 +121,9 @@ class ArmTest {
     assertEquals(List.of("mix.apply=sync", "mix.lag-steps=0"), async.get(0).overrides());
     assertEquals(List.of("mix.apply=lagged", "mix.lag-steps=50", "devices.evaluator-threads=2"), async.get(5).overrides());
     for (Arm arm : async) {
-      RunSettings.from(ConfigLoader.load(null, arm.overrides())); // each a valid config
+      List<String> withS = new java.util.ArrayList<>(List.of("mix.update-every=100")); // the S the preset was made for
+      withS.addAll(arm.overrides());
+      RunSettings.from(ConfigLoader.load(null, withS)); // each a valid config
     }
     List<Arm> interval = Presets.interval();
     assertEquals(List.of("every-25", "every-50", "every-100", "every-200"), interval.stream().map(Arm::name).toList());
