@@ -113,6 +113,9 @@ public record RunSettings(
         fraction(c, "data.builtin.held-out"), positiveInt(c, "data.max-length"),
         oneOf(c, "data.overlength", "truncate", "skip"), positiveInt(c, "data.prefetch-steps"),
         Path.of(c.getString("data.cache-dir")), devFraction(c));
+    if (datasets.isEmpty()) {
+      io.skillmix.data.builtin.BuiltinMix.check(data.builtinTotal(), data.builtinHeldOut());
+    }
 
     MixSettings mix = readMix(c, datasets.isEmpty());
     readLora(c); // read here so a bad value fails with the key; see lora()

@@ -78,6 +78,15 @@ public final class BuiltinMix {
     return Collections.unmodifiableMap(out);
   }
 
+  /**
+   * Refuses, in one line naming the key, a built-in mix too small for every set to have training
+   * and held-out examples, or a held-out share out of range: what {@link #sizes} would refuse once
+   * the data is built, checked before anything starts.
+   */
+  public static void check(int totalExamples, double heldOutFraction) {
+    sizes(totalExamples, heldOutFraction);
+  }
+
   /** Per set: {training, held-out} example counts. */
   static Map<String, int[]> sizes(int totalExamples, double heldOutFraction) {
     if (!(heldOutFraction >= 0 && heldOutFraction <= 0.5)) {
