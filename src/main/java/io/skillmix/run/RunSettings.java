@@ -1,8 +1,21 @@
 package io.skillmix.run;
 
+import static io.skillmix.run.ConfigValues.flag;
+import static io.skillmix.run.ConfigValues.fraction;
+import static io.skillmix.run.ConfigValues.isAuto;
+import static io.skillmix.run.ConfigValues.nonNegative;
+import static io.skillmix.run.ConfigValues.nonNegativeInt;
+import static io.skillmix.run.ConfigValues.oneOf;
+import static io.skillmix.run.ConfigValues.orAuto;
+import static io.skillmix.run.ConfigValues.positive;
+import static io.skillmix.run.ConfigValues.positiveDuration;
+import static io.skillmix.run.ConfigValues.positiveInt;
+import static io.skillmix.run.ConfigValues.positiveLong;
+import static io.skillmix.run.ConfigValues.temperature;
+import static io.skillmix.run.ConfigValues.wholeNumber;
+
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
-import com.typesafe.config.ConfigRenderOptions;
 import io.skillmix.UserError;
 import io.skillmix.config.ConfigLoader;
 import io.skillmix.learn.TrainSettings;
@@ -10,12 +23,12 @@ import io.skillmix.mix.ApplyMode;
 import io.skillmix.mix.BatchMixing;
 import io.skillmix.mix.DiffTokens;
 import io.skillmix.mix.MixSettings;
-import io.skillmix.mix.UncertaintyMeasure;
 import io.skillmix.mix.MixtureMethod;
 import io.skillmix.mix.Reward;
 import io.skillmix.mix.Rewards;
 import io.skillmix.mix.Scorer;
 import io.skillmix.mix.ScorerKind;
+import io.skillmix.mix.UncertaintyMeasure;
 import io.skillmix.model.Devices;
 import io.skillmix.model.LoraSettings;
 import io.skillmix.model.TorchThreads;
@@ -25,7 +38,6 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The typed view of one run's configuration: every value read, checked and named here, so a bad
@@ -203,64 +215,6 @@ public record RunSettings(
         BatchMixing.parse(c.getString("mix.batch-mixing")));
   }
 
-  /** {@code read}, its refusal also naming the other choice, auto. */
-  private static int orAuto(java.util.function.IntSupplier read) {
-    try {
-      return read.getAsInt();
-    } catch (UserError e) {
-      throw new UserError(e.getMessage() + "; use a positive whole number or auto");
-    }
-  }
-
-  /** Whether {@code key} is the word auto (any case). */
-  private static boolean isAuto(Config c, String key) {
-    Object raw = c.getValue(key).unwrapped();
-    return raw instanceof String text && text.trim().equalsIgnoreCase("auto");
-  }
-
-  /** A HOCON boolean (true, false, yes, no, on, off), or a UserError naming {@code key} and {@code choices}. */
-  private static boolean flag(Config c, String key, String choices) {
-    try {
-      return c.getBoolean(key);
-    } catch (ConfigException.WrongType e) {
-      throw new UserError(key + " = " + rendered(c, key) + " is not valid; use " + choices);
-    }
-  }
-
-  /** The value of {@code key} on one line, as the user would write it. */
-  private static String rendered(Config c, String key) {
-    return c.getValue(key).render(ConfigRenderOptions.concise());
-  }
-
-  /**
-   * A prior's τ: a positive number, or inf / infinity (any case) for τ = ∞, the uniform prior.
-   * HOCON reads a bare inf as a string, so it is spelled out here rather than left to getDouble.
-   */
-  private static double temperature(Config c, String key) {
-    Object raw = c.getValue(key).unwrapped();
-    double tau = Double.NaN;
-    if (raw instanceof Number n) {
-      tau = n.doubleValue();
-    } else if (raw instanceof String text) {
-      String t = text.trim().toLowerCase(Locale.ROOT);
-      t = t.startsWith("+") ? t.substring(1) : t;
-      if (t.equals("inf") || t.equals("infinity")) {
-        tau = Double.POSITIVE_INFINITY;
-      } else {
-        try {
-          tau = Double.parseDouble(t);
-        } catch (NumberFormatException e) {
-          tau = Double.NaN;
-        }
-      }
-    }
-    if (!(tau > 0)) {
-      throw new UserError(key + " = " + rendered(c, key) + " is not valid; use a positive number or inf"
-          + " (1: proportional to size, 10: the temp baseline, inf: equal probabilities)");
-    }
-    return tau;
-  }
-
   /**
    * Seed of the data order only (each dataset's shuffles and reward draws, the learner's mixture
    * draws): {@code data.order-seed}, or {@link #seed} when it is -1. Runs that differ only in it
@@ -334,87 +288,4 @@ public record RunSettings(
     return data.datasets().stream().map(DatasetSpec::name).toList();
   }
 
-  private static String oneOf(Config c, String key, String... choices) {
-    String value = c.getString(key).trim().toLowerCase(Locale.ROOT);
-    for (String choice : choices) {
-      if (choice.equals(value)) {
-        return value;
-      }
-    }
-    throw new UserError(key + " = '" + c.getString(key) + "' is not one of " + String.join(", ", choices));
-  }
-
-  private static Duration positiveDuration(Config c, String key) {
-    Duration d = c.getDuration(key);
-    if (d.isZero() || d.isNegative()) {
-      throw new UserError(key + " = " + c.getString(key) + " must be positive, such as 2m");
-    }
-    return d;
-  }
-
-  /**
-   * A count: Typesafe's getLong reads 2.5 as 2, so a fractional value is refused here instead of
-   * silently rounded.
-   */
-  private static Long wholeNumber(Config c, String key) {
-    Object raw = c.getValue(key).unwrapped();
-    if (raw instanceof Number n && !(n instanceof Double || n instanceof Float)) {
-      return n.longValue();
-    }
-    if (raw instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue()) && !Double.isInfinite(n.doubleValue())) {
-      return n.longValue();
-    }
-    if (raw instanceof String text) {
-      try {
-        return Long.parseLong(text.trim());
-      } catch (NumberFormatException e) {
-        throw new UserError(key + " = '" + text + "' is not a whole number");
-      }
-    }
-    throw new UserError(key + " = " + c.getValue(key).render() + " is not a whole number");
-  }
-
-  private static int nonNegativeInt(Config c, String key) {
-    int v = Math.toIntExact(wholeNumber(c, key));
-    if (v < 0) {
-      throw new UserError(key + " = " + v + " must be 0 or more");
-    }
-    return v;
-  }
-
-  private static long positiveLong(Config c, String key) {
-    long v = wholeNumber(c, key);
-    if (v <= 0) {
-      throw new UserError(key + " = " + v + " must be positive");
-    }
-    return v;
-  }
-
-  private static int positiveInt(Config c, String key) {
-    return Math.toIntExact(positiveLong(c, key));
-  }
-
-  private static double positive(Config c, String key) {
-    double v = c.getDouble(key);
-    if (!(v > 0)) {
-      throw new UserError(key + " = " + v + " must be positive");
-    }
-    return v;
-  }
-
-  private static double nonNegative(Config c, String key) {
-    double v = c.getDouble(key);
-    if (!(v >= 0)) {
-      throw new UserError(key + " = " + v + " must not be negative");
-    }
-    return v;
-  }
-
-  private static double fraction(Config c, String key) {
-    double v = c.getDouble(key);
-    if (!(v >= 0 && v < 1)) {
-      throw new UserError(key + " = " + v + " must be in [0, 1)");
-    }
-    return v;
-  }
 }
