@@ -260,14 +260,11 @@ public final class Trainer implements AutoCloseable {
     }
   }
 
-  /** A trainer continuing from a checkpoint folder written by {@link #saveState}. */
-  public static Trainer restore(TrainSettings train, Path checkpoint, Placement placement, int padId) {
-    return restore(train, checkpoint, placement, padId, null, null, 0, LoraSettings.OFF);
-  }
-
   /**
-   * As above; a checkpoint of adapters goes on the base the run started from ({@code modelPath}, or
-   * the preset {@code config} drawn from {@code seed}), with the run's {@code lora} settings.
+   * A trainer continuing from a checkpoint folder written by {@link #saveState}. A checkpoint of
+   * adapters goes on the base the run started from ({@code modelPath}, or the preset {@code config}
+   * drawn from {@code seed}), with the run's {@code lora} settings; without LoRA the checkpoint holds
+   * the whole model and the last four arguments are not read.
    */
   public static Trainer restore(TrainSettings train, Path checkpoint, Placement placement, int padId,
       ModelConfig config, Path modelPath, long seed, LoraSettings lora) {

@@ -45,16 +45,9 @@ public final class ModelRewards implements RewardEvaluator.RewardModel {
    * @param threads torch intra-op threads on the computing thread (0: left as they are)
    * @param seed seeds what the reward draws
    * @param specialist index of the MoSpec target dataset, or -1
+   * @param lora with LoRA on, the replica carries the learner's adapters, so θ0 (every tensor,
+   *     once) and each snapshot (the adapters alone) fit it
    * @param padId the tokenizer's pad id ({@link ModelInputs#padIdOf})
-   */
-  public static ModelRewards create(MixSettings mix, String device, int threads, long seed, ModelConfig config,
-      int specialist, int padId) {
-    return create(mix, device, threads, seed, config, LoraSettings.OFF, specialist, padId);
-  }
-
-  /**
-   * As above; with LoRA the replica carries the learner's adapters, so θ0 (every tensor, once) and
-   * each snapshot (the adapters alone) fit it.
    */
   public static ModelRewards create(MixSettings mix, String device, int threads, long seed, ModelConfig config,
       LoraSettings lora, int specialist, int padId) {
