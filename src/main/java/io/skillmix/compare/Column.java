@@ -23,12 +23,29 @@ public record Column(String label, String task, String metric, double scale, boo
       new Column("writing ppl", "heldout/writing", "perplexity", 1, false),
       new Column("overall", "overall", "score", 1, true));
 
-  /** A user's mix: held-out perplexity per dataset (lower is better). */
+  /** The mean held-out loss over the skills (the built-in noise set left out; lower is better). */
+  public static final Column MEAN_HELD_OUT = new Column("mean held-out loss", "mean-heldout", "loss", 1, false);
+
+  /**
+   * The built-in mix's columns: {@link #BUILTIN}, the mean held-out loss and, when the mix has its
+   * noise set, that set's held-out loss (what training on it bought).
+   */
+  public static List<Column> builtin(List<String> datasets) {
+    List<Column> columns = new ArrayList<>(BUILTIN);
+    columns.add(MEAN_HELD_OUT);
+    if (datasets.contains(io.skillmix.data.builtin.BuiltinMix.NOISE)) {
+      columns.add(new Column("noise loss", "heldout/" + io.skillmix.data.builtin.BuiltinMix.NOISE, "loss", 1, false));
+    }
+    return columns;
+  }
+
+  /** A user's mix: held-out perplexity per dataset and the mean held-out loss (lower is better). */
   public static List<Column> heldOut(List<String> datasets) {
     List<Column> columns = new ArrayList<>();
     for (String d : datasets) {
       columns.add(new Column(d + " ppl", "heldout/" + d, "perplexity", 1, false));
     }
+    columns.add(MEAN_HELD_OUT);
     return columns;
   }
 

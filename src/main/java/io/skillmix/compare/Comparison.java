@@ -72,8 +72,7 @@ public final class Comparison {
     RunSettings settings = RunSettings.from(base);
     this.baseSeed = settings.seed();
     this.builtin = settings.data().datasets().isEmpty();
-    this.datasets = builtin ? List.copyOf(io.skillmix.data.builtin.BuiltinMix.SHARES.keySet())
-        : settings.data().datasets().stream().map(RunSettings.DatasetSpec::name).toList();
+    this.datasets = settings.datasetNames();
     if (plan.specialist() != null && !datasets.contains(plan.specialist())) {
       throw new UserError("--specialist " + plan.specialist() + " is not a dataset of this mix; use one of "
           + String.join(", ", datasets));
@@ -271,7 +270,7 @@ public final class Comparison {
 
   /** The tables of what is evaluated so far, and the plots; rewritten after every cell. */
   private ComparisonFiles.Tables writeOutputs() {
-    return ComparisonFiles.write(plan, builtin ? Column.BUILTIN : Column.heldOut(datasets), builtin);
+    return ComparisonFiles.write(plan, builtin ? Column.builtin(datasets) : Column.heldOut(datasets), builtin);
   }
 
   private static void writeAtomically(Path file, String text) {

@@ -90,7 +90,7 @@ public final class ConfigLoader {
    * Keys whose children a user names ({@code compare.arms.lag-25}): reference.conf has the key and
    * every name under it is the user's.
    */
-  private static final List<String> USER_NAMED = List.of("compare.arms");
+  private static final List<String> USER_NAMED = List.of("compare.arms", "mix.weights");
 
   /** "unknown key 'k' (origin); did you mean …" for the first key no default names, or null. */
   private static String unknownKey(Config user, Config reference) {

@@ -46,11 +46,12 @@ public final class Evaluation {
    * built-in skill mix (which adds its skill scores), and how the run encodes examples.
    *
    * @param chatTemplate {@code model.chat-template}
+   * @param systemPrompt {@code model.system-prompt}
    * @param maxLength {@code data.max-length}
    * @param seed the run's seed (the order of multiple-choice options)
    * @param threads torch intra-op threads, as the learner's
    */
-  public record Inputs(List<HeldOut> sets, boolean builtin, String chatTemplate, int maxLength, long seed,
+  public record Inputs(List<HeldOut> sets, boolean builtin, String chatTemplate, String systemPrompt, int maxLength, long seed,
       int threads) {}
 
   private Evaluation() {}
@@ -69,7 +70,7 @@ public final class Evaluation {
     List<EvalReport.Row> rows = new ArrayList<>();
     try (LanguageModel lm = AdapterFolder.open(model, adapter, Device.cpu());
         Tokenizer tokenizer = ModelFolder.tokenizer(model)) {
-      EvaluationTasks tasks = EvaluationTasks.prepare(tokenizer, ChatTemplate.resolve(inputs.chatTemplate(), model),
+      EvaluationTasks tasks = EvaluationTasks.prepare(tokenizer, ChatTemplate.resolve(inputs.chatTemplate(), model, inputs.systemPrompt()),
           Math.min(inputs.maxLength(), lm.config().maxPositionEmbeddings()), inputs, options);
       if (tasks.size() == 0) {
         throw new UserError("nothing to evaluate: the datasets have no held-out examples; give each a held-out"
@@ -114,6 +115,21 @@ public final class Evaluation {
     }
     double mean = found == SKILLS.size() ? Arrays.stream(scores).average().orElse(Double.NaN) : Double.NaN;
     return new EvalReport.Row("overall", "score", mean, found);
+  }
+
+  /** The task of {@link #meanHeldOutLoss}'s row. */
+  public static final String MEAN_HELD_OUT = "mean-heldout";
+
+  /**
+   * The mean of the datasets' held-out losses, each dataset weighted alike (n = datasets), with the
+   * built-in noise set left out: it cannot be learned, so it is no skill. NaN without any.
+   */
+  public static EvalReport.Row meanHeldOutLoss(List<EvalReport.Row> rows) {
+    String noise = "heldout/" + io.skillmix.data.builtin.BuiltinMix.NOISE;
+    double[] losses = rows.stream()
+        .filter(r -> r.task().startsWith("heldout/") && r.metric().equals("loss") && !r.task().equals(noise))
+        .mapToDouble(EvalReport.Row::value).toArray();
+    return new EvalReport.Row(MEAN_HELD_OUT, "loss", Arrays.stream(losses).average().orElse(Double.NaN), losses.length);
   }
 
   /** A skill row on the 0–100 scale: accuracies ×100, perplexity through {@link BuiltinTasks#perplexityScore}. */

@@ -104,10 +104,17 @@ public final class EvaluationTasks {
     return withOverall(rows);
   }
 
-  /** {@code rows} followed, on the built-in mix, by {@link Evaluation#overall}. */
+  /**
+   * {@code rows} followed, on the built-in mix, by {@link Evaluation#overall}, and then, where there
+   * are held-out losses, by {@link Evaluation#meanHeldOutLoss}.
+   */
   public List<EvalReport.Row> withOverall(List<EvalReport.Row> rows) {
+    EvalReport.Row mean = Evaluation.meanHeldOutLoss(rows);
     if (builtin) {
       rows.add(Evaluation.overall(rows));
+    }
+    if (mean.n() > 0) {
+      rows.add(mean);
     }
     return rows;
   }

@@ -20,16 +20,27 @@ import java.time.Duration;
  * @param multiuatVariant MultiUAT's uncertainty measure
  * @param diffTokens the tokens of the Diff reward's perplexities ({@code mix.diff-tokens})
  * @param batchMixing {@code mix.batch-mixing}: a dataset drawn per example or per step
+ * @param weights {@code mix.weights}: the probabilities of {@code fixed}, by dataset name (not normalised)
  */
 public record MixSettings(MixtureMethod method, Reward reward, boolean ema, double emaAlpha, ScorerKind scorer,
     double priorTemperature, double scorerPriorTemperature, int updateEvery, ApplyMode apply, int lagSteps,
     int scorerSteps, double scorerLr, Scorer.UpdateRule updateRule, int rewardBatchSize, String specialist,
     Duration updateTimeout, int multiddsLayers, int multiuatPasses, double multiuatDropout,
-    UncertaintyMeasure multiuatVariant, DiffTokens diffTokens, BatchMixing batchMixing) {
+    UncertaintyMeasure multiuatVariant, DiffTokens diffTokens, BatchMixing batchMixing,
+    java.util.Map<String, Double> weights) {
+
+  public MixSettings {
+    weights = java.util.Map.copyOf(weights);
+  }
 
   /** Whether probabilities are learned during training (the others are fixed priors). */
   public boolean learned() {
     return method.learned();
+  }
+
+  /** The probabilities a run starts from: the prior of a fixed method or a learned scorer's warm start. */
+  public double[] startProbabilities(java.util.List<String> names, long[] sizes) {
+    return method == MixtureMethod.FIXED ? Prior.fixed(names, weights) : Prior.of(method, sizes, startTemperature());
   }
 
   /** τ of the prior the run starts from: the scorer's for a learned method, else the temp baseline's. */

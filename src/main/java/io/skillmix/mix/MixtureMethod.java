@@ -10,6 +10,8 @@ public enum MixtureMethod {
   TEMP(null),
   /** Uniform. */
   UNI(null),
+  /** The probabilities the user gives ({@code mix.weights}), normalised. */
+  FIXED(null),
   /** Mixture-of-Skills: a scorer learned from {@code mix.reward}. */
   MOS(null),
   /** The MultiDDS baseline: the MoS scorer on gradient similarity. */

@@ -66,8 +66,40 @@ public final class Prior {
         yield uniform(sizes.length);
       }
       case TEMP -> temperature(sizes, tau);
+      case FIXED -> throw new IllegalArgumentException("a fixed mixture's probabilities are its weights: use Prior.fixed");
       case MOS, MULTIDDS, MULTIUAT -> temperature("mix.scorer-prior-temperature", sizes, tau);
     };
+  }
+
+  /**
+   * {@code mix.weights} in the order of {@code names}, normalised to sum to 1: every dataset of the
+   * mix needs a weight, at least one of them positive, and no weight may name a dataset not in it.
+   */
+  public static double[] fixed(java.util.List<String> names, java.util.Map<String, Double> weights) {
+    for (String given : weights.keySet()) {
+      if (!names.contains(given)) {
+        throw new UserError("mix.weights." + given + ": the mix has no dataset '" + given + "'; its datasets are "
+            + String.join(", ", names));
+      }
+    }
+    double[] p = new double[names.size()];
+    double total = 0;
+    for (int i = 0; i < p.length; i++) {
+      Double w = weights.get(names.get(i));
+      if (w == null || !(w >= 0) || Double.isInfinite(w)) {
+        throw new UserError("mix.weights." + names.get(i) + (w == null ? " is missing" : " = " + w + " is not a weight")
+            + ": mix.method = fixed needs a weight of 0 or more for every dataset (" + String.join(", ", names) + ")");
+      }
+      p[i] = w;
+      total += w;
+    }
+    if (!(total > 0)) {
+      throw new UserError("mix.weights are all 0: give at least one dataset a positive weight");
+    }
+    for (int i = 0; i < p.length; i++) {
+      p[i] /= total;
+    }
+    return p;
   }
 
   private static void checkSizes(long[] sizes) {

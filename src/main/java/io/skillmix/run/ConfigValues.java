@@ -24,6 +24,19 @@ final class ConfigValues {
     }
   }
 
+  /** An object of dataset name → number ({@code mix.weights}); a value that is not a number is refused. */
+  static java.util.Map<String, Double> weights(Config c, String key) {
+    java.util.Map<String, Double> out = new java.util.LinkedHashMap<>();
+    for (var e : c.getObject(key).entrySet()) {
+      if (!(e.getValue().unwrapped() instanceof Number n)) {
+        throw new UserError(key + "." + e.getKey() + " = " + e.getValue().render(ConfigRenderOptions.concise())
+            + " is not a number; give each dataset a weight of 0 or more, e.g. " + key + " { math = 0.7, nlp = 0.3 }");
+      }
+      out.put(e.getKey(), n.doubleValue());
+    }
+    return out;
+  }
+
   /** Whether {@code key} is the word auto (any case). */
   static boolean isAuto(Config c, String key) {
     Object raw = c.getValue(key).unwrapped();

@@ -80,7 +80,7 @@ public final class MultiOrderRun {
         LanguageModel model = settings.lora().enabled() && settings.modelPath() != null
             ? AdapterFolder.open(settings.modelPath(), finalModel, Devices.parse("devices.learner", settings.learnerDevice()))
             : AdapterFolder.open(finalModel, null, Devices.parse("devices.learner", settings.learnerDevice()))) {
-      ExampleEncoder encoder = new ExampleEncoder(ChatTemplate.resolve(settings.chatTemplate(), settings.modelPath()),
+      ExampleEncoder encoder = new ExampleEncoder(ChatTemplate.resolve(settings.chatTemplate(), settings.modelPath(), settings.systemPrompt()),
           tokenizer, settings.data().maxLength(), ExampleEncoder.Overlength.parse(settings.data().overlength()));
       ModelInputs inputs = ModelInputs.padded(ModelInputs.padIdOf(tokenizer));
       for (RunData.Set set : data.sets()) {

@@ -77,7 +77,7 @@ public record RunData(List<Set> sets) {
   static io.skillmix.eval.Evaluation.Inputs evaluationInputs(RunSettings settings, RunData data) {
     return new io.skillmix.eval.Evaluation.Inputs(
         data.sets().stream().map(s -> new io.skillmix.eval.Evaluation.HeldOut(s.name(), s.heldOut())).toList(),
-        settings.data().datasets().isEmpty(), settings.chatTemplate(), settings.data().maxLength(), settings.seed(),
+        settings.data().datasets().isEmpty(), settings.chatTemplate(), settings.systemPrompt(), settings.data().maxLength(), settings.seed(),
         settings.learnerThreads());
   }
 
@@ -106,7 +106,7 @@ public record RunData(List<Set> sets) {
     List<Set> sets = new ArrayList<>();
     if (data.datasets().isEmpty()) {
       Map<String, BuiltinFiles> files = BuiltinMix.writeJsonl(
-          data.cacheDir(), settings.seed(), data.builtinTotal(), data.builtinHeldOut());
+          data.cacheDir(), settings.seed(), data.builtinTotal(), data.builtinHeldOut(), data.builtinNoise());
       for (BuiltinFiles f : files.values()) {
         LoadedDataset train = DatasetReader.load(f.train(), DatasetFormat.ALPACA, onError, 20);
         LoadedDataset heldOut = DatasetReader.load(f.heldOut(), DatasetFormat.ALPACA, onError, 20);

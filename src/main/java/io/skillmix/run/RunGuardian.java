@@ -24,7 +24,6 @@ import io.skillmix.learn.Trainer;
 import io.skillmix.mix.MixtureSampler;
 import io.skillmix.mix.MixtureScorer;
 import io.skillmix.mix.MixSettings;
-import io.skillmix.mix.Prior;
 import io.skillmix.mix.RewardEma;
 import io.skillmix.mix.RewardEvaluator;
 import io.skillmix.mix.Scorer;
@@ -111,7 +110,7 @@ final class RunGuardian extends AbstractBehavior<Command> {
     }
 
     MixSettings mix = settings.mix();
-    double[] prior = Prior.of(mix.method(), data.sizes(), mix.startTemperature());
+    double[] prior = mix.startProbabilities(names, data.sizes());
     ActorRef<RewardEvaluator.Command> evaluator = null;
     ActorRef<MixtureScorer.Command> scorer = null;
     if (mix.learned()) {

@@ -156,7 +156,7 @@ public final class RunPreparation {
       throw new UserError("the tokenizer has " + tokenizer.vocabSize() + " tokens but the model's"
           + " vocab_size is " + modelConfig.vocabSize() + "; use the tokenizer the model was trained with");
     }
-    ChatTemplate template = ChatTemplate.resolve(settings.chatTemplate(), settings.modelPath());
+    ChatTemplate template = ChatTemplate.resolve(settings.chatTemplate(), settings.modelPath(), settings.systemPrompt());
     ExampleEncoder encoder = new ExampleEncoder(template, tokenizer, settings.data().maxLength(),
         ExampleEncoder.Overlength.parse(settings.data().overlength()));
     RunData data = RunData.load(settings);

@@ -76,7 +76,8 @@ public record RunSettings(
 
   /** @param devFraction {@code data.dev-fraction}: the dev split carved from a dataset that has none */
   public record Data(List<DatasetSpec> datasets, List<String> only, String onError, int builtinTotal, double builtinHeldOut,
-      int maxLength, String overlength, int prefetchSteps, Path cacheDir, double devFraction) {}
+      int maxLength, String overlength, int prefetchSteps, Path cacheDir, double devFraction,
+      double builtinNoise) {}
 
   public static RunSettings from(Config c) {
     try {
@@ -124,9 +125,9 @@ public record RunSettings(
     Data data = new Data(datasets, c.getStringList("data.only"), c.getString("data.on-error"), positiveInt(c, "data.builtin.total"),
         fraction(c, "data.builtin.held-out"), positiveInt(c, "data.max-length"),
         oneOf(c, "data.overlength", "truncate", "skip"), positiveInt(c, "data.prefetch-steps"),
-        Path.of(c.getString("data.cache-dir")), devFraction(c));
+        Path.of(c.getString("data.cache-dir")), devFraction(c), c.getDouble("data.builtin.noise"));
     if (datasets.isEmpty()) {
-      io.skillmix.data.builtin.BuiltinMix.check(data.builtinTotal(), data.builtinHeldOut());
+      io.skillmix.data.builtin.BuiltinMix.check(data.builtinTotal(), data.builtinHeldOut(), data.builtinNoise());
     }
 
     MixSettings mix = readMix(c, datasets.isEmpty());
@@ -212,7 +213,7 @@ public record RunSettings(
         positiveInt(c, "mix.multiuat-passes"), fraction(c, "mix.multiuat-dropout"),
         UncertaintyMeasure.parse("mix.multiuat-variant", c.getString("mix.multiuat-variant")),
         DiffTokens.parse("mix.diff-tokens", c.getString("mix.diff-tokens")),
-        BatchMixing.parse(c.getString("mix.batch-mixing")));
+        BatchMixing.parse(c.getString("mix.batch-mixing")), ConfigValues.weights(c, "mix.weights"));
   }
 
   /**
@@ -280,10 +281,15 @@ public record RunSettings(
     return sharesCores ? Math.max(1, learnerThreads() / 2) : learnerThreads();
   }
 
-  /** Dataset names in order: the configured files, or the built-in skill mix. */
-  public List<String> datasetNames(List<String> builtinNames) {
+  /** {@code model.system-prompt}: auto (the template's own default) or the system message of every conversation. */
+  public String systemPrompt() {
+    return config.getString("model.system-prompt");
+  }
+
+  /** Dataset names in order: the configured files, or the built-in skill mix (with its noise set, if any). */
+  public List<String> datasetNames() {
     if (data.datasets().isEmpty()) {
-      return builtinNames;
+      return io.skillmix.data.builtin.BuiltinMix.names(data.builtinNoise());
     }
     return data.datasets().stream().map(DatasetSpec::name).toList();
   }

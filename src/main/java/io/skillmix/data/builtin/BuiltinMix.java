@@ -22,11 +22,20 @@ import java.util.Set;
  * The built-in skill mix, the embedded default data: four sets imbalanced like the MoS paper's
  * (Math 26K, Medicine 5K, General 9K, NLP 63K examples), built from a seeded generator and from
  * WordNet 3.1. The same seed and sizes always give the same examples.
+ *
+ * <p>With a noise share ({@code data.builtin.noise}) a fifth set, {@value #NOISE}, takes that share
+ * of the examples (the four keep their proportions in the rest): nlp-style questions whose answers
+ * are shuffled among them, so nothing in it can be learned but the answers' distribution. It shows
+ * which mixing methods spend steps on data that cannot help; evaluation reports its held-out loss
+ * but leaves it out of the skill scores and of their mean.
  */
 public final class BuiltinMix {
 
   /** Share of all examples per set, in the paper's proportions; also the order of the sets. */
   public static final Map<String, Double> SHARES = shares();
+
+  /** The name of the set of shuffled answers. */
+  public static final String NOISE = "noise";
 
   /** Fewest held-out examples per set, so evaluation numbers are not noise. */
   public static final int MIN_HELD_OUT = 50;
@@ -56,7 +65,24 @@ public final class BuiltinMix {
    * @return {@code math}, {@code definitions}, {@code nlp}, {@code writing}, in that order
    */
   public static Map<String, BuiltinDataset> build(long seed, int totalExamples, double heldOutFraction) {
-    Map<String, int[]> sizes = sizes(totalExamples, heldOutFraction);
+    return build(seed, totalExamples, heldOutFraction, 0);
+  }
+
+  /** The sets' names in order: the four skills, then {@value #NOISE} when {@code noise} is above 0. */
+  public static List<String> names(double noise) {
+    List<String> names = new ArrayList<>(SHARES.keySet());
+    if (noise > 0) {
+      names.add(NOISE);
+    }
+    return List.copyOf(names);
+  }
+
+  /**
+   * @param noise share of {@code totalExamples} given to the {@value #NOISE} set; 0: none
+   * @return the four sets and, with noise, {@code noise} last
+   */
+  public static Map<String, BuiltinDataset> build(long seed, int totalExamples, double heldOutFraction, double noise) {
+    Map<String, int[]> sizes = sizes(totalExamples, heldOutFraction, noise);
     WordTasks words = WordTasks.create(WordNet.load(), seed);
     Map<String, BuiltinDataset> out = new LinkedHashMap<>();
     int index = 0;
@@ -71,6 +97,7 @@ public final class BuiltinMix {
         case "definitions" -> words.definitions(random);
         case "nlp" -> words.nlp(random);
         case "writing" -> words.writing(random);
+        case NOISE -> shuffledAnswers(words.nlp(random), train + heldOut, random);
         default -> throw new IllegalStateException(name);
       };
       out.put(name, HeldOutSplit.split(name, candidates, train, heldOut));
@@ -83,12 +110,16 @@ public final class BuiltinMix {
    * and held-out examples, or a held-out share out of range: what {@link #sizes} would refuse once
    * the data is built, checked before anything starts.
    */
-  public static void check(int totalExamples, double heldOutFraction) {
-    sizes(totalExamples, heldOutFraction);
+  public static void check(int totalExamples, double heldOutFraction, double noise) {
+    sizes(totalExamples, heldOutFraction, noise);
   }
 
   /** Per set: {training, held-out} example counts. */
-  static Map<String, int[]> sizes(int totalExamples, double heldOutFraction) {
+  static Map<String, int[]> sizes(int totalExamples, double heldOutFraction, double noise) {
+    if (!(noise >= 0 && noise <= 0.9)) {
+      throw new UserError("data.builtin.noise = " + noise
+          + " is out of range; use a share between 0 (no noise set, the default) and 0.9");
+    }
     if (!(heldOutFraction >= 0 && heldOutFraction <= 0.5)) {
       throw new UserError("data.builtin.held-out = " + heldOutFraction
           + " is out of range; use a fraction between 0 and 0.5 (default 0.05)");
@@ -99,19 +130,47 @@ public final class BuiltinMix {
           + smallest + " so every set has training and held-out examples");
     }
     Map<String, int[]> sizes = new LinkedHashMap<>();
+    int noisy = (int) Math.round(totalExamples * noise);
+    int skills = totalExamples - noisy;
     int assigned = 0;
     for (Map.Entry<String, Double> e : SHARES.entrySet()) {
-      int n = (int) Math.round(totalExamples * e.getValue());
+      int n = (int) Math.round(skills * e.getValue());
       sizes.put(e.getKey(), new int[] {n, 0});
       assigned += n;
     }
-    sizes.get("nlp")[0] += totalExamples - assigned; // rounding goes to the largest set
+    sizes.get("nlp")[0] += skills - assigned; // rounding goes to the largest set
+    if (noisy > 0) {
+      if (noisy < 2 * MIN_HELD_OUT) {
+        throw new UserError("data.builtin.noise = " + noise + " gives the noise set " + noisy
+            + " examples; use a share that gives at least " + 2 * MIN_HELD_OUT + " or 0 for none");
+      }
+      sizes.put(NOISE, new int[] {noisy, 0});
+    }
     for (int[] s : sizes.values()) {
       int heldOut = Math.max(MIN_HELD_OUT, (int) Math.round(s[0] * heldOutFraction));
       s[0] -= heldOut;
       s[1] = heldOut;
     }
     return sizes;
+  }
+
+  /**
+   * {@code count} candidates of {@code questions} (and a fifth more, for the split to drop repeated
+   * words from), each answer moved to another question by a seeded shuffle.
+   */
+  private static Iterator<Candidate> shuffledAnswers(Iterator<Candidate> questions, int count, Random random) {
+    List<Candidate> taken = new ArrayList<>();
+    for (int i = 0; i < count + count / 5 + MIN_HELD_OUT && questions.hasNext(); i++) {
+      taken.add(questions.next());
+    }
+    List<String> answers = new ArrayList<>(taken.stream().map(c -> c.conversation().lastResponse()).toList());
+    Collections.shuffle(answers, random);
+    List<Candidate> out = new ArrayList<>(taken.size());
+    for (int i = 0; i < taken.size(); i++) {
+      Candidate c = taken.get(i);
+      out.add(new Candidate(c.word(), io.skillmix.data.Conversation.of(c.conversation().firstPrompt(), answers.get(i))));
+    }
+    return out.iterator();
   }
 
   /** Distinct problems; the held-out split takes the first ones (the split key is the text). */
@@ -138,16 +197,22 @@ public final class BuiltinMix {
    */
   public static Map<String, BuiltinFiles> writeJsonl(
       Path cacheDir, long seed, int totalExamples, double heldOutFraction) {
+    return writeJsonl(cacheDir, seed, totalExamples, heldOutFraction, 0);
+  }
+
+  /** {@link #writeJsonl(Path, long, int, double)} with a {@value #NOISE} set of that share. */
+  public static Map<String, BuiltinFiles> writeJsonl(
+      Path cacheDir, long seed, int totalExamples, double heldOutFraction, double noise) {
     Map<String, BuiltinFiles> files = new LinkedHashMap<>();
-    for (String name : SHARES.keySet()) {
+    for (String name : names(noise)) {
       files.put(name, new BuiltinFiles(name, cacheDir.resolve(name + ".train.jsonl"),
           cacheDir.resolve(name + ".heldout.jsonl")));
     }
-    JsonObject manifest = manifest(seed, totalExamples, heldOutFraction);
+    JsonObject manifest = manifest(seed, totalExamples, heldOutFraction, noise);
     if (isCached(cacheDir, manifest, files)) {
       return Collections.unmodifiableMap(files);
     }
-    Map<String, BuiltinDataset> mix = build(seed, totalExamples, heldOutFraction);
+    Map<String, BuiltinDataset> mix = build(seed, totalExamples, heldOutFraction, noise);
     try {
       Files.createDirectories(cacheDir);
       // The manifest goes first out and last in: a crash in between leaves no valid cache.
@@ -165,12 +230,15 @@ public final class BuiltinMix {
     return Collections.unmodifiableMap(files);
   }
 
-  private static JsonObject manifest(long seed, int totalExamples, double heldOutFraction) {
+  private static JsonObject manifest(long seed, int totalExamples, double heldOutFraction, double noise) {
     JsonObject m = new JsonObject();
     m.addProperty("generator", GENERATOR_VERSION);
     m.addProperty("seed", seed);
     m.addProperty("total", totalExamples);
     m.addProperty("held-out", heldOutFraction);
+    if (noise > 0) {
+      m.addProperty("noise", noise); // absent at 0, so caches written before noise existed stay valid
+    }
     return m;
   }
 

@@ -23,7 +23,7 @@ import java.util.Optional;
  * <p>A model folder's own Jinja template ({@link JinjaChatTemplate}) is used when it has one; the
  * three {@link BuiltinTemplate}s serve the byte tokenizer and models without one.
  */
-public sealed interface ChatTemplate permits BuiltinTemplate, JinjaChatTemplate {
+public sealed interface ChatTemplate permits BuiltinTemplate, JinjaChatTemplate, DefaultSystem {
 
   ChatTemplate VICUNA = BuiltinTemplate.VICUNA;
   ChatTemplate CHATML = BuiltinTemplate.CHATML;
@@ -82,6 +82,16 @@ public sealed interface ChatTemplate permits BuiltinTemplate, JinjaChatTemplate 
    * name (vicuna, chatml, llama3) is that template. Any other name picks one of the folder's
    * named templates (for example {@code tool_use}).
    */
+  /**
+   * {@link #resolve(String, Path)}, then {@code model.system-prompt}: {@code auto} keeps the
+   * template's own default system message; any other text (also empty) is the system message of
+   * every conversation that has none.
+   */
+  static ChatTemplate resolve(String configValue, Path modelFolder, String systemPrompt) {
+    ChatTemplate template = resolve(configValue, modelFolder);
+    return systemPrompt == null || systemPrompt.equals("auto") ? template : new DefaultSystem(template, systemPrompt);
+  }
+
   static ChatTemplate resolve(String configValue, Path modelFolder) {
     String value = configValue == null ? "auto" : configValue.trim();
     if (value.equalsIgnoreCase("auto")) {
