@@ -22,4 +22,19 @@ class EvalOverallTest {
     assertEquals((10 + 40 + 30 + 10) / 4.0, overall.value(), 1e-12);
     assertTrue(Double.isNaN(Evaluation.overall(rows.subList(0, 2)).value()), "missing skills: no score");
   }
+
+  @Test
+  void theMeanHeldOutLossWeighsEachSkillAlikeAndLeavesTheNoiseSetOut() {
+    List<EvalReport.Row> rows = List.of(
+        new EvalReport.Row("heldout/math", "loss", 1.0, 5000),
+        new EvalReport.Row("heldout/math", "perplexity", Math.E, 5000),
+        new EvalReport.Row("heldout/writing", "loss", 2.0, 100),
+        new EvalReport.Row("heldout/noise", "loss", 9.0, 800),
+        new EvalReport.Row("nlp", "accuracy", 0.30, 90));
+    EvalReport.Row mean = Evaluation.meanHeldOutLoss(rows);
+    assertEquals(Evaluation.MEAN_HELD_OUT, mean.task());
+    assertEquals(1.5, mean.value(), 1e-12);
+    assertEquals(2, mean.n());
+    assertTrue(Double.isNaN(Evaluation.meanHeldOutLoss(rows.subList(4, 5)).value()));
+  }
 }

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.skillmix.UserError;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -193,5 +195,20 @@ class MixtureMathTest {
       d += Math.abs(a[i] - b[i]);
     }
     return d;
+  }
+
+  @Test
+  void aFixedMixtureIsItsWeightsNormalisedAndEveryDatasetNeedsOne() {
+    List<String> names = List.of("math", "nlp", "noise");
+    assertArrayEquals(new double[] {0.7, 0.2, 0.1},
+        Prior.fixed(names, Map.of("math", 7.0, "nlp", 2.0, "noise", 1.0)), 1e-12);
+    assertArrayEquals(new double[] {1, 0, 0}, Prior.fixed(names, Map.of("math", 3.0, "nlp", 0.0, "noise", 0.0)), 0);
+    UserError missing = assertThrows(UserError.class, () -> Prior.fixed(names, Map.of("math", 1.0, "nlp", 1.0)));
+    assertTrue(missing.getMessage().startsWith("mix.weights.noise is missing"), missing.getMessage());
+    UserError unknown = assertThrows(UserError.class,
+        () -> Prior.fixed(names, Map.of("math", 1.0, "nlp", 1.0, "noise", 1.0, "chat", 1.0)));
+    assertTrue(unknown.getMessage().contains("no dataset 'chat'"), unknown.getMessage());
+    assertThrows(UserError.class, () -> Prior.fixed(names, Map.of("math", -1.0, "nlp", 1.0, "noise", 1.0)));
+    assertThrows(UserError.class, () -> Prior.fixed(names, Map.of("math", 0.0, "nlp", 0.0, "noise", 0.0)));
   }
 }

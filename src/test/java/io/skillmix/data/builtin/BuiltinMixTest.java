@@ -154,4 +154,54 @@ class BuiltinMixTest {
       assertEquals(9, listing.count(), "8 data files and the manifest, no temporary files left");
     }
   }
+
+  @Test
+  void aNoiseShareAddsASetOfShuffledAnswersAndKeepsTheSkillsProportions() {
+    Map<String, BuiltinDataset> noisy = BuiltinMix.build(42, 12_000, 0.05, 0.3);
+    assertEquals(List.of("math", "definitions", "nlp", "writing", "noise"), List.copyOf(noisy.keySet()));
+    assertEquals(BuiltinMix.names(0.3), List.copyOf(noisy.keySet()));
+    assertEquals(BuiltinMix.names(0), List.copyOf(BuiltinMix.SHARES.keySet()));
+    int total = noisy.values().stream().mapToInt(d -> d.train().size() + d.heldOut().size()).sum();
+    assertEquals(12_000, total);
+    BuiltinDataset noise = noisy.get("noise");
+    assertEquals(3600, noise.train().size() + noise.heldOut().size());
+    assertTrue(noise.heldOut().size() >= BuiltinMix.MIN_HELD_OUT);
+    for (String skill : BuiltinMix.SHARES.keySet()) {
+      BuiltinDataset d = noisy.get(skill);
+      double share = (d.train().size() + d.heldOut().size()) / 8400.0;
+      assertEquals(BuiltinMix.SHARES.get(skill), share, 0.01, skill);
+    }
+    // Nothing to learn: where a noise question is also an nlp question, its answer is almost never nlp's.
+    Map<String, String> gold = new java.util.HashMap<>();
+    for (BuiltinDataset d : BuiltinMix.build(42, 40_000, 0.05).values()) {
+      if (d.name().equals("nlp")) {
+        d.train().forEach(c -> gold.put(c.firstPrompt(), c.lastResponse()));
+      }
+    }
+    int shared = 0;
+    int same = 0;
+    for (Conversation c : noise.train()) {
+      String answer = gold.get(c.firstPrompt());
+      if (answer != null) {
+        shared++;
+        same += answer.equals(c.lastResponse()) ? 1 : 0;
+      }
+    }
+    assertTrue(shared > 500, "noise questions found among nlp's: " + shared);
+    assertTrue(same < 0.05 * shared, same + " of " + shared + " noise answers are the real ones");
+    UserError tooMuch = assertThrows(UserError.class, () -> BuiltinMix.build(42, 12_000, 0.05, 0.95));
+    assertTrue(tooMuch.getMessage().startsWith("data.builtin.noise = 0.95 is out of range"), tooMuch.getMessage());
+  }
+
+  @Test
+  void aNoiseFreeCacheKeepsItsManifestAndANoisyOneIsRebuilt(@TempDir Path cache) throws IOException {
+    BuiltinMix.writeJsonl(cache, 42, 4000, 0.05);
+    String before = Files.readString(cache.resolve(BuiltinMix.MANIFEST));
+    assertTrue(!before.contains("noise"), before);
+    Map<String, BuiltinFiles> noisy = BuiltinMix.writeJsonl(cache, 42, 4000, 0.05, 0.3);
+    assertTrue(Files.readString(cache.resolve(BuiltinMix.MANIFEST)).contains("\"noise\":0.3"));
+    assertTrue(Files.isRegularFile(noisy.get("noise").train()));
+    assertEquals(1140, DatasetReader.load(noisy.get("noise").train(), DatasetFormat.ALPACA, OnError.FAIL, 20)
+        .conversations().size());
+  }
 }
