@@ -8,31 +8,54 @@ import java.util.List;
  * One column of the comparison table: a metric read from each model's evaluation.
  *
  * @param label the header
- * @param task the evaluation row's task ({@code math}, {@code heldout/writing}, {@code overall})
+ * @param task the evaluation row's task ({@code math}, {@code heldout/writing}, {@code overall}), or
+ *     a prefix and {@code *} ({@code heldout/*}): the mean over every row whose task starts so
  * @param metric the evaluation row's metric
  * @param scale the value is multiplied by this (100 for accuracies shown in percent)
  * @param higherIsBetter which end is marked best
+ * @param decimals digits after the point in the table
  */
-public record Column(String label, String task, String metric, double scale, boolean higherIsBetter) {
+public record Column(String label, String task, String metric, double scale, boolean higherIsBetter, int decimals) {
 
-  /** The built-in mix: the four skills and the overall score, as the paper's Table 2. */
+  public Column(String label, String task, String metric, double scale, boolean higherIsBetter) {
+    this(label, task, metric, scale, higherIsBetter, 2);
+  }
+
+  /** The overall skill score of the built-in mix. */
+  public static final Column OVERALL = new Column("overall", "overall", "score", 1, true);
+
+  /** The mean over the datasets of their held-out loss (every mix has it). */
+  public static final Column MEAN_HELD_OUT_LOSS = new Column("mean held-out loss", "heldout/*", "loss", 1, false, 3);
+
+  /** The columns each arm is tested in against the best static arm ({@link Significance}). */
+  public static final List<String> TESTED = List.of(OVERALL.label(), MEAN_HELD_OUT_LOSS.label());
+
+  /** The built-in mix: the four skills and the overall score, as the paper's Table 2; then the mean held-out loss. */
   public static final List<Column> BUILTIN = List.of(
       new Column("math EM %", "math", "exact_match", 100, true),
       new Column("definitions acc %", "definitions", "accuracy", 100, true),
       new Column("nlp acc %", "nlp", "accuracy", 100, true),
       new Column("writing ppl", "heldout/writing", "perplexity", 1, false),
-      new Column("overall", "overall", "score", 1, true));
+      OVERALL,
+      MEAN_HELD_OUT_LOSS);
 
-  /** A user's mix: held-out perplexity per dataset (lower is better). */
+  /** A user's mix: held-out perplexity per dataset (lower is better), then the mean held-out loss. */
   public static List<Column> heldOut(List<String> datasets) {
     List<Column> columns = new ArrayList<>();
     for (String d : datasets) {
       columns.add(new Column(d + " ppl", "heldout/" + d, "perplexity", 1, false));
     }
+    columns.add(MEAN_HELD_OUT_LOSS);
     return columns;
   }
 
+  /** The scaled value; for a {@code prefix*} task the mean over its rows (NaN if there are none). */
   public double read(EvalReport report) {
-    return scale * report.value(task, metric);
+    if (!task.endsWith("*")) {
+      return scale * report.value(task, metric);
+    }
+    String prefix = task.substring(0, task.length() - 1);
+    return scale * report.rows().stream().filter(r -> r.task().startsWith(prefix) && r.metric().equals(metric))
+        .mapToDouble(EvalReport.Row::value).average().orElse(Double.NaN);
   }
 }
