@@ -94,7 +94,7 @@ public final class CompareCommand implements Runnable {
       defined.addAll(Presets.ablation(ablation, RunSettings.from(base)));
     }
     if (table != null) {
-      defined.addAll(Presets.table(table));
+      defined.addAll(Presets.table(table, RunSettings.from(base)));
     }
     List<Arm> parsed = Arms.choose(arms, defined, specialist);
     Path dir = out != null ? out : Path.of("runs",

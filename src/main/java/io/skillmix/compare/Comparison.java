@@ -74,8 +74,7 @@ public final class Comparison {
     this.baseSeed = settings.seed();
     this.baseMethod = settings.mix().method();
     this.builtin = settings.data().datasets().isEmpty();
-    this.datasets = builtin ? List.copyOf(io.skillmix.data.builtin.BuiltinMix.SHARES.keySet())
-        : settings.data().datasets().stream().map(RunSettings.DatasetSpec::name).toList();
+    this.datasets = Presets.datasetNames(settings);
     if (plan.specialist() != null && !datasets.contains(plan.specialist())) {
       throw new UserError("--specialist " + plan.specialist() + " is not a dataset of this mix; use one of "
           + String.join(", ", datasets));
