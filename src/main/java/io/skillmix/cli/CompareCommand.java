@@ -25,7 +25,8 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "compare", mixinStandardHelpOptions = true,
     description = "Train and evaluate several mixture methods over several seeds; print a table like the "
-        + "paper's Table 2 and plot the probabilities. Started again with the same --out, it continues.")
+        + "paper's Table 2 (mean ± std, and Welch's t-test p-value against the best static arm) and plot the "
+        + "probabilities. Started again with the same --out, it continues.")
 public final class CompareCommand implements Runnable {
 
   @Option(names = "--arms", split = ",", paramLabel = "ARM",
@@ -45,9 +46,12 @@ public final class CompareCommand implements Runnable {
           + " learner's threads) or interval (S = 25, 50, 100, 200).")
   String ablation;
 
-  @Option(names = "--table", paramLabel = "prior",
-      description = "A table of the paper as a preset of arms: prior (Table 3: MoS from the scorer prior"
-          + " τ = 1, 10, ∞ beside the temperature baseline at the same τ).")
+  @Option(names = "--table", paramLabel = "prior|sweep",
+      description = "A table as a preset of arms: prior (the paper's Table 3: MoS from the scorer prior"
+          + " τ = 1, 10, ∞ beside the temperature baseline at the same τ) or sweep (static mixtures: prop,"
+          + " temp-2, temp-10, uni and a corner-NAME per dataset at 0.7, the others sharing 0.3). The table"
+          + " gives each arm's Welch p-value against the best static arm (overall score, mean held-out loss)"
+          + " and, under it, the static arms' best − worst gap in seed standard deviations.")
   String table;
 
   @Option(names = "--seeds", defaultValue = "3", description = "Seeds per arm (default: ${DEFAULT-VALUE}).")
@@ -94,7 +98,7 @@ public final class CompareCommand implements Runnable {
       defined.addAll(Presets.ablation(ablation, RunSettings.from(base)));
     }
     if (table != null) {
-      defined.addAll(Presets.table(table));
+      defined.addAll(Presets.table(table, RunSettings.from(base)));
     }
     List<Arm> parsed = Arms.choose(arms, defined, specialist);
     Path dir = out != null ? out : Path.of("runs",

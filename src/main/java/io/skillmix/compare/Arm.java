@@ -28,6 +28,21 @@ public record Arm(String name, List<String> overrides) {
     overrides = List.copyOf(overrides);
   }
 
+  /**
+   * The mixture method this arm trains with: its last {@code mix.method} override, else {@code base}
+   * (the comparison's config).
+   */
+  public MixtureMethod method(MixtureMethod base) {
+    MixtureMethod method = base;
+    for (String o : overrides) {
+      int eq = o.indexOf('=');
+      if (eq > 0 && o.substring(0, eq).trim().equals("mix.method")) {
+        method = MixtureMethod.parse("mix.method", o.substring(eq + 1).trim().replace("\"", ""));
+      }
+    }
+    return method;
+  }
+
   /** The overrides, comma-separated, as a table prints them. */
   public String described() {
     return overrides.isEmpty() ? "(the comparison's config as it is)" : String.join(", ", overrides);
@@ -92,7 +107,8 @@ public record Arm(String name, List<String> overrides) {
   /** The method an arm named after it stands for (prop, temp, uni, multidds, multiuat), or null. */
   private static MixtureMethod baseline(String name) {
     for (MixtureMethod method : MixtureMethod.values()) {
-      if (method != MixtureMethod.MOS && method.toString().equals(name)) {
+      if (method != MixtureMethod.MOS && method != MixtureMethod.FIXED // needs its weights: a user arm
+          && method.toString().equals(name)) {
         return method;
       }
     }

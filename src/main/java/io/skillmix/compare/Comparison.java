@@ -64,6 +64,7 @@ public final class Comparison {
   private final long baseSeed;
   private final boolean builtin;
   private final List<String> datasets;
+  private final io.skillmix.mix.MixtureMethod baseMethod;
 
   public Comparison(Plan plan, PrintStream log) {
     this.plan = plan;
@@ -71,6 +72,7 @@ public final class Comparison {
     Config base = ConfigLoader.load(plan.configFile(), plan.overrides());
     RunSettings settings = RunSettings.from(base);
     this.baseSeed = settings.seed();
+    this.baseMethod = settings.mix().method();
     this.builtin = settings.data().datasets().isEmpty();
     this.datasets = settings.datasetNames();
     if (plan.specialist() != null && !datasets.contains(plan.specialist())) {
@@ -270,7 +272,7 @@ public final class Comparison {
 
   /** The tables of what is evaluated so far, and the plots; rewritten after every cell. */
   private ComparisonFiles.Tables writeOutputs() {
-    return ComparisonFiles.write(plan, builtin ? Column.builtin(datasets) : Column.heldOut(datasets), builtin);
+    return ComparisonFiles.write(plan, builtin ? Column.builtin(datasets) : Column.heldOut(datasets), builtin, baseMethod);
   }
 
   private static void writeAtomically(Path file, String text) {

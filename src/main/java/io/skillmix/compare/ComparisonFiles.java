@@ -3,6 +3,7 @@ package io.skillmix.compare;
 import io.skillmix.eval.EvalReport;
 import io.skillmix.metrics.MetricsLog;
 import io.skillmix.metrics.SystemFigures;
+import io.skillmix.mix.MixtureMethod;
 import io.skillmix.output.AtomicFiles;
 import io.skillmix.output.RunFolder;
 import java.io.IOException;
@@ -13,6 +14,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * A comparison's files, from its evaluated runs: {@code table.md} (the results, the system figures,
@@ -25,8 +28,11 @@ final class ComparisonFiles {
 
   private ComparisonFiles() {}
 
-  /** @param builtin on the built-in mix: convergence by the overall skill score, else by mean held-out loss */
-  static Tables write(Comparison.Plan plan, List<Column> columns, boolean builtin) {
+  /**
+   * @param builtin on the built-in mix: convergence by the overall skill score, else by mean held-out loss
+   * @param baseMethod the comparison's {@code mix.method}, for an arm that sets none
+   */
+  static Tables write(Comparison.Plan plan, List<Column> columns, boolean builtin, MixtureMethod baseMethod) {
     Map<String, List<EvalReport>> reports = new LinkedHashMap<>();
     Map<String, List<SystemFigures>> figures = new LinkedHashMap<>();
     Map<String, List<Path>> runs = new LinkedHashMap<>();
@@ -49,9 +55,13 @@ final class ComparisonFiles {
       figures.put(arm.name(), system);
       runs.put(arm.name(), finishedRuns);
     }
-    ResultTable table = new ResultTable(columns, reports).withText(Convergence.LABEL, Convergence.stepsToBestStatic(
-        Convergence.read(runs), plan.arms().stream().filter(Convergence::isStatic).map(Arm::name)
-            .collect(java.util.stream.Collectors.toSet()), builtin));
+    Set<String> staticArms = plan.arms().stream().filter(a -> Convergence.isStatic(a, baseMethod)).map(Arm::name)
+        .collect(Collectors.toSet());
+    Set<String> learnedArms = plan.arms().stream().map(Arm::name).filter(a -> !staticArms.contains(a))
+        .collect(Collectors.toSet());
+    ResultTable table = new ResultTable(columns, reports)
+        .withText(Convergence.LABEL, Convergence.stepsToBestStatic(Convergence.read(runs), staticArms, builtin))
+        .withTests(staticArms, learnedArms, Column.TESTED);
     ResultTable system = ResultTable.system(figures);
     try {
       // A specialist comparison can share its generalist runs with the plain one in the same folder.

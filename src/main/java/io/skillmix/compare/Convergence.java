@@ -23,14 +23,12 @@ final class Convergence {
 
   private Convergence() {}
 
-  /** Whether an arm keeps its mixture fixed (its {@code mix.method} is not a learned one). */
-  static boolean isStatic(Arm arm) {
-    for (String o : arm.overrides()) {
-      if (o.startsWith("mix.method=")) {
-        return !MixtureMethod.parse("mix.method", o.substring("mix.method=".length())).learned();
-      }
-    }
-    return false;
+  /**
+   * Whether an arm keeps its mixture fixed: its {@code mix.method} ({@code base} when it sets none)
+   * is not a learned one.
+   */
+  static boolean isStatic(Arm arm, MixtureMethod base) {
+    return !arm.method(base).learned();
   }
 
   /**

@@ -2,6 +2,8 @@ package io.skillmix.compare;
 
 import io.skillmix.UserError;
 import io.skillmix.run.RunSettings;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,13 +17,19 @@ import java.util.Map;
 public final class Presets {
 
   public static final List<String> ABLATIONS = List.of("async", "interval");
-  public static final List<String> TABLES = List.of("prior");
+  public static final List<String> TABLES = List.of("prior", "sweep");
 
   /** The reward intervals S of {@code --ablation interval}. */
   static final List<Integer> INTERVALS = List.of(25, 50, 100, 200);
 
   /** The prior temperatures τ of the paper's Table 3. */
   static final List<String> TEMPERATURES = List.of("1", "10", "inf");
+
+  /** The temperatures τ of {@code --table sweep}, between proportional (τ = 1) and uniform (τ = ∞). */
+  static final List<String> SWEEP_TEMPERATURES = List.of("2", "10");
+
+  /** The probability of a corner arm's own dataset in {@code --table sweep}; the others share the rest. */
+  static final double CORNER = 0.7;
 
   private Presets() {}
 
@@ -73,12 +81,20 @@ public final class Presets {
 
   /**
    * {@code prior}: the paper's Table 3, MoS from the scorer prior τ = 1, 10, ∞ beside the
-   * temperature baseline at the same τ (τ = ∞ is the uniform mixture).
+   * temperature baseline at the same τ (τ = ∞ is the uniform mixture). {@code sweep}: the static
+   * mixtures of a mixture-sensitivity sweep ({@link #sweep}).
+   *
+   * @param base the comparison's settings (the datasets of its mix)
    */
-  public static List<Arm> table(String which) {
-    if (!which.equals("prior")) {
-      throw new UserError("--table " + which + ": use one of " + String.join(", ", TABLES));
-    }
+  public static List<Arm> table(String which, RunSettings base) {
+    return switch (which) {
+      case "prior" -> prior();
+      case "sweep" -> sweep(base.datasetNames());
+      default -> throw new UserError("--table " + which + ": use one of " + String.join(", ", TABLES));
+    };
+  }
+
+  static List<Arm> prior() {
     List<Arm> arms = new ArrayList<>();
     for (String t : TEMPERATURES) {
       arms.add(new Arm("temp-" + t, t.equals("inf") ? List.of("mix.method=uni")
@@ -88,5 +104,38 @@ public final class Presets {
       arms.add(new Arm("mos-prior-" + t, List.of("mix.method=mos", "mix.scorer-prior-temperature=" + t)));
     }
     return arms;
+  }
+
+  /**
+   * Static mixtures from proportional to uniform and beyond, to see whether the choice of mixture
+   * matters at all before a learned one is judged: prop; temp τ = 2, 10; uni; and a corner per
+   * dataset, {@code corner-NAME}, with NAME at {@value #CORNER} and the others sharing the rest
+   * equally ({@code mix.method=fixed}, {@code mix.weights}).
+   */
+  static List<Arm> sweep(List<String> datasets) {
+    if (datasets.size() < 2) {
+      throw new UserError("--table sweep: the mix has " + datasets.size() + " dataset; a sweep of mixtures needs two or more");
+    }
+    List<Arm> arms = new ArrayList<>(List.of(new Arm("prop", List.of("mix.method=prop"))));
+    for (String t : SWEEP_TEMPERATURES) {
+      arms.add(new Arm("temp-" + t, List.of("mix.method=temp", "mix.prior-temperature=" + t)));
+    }
+    arms.add(new Arm("uni", List.of("mix.method=uni")));
+    String rest = weight((1 - CORNER) / (datasets.size() - 1));
+    for (String corner : datasets) {
+      List<String> weights = datasets.stream().map(d -> key(d) + "=" + (d.equals(corner) ? weight(CORNER) : rest)).toList();
+      arms.add(new Arm("corner-" + corner, List.of("mix.method=fixed", "mix.weights={" + String.join(",", weights) + "}")));
+    }
+    return arms;
+  }
+
+  /** A probability in few digits: 0.3 / 3 is 0.1, not 0.09999999999999999. */
+  private static String weight(double w) {
+    return new BigDecimal(w).round(new MathContext(6)).stripTrailingZeros().toPlainString();
+  }
+
+  /** A dataset name as a HOCON key: quoted unless plain (a dot would make it a path). */
+  private static String key(String name) {
+    return name.matches("[A-Za-z0-9_-]+") ? name : "\"" + name.replace("\"", "\\\"") + "\"";
   }
 }

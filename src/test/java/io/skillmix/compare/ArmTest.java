@@ -130,12 +130,45 @@ class ArmTest {
     assertEquals(List.of("mix.update-every=200", "mix.lag-steps=100"), interval.get(3).overrides());
     assertThrows(UserError.class, () -> Presets.ablation("async", RunSettings.from(ConfigLoader.load(null, List.of("mix.method=uni")))));
     // Table 3: τ = 1, 10, ∞ for the temperature baseline and for the MoS scorer's prior (τ = ∞ of temp is uniform)
-    List<Arm> prior = Presets.table("prior");
+    RunSettings defaults = RunSettings.from(ConfigLoader.load(null, List.of()));
+    List<Arm> prior = Presets.table("prior", defaults);
     assertEquals(List.of("temp-1", "temp-10", "temp-inf", "mos-prior-1", "mos-prior-10", "mos-prior-inf"),
         prior.stream().map(Arm::name).toList());
     assertEquals(List.of("mix.method=temp", "mix.prior-temperature=10"), prior.get(1).overrides());
     assertEquals(List.of("mix.method=uni"), prior.get(2).overrides());
     assertEquals(List.of("mix.method=mos", "mix.scorer-prior-temperature=inf"), prior.get(5).overrides());
-    assertThrows(UserError.class, () -> Presets.table("lora"));
+    assertThrows(UserError.class, () -> Presets.table("lora", defaults));
+  }
+
+  @Test
+  void theSweepIsTheStaticMixturesAndACornerPerDatasetOfTheMix() {
+    // The built-in mix: its datasets as the run reads them.
+    RunSettings builtin = RunSettings.from(ConfigLoader.load(null, List.of()));
+    List<String> names = builtin.datasetNames();
+    assertEquals(List.copyOf(io.skillmix.data.builtin.BuiltinMix.SHARES.keySet()), names);
+    List<Arm> sweep = Presets.table("sweep", builtin);
+    List<String> expected = new java.util.ArrayList<>(List.of("prop", "temp-2", "temp-10", "uni"));
+    names.forEach(n -> expected.add("corner-" + n));
+    assertEquals(expected, sweep.stream().map(Arm::name).toList());
+    assertEquals(List.of("mix.method=prop"), sweep.get(0).overrides());
+    assertEquals(List.of("mix.method=temp", "mix.prior-temperature=2"), sweep.get(1).overrides());
+    assertEquals(List.of("mix.method=temp", "mix.prior-temperature=10"), sweep.get(2).overrides());
+    assertEquals(List.of("mix.method=uni"), sweep.get(3).overrides());
+
+    // A user's mix of three: the corner's own set at 0.7, the other two at 0.15 each.
+    List<Arm> three = Presets.sweep(List.of("add", "echo", "talk"));
+    assertEquals(List.of("mix.method=fixed", "mix.weights={add=0.15,echo=0.7,talk=0.15}"), three.get(5).overrides());
+    // Four sets: 0.3 / 3 = 0.1 exactly as written; a name with a dot is a quoted key.
+    assertEquals(List.of("mix.method=fixed", "mix.weights={math=0.7,nlp=0.1,writing=0.1,\"my.set\"=0.1}"),
+        Presets.sweep(List.of("math", "nlp", "writing", "my.set")).get(4).overrides());
+    // One --arm splits the overrides as the preset holds them: the braces keep their commas.
+    String spec = String.join(",", three.get(4).overrides());
+    assertEquals(three.get(4).overrides(), Arms.splitTopLevel(spec));
+    // Each weights override is HOCON: one object, a key per dataset (the dotted name stays one key).
+    com.typesafe.config.Config weights = com.typesafe.config.ConfigFactory.parseString(
+        Presets.sweep(List.of("math", "nlp", "writing", "my.set")).get(4).overrides().get(1));
+    assertEquals(java.util.Set.of("math", "nlp", "writing", "my.set"), weights.getObject("mix.weights").keySet());
+    assertEquals(0.1, weights.getObject("mix.weights").toConfig().getDouble("\"my.set\""), 1e-12);
+    assertThrows(UserError.class, () -> Presets.sweep(List.of("only")));
   }
 }

@@ -71,7 +71,15 @@ class ComparisonTest {
     assertTrue(first.table().text(Convergence.LABEL, "mos-cossim-ema").matches("0|4|8|not reached"));
     assertTrue(Files.exists(cmp.resolve("plots").resolve("rewards-mos-cossim-ema.png")));
     assertFalse(Files.exists(cmp.resolve("plots").resolve("rewards-uni.png")));
-    assertTrue(Files.readString(cmp.resolve("table.md")).contains("| mos-cossim-ema | 2 |"));
+    String md = Files.readString(cmp.resolve("table.md"));
+    assertTrue(md.contains("| mos-cossim-ema | 2 |"));
+    // A user's mix: the mean held-out loss is tested against uni, the one static arm (so no sensitivity line).
+    assertTrue(md.contains("| mean held-out loss | p vs best static (mean held-out loss) |"), md);
+    assertTrue(md.contains("- mean held-out loss: best static: uni ("), md);
+    assertTrue(md.matches("(?s).*\\| uni \\| 2 \\|.* — \\|.*") && !md.contains("mixture sensitivity"), md);
+    int loss = 3; // add, echo, talk ppl, then the mean held-out loss
+    assertEquals("uni", first.table().test(loss).best());
+    assertEquals(2, first.table().seedValues("mos-cossim-ema", loss).length);
     assertTrue(Files.readString(cmp.resolve("table.csv")).startsWith("arm,column,mean,std,seeds"));
 
     // A second start finds every cell evaluated and only rewrites the table.

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.skillmix.eval.EvalReport;
+import io.skillmix.mix.MixtureMethod;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,10 +80,15 @@ class ConvergenceTest {
 
   @Test
   void theColumnIsInTheTableAndArmsAreStaticByTheirMethod() throws IOException {
-    assertTrue(Convergence.isStatic(Arm.parse("uni", null)));
-    assertTrue(Convergence.isStatic(Arm.parse("only", "a")));
-    assertFalse(Convergence.isStatic(Arm.parse("mos-cossim-ema", null)));
-    assertFalse(Convergence.isStatic(Arm.parse("multidds", null)));
+    MixtureMethod mos = MixtureMethod.MOS;
+    assertTrue(Convergence.isStatic(Arm.parse("uni", null), mos));
+    assertTrue(Convergence.isStatic(Arm.parse("only", "a"), mos));
+    assertFalse(Convergence.isStatic(Arm.parse("mos-cossim-ema", null), MixtureMethod.PROP));
+    assertFalse(Convergence.isStatic(Arm.parse("multidds", null), MixtureMethod.PROP));
+    // An arm that sets no method trains with the comparison's; the last mix.method set wins.
+    assertTrue(Convergence.isStatic(new Arm("lag", List.of("mix.apply=lagged")), MixtureMethod.TEMP));
+    assertFalse(Convergence.isStatic(new Arm("lag", List.of("mix.apply=lagged")), mos));
+    assertTrue(Convergence.isStatic(new Arm("x", List.of("mix.method=mos", "mix.method = \"uni\"")), mos));
     Map<String, List<EvalReport>> reports = new LinkedHashMap<>();
     reports.put("prop", List.of(new EvalReport("m", List.of(new EvalReport.Row("overall", "score", 30, 4)))));
     reports.put("mos-diff", List.of(new EvalReport("m", List.of(new EvalReport.Row("overall", "score", 31, 4)))));
