@@ -67,32 +67,44 @@ final class PackingBench {
     int steps = options.steps(10);
     int rounds = options.rounds(3);
     int warmup = Math.max(0, options.warmup(2));
-    List<List<TokenizedExample>> sets = encodedSets();
     StringBuilder t = new StringBuilder(String.format(Locale.ROOT,
-        "Built-in mix (vicuna template, byte tokenizer, max length %d), tiny preset, batch %d in one pass"
+        "Built-in mix (vicuna template with its system sentence, as the default run, and without it,"
+            + " model.system-prompt = \"\" as conf/benchmark.conf; byte tokenizer, max length %d), tiny preset,"
+            + " batch %d in one pass"
             + " (micro-batch %d). Each side steps the same %d batches a round after %d untimed; odd rounds run"
             + " the sides in reverse order; medians of %d rounds, speed-ups taken per round. Real tokens:"
             + " positions holding an example's token (padding not counted). Attention scores: rows × length²"
             + " per pass, per step (what the masked attention computes, wanted or not).%n%n",
         MAX_LENGTH, BATCH, BATCH, steps, warmup, rounds));
-    t.append("| batches | side | real tokens/s | padding share | s/step | attention scores/step"
+    t.append("| system sentence | batches | side | real tokens/s | padding share | s/step | attention scores/step"
         + " | real tokens/s ÷ padded |\n");
-    t.append("|---|---|---:|---:|---:|---:|---:|\n");
+    t.append("|---|---|---|---:|---:|---:|---:|---:|\n");
+    for (boolean system : new boolean[] {true, false}) {
+      // Without the sentence the examples are short enough to share rows: the two default layouts only.
+      List<Layout> layouts = system ? LAYOUTS : LAYOUTS.subList(0, 2);
+      measureAll(t, encodedSets(system ? ChatTemplate.VICUNA : ChatTemplate.resolve("vicuna", null, "")),
+          layouts, system ? "vicuna's" : "none", steps, rounds, warmup);
+    }
+    return t.toString();
+  }
+
+  private static void measureAll(StringBuilder t, List<List<TokenizedExample>> sets, List<Layout> layouts,
+      String system, int steps, int rounds, int warmup) {
     for (boolean mixed : new boolean[] {false, true}) {
       List<List<TokenizedExample>> batches = batches(sets, mixed, warmup + steps, new Random(mixed ? 2 : 1));
       List<List<Side>> sides = new ArrayList<>();
       List<double[]> ratios = new ArrayList<>();
       List<Trainer> trainers = new ArrayList<>();
-      for (Layout layout : LAYOUTS) {
+      for (Layout layout : layouts) {
         trainers.add(trainer(layout.packLength()));
         sides.add(new ArrayList<>());
         ratios.add(new double[rounds]);
       }
       try {
         for (int r = 0; r < rounds; r++) {
-          Side[] round = new Side[LAYOUTS.size()];
-          for (int k = 0; k < LAYOUTS.size(); k++) {
-            int i = r % 2 == 0 ? k : LAYOUTS.size() - 1 - k;
+          Side[] round = new Side[layouts.size()];
+          for (int k = 0; k < layouts.size(); k++) {
+            int i = r % 2 == 0 ? k : layouts.size() - 1 - k;
             round[i] = measure(trainers.get(i), batches, warmup);
           }
           StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %s, round %d:",
@@ -100,7 +112,7 @@ final class PackingBench {
           for (int i = 0; i < round.length; i++) {
             sides.get(i).add(round[i]);
             ratios.get(i)[r] = round[i].tokensPerSecond() / round[0].tokensPerSecond();
-            line.append(String.format(Locale.ROOT, " %s %,.0f tokens/s;", LAYOUTS.get(i).name(),
+            line.append(String.format(Locale.ROOT, " %s %,.0f tokens/s;", layouts.get(i).name(),
                 round[i].tokensPerSecond()));
           }
           System.out.println(line);
@@ -109,12 +121,11 @@ final class PackingBench {
         trainers.forEach(Trainer::close);
       }
       String kind = mixed ? "examples of all datasets mixed" : "one dataset per batch";
-      for (int i = 0; i < LAYOUTS.size(); i++) {
-        t.append(row(kind, LAYOUTS.get(i).name(), sides.get(i),
+      for (int i = 0; i < layouts.size(); i++) {
+        t.append(row(system + " | " + kind, layouts.get(i).name(), sides.get(i),
             i == 0 ? "" : String.format(Locale.ROOT, "%.2f×", ModelBench.median(ratios.get(i)))));
       }
     }
-    return t.toString();
   }
 
   private static String row(String kind, String side, List<Side> sides, String ratio) {
@@ -157,8 +168,8 @@ final class PackingBench {
   }
 
   /** The training examples of each built-in set, encoded as a default run encodes them. */
-  private static List<List<TokenizedExample>> encodedSets() {
-    ExampleEncoder encoder = new ExampleEncoder(ChatTemplate.VICUNA, new ByteTokenizer(), MAX_LENGTH,
+  private static List<List<TokenizedExample>> encodedSets(ChatTemplate template) {
+    ExampleEncoder encoder = new ExampleEncoder(template, new ByteTokenizer(), MAX_LENGTH,
         ExampleEncoder.Overlength.TRUNCATE);
     List<List<TokenizedExample>> out = new ArrayList<>();
     for (BuiltinDataset set : BuiltinMix.build(42, 12_000, 0.05).values()) {
