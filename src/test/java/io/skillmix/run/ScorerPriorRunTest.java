@@ -61,6 +61,20 @@ class ScorerPriorRunTest {
     }
   }
 
+  @Test
+  void aFixedMixtureRunsOnItsWeightsNormalisedAndABadWeightIsRefusedBeforeItStarts() throws IOException {
+    TrainingRun.Outcome run = TrainingRun.run(RunFixtures.config(dir, "fixed", "train.steps=4", "mix.method=fixed",
+        "mix.weights={add=2, echo=1, talk=1}"));
+    JsonObject probs = firstWeights(run);
+    assertEquals(0.5, probs.get("add").getAsDouble(), 1e-12, probs.toString());
+    assertEquals(0.25, probs.get("echo").getAsDouble(), 1e-12, probs.toString());
+    assertEquals(0.25, probs.get("talk").getAsDouble(), 1e-12, probs.toString());
+    assertEquals(1, Files.readAllLines(run.runDir().resolve("weights.jsonl")).size(), "a fixed mixture never changes");
+    io.skillmix.UserError bad = org.junit.jupiter.api.Assertions.assertThrows(io.skillmix.UserError.class,
+        () -> RunSettings.from(io.skillmix.config.ConfigLoader.load(null, java.util.List.of("mix.weights={add=lots}"))));
+    assertTrue(bad.getMessage().startsWith("mix.weights.add = \"lots\" is not a number"), bad.getMessage());
+  }
+
   /** The report's "train examples" column (what the run drew from, after any held-out split). */
   private static Map<String, Integer> trainExamples(String report) {
     Map<String, Integer> sizes = new TreeMap<>();
