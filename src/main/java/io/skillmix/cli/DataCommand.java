@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "data", mixinStandardHelpOptions = true,
     description = "Check a dataset file, or show the built-in skill mix.",
     subcommands = {DataCommand.Check.class, DataCommand.Stats.class, DataSelectCommand.class,
-        DataPreviewCommand.class})
+        DataPreviewCommand.class, DataCommand.English.class})
 public final class DataCommand implements Runnable {
 
   @Spec
@@ -38,7 +38,7 @@ public final class DataCommand implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        spec.commandLine(), "a subcommand is needed: check, stats, select or preview (see --help)");
+        spec.commandLine(), "a subcommand is needed: check, stats, select, preview or english (see --help)");
   }
 
   /** Validates every record of a file and prints its Table-1 counts; faults exit with code 2. */
@@ -125,6 +125,28 @@ public final class DataCommand implements Runnable {
       }
       out.print(DatasetStats.table(rows));
       out.flush();
+    }
+  }
+
+  /** Writes the English pretraining text ({@link io.skillmix.data.builtin.EnglishText}) as a {@code text} JSONL file. */
+  @Command(name = "english", mixinStandardHelpOptions = true,
+      description = "Write general English text (one document per WordNet synset) to pretrain a base model on.")
+  static final class English implements Runnable {
+
+    @Spec
+    CommandSpec spec;
+
+    @picocli.CommandLine.Option(names = "--out", required = true, paramLabel = "FILE",
+        description = "The JSON Lines file to write ({\"text\": ...} a line; train on it with format = text).")
+    java.nio.file.Path out;
+
+    @picocli.CommandLine.Option(names = "--seed", defaultValue = "42", description = "Order of the documents.")
+    long seed;
+
+    @Override
+    public void run() {
+      int n = io.skillmix.data.builtin.EnglishText.write(out, seed);
+      spec.commandLine().getOut().println("wrote " + n + " documents to " + out);
     }
   }
 }

@@ -1,0 +1,43 @@
+#!/usr/bin/env python3
+"""What each arm of the benchmark comparison sampled: the share of drawn examples per dataset
+(from the train lines of metrics.jsonl) and the final probabilities (the last line of
+weights.jsonl), mean over seeds. Usage: summarise.py COMPARISON_DIR [ARM ...]"""
+import json
+import os
+import sys
+
+root = sys.argv[1]
+arms = sys.argv[2:] or sorted(d for d in os.listdir(root) if os.path.isdir(os.path.join(root, d)) and d != "plots")
+names = None
+rows = []
+for arm in arms:
+    seeds = sorted(s for s in os.listdir(os.path.join(root, arm)) if s.startswith("seed-") and os.path.isdir(os.path.join(root, arm, s)))
+    drawn, final, moved = [], [], []
+    for s in seeds:
+        run = os.path.join(root, arm, s)
+        if not os.path.exists(os.path.join(run, "eval.json")):
+            continue
+        counts = {}
+        for line in open(os.path.join(run, "metrics.jsonl")):
+            e = json.loads(line)
+            if e.get("event") == "train":
+                for k, v in e.get("examples", {}).items():
+                    counts[k] = counts.get(k, 0) + v
+        weights = [json.loads(l) for l in open(os.path.join(run, "weights.jsonl"))]
+        first, last = weights[0]["probs"], weights[-1]["probs"]
+        names = names or list(first)
+        total = sum(counts.values())
+        drawn.append([counts.get(n, 0) / total for n in names])
+        final.append([last.get(n, 0.0) for n in names])
+        moved.append(0.5 * sum(abs(last.get(n, 0) - first.get(n, 0)) for n in names))
+    if drawn:
+        k = len(drawn)
+        rows.append((arm, k, [sum(d[i] for d in drawn) / k for i in range(len(names))],
+                     [sum(f[i] for f in final) / k for i in range(len(names))], sum(moved) / k, max(moved)))
+
+print("| arm | seeds | " + " | ".join(f"{n} drawn %" for n in names) + " | " + " | ".join(f"{n} final p" for n in names)
+      + " | moved (TV, mean) | moved (TV, max) |")
+print("|---|---:|" + "---:|" * (2 * len(names) + 2))
+for arm, k, d, f, m, mx in rows:
+    print(f"| {arm} | {k} | " + " | ".join(f"{100 * x:.1f}" for x in d) + " | " + " | ".join(f"{x:.3f}" for x in f)
+          + f" | {m:.3f} | {mx:.3f} |")
