@@ -41,3 +41,23 @@ print("|---|---:|" + "---:|" * (2 * len(names) + 2))
 for arm, k, d, f, m, mx in rows:
     print(f"| {arm} | {k} | " + " | ".join(f"{100 * x:.1f}" for x in d) + " | " + " | ".join(f"{x:.3f}" for x in f)
           + f" | {m:.3f} | {mx:.3f} |")
+
+# Held-out loss per dataset (nats per token of the responses), mean ± sample std over seeds.
+import statistics
+
+print()
+print("| arm | seeds | " + " | ".join(f"{n} loss" for n in names) + " |")
+print("|---|---:|" + "---:|" * len(names))
+for arm in arms:
+    per = {n: [] for n in names}
+    for s in sorted(os.listdir(os.path.join(root, arm))):
+        f = os.path.join(root, arm, s, "eval.json")
+        if s.startswith("seed-") and os.path.exists(f):
+            for r in json.load(open(f))["results"]:
+                n = r["task"][len("heldout/"):] if r["task"].startswith("heldout/") else None
+                if n in per and r["metric"] == "loss":
+                    per[n].append(r["value"])
+    k = len(per[names[0]])
+    if k:
+        cells = [f"{statistics.mean(v):.3f} ± {statistics.stdev(v) if len(v) > 1 else float('nan'):.3f}" for v in per.values()]
+        print(f"| {arm} | {k} | " + " | ".join(cells) + " |")

@@ -272,7 +272,7 @@ public final class Comparison {
 
   /** The tables of what is evaluated so far, and the plots; rewritten after every cell. */
   private ComparisonFiles.Tables writeOutputs() {
-    return ComparisonFiles.write(plan, builtin ? Column.builtin(datasets) : Column.heldOut(datasets), builtin, baseMethod);
+    return ComparisonFiles.write(plan, builtin ? Column.builtin(datasets) : Column.heldOut(datasets), baseMethod);
   }
 
   private static void writeAtomically(Path file, String text) {

@@ -29,10 +29,9 @@ final class ComparisonFiles {
   private ComparisonFiles() {}
 
   /**
-   * @param builtin on the built-in mix: convergence by the overall skill score, else by mean held-out loss
    * @param baseMethod the comparison's {@code mix.method}, for an arm that sets none
    */
-  static Tables write(Comparison.Plan plan, List<Column> columns, boolean builtin, MixtureMethod baseMethod) {
+  static Tables write(Comparison.Plan plan, List<Column> columns, MixtureMethod baseMethod) {
     Map<String, List<EvalReport>> reports = new LinkedHashMap<>();
     Map<String, List<SystemFigures>> figures = new LinkedHashMap<>();
     Map<String, List<Path>> runs = new LinkedHashMap<>();
@@ -60,7 +59,7 @@ final class ComparisonFiles {
     Set<String> learnedArms = plan.arms().stream().map(Arm::name).filter(a -> !staticArms.contains(a))
         .collect(Collectors.toSet());
     ResultTable table = new ResultTable(columns, reports)
-        .withText(Convergence.LABEL, Convergence.stepsToBestStatic(Convergence.read(runs), staticArms, builtin))
+        .withText(Convergence.LABEL, Convergence.stepsToBestStatic(Convergence.read(runs), staticArms))
         .withTests(staticArms, learnedArms, Column.TESTED);
     ResultTable system = ResultTable.system(figures);
     try {
