@@ -19,7 +19,7 @@ class MixValuesTest {
     assertThrows(UserError.class, () -> Prior.of(MixtureMethod.TEMP, sizes, Double.NaN));
     assertTrue(assertThrows(UserError.class, () -> Prior.of(MixtureMethod.MOS, sizes, 0)).getMessage()
         .startsWith("mix.scorer-prior-temperature = "), "a learned method's prior is the scorer's key");
-    assertEquals("mix.method = 'zipf' is not one of prop, temp, uni, mos, multidds, multiuat",
+    assertEquals("mix.method = 'zipf' is not one of prop, temp, uni, fixed, mos, multidds, multiuat",
         assertThrows(UserError.class, () -> MixtureMethod.parse("mix.method", "zipf")).getMessage());
     assertArrayEquals(Prior.of(MixtureMethod.TEMP, sizes, 3), Prior.of(MixtureMethod.MULTIUAT, sizes, 3), 0,
         "a learned method starts from the temperature prior");
