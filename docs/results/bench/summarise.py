@@ -9,10 +9,10 @@ import sys
 root = sys.argv[1]
 arms = sys.argv[2:] or sorted(d for d in os.listdir(root) if os.path.isdir(os.path.join(root, d)) and d != "plots")
 names = None
-rows = []
+runs = {}
 for arm in arms:
     seeds = sorted(s for s in os.listdir(os.path.join(root, arm)) if s.startswith("seed-") and os.path.isdir(os.path.join(root, arm, s)))
-    drawn, final, moved = [], [], []
+    runs[arm] = []
     for s in seeds:
         run = os.path.join(root, arm, s)
         if not os.path.exists(os.path.join(run, "eval.json")):
@@ -25,13 +25,16 @@ for arm in arms:
                     counts[k] = counts.get(k, 0) + v
         weights = [json.loads(l) for l in open(os.path.join(run, "weights.jsonl"))]
         first, last = weights[0]["probs"], weights[-1]["probs"]
-        names = names or list(first)
-        total = sum(counts.values())
-        drawn.append([counts.get(n, 0) / total for n in names])
-        final.append([last.get(n, 0.0) for n in names])
-        moved.append(0.5 * sum(abs(last.get(n, 0) - first.get(n, 0)) for n in names))
-    if drawn:
-        k = len(drawn)
+        if names is None or len(first) > len(names):
+            names = list(first)  # the widest mix: an `only` arm has one dataset
+        runs[arm].append((counts, first, last))
+rows = []
+for arm in arms:
+    if runs[arm]:
+        k = len(runs[arm])
+        drawn = [[c.get(n, 0) / sum(c.values()) for n in names] for c, _, _ in runs[arm]]
+        final = [[l.get(n, 0.0) for n in names] for _, _, l in runs[arm]]
+        moved = [0.5 * sum(abs(l.get(n, 0) - f.get(n, 0)) for n in names) for _, f, l in runs[arm]]
         rows.append((arm, k, [sum(d[i] for d in drawn) / k for i in range(len(names))],
                      [sum(f[i] for f in final) / k for i in range(len(names))], sum(moved) / k, max(moved)))
 
@@ -57,7 +60,7 @@ for arm in arms:
                 n = r["task"][len("heldout/"):] if r["task"].startswith("heldout/") else None
                 if n in per and r["metric"] == "loss":
                     per[n].append(r["value"])
-    k = len(per[names[0]])
+    k = max(len(v) for v in per.values())
     if k:
-        cells = [f"{statistics.mean(v):.3f} ± {statistics.stdev(v) if len(v) > 1 else float('nan'):.3f}" for v in per.values()]
+        cells = [(f"{statistics.mean(v):.3f} ± {statistics.stdev(v):.3f}" if len(v) > 1 else "–") for v in per.values()]
         print(f"| {arm} | {k} | " + " | ".join(cells) + " |")
