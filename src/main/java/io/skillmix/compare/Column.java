@@ -2,6 +2,7 @@ package io.skillmix.compare;
 
 import io.skillmix.data.builtin.BuiltinMix;
 import io.skillmix.eval.EvalReport;
+import io.skillmix.eval.Evaluation;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -9,8 +10,8 @@ import java.util.List;
  * One column of the comparison table: a metric read from each model's evaluation.
  *
  * @param label the header
- * @param task the evaluation row's task ({@code math}, {@code heldout/writing}, {@code overall}), or
- *     a prefix and {@code *} ({@code heldout/*}): the mean over every row whose task starts so
+ * @param task the evaluation row's task ({@code math}, {@code heldout/writing}, {@code overall},
+ *     {@link Evaluation#MEAN_HELD_OUT})
  * @param metric the evaluation row's metric
  * @param scale the value is multiplied by this (100 for accuracies shown in percent)
  * @param higherIsBetter which end is marked best
@@ -26,7 +27,7 @@ public record Column(String label, String task, String metric, double scale, boo
   public static final Column OVERALL = new Column("overall", "overall", "score", 1, true);
 
   /** The mean over the datasets of their held-out loss (every mix has it; the built-in noise set left out). */
-  public static final Column MEAN_HELD_OUT_LOSS = new Column("mean held-out loss", "heldout/*", "loss", 1, false, 3);
+  public static final Column MEAN_HELD_OUT_LOSS = new Column("mean held-out loss", Evaluation.MEAN_HELD_OUT, "loss", 1, false, 3);
 
   /** The columns each arm is tested in against the best static arm ({@link Significance}). */
   public static final List<String> TESTED = List.of(OVERALL.label(), MEAN_HELD_OUT_LOSS.label());
@@ -63,16 +64,13 @@ public record Column(String label, String task, String metric, double scale, boo
   }
 
   /**
-   * The scaled value; for a {@code prefix*} task the mean over its rows (NaN if there are none),
-   * the built-in noise set's held-out rows left out, as {@code Evaluation.meanHeldOutLoss} does.
+   * The scaled value. The mean held-out loss is computed from the report's held-out rows
+   * ({@link Evaluation#meanHeldOutLoss}), so a report written before that row existed has it too.
    */
   public double read(EvalReport report) {
-    if (!task.endsWith("*")) {
-      return scale * report.value(task, metric);
+    if (task.equals(Evaluation.MEAN_HELD_OUT)) {
+      return scale * Evaluation.meanHeldOutLoss(report.rows()).value();
     }
-    String prefix = task.substring(0, task.length() - 1);
-    return scale * report.rows().stream().filter(r -> r.task().startsWith(prefix) && r.metric().equals(metric)
-        && !r.task().equals("heldout/" + BuiltinMix.NOISE))
-        .mapToDouble(EvalReport.Row::value).average().orElse(Double.NaN);
+    return scale * report.value(task, metric);
   }
 }

@@ -1,6 +1,6 @@
 package io.skillmix.compare;
 
-import io.skillmix.data.builtin.BuiltinMix;
+import io.skillmix.eval.Evaluation;
 import io.skillmix.metrics.MetricsSink;
 import io.skillmix.mix.MixtureMethod;
 import java.nio.file.Path;
@@ -103,8 +103,7 @@ final class Convergence {
 
   /** The mean held-out loss over the datasets, the built-in noise set left out (NaN if none). */
   static double score(MetricsSink.Evaluated e) {
-    return e.heldOutLoss().entrySet().stream().filter(d -> !d.getKey().equals(BuiltinMix.NOISE))
-        .mapToDouble(Map.Entry::getValue).average().orElse(Double.NaN);
+    return Evaluation.meanHeldOutLoss(e.heldOutLoss());
   }
 
   /** Each run folder's eval lines, per arm. */

@@ -125,11 +125,20 @@ public final class Evaluation {
    * built-in noise set left out: it cannot be learned, so it is no skill. NaN without any.
    */
   public static EvalReport.Row meanHeldOutLoss(List<EvalReport.Row> rows) {
-    String noise = "heldout/" + io.skillmix.data.builtin.BuiltinMix.NOISE;
-    double[] losses = rows.stream()
-        .filter(r -> r.task().startsWith("heldout/") && r.metric().equals("loss") && !r.task().equals(noise))
-        .mapToDouble(EvalReport.Row::value).toArray();
-    return new EvalReport.Row(MEAN_HELD_OUT, "loss", Arrays.stream(losses).average().orElse(Double.NaN), losses.length);
+    java.util.Map<String, Double> byDataset = new java.util.LinkedHashMap<>();
+    for (EvalReport.Row r : rows) {
+      if (r.task().startsWith("heldout/") && r.metric().equals("loss")) {
+        byDataset.put(r.task().substring("heldout/".length()), r.value());
+      }
+    }
+    long skills = byDataset.keySet().stream().filter(d -> !d.equals(io.skillmix.data.builtin.BuiltinMix.NOISE)).count();
+    return new EvalReport.Row(MEAN_HELD_OUT, "loss", meanHeldOutLoss(byDataset), skills);
+  }
+
+  /** The same mean from each dataset's held-out loss by name (an eval line of metrics.jsonl). */
+  public static double meanHeldOutLoss(java.util.Map<String, Double> lossByDataset) {
+    return lossByDataset.entrySet().stream().filter(e -> !e.getKey().equals(io.skillmix.data.builtin.BuiltinMix.NOISE))
+        .mapToDouble(java.util.Map.Entry::getValue).average().orElse(Double.NaN);
   }
 
   /** A skill row on the 0–100 scale: accuracies ×100, perplexity through {@link BuiltinTasks#perplexityScore}. */
