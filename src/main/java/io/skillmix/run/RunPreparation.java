@@ -59,8 +59,8 @@ public final class RunPreparation {
   static Prepared newRun(Config config) {
     checkRunsHere(config);
     Config resolved = withAbsolutePaths(config);
-    RunSettings settings = RunSettings.from(resolved);
-    Prepared parts = parts(settings);
+    Prepared parts = parts(RunSettings.from(resolved));
+    RunSettings settings = parts.settings(); // train.epochs turned into steps
     checkDevices(settings, Role.from(resolved));
     Path dir = settings.runDir();
     RunFolder.refuseUnlessTakeable(dir, settings.overwrite()); // before the lock creates anything there
@@ -74,7 +74,7 @@ public final class RunPreparation {
       throw e;
     }
     return new Prepared(settings, parts.data(), parts.encoder(), parts.modelConfig(), parts.specialist(),
-        null, lock, parts.data().carveNotes());
+        null, lock, startNotes(settings, parts.data()));
   }
 
   /**
@@ -115,8 +115,8 @@ public final class RunPreparation {
       Config config = ConfigLoader.load(configFile, all);
       checkRunsHere(config);
       List<String> changed = ResumeChecks.changedKeys(recorded, config);
-      RunSettings settings = RunSettings.from(config);
-      Prepared parts = parts(settings);
+      Prepared parts = parts(RunSettings.from(config));
+      RunSettings settings = parts.settings();
       checkDevices(settings, Role.from(config));
       Checkpoints store = new Checkpoints(runDir, 1);
       Path checkpoint = store.latest().orElseThrow(() -> new UserError(runDir
@@ -129,7 +129,7 @@ public final class RunPreparation {
       ResumeChecks.checkpointFits(resume, parts.modelConfig(), parts.data().names(), settings);
       ResumeChecks.sameData(runDir.resolve(RunFolder.DATASETS), parts.data().digests());
       notices.addAll(ResumeChecks.restoreLogs(runDir, state));
-      notices.addAll(parts.data().carveNotes());
+      notices.addAll(startNotes(settings, parts.data()));
       AtomicFiles.writeString(configFile, ConfigLoader.render(settings.config()));
       notices.add("resume: from " + checkpoint + " (step " + state.step() + " of " + settings.train().steps() + ")"
           + (changed.isEmpty() ? "" : "; taking " + String.join(", ", changed)));
@@ -160,9 +160,24 @@ public final class RunPreparation {
     ExampleEncoder encoder = new ExampleEncoder(template, tokenizer, settings.data().maxLength(),
         ExampleEncoder.Overlength.parse(settings.data().overlength()));
     RunData data = RunData.load(settings);
-    checkSomethingFits(data, encoder, settings);
-    int specialist = specialistIndex(settings.mix().specialist(), data.names());
-    return new Prepared(settings, data, encoder, modelConfig, specialist, null, null, List.of());
+    RunSettings sized = TrainingLength.sized(settings, data);
+    checkSomethingFits(data, encoder, sized);
+    int specialist = specialistIndex(sized.mix().specialist(), data.names());
+    return new Prepared(sized, data, encoder, modelConfig, specialist, null, null, List.of());
+  }
+
+  /**
+   * What a run says about its data before the first step: records left out, samples, dev carves,
+   * the steps {@code train.epochs} gave, and datasets the run will repeat many times over.
+   */
+  static List<String> startNotes(RunSettings settings, RunData data) {
+    List<String> notes = new ArrayList<>(data.notes());
+    String steps = TrainingLength.stepsNote(settings, data);
+    if (steps != null) {
+      notes.add(steps);
+    }
+    notes.addAll(TrainingLength.repeatWarnings(settings, data));
+    return notes;
   }
 
   /**

@@ -24,7 +24,8 @@ final class DatasetFile {
 
   private DatasetFile() {}
 
-  static Opened open(Path file) {
+  /** @param fields the top-level fields records are read from (a Parquet file decodes only these columns) */
+  static Opened open(Path file, java.util.Set<String> fields) {
     requireRegularFile(file);
     InputStream in = null;
     try {
@@ -32,7 +33,7 @@ final class DatasetFile {
       FileKind kind = sniff(in);
       if (kind == FileKind.PARQUET) {
         in.close();
-        return new Opened(ParquetRecords.open(file), false);
+        return new Opened(ParquetRecords.open(file, fields), false);
       }
       boolean gzip = kind == FileKind.GZIP;
       if (gzip) {

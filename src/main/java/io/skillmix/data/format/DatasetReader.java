@@ -44,14 +44,16 @@ public final class DatasetReader implements Iterator<Entry>, Closeable {
   private final Path file;
   private final RecordSource source;
   private final boolean gzip;
+  private final ColumnMapping mapping;
   private DatasetFormat format;
   private int formatLine;
   private Entry next;
   private boolean finished;
 
-  private DatasetReader(Path file, DatasetFormat format, DatasetFile.Opened opened) {
+  private DatasetReader(Path file, DatasetFormat format, ColumnMapping mapping, DatasetFile.Opened opened) {
     this.file = file;
     this.format = format;
+    this.mapping = mapping;
     this.source = opened.source();
     this.gzip = opened.gzip();
   }
@@ -62,7 +64,19 @@ public final class DatasetReader implements Iterator<Entry>, Closeable {
    *     skillmix does not read
    */
   public static DatasetReader open(Path file, DatasetFormat format) {
-    return new DatasetReader(file, format, DatasetFile.open(file));
+    return open(file, format, null);
+  }
+
+  /**
+   * @param mapping which fields hold what ({@code columns}, {@code tags}), or null for a known layout;
+   *     with a mapping, {@code format} must be null
+   */
+  public static DatasetReader open(Path file, DatasetFormat format, ColumnMapping mapping) {
+    if (mapping != null && format != null) {
+      throw new IllegalArgumentException("a column mapping replaces the format; give one of them");
+    }
+    return new DatasetReader(file, format, mapping,
+        DatasetFile.open(file, mapping != null ? mapping.fields() : DatasetFormat.allFields()));
   }
 
   /**
@@ -72,10 +86,16 @@ public final class DatasetReader implements Iterator<Entry>, Closeable {
    * @param maxFaultLines how many faults the report keeps word for word
    */
   public static LoadedDataset load(Path file, DatasetFormat format, OnError onError, int maxFaultLines) {
+    return load(file, format, null, onError, maxFaultLines);
+  }
+
+  /** As {@link #load(Path, DatasetFormat, OnError, int)}, through a column mapping when it is not null. */
+  public static LoadedDataset load(Path file, DatasetFormat format, ColumnMapping mapping, OnError onError,
+      int maxFaultLines) {
     List<Conversation> conversations = new ArrayList<>();
     List<Fault> firstFaults = new ArrayList<>();
     int faults = 0;
-    try (DatasetReader reader = open(file, format)) {
+    try (DatasetReader reader = open(file, format, mapping)) {
       while (reader.hasNext()) {
         Entry entry = reader.next();
         if (entry instanceof Record r) {
@@ -98,7 +118,15 @@ public final class DatasetReader implements Iterator<Entry>, Closeable {
     }
   }
 
-  /** The format in use: the one given, or the detected one; {@code null} before detection. */
+  /** The column mapping records are read through, or null. */
+  public ColumnMapping mapping() {
+    return mapping;
+  }
+
+  /**
+   * The format in use: the one given, or the detected one; {@code null} before detection and with
+   * a column mapping.
+   */
   public DatasetFormat format() {
     return format;
   }
@@ -157,6 +185,9 @@ public final class DatasetReader implements Iterator<Entry>, Closeable {
   }
 
   private Conversation toConversation(int line, JsonObject record) throws BadRecord {
+    if (mapping != null) {
+      return MappedRecords.parse(mapping, record);
+    }
     DatasetFormat found = DatasetFormat.detect(record);
     if (format == null) {
       if (found == null) {

@@ -24,9 +24,9 @@ final class ParquetRecords implements RecordSource {
     this.rows = rows;
   }
 
-  static ParquetRecords open(Path file) {
+  static ParquetRecords open(Path file, java.util.Set<String> fields) {
     try {
-      return new ParquetRecords(file, ParquetRows.open(file, DatasetFormat.allFields()));
+      return new ParquetRecords(file, ParquetRows.open(file, fields));
     } catch (IOException e) {
       throw refusal(file, e);
     }
