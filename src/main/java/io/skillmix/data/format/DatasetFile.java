@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.util.zip.GZIPInputStream;
 
 /**
  * Opens a dataset file as a {@link RecordSource}: JSON text (JSON Lines or an array), the same
@@ -37,7 +36,7 @@ final class DatasetFile {
       }
       boolean gzip = kind == FileKind.GZIP;
       if (gzip) {
-        in = new BufferedInputStream(new GZIPInputStream(in, BUFFER), BUFFER);
+        in = new BufferedInputStream(new GzipInput(in), BUFFER);
         kind = sniff(in);
       }
       if (kind != FileKind.TEXT) {
@@ -45,6 +44,9 @@ final class DatasetFile {
             + ", not a dataset" + hint(kind, gzip));
       }
       return new Opened(new RecordSplitter(file, new Utf8Lines(in)), gzip);
+    } catch (GzipInput.Refused e) {
+      closeQuietly(in);
+      throw new UserError(file + ": " + e.getMessage());
     } catch (IOException e) {
       closeQuietly(in);
       throw new UserError(file + ": cannot read the dataset file (" + e.getMessage() + ")");

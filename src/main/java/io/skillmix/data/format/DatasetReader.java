@@ -158,6 +158,8 @@ public final class DatasetReader implements Iterator<Entry>, Closeable {
     RecordSource.Chunk chunk;
     try {
       chunk = source.next();
+    } catch (GzipInput.Refused e) {
+      throw new UserError(file + ": " + e.getMessage());
     } catch (IOException e) {
       throw new UserError(file + (gzip ? ": the gzip data is damaged or cut short (" : ": cannot read the dataset file (")
           + e.getMessage() + ")");
