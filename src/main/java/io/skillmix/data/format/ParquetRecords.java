@@ -47,6 +47,11 @@ final class ParquetRecords implements RecordSource {
       done = true;
       return row == 0 ? Chunk.fault(file, 1, "empty Parquet file, no rows") : null;
     }
+    String invalid = rows.invalidTextColumn();
+    if (invalid != null) {
+      return Chunk.fault(file, ++row, "column '" + invalid.replaceAll("\\p{Cntrl}", "?") + "' holds bytes that are not valid UTF-8;"
+          + " write the column as UTF-8 text");
+    }
     return Chunk.object(++row, next);
   }
 
