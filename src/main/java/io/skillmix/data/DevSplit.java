@@ -33,11 +33,13 @@ public record DevSplit(List<Conversation> train, List<Conversation> dev, int tra
     List<Conversation> all = new ArrayList<>(examples);
     Collections.shuffle(all, new Random(seed));
     Map<java.nio.ByteBuffer, Integer> groupOf = new java.util.HashMap<>();
+    // A reader hands repeats over as one object: hash each object once.
+    Map<Conversation, java.nio.ByteBuffer> keys = new java.util.IdentityHashMap<>();
     java.security.MessageDigest digest = ContentHash.sha256();
     int[] group = new int[all.size()];
     List<Integer> sizes = new ArrayList<>();
     for (int i = 0; i < all.size(); i++) {
-      Integer g = groupOf.putIfAbsent(ContentHash.key(digest, all.get(i)), sizes.size());
+      Integer g = groupOf.putIfAbsent(keys.computeIfAbsent(all.get(i), c -> ContentHash.key(digest, c)), sizes.size());
       if (g == null) {
         g = sizes.size();
         sizes.add(0);

@@ -15,8 +15,10 @@ import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -93,13 +95,16 @@ public final class DatasetReader implements Iterator<Entry>, Closeable {
   public static LoadedDataset load(Path file, DatasetFormat format, ColumnMapping mapping, OnError onError,
       int maxFaultLines) {
     List<Conversation> conversations = new ArrayList<>();
+    // Repeats share one object: a file repeated to up-weight it (7,473 examples in 1,000,000 lines)
+    // then holds its distinct examples once, and hashing them by identity is cheap (DevSplit).
+    Map<Conversation, Conversation> distinct = new HashMap<>();
     List<Fault> firstFaults = new ArrayList<>();
     int faults = 0;
     try (DatasetReader reader = open(file, format, mapping)) {
       while (reader.hasNext()) {
         Entry entry = reader.next();
         if (entry instanceof Record r) {
-          conversations.add(r.conversation());
+          conversations.add(distinct.computeIfAbsent(r.conversation(), c -> c));
         } else if (entry instanceof Fault f) {
           if (f.wholeFile()) {
             throw new UserError(f + "; point the dataset at a file that holds records");
