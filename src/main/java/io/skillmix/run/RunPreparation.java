@@ -152,10 +152,7 @@ public final class RunPreparation {
     }
     LoraAdapters.check(modelConfig, settings.lora()); // model.lora.targets against the family
     Tokenizer tokenizer = ModelFolder.tokenizer(settings.modelPath());
-    if (tokenizer.vocabSize() > modelConfig.vocabSize()) {
-      throw new UserError("the tokenizer has " + tokenizer.vocabSize() + " tokens but the model's"
-          + " vocab_size is " + modelConfig.vocabSize() + "; use the tokenizer the model was trained with");
-    }
+    ModelFolder.checkVocabulary(tokenizer, modelConfig, settings.modelPath());
     ChatTemplate template = ChatTemplate.resolve(settings.chatTemplate(), settings.modelPath(), settings.systemPrompt());
     ExampleEncoder encoder = new ExampleEncoder(template, tokenizer, settings.data().maxLength(),
         ExampleEncoder.Overlength.parse(settings.data().overlength()));
