@@ -258,6 +258,20 @@ class ChatTemplateTest {
     assertEquals("r", ChatTemplate.resolve("rag", noDefault).render(ONE));
   }
 
+  /** Issue 33, E14: of two templates named default the first was taken without a word. */
+  @Test
+  void twoTemplatesOfOneNameAreRefused(@TempDir Path dir) throws IOException {
+    TokenizerFixtures.writeJson(dir.resolve("tokenizer_config.json"), Map.of("chat_template",
+        List.of(Map.of("name", "default", "template", "first"),
+            Map.of("name", "tool_use", "template", "tools"),
+            Map.of("name", "default", "template", "second"))));
+    for (String name : List.of("auto", "tool_use")) {
+      UserError e = assertThrows(UserError.class, () -> ChatTemplate.resolve(name, dir));
+      assertEquals(dir.resolve("tokenizer_config.json") + ": chat_template has two templates named"
+          + " 'default'; keep one of them (or rename the other)", e.getMessage());
+    }
+  }
+
   @Test
   void autoOnAFolderWithoutATemplateRefusesAndSaysWhatToSet(@TempDir Path dir) throws IOException {
     Path noKey = Files.createDirectories(dir.resolve("no-key"));
