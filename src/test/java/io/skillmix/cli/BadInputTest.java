@@ -196,6 +196,16 @@ class BadInputTest {
     }, "tokenizer has 259 tokens", "vocab_size is 200");
   }
 
+  /** Issue 33, E4: a template that empties the messages trained on nothing, exit 0. */
+  @Test
+  void aTemplateThatLeavesNothingToTrainOnIsRefused() throws IOException {
+    assertRefusedUntouched("trains-nothing", f -> Files.writeString(f.resolve("chat_template.jinja"),
+        "{% set messages = messages[:0] %}{% for m in messages %}{{ m.content }}{% endfor %}"
+            + "{% generation %}{% endgeneration %}"),
+        "dataset 'add': none of its", "has a token to train on", "chat_template.jinja",
+        "a run with no trained token learns nothing");
+  }
+
   @Test
   void anExistingRunFolderIsNeverOverwrittenUnlessAsked() throws IOException {
     Path run = dir.resolve("existing");
