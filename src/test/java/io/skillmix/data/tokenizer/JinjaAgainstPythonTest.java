@@ -87,11 +87,24 @@ class JinjaAgainstPythonTest {
     assumeTrue(hasPythonJinja2(), "python3 with jinja2 is not installed");
     List<Map<String, Object>> cases = new ArrayList<>();
     List<String> java = new ArrayList<>();
-    for (Map.Entry<String, String[]> t : TEMPLATES.entrySet()) {
-      Path file = dir.resolve(t.getKey());
-      Files.writeString(file, JinjaTemplatesTest.resource(t.getKey()), StandardCharsets.UTF_8);
-      JinjaChatTemplate template = JinjaTemplatesTest.template(t.getKey(), t.getValue()[0],
-          t.getValue()[1]);
+    Map<String, String[]> templates = new LinkedHashMap<>(TEMPLATES);
+    // -Djinja.templates=DIR adds every DIR/*.jinja (with <s> and </s>): a local check of any
+    // template against Python, for templates this repository does not ship
+    String extra = System.getProperty("jinja.templates");
+    if (extra != null) {
+      try (var files = Files.list(Path.of(extra))) {
+        files.filter(f -> f.toString().endsWith(".jinja")).sorted()
+            .forEach(f -> templates.put(f.toString(), new String[] {"<s>", "</s>"}));
+      }
+    }
+    for (Map.Entry<String, String[]> t : templates.entrySet()) {
+      Path file = dir.resolve(Path.of(t.getKey()).getFileName().toString());
+      String text = Path.of(t.getKey()).isAbsolute() ? Files.readString(Path.of(t.getKey()))
+          : JinjaTemplatesTest.resource(t.getKey());
+      Files.writeString(file, text, StandardCharsets.UTF_8);
+      Map<String, String> tokens = t.getValue()[0] == null ? Map.of("eos_token", t.getValue()[1])
+          : Map.of("bos_token", t.getValue()[0], "eos_token", t.getValue()[1]);
+      JinjaChatTemplate template = JinjaChatTemplate.of(TemplateSource.of(text, file, tokens));
       for (List<String[]> conversation : CONVERSATIONS) {
         for (boolean generation : new boolean[] {false, true}) {
           Map<String, Object> c = new LinkedHashMap<>();
