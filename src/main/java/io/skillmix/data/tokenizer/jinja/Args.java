@@ -2,7 +2,6 @@ package io.skillmix.data.tokenizer.jinja;
 
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /** Evaluated call arguments: positional, then keyword ones in the order written. */
 record Args(List<Object> positional, LinkedHashMap<String, Object> keywords) {
@@ -36,9 +35,5 @@ record Args(List<Object> positional, LinkedHashMap<String, Object> keywords) {
       }
     }
     return this;
-  }
-
-  Map<String, Object> keywordMap() {
-    return keywords;
   }
 }

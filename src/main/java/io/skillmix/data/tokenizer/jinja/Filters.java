@@ -81,7 +81,7 @@ final class Filters {
     };
   }
 
-  /** A chain applied to {@code seed}: for filter blocks and {@code {% set x | f %}}. */
+  /** The keyword arguments as a dict: the mapping of {@code '%(name)s'|format(name=...)}. */
   static PyDict keywordDict(Args a) {
     PyDict.Builder d = new PyDict.Builder();
     a.keywords().forEach(d::put);

@@ -208,12 +208,11 @@ final class Parser {
         used.contains("varargs"), used.contains("kwargs"), used.contains("caller"), line);
   }
 
+  /** {@code {% call(params) m(args) %}body{% endcall %}}: the body becomes {@code caller}. */
   private Stmt callBlock(int line) {
     List<String> params = new ArrayList<>();
     List<Expr> defaults = new ArrayList<>();
-    Ast.MacroDef signature = null;
     if (stream.current().isOp("(")) {
-      // parse the caller's signature with a throw-away body later: reuse signatureAndBody's loop
       stream.next();
       while (!stream.current().isOp(")")) {
         if (!params.isEmpty()) {
@@ -230,8 +229,7 @@ final class Parser {
     if (!(call instanceof Ast.Call c)) {
       throw TemplateError.syntax("expected call", line);
     }
-    signature = macroBody("caller", params, defaults, "endcall", line);
-    return new Ast.CallBlock(signature, c, line);
+    return new Ast.CallBlock(macroBody("caller", params, defaults, "endcall", line), c, line);
   }
 
   private Stmt with(int line) {

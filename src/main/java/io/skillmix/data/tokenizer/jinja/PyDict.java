@@ -12,8 +12,6 @@ import java.util.Map;
  */
 final class PyDict {
 
-  static final PyDict EMPTY = new Builder().build();
-
   private final Map<Object, Object[]> entries;
 
   private PyDict(Map<Object, Object[]> entries) {

@@ -32,8 +32,6 @@ final class PyList implements Iterable<Object> {
     }
   }
 
-  static final PyList EMPTY = new PyList(List.of(), Kind.LIST);
-
   final List<Object> items;
   final Kind kind;
 
