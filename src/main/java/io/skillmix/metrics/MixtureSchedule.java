@@ -142,6 +142,11 @@ public record MixtureSchedule(List<String> datasets, List<WeightUpdate> changes,
    * each change at the same fraction of a 5,000-step run.
    */
   public WeightUpdate atFraction(long step, long targetSteps) {
+    return changes.get(indexAtFraction(step, targetSteps));
+  }
+
+  /** The index of {@link #atFraction}'s change. */
+  public int indexAtFraction(long step, long targetSteps) {
     requireSteps();
     BigInteger progress = BigInteger.valueOf(step).multiply(BigInteger.valueOf(steps));
     int k = 0;
@@ -152,7 +157,26 @@ public record MixtureSchedule(List<String> datasets, List<WeightUpdate> changes,
         k = i;
       }
     }
-    return changes.get(k);
+    return k;
+  }
+
+  /**
+   * What identifies this schedule: a SHA-256 of every change (step, version, probabilities) and the
+   * run's length, so a run that follows it can tell on resume that it is still the same.
+   */
+  public String fingerprint() {
+    StringBuilder text = new StringBuilder(String.join(",", datasets)).append('|').append(steps);
+    for (WeightUpdate w : changes) {
+      text.append('|').append(w.effectiveStep()).append(':').append(w.version()).append(':')
+          .append(java.util.Arrays.toString(w.probabilities()));
+    }
+    try {
+      byte[] hash = java.security.MessageDigest.getInstance("SHA-256")
+          .digest(text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return java.util.HexFormat.of().formatHex(hash);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /**
