@@ -64,7 +64,7 @@ public final class Comparison {
   private final long baseSeed;
   private final boolean builtin;
   private final List<String> datasets;
-  private final io.skillmix.mix.MixtureMethod baseMethod;
+  private final String baseMethod;
 
   public Comparison(Plan plan, PrintStream log) {
     this.plan = plan;

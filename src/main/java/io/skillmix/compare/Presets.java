@@ -44,7 +44,7 @@ public final class Presets {
   public static List<Arm> ablation(String which, RunSettings base) {
     if (!base.mix().learned()) {
       throw new UserError("--ablation " + which + " changes how learned probabilities are applied, and mix.method = "
-          + base.mix().method() + " learns none; use mos, multidds or multiuat");
+          + base.mix().method() + " learns none; use a learned one, such as mos");
     }
     return switch (which) {
       case "async" -> async(base.mix().updateEvery(), base.learnerThreads());
@@ -98,10 +98,10 @@ public final class Presets {
     List<Arm> arms = new ArrayList<>();
     for (String t : TEMPERATURES) {
       arms.add(new Arm("temp-" + t, t.equals("inf") ? List.of("mix.method=uni")
-          : List.of("mix.method=temp", "mix.prior-temperature=" + t)));
+          : List.of("mix.method=temp", "mix.temp.temperature=" + t)));
     }
     for (String t : TEMPERATURES) {
-      arms.add(new Arm("mos-prior-" + t, List.of("mix.method=mos", "mix.scorer-prior-temperature=" + t)));
+      arms.add(new Arm("mos-prior-" + t, List.of("mix.method=mos", "mix.scorer.prior-temperature=" + t)));
     }
     return arms;
   }
@@ -118,13 +118,13 @@ public final class Presets {
     }
     List<Arm> arms = new ArrayList<>(List.of(new Arm("prop", List.of("mix.method=prop"))));
     for (String t : SWEEP_TEMPERATURES) {
-      arms.add(new Arm("temp-" + t, List.of("mix.method=temp", "mix.prior-temperature=" + t)));
+      arms.add(new Arm("temp-" + t, List.of("mix.method=temp", "mix.temp.temperature=" + t)));
     }
     arms.add(new Arm("uni", List.of("mix.method=uni")));
     String rest = weight((1 - CORNER) / (datasets.size() - 1));
     for (String corner : datasets) {
       List<String> weights = datasets.stream().map(d -> key(d) + "=" + (d.equals(corner) ? weight(CORNER) : rest)).toList();
-      arms.add(new Arm("corner-" + corner, List.of("mix.method=fixed", "mix.weights={" + String.join(",", weights) + "}")));
+      arms.add(new Arm("corner-" + corner, List.of("mix.method=fixed", "mix.fixed.weights={" + String.join(",", weights) + "}")));
     }
     return arms;
   }

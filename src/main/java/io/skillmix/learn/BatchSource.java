@@ -22,6 +22,11 @@ final class BatchSource {
   /** A step's batch: its examples, and the dataset (index in the run's order) each was drawn from. */
   record Drawn(List<TokenizedExample> examples, int[] datasets) {
 
+    /** The dataset of the step's last example (the arm a bandit calls "drawn last"). */
+    int last() {
+      return datasets[datasets.length - 1];
+    }
+
     /** Examples per dataset of the {@code n} in the run. */
     int[] counts(int n) {
       int[] counts = new int[n];
@@ -77,12 +82,20 @@ final class BatchSource {
 
   /** Draws the next step's datasets and asks each drawn one for its count of training examples. */
   void requestNext() {
+    requestNext(null);
+  }
+
+  /**
+   * As {@link #requestNext()}, drawing from {@code dictated} instead of the probabilities in effect
+   * when it is not null (a policy's own mixture for this step; the same seeded draws).
+   */
+  void requestNext(double[] dictated) {
     order = new int[batchSize];
     if (mixing == BatchMixing.BATCH) {
-      java.util.Arrays.fill(order, sampler.next());
+      java.util.Arrays.fill(order, sampler.next(dictated));
     } else {
       for (int i = 0; i < batchSize; i++) {
-        order[i] = sampler.next();
+        order[i] = sampler.next(dictated);
       }
     }
     awaited = new int[names.size()];

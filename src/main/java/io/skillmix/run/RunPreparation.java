@@ -49,7 +49,7 @@ public final class RunPreparation {
    * @param notices lines for the user: which checkpoint a resume uses, which overrides it takes
    */
   public record Prepared(RunSettings settings, RunData data, ExampleEncoder encoder,
-      ModelConfig modelConfig, int specialist, Resume resume, RunLock lock, List<String> notices) {}
+      ModelConfig modelConfig, Resume resume, RunLock lock, List<String> notices) {}
 
   private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
 
@@ -73,7 +73,7 @@ public final class RunPreparation {
       lock.close();
       throw e;
     }
-    return new Prepared(settings, parts.data(), parts.encoder(), parts.modelConfig(), parts.specialist(),
+    return new Prepared(settings, parts.data(), parts.encoder(), parts.modelConfig(),
         null, lock, parts.data().carveNotes());
   }
 
@@ -133,7 +133,7 @@ public final class RunPreparation {
       AtomicFiles.writeString(configFile, ConfigLoader.render(settings.config()));
       notices.add("resume: from " + checkpoint + " (step " + state.step() + " of " + settings.train().steps() + ")"
           + (changed.isEmpty() ? "" : "; taking " + String.join(", ", changed)));
-      return new Prepared(settings, parts.data(), parts.encoder(), parts.modelConfig(), parts.specialist(),
+      return new Prepared(settings, parts.data(), parts.encoder(), parts.modelConfig(),
           resume, lock, List.copyOf(notices));
     } catch (RuntimeException e) {
       lock.close();
@@ -161,8 +161,7 @@ public final class RunPreparation {
         ExampleEncoder.Overlength.parse(settings.data().overlength()));
     RunData data = RunData.load(settings);
     checkSomethingFits(data, encoder, settings);
-    int specialist = specialistIndex(settings.mix().specialist(), data.names());
-    return new Prepared(settings, data, encoder, modelConfig, specialist, null, null, List.of());
+    return new Prepared(settings, data, encoder, modelConfig, null, null, List.of());
   }
 
   /**
@@ -192,7 +191,7 @@ public final class RunPreparation {
   static void checkDevices(RunSettings settings, Role role) {
     io.skillmix.cluster.ClusterSettings.from(settings.config()); // cluster.snapshot-chunk-bytes, named if bad
     Devices.parse("devices.learner", settings.learnerDevice());
-    if (role == Role.ALL && settings.mix().learned()) {
+    if (role == Role.ALL && settings.mix().learned() && settings.mix().plan().usesEvaluator()) {
       Devices.parse("devices.evaluator", settings.evaluatorDevice());
     }
   }
@@ -235,18 +234,6 @@ public final class RunPreparation {
 
   private static String absolute(String path) {
     return Path.of(path).toAbsolutePath().normalize().toString();
-  }
-
-  private static int specialistIndex(String specialist, List<String> names) {
-    if (specialist.isEmpty()) {
-      return -1;
-    }
-    int index = names.indexOf(specialist);
-    if (index < 0) {
-      throw new UserError("mix.specialist = '" + specialist + "' is not a dataset of this run; use one of "
-          + names);
-    }
-    return index;
   }
 
   /** The digests a run recorded at its start, or null for a run from before they were recorded. */
