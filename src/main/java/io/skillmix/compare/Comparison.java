@@ -94,10 +94,15 @@ public final class Comparison {
       Arms.checkKeys(arm, "");
       List<String> overrides = new ArrayList<>(plan.overrides());
       overrides.addAll(arm.overrides());
+      RunSettings settings;
       try {
-        RunSettings.from(ConfigLoader.load(plan.configFile(), overrides));
+        settings = RunSettings.from(ConfigLoader.load(plan.configFile(), overrides));
       } catch (UserError e) {
         throw new UserError("arm '" + arm.name() + "': " + e.getMessage());
+      }
+      String few = io.skillmix.run.UpdateCount.warning(settings);
+      if (few != null) {
+        log.println("arm '" + arm.name() + "': " + few);
       }
       Path file = armFile(arm);
       try {

@@ -73,8 +73,12 @@ public final class RunPreparation {
       lock.close();
       throw e;
     }
-    return new Prepared(settings, parts.data(), parts.encoder(), parts.modelConfig(),
-        null, lock, parts.data().carveNotes());
+    List<String> notices = new ArrayList<>(parts.data().carveNotes());
+    String few = UpdateCount.warning(settings);
+    if (few != null) {
+      notices.add(few);
+    }
+    return new Prepared(settings, parts.data(), parts.encoder(), parts.modelConfig(), null, lock, notices);
   }
 
   /**

@@ -26,22 +26,30 @@ class PolicyResumeTest {
   }
 
   @ParameterizedTest(name = "{0} {1}")
-  @CsvSource({
-      "loss-chasing, lagged, mix.method=loss-chasing",
-      "loss-chasing, sync, mix.method=loss-chasing",
+  @CsvSource(delimiter = '|', value = {
+      "loss-chasing | lagged | 2 | mix.method=loss-chasing;mix.update-every=4",
+      "loss-chasing | sync   | 0 | mix.method=loss-chasing;mix.update-every=4",
+      "odm          | lagged | 1 | mix.method=odm;mix.update-every=1",
+      "odm          | sync   | 0 | mix.method=odm;mix.update-every=1;mix.odm.rule=exp3",
+      "fms-odm      | lagged | 2 | mix.method=fms-odm;mix.update-every=4",
+      "fms-odm      | sync   | 0 | mix.method=fms-odm;mix.update-every=2;mix.fms-odm.reward=train_loss",
+      "aioli        | lagged | 2 | mix.method=aioli;mix.update-every=6;mix.aioli.lp-rounds=1;mix.aioli.lp-steps=1",
+      "aioli        | sync   | 0 | mix.method=aioli;mix.update-every=6;mix.aioli.lp-rounds=1;mix.aioli.lp-steps=1",
+      "dynamixsft   | lagged | 2 | mix.method=dynamixsft;mix.update-every=4",
+      "dynamixsft   | sync   | 0 | mix.method=dynamixsft;mix.update-every=4",
   })
-  void aPolicyRunResumedFromItsCheckpointEqualsTheStraightRun(String name, String apply, String settings)
+  void aPolicyRunResumedFromItsCheckpointEqualsTheStraightRun(String name, String apply, int lag, String settings)
       throws IOException {
-    String mode = name + "-" + apply;
-    String[] overrides = (settings + ",mix.apply=" + apply + (apply.equals("sync") ? ",mix.lag-steps=0" : "")
-        + ",mix.update-every=4,mix.lag-steps=" + (apply.equals("sync") ? 0 : 2)).split(",");
-    ResumeTest.assertResumeIsExact(dir, mode, overrides);
+    String mode = name + "-" + apply + "-" + Math.abs(settings.hashCode());
+    List<String> overrides = new java.util.ArrayList<>(List.of(settings.split(";")));
+    overrides.add("mix.apply=" + apply);
+    overrides.add("mix.lag-steps=" + lag);
+    ResumeTest.assertResumeIsExact(dir, mode, overrides.toArray(String[]::new));
     List<String> weights = Files.readAllLines(dir.resolve("straight-" + mode).resolve("weights.jsonl"));
     assertTrue(weights.size() > 3, "the policy updated the mixture: " + weights);
     for (String line : weights.subList(1, weights.size())) {
       com.google.gson.JsonObject o = com.google.gson.JsonParser.parseString(line).getAsJsonObject();
-      long staleness = o.get("step").getAsLong() - o.get("version").getAsLong();
-      assertTrue(staleness == (apply.equals("sync") ? 0 : 2), line);
+      assertTrue(o.get("step").getAsLong() - o.get("version").getAsLong() == lag, "staleness " + lag + ": " + line);
     }
   }
 }
