@@ -51,12 +51,12 @@ public record Guardrails(List<String> datasets, double[] min, double[] max) {
       caps += max[i];
     }
     if (floors > 1 + 1e-12) {
-      throw new UserError(String.format(Locale.ROOT, "mix.min-probability adds up to %.6g over the %d datasets,"
-          + " more than 1: no mixture can give every dataset its floor; lower them", floors, datasets.size()));
+      throw new UserError(String.format(Locale.ROOT, "mix.min-probability adds up to %s over the %d datasets,"
+          + " more than 1: no mixture can give every dataset its floor; lower them", brief(floors), datasets.size()));
     }
     if (caps < 1 - 1e-12) {
-      throw new UserError(String.format(Locale.ROOT, "mix.max-probability adds up to %.6g over the %d datasets,"
-          + " less than 1: no mixture stays under every cap; raise them", caps, datasets.size()));
+      throw new UserError(String.format(Locale.ROOT, "mix.max-probability adds up to %s over the %d datasets,"
+          + " less than 1: no mixture stays under every cap; raise them", brief(caps), datasets.size()));
     }
     return new Guardrails(datasets, min, max);
   }
@@ -159,10 +159,15 @@ public record Guardrails(List<String> datasets, double[] min, double[] max) {
     StringBuilder out = new StringBuilder("the guardrails moved the policy's probabilities:");
     for (int i = 0; i < before.length; i++) {
       if (before[i] < min[i] || before[i] > max[i]) {
-        out.append(String.format(Locale.ROOT, " %s %.4g -> %.4g (%s);", datasets.get(i), before[i], after[i],
-            before[i] < min[i] ? "floor" : "cap"));
+        out.append(String.format(Locale.ROOT, " %s %s -> %s (%s);", datasets.get(i), brief(before[i]),
+            brief(after[i]), before[i] < min[i] ? "floor" : "cap"));
       }
     }
     return out.substring(0, out.length() - 1);
+  }
+
+  /** A probability in at most 4 significant digits, without trailing zeros. */
+  private static String brief(double x) {
+    return new java.math.BigDecimal(x).round(new java.math.MathContext(4)).stripTrailingZeros().toPlainString();
   }
 }

@@ -232,13 +232,13 @@ public final class MixtureScorer extends AbstractBehavior<MixtureScorer.Command>
       }
       if (bad.length() > 0) {
         return "the rewards of snapshot " + version + " are not finite (" + bad + "): the model has diverged"
-            + " or its outputs overflow; the probabilities stay as they were";
+            + " or its outputs overflow";
       }
     }
     for (MixturePolicy.StepLosses step : p.observed.steps()) {
       if (!Double.isFinite(step.loss())) {
         return "the training loss of step " + step.step() + " is not finite (" + step.loss()
-            + "); the probabilities stay as they were";
+            + ")";
       }
     }
     return null;

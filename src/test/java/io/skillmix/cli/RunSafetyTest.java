@@ -238,14 +238,29 @@ class RunSafetyTest {
       "foo=bar                           | unknown key 'foo'",
       "data.overlength=skip              | data.overlength = skip leaves none",
       "data.dev-fraction=0               | data.dev-fraction",
-      "mix.mos.reward=multiuat,mix.multiuat.variant=entropy | mix.multiuat.variant = 'entropy' is not one of enttp",
+      "mix.mos.reward=multiuat;mix.multiuat.variant=entropy | mix.multiuat.variant = 'entropy' is not one of enttp",
+      "mix.method=fixed;mix.fixed.weights={add=-1,echo=1,talk=1} | mix.fixed.weights.add = -1.0 is not a weight",
+      "mix.method=fixed;mix.fixed.weights={add=1,echo=1,talk=1,chat=1} | mix.fixed.weights.chat: the mix has no dataset",
+      "mix.method=fixed;mix.fixed.weights={add=1,echo=1} | mix.fixed.weights.talk is missing",
+      "mix.method=fixed;mix.fixed.weights={add=0,echo=0,talk=0} | mix.fixed.weights are all 0",
+      "mix.method=fixed                  | mix.fixed.weights is missing",
+      "mix.method=fixed;mix.weights={add=lots,echo=1,talk=1} | mix.fixed.weights.add = \"lots\" is not a number",
   })
   void everySettingIsCheckedBeforeAnythingStarts(String override, String mention) {
     Path run = dir.resolve("checked-" + Math.abs(override.hashCode()));
     String[] extra = override.startsWith("data.overlength")
-        ? new String[] {override, "data.max-length=8"} : override.split(",");
+        ? new String[] {override, "data.max-length=8"} : override.split(";");
     assertOneLine(train(run, extra), mention);
     assertFalse(Files.exists(run), "a refused run leaves no folder behind");
+  }
+
+  @Test
+  void aFixedMixtureOfWeightsNearTheLargestDoubleTrains() throws IOException {
+    Path run = dir.resolve("fixed-1e308");
+    CliRun.Result r = train(run, "mix.method=fixed", "mix.fixed.weights={add=1e308,echo=1e308,talk=0}");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(Files.readAllLines(run.resolve("weights.jsonl")).get(0)
+        .contains("\"probs\":{\"add\":0.5,\"echo\":0.5,\"talk\":0.0}"), "normalised without overflow");
   }
 
   @Test
