@@ -41,6 +41,27 @@ class ArmTest {
   }
 
   @Test
+  void theMixersTableRunsEveryMixerAndOnTheBenchmarkAt210StepsEachLearnedArmUpdatesAtLeast20Times() {
+    java.nio.file.Path bench = java.nio.file.Path.of("conf/benchmark.conf");
+    RunSettings base = RunSettings.from(ConfigLoader.load(bench, List.of()));
+    List<Arm> arms = Presets.table("mixers", base);
+    assertEquals(List.of("uni", "prop", "temp-10", "mos-cossim-ema", "mos-diff-ema", "multidds", "multiuat", "odm",
+        "fms-odm", "aioli", "dynamixsft"), arms.stream().map(Arm::name).toList());
+    for (Arm arm : arms) {
+      List<String> overrides = new java.util.ArrayList<>(arm.overrides());
+      overrides.add("train.steps=210");
+      RunSettings s = RunSettings.from(ConfigLoader.load(bench, overrides));
+      assertEquals(arm.name().startsWith("mos") ? "mos" : arm.name().replace("-10", ""), s.mix().method());
+      if (s.mix().learned()) {
+        long updates = s.mix().plan().updates(210);
+        assertTrue(updates >= 20, arm.name() + " makes " + updates + " updates");
+        assertEquals(null, io.skillmix.run.UpdateCount.warning(s), arm.name());
+      }
+    }
+    assertThrows(UserError.class, () -> Presets.mixers(5, 5), "an aioli round must hold LearnParams");
+  }
+
+  @Test
   void mosArmsSetRewardAndSmoothing() {
     RunSettings plain = RunSettings.from(ConfigLoader.load(null, Arm.parse("mos-diff", null).overrides()));
     assertEquals("diff", plain.mix().plan().evaluator().reward().name());
