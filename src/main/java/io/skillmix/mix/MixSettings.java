@@ -82,6 +82,11 @@ public record MixSettings(MixturePolicy policy, MixturePolicy.Plan plan, ApplyMo
     return guardrails.apply(agent.probabilities());
   }
 
+  /** The probabilities a run on datasets of these sizes starts from (a fresh agent's prior, within the guardrails). */
+  public double[] startProbabilities(long[] sizes) {
+    return start(plan.start(sizes));
+  }
+
   /** S: learner steps between updates (0 for a static mixture). */
   public int updateEvery() {
     return plan.updateEvery();
