@@ -182,7 +182,7 @@ final class SnapshotUpdates {
       sentNanos.remove(m.version());
       schedule.measured(m.version());
     } else if (answer instanceof Learner.ScorerAnswered a && a.answer() instanceof MixtureScorer.NotComputed f) {
-      skip(f.version(), step, "no probabilities from observation " + f.version() + ": " + f.reason()
+      skip(f.version(), step, "no probabilities for snapshot " + f.version() + ": " + f.reason()
           + "; going on with the last probabilities");
     } else if (answer instanceof Learner.UpdateTimedOut t && skip(t.version(), step, t.stopping()
         ? "a stop was requested and snapshot " + t.version() + " had no probabilities within "

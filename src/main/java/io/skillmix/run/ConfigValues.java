@@ -1,8 +1,6 @@
 package io.skillmix.run;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigException;
-import com.typesafe.config.ConfigRenderOptions;
 import io.skillmix.UserError;
 import java.time.Duration;
 import java.util.Locale;
@@ -14,26 +12,6 @@ import java.util.Locale;
 final class ConfigValues {
 
   private ConfigValues() {}
-
-  /** {@code read}, its refusal also naming the other choice, auto. */
-  static int orAuto(java.util.function.IntSupplier read) {
-    try {
-      return read.getAsInt();
-    } catch (UserError e) {
-      throw new UserError(e.getMessage() + "; use a positive whole number or auto");
-    }
-  }
-
-  /** Whether {@code key} is the word auto (any case). */
-  static boolean isAuto(Config c, String key) {
-    Object raw = c.getValue(key).unwrapped();
-    return raw instanceof String text && text.trim().equalsIgnoreCase("auto");
-  }
-
-  /** The value of {@code key} on one line, as the user would write it. */
-  static String rendered(Config c, String key) {
-    return c.getValue(key).render(ConfigRenderOptions.concise());
-  }
 
   static String oneOf(Config c, String key, String... choices) {
     String value = c.getString(key).trim().toLowerCase(Locale.ROOT);
