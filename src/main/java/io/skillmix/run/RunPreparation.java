@@ -73,8 +73,13 @@ public final class RunPreparation {
       lock.close();
       throw e;
     }
+    List<String> notices = new ArrayList<>(parts.data().carveNotes());
+    String rate = AutoTraining.lr(resolved).notice();
+    if (rate != null) {
+      notices.add(0, rate);
+    }
     return new Prepared(settings, parts.data(), parts.encoder(), parts.modelConfig(), parts.specialist(),
-        null, lock, parts.data().carveNotes());
+        null, lock, List.copyOf(notices));
   }
 
   /**
