@@ -37,6 +37,9 @@ public final class EvalCommand implements Runnable {
   @Option(names = "--out", paramLabel = "FILE", description = "Also write the results as JSON here.")
   Path out;
 
+  @Option(names = "--overwrite", description = "Replace an existing --out file.")
+  boolean overwrite;
+
   @Option(names = "--limit", defaultValue = "200",
       description = "Examples per task at most (default: ${DEFAULT-VALUE}); 0 for all.")
   int limit;
@@ -68,6 +71,15 @@ public final class EvalCommand implements Runnable {
   public void run() {
     if (limit < 0 || batchSize <= 0 || maxNewTokens <= 0) {
       throw new UserError("--limit must be 0 or more, --batch-size and --max-new-tokens positive");
+    }
+    if (out != null) { // before hours of evaluation, not after
+      List<Path> inputs = new ArrayList<>();
+      for (Path p : new Path[] {model, adapter, mmlu, categories, gsm8k}) {
+        if (p != null) {
+          inputs.add(p);
+        }
+      }
+      out = io.skillmix.output.OutputGuard.of("eval", "--out", inputs).checkFile(out, overwrite);
     }
     RunSettings settings = RunSettings.from(ConfigLoader.load(null, overrides));
     EvalReport report = Evaluation.run(model, adapter, io.skillmix.run.RunData.evaluationInputs(settings),

@@ -69,6 +69,7 @@ public final class Comparison {
   public Comparison(Plan plan, PrintStream log) {
     this.plan = plan;
     this.log = log;
+    checkOutput(plan);
     Config base = ConfigLoader.load(plan.configFile(), plan.overrides());
     RunSettings settings = RunSettings.from(base);
     this.baseSeed = settings.seed();
@@ -82,6 +83,25 @@ public final class Comparison {
     checkArms();
     checkSameSettings(ConfigLoader.render(base));
     writeArmFiles();
+  }
+
+  /**
+   * {@code --out} is a new or empty folder, or a comparison to continue (it holds compare.conf):
+   * never a folder of the user's, whose table.md and plots/ it would overwrite, nor the current
+   * folder or one holding the config file.
+   */
+  private static void checkOutput(Plan plan) {
+    Path dir = plan.dir();
+    if (Files.isRegularFile(dir.resolve("compare.conf"))) {
+      return;
+    }
+    List<Path> inputs = plan.configFile() == null ? List.of() : List.of(plan.configFile());
+    try {
+      io.skillmix.output.OutputGuard.of("compare", "--out", inputs).checkFolder(dir, false);
+    } catch (UserError e) {
+      throw new UserError(e.getMessage().replace("; choose another --out or pass --overwrite",
+          " and is not a comparison folder (it has no compare.conf); choose another --out"), e);
+    }
   }
 
   /**
