@@ -53,7 +53,7 @@ final class ChatSession {
     while (true) {
       out.print(PROMPT);
       out.flush();
-      String line = lines.readLine();
+      String line = io.skillmix.InputFile.readLine(lines, "standard input");
       if (line == null) {
         out.println(); // Ctrl-D leaves the cursor after the prompt
         break;

@@ -154,6 +154,7 @@ public final class GenerateCommand implements Runnable {
   }
 
   private static List<String> readLines(Path file) {
+    io.skillmix.InputFile.require(file, "--prompt-file", "a text file, one prompt per line");
     try {
       return Files.readAllLines(file, StandardCharsets.UTF_8);
     } catch (NoSuchFileException e) {
