@@ -34,6 +34,10 @@ public final class EvalCommand implements Runnable {
       description = "A LoRA adapter folder (PEFT layout) to evaluate on --model, its base.")
   Path adapter;
 
+  @Option(names = "--force-base",
+      description = "Use --adapter on --model although its adapter_config.json names another base model.")
+  boolean forceBase;
+
   @Option(names = "--out", paramLabel = "FILE", description = "Also write the results as JSON here.")
   Path out;
 
@@ -81,6 +85,7 @@ public final class EvalCommand implements Runnable {
       }
       out = io.skillmix.output.OutputGuard.of("eval", "--out", inputs).checkFile(out, overwrite);
     }
+    io.skillmix.model.AdapterFolder.checkBase(model, adapter, forceBase);
     RunSettings settings = RunSettings.from(ConfigLoader.load(null, overrides));
     EvalReport report = Evaluation.run(model, adapter, io.skillmix.run.RunData.evaluationInputs(settings),
         new Evaluation.Options(limit, batchSize, maxNewTokens, mmlu, categories, gsm8k, !noProgress));
