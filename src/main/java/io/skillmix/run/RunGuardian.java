@@ -80,6 +80,13 @@ final class RunGuardian extends AbstractBehavior<Command> {
   /** @param peers the actors on other nodes (a learner node), or null: spawn them all here */
   RunGuardian(ActorContext<Command> context, Prepared prepared,
       CompletableFuture<TrainingRun.Outcome> result, PeerFinder.Peers peers, ActorHooks hooks) {
+    this(context, prepared, result, peers, hooks, () -> false);
+  }
+
+  /** @param stop whether a stop was requested, seen by work that holds the learner's thread (an evaluation) */
+  RunGuardian(ActorContext<Command> context, Prepared prepared,
+      CompletableFuture<TrainingRun.Outcome> result, PeerFinder.Peers peers, ActorHooks hooks,
+      java.util.function.BooleanSupplier stop) {
     super(context);
     this.settings = prepared.settings();
     this.data = prepared.data();
@@ -173,7 +180,7 @@ final class RunGuardian extends AbstractBehavior<Command> {
     }
     learner = context.spawn(hooks.around("learner",
         Learner.create(learnerSettings, trainer, names, datasets, new MixtureSampler(start, settings.orderSeed()),
-            evaluator, scorer, metrics, checkpointing, resumed, RunActors.periodicEvaluation(prepared,
+            evaluator, scorer, metrics, checkpointing, resumed, RunActors.periodicEvaluation(prepared, stop,
                 why -> metrics.tell(new MetricsSink.Note(startStep, "no_eval", why))))),
         "learner", DispatcherSelector.fromConfig(RunActors.PINNED));
     context.watchWith(learner, new LearnerStopped());

@@ -49,9 +49,11 @@ public final class TrainingRun {
     private final CompletableFuture<Outcome> result;
     private final List<String> notices;
     private final io.skillmix.output.RunLock lock;
+    private final java.util.concurrent.atomic.AtomicBoolean stop;
 
     private Handle(ActorSystem<Command> system, CompletableFuture<Outcome> result, List<String> notices,
-        io.skillmix.output.RunLock lock) {
+        io.skillmix.output.RunLock lock, java.util.concurrent.atomic.AtomicBoolean stop) {
+      this.stop = stop;
       this.system = system;
       this.result = result;
       this.notices = notices;
@@ -65,6 +67,7 @@ public final class TrainingRun {
 
     /** Asks the run to finish its current step, write a checkpoint and stop. */
     public void requestStop() {
+      stop.set(true); // seen at once by an evaluation that holds the learner's thread
       system.tell(StopRequested.INSTANCE);
     }
 
@@ -137,9 +140,10 @@ public final class TrainingRun {
 
   private static Handle launch(Prepared prepared, Config config, ActorHooks hooks, PeerFinder finder) {
     CompletableFuture<Outcome> result = new CompletableFuture<>();
+    java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
     Behavior<Command> guardian = Role.from(config) == Role.LEARNER
-        ? findingPeers(prepared, config, result, hooks, requireFinder(finder))
-        : Behaviors.setup(context -> new RunGuardian(context, prepared, result, null, hooks));
+        ? findingPeers(prepared, config, result, hooks, requireFinder(finder), stop)
+        : Behaviors.setup(context -> new RunGuardian(context, prepared, result, null, hooks, stop::get));
     ActorSystem<Command> system;
     try {
       system = NodeSystem.create(guardian, config);
@@ -148,7 +152,7 @@ public final class TrainingRun {
       throw e;
     }
     system.getWhenTerminated().whenComplete((done, error) -> prepared.lock().close());
-    return new Handle(system, result, prepared.notices(), prepared.lock());
+    return new Handle(system, result, prepared.notices(), prepared.lock(), stop);
   }
 
   /**
@@ -156,14 +160,14 @@ public final class TrainingRun {
    * them; a finder that gives up ends the run with its line.
    */
   private static Behavior<Command> findingPeers(Prepared prepared, Config config, CompletableFuture<Outcome> result,
-      ActorHooks hooks, PeerFinder finder) {
+      ActorHooks hooks, PeerFinder finder, java.util.concurrent.atomic.AtomicBoolean stop) {
     return Behaviors.setup(context -> {
       context.spawn(finder.find(prepared, config, context.messageAdapter(PeerFinder.Answer.class, PeersAnswered::new),
           result::completeExceptionally), "peers");
       return Behaviors.receive(Command.class)
           .onMessage(PeersAnswered.class, answered -> {
             if (answered.answer() instanceof PeerFinder.Found found) {
-              return new RunGuardian(context, prepared, result, found.peers(), hooks);
+              return new RunGuardian(context, prepared, result, found.peers(), hooks, stop::get);
             }
             result.completeExceptionally(((PeerFinder.NotFound) answered.answer()).error());
             return Behaviors.stopped();
