@@ -67,6 +67,12 @@ public final class Main implements Runnable {
         err.flush();
         return 1;
       }
+      if (!debug && io.skillmix.learn.EngineFaults.userFacing(e)) {
+        // A file that cannot be written (a full disk), a failed checkpoint: the message says what and where.
+        err.println("skillmix: " + io.skillmix.config.Secrets.mask(e.getMessage()));
+        err.flush();
+        return 1;
+      }
       if (debug) {
         e.printStackTrace(err);
       } else {

@@ -13,6 +13,20 @@ public final class EngineFaults {
   private EngineFaults() {}
 
   /**
+   * Whether {@code e} is a failure the user acts on from its message alone (a {@link UserError}, a
+   * file that cannot be written: a full disk, a failed checkpoint), so no stack trace goes before it.
+   */
+  public static boolean userFacing(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof io.skillmix.UserError || t instanceof java.io.IOException
+          || t instanceof java.io.UncheckedIOException) {
+        return true;
+      }
+    }
+    return e.getMessage() != null && e.getMessage().startsWith("checkpoint at step ");
+  }
+
+  /**
    * @param batchSize sequences in the step that failed
    * @param sequenceLength tokens of its longest sequence
    * @return a {@link UserError} for an out-of-memory failure, otherwise {@code error} itself

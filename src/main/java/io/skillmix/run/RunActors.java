@@ -65,7 +65,7 @@ public final class RunActors {
           new DatasetActor.Settings(set.name(), settings.orderSeed() * 1_000_003L + i,
               settings.data().prefetchSteps()), set.train(), set.heldOut(), prepared.encoder(), DATASET_RESTARTS,
           onRestart);
-      datasets.put(set.name(), context.spawn(hooks.around(ComponentState.dataset(set.name()), behavior),
+      datasets.put(set.name(), context.spawn(FatalErrors.contained(hooks.around(ComponentState.dataset(set.name()), behavior)),
           "dataset-" + i, DispatcherSelector.blocking()));
     }
     return datasets;

@@ -134,6 +134,9 @@ public final class RunPreparation {
       ResumeChecks.checkpointFits(resume, parts.modelConfig(), parts.data().names(), settings);
       ResumeChecks.sameData(runDir.resolve(RunFolder.DATASETS), parts.data().digests());
       notices.addAll(ResumeChecks.restoreLogs(runDir, state));
+      if (AtomicFiles.deleteLeftovers(runDir.resolve(RunFolder.FINAL)) > 0) {
+        notices.add("resume: removed the unfinished " + RunFolder.FINAL + " of the interrupted run");
+      }
       notices.addAll(parts.data().carveNotes());
       AtomicFiles.writeString(configFile, ConfigLoader.render(settings.config()));
       notices.add("resume: from " + checkpoint + " (step " + state.step() + " of " + settings.train().steps() + ")"
@@ -156,6 +159,7 @@ public final class RunPreparation {
       modelConfig = ModelConfig.read(settings.modelPath().resolve("config.json"));
     }
     LoraAdapters.check(modelConfig, settings.lora()); // model.lora.targets against the family
+    StepMemory.check(settings, modelConfig); // before the data loads: a step that cannot fit is refused now
     Tokenizer tokenizer = ModelFolder.tokenizer(settings.modelPath());
     if (tokenizer.vocabSize() > modelConfig.vocabSize()) {
       throw new UserError("the tokenizer has " + tokenizer.vocabSize() + " tokens but the model's"

@@ -50,10 +50,12 @@ public final class TrainingRun {
     private final List<String> notices;
     private final io.skillmix.output.RunLock lock;
     private final java.util.concurrent.atomic.AtomicBoolean stop;
+    private final Path runDir;
 
     private Handle(ActorSystem<Command> system, CompletableFuture<Outcome> result, List<String> notices,
-        io.skillmix.output.RunLock lock, java.util.concurrent.atomic.AtomicBoolean stop) {
+        io.skillmix.output.RunLock lock, java.util.concurrent.atomic.AtomicBoolean stop, Path runDir) {
       this.stop = stop;
+      this.runDir = runDir;
       this.system = system;
       this.result = result;
       this.notices = notices;
@@ -77,7 +79,11 @@ public final class TrainingRun {
         system.getWhenTerminated().toCompletableFuture().get();
         lock.close(); // the run folder is free once await returns
         if (!result.isDone()) {
-          result.completeExceptionally(new IllegalStateException("the run stopped before finishing"));
+          // Only a fatal error (out of memory) ends the actor system without an outcome.
+          java.util.Optional<Path> last = new io.skillmix.checkpoint.Checkpoints(runDir, 1).latest();
+          result.completeExceptionally(new RunFailure("the run ended after a fatal error in one of its actors (its"
+              + " error is in the log above, such as out of memory); " + last.map(p -> "the last complete checkpoint is "
+                  + p + "; resume with: scripts/skillmix train --resume " + runDir).orElse("no checkpoint was written")));
         }
         return result.get();
       } catch (InterruptedException e) {
@@ -152,7 +158,7 @@ public final class TrainingRun {
       throw e;
     }
     system.getWhenTerminated().whenComplete((done, error) -> prepared.lock().close());
-    return new Handle(system, result, prepared.notices(), prepared.lock(), stop);
+    return new Handle(system, result, prepared.notices(), prepared.lock(), stop, prepared.settings().runDir());
   }
 
   /**
