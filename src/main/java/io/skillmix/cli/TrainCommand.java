@@ -63,6 +63,9 @@ public final class TrainCommand implements Runnable {
     }
     // From here a signal stops the command cleanly, while the data loads too (issue 33 E10).
     StopSignal signal = StopSignal.install(Path.of(config.getString("run.dir")));
+    // A large dataset takes a while to read and check: say what is happening meanwhile.
+    System.out.println("preparing " + config.getString("run.dir") + ": reading the model and the data");
+    System.out.flush();
     try {
       TrainingRun.Handle handle = TrainingRun.start(config, io.skillmix.run.ActorHooks.NONE,
           io.skillmix.cluster.node.ClusterPeers.FINDER);
