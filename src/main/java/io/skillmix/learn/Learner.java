@@ -391,12 +391,7 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
   }
 
   private Behavior<Command> fail(RuntimeException e) {
-    if (EngineFaults.userFacing(e)) {
-      // A full disk, a refused file: the command line prints the one line that says what to do.
-      getContext().getLog().debug("training step {} failed", step, e);
-    } else {
-      getContext().getLog().error("training step {} failed", step, e);
-    }
+    EngineFaults.log(getContext().getLog(), step, e);
     trainer.close();
     replyTo.tell(new Failed(step, e));
     return Behaviors.stopped();
