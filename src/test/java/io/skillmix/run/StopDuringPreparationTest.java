@@ -54,4 +54,28 @@ class StopDuringPreparationTest {
       train.destroyForcibly();
     }
   }
+
+  /** SIGTERM to compare (issue 33 E11): before, exit 143 and no word; now how to go on, exit 0. */
+  @Test
+  void aStoppedComparisonSaysHowToContinue() throws Exception {
+    RunFixtures.write(dir);
+    Path out = dir.resolve("cmp");
+    List<String> args = new ArrayList<>(List.of("compare", "--out", out.toString(), "--arms", "uni", "--seeds", "1"));
+    args.addAll(RunFixtures.overrides(dir));
+    args.addAll(List.of("train.steps=2000", "eval.every=0"));
+    Path log = dir.resolve("compare.log");
+    Process compare = ClusterNodes.skillmix(args, log);
+    try {
+      ClusterNodes.awaitLines(log, lines -> lines.stream().anyMatch(l -> l.startsWith("step ")), compare, log,
+          Duration.ofMinutes(3));
+      compare.destroy(); // SIGTERM
+      assertTrue(compare.waitFor(60, TimeUnit.SECONDS), "compare did not stop after SIGTERM");
+      String output = Files.readString(log);
+      assertEquals(0, compare.exitValue(), output);
+      assertTrue(output.contains("stopped; the finished runs are kept in " + out
+          + ": the same command continues the comparison"), output);
+    } finally {
+      compare.destroyForcibly();
+    }
+  }
 }
