@@ -1,7 +1,6 @@
 package io.skillmix;
 
 import java.io.IOException;
-import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -16,9 +15,6 @@ public final class InputFile {
 
   /** 256 MiB: GSM8K's test split is 0.7 MB, MMLU's whole test set 7 MB. */
   public static final long MAX_BYTES = 256L << 20;
-
-  /** A line of standard input at most, in characters (a chat message, say). */
-  public static final int MAX_LINE = 1 << 20;
 
   private InputFile() {}
 
@@ -48,29 +44,5 @@ public final class InputFile {
       throw new UserError(file + ": " + attributes.size() + " bytes is more than " + option + " reads (at most "
           + MAX_BYTES + ")");
     }
-  }
-
-  /**
-   * One line of {@code in} without its end ({@code \n}, {@code \r\n}), or null at the end of input;
-   * a line longer than {@link #MAX_LINE} characters is refused, naming {@code where}.
-   */
-  public static String readLine(Reader in, String where) throws IOException {
-    StringBuilder line = new StringBuilder();
-    int c;
-    while ((c = in.read()) != -1) {
-      if (c == '\n') {
-        return stripCr(line);
-      }
-      if (line.length() >= MAX_LINE) {
-        throw new UserError(where + ": a line longer than " + MAX_LINE + " characters; is this text?");
-      }
-      line.append((char) c);
-    }
-    return line.length() == 0 ? null : stripCr(line);
-  }
-
-  private static String stripCr(StringBuilder line) {
-    int n = line.length();
-    return n > 0 && line.charAt(n - 1) == '\r' ? line.substring(0, n - 1) : line.toString();
   }
 }

@@ -59,7 +59,7 @@ class InputBoundsTest {
     };
     CliRun.Result r = CliRun.withStream(zeros, "chat", "--model", tiny.toString(), "--chat-template", "vicuna");
     assertEquals(2, r.code(), r.err());
-    assertTrue(r.err().contains("standard input: a line longer than"), r.err());
+    assertTrue(r.err().contains("standard input: line 1 is longer than"), r.err());
   }
 
   @Test
