@@ -66,8 +66,8 @@ class StopDuringPreparationTest {
     Path log = dir.resolve("compare.log");
     Process compare = ClusterNodes.skillmix(args, log);
     try {
-      ClusterNodes.awaitLines(log, lines -> lines.stream().anyMatch(l -> l.startsWith("step ")), compare, log,
-          Duration.ofMinutes(3));
+      ClusterNodes.awaitLines(out.resolve("uni").resolve("seed-1").resolve("metrics.jsonl"),
+          lines -> lines.stream().anyMatch(l -> l.contains("\"train\"")), compare, log, Duration.ofMinutes(3));
       compare.destroy(); // SIGTERM
       assertTrue(compare.waitFor(60, TimeUnit.SECONDS), "compare did not stop after SIGTERM");
       String output = Files.readString(log);
