@@ -23,6 +23,7 @@ import picocli.CommandLine.Option;
       NodeCommand.class,
       GenerateCommand.class,
       ChatCommand.class,
+      DashboardCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
@@ -37,7 +38,7 @@ public final class Main implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        new CommandLine(this), "a subcommand is needed: train, model, tokenize, data, eval, compare, merge, node, generate, chat (see --help)");
+        new CommandLine(this), "a subcommand is needed: train, model, tokenize, data, eval, compare, merge, node, generate, chat, dashboard (see --help)");
   }
 
   public static void main(String[] args) {
