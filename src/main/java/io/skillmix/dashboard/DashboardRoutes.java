@@ -63,14 +63,20 @@ final class DashboardRoutes extends AllDirectives {
   private final Executor blocking;
   /** Per run: the lines pages have been sent up to, and its line count then (for a run's end). */
   private final java.util.Map<String, int[]> served = new java.util.HashMap<>();
+  /** Answers given so far, and the number of the last answer about a run's details. */
+  private long answers;
+  private long lastDetails;
   private final String html = resource("dashboard.html");
-  private final String script = resource("dashboard.js");
   private final String style = resource("dashboard.css");
+  /** The page's scripts, in the order it loads them: drawing, what is drawn, the page. */
+  private static final List<String> SCRIPTS = List.of("charts.js", "sections.js", "dashboard.js");
+  private final java.util.Map<String, String> scripts = new java.util.LinkedHashMap<>();
 
   /** @param blocking where files are read (never the server's own threads) */
   DashboardRoutes(ServedRuns runs, Executor blocking) {
     this.runs = runs;
     this.blocking = blocking;
+    SCRIPTS.forEach(name -> scripts.put(name, resource(name)));
   }
 
   Route route() {
@@ -82,11 +88,13 @@ final class DashboardRoutes extends AllDirectives {
   private Route routes() {
     return concat(
         pathEndOrSingleSlash(() -> get(() -> complete(HttpEntities.create(ContentTypes.TEXT_HTML_UTF8, html)))),
-        path("dashboard.js", () -> get(() -> complete(HttpEntities.create(JAVASCRIPT, script)))),
+        path(PathMatchers.segment(), name -> scripts.containsKey(name)
+            ? get(() -> complete(HttpEntities.create(JAVASCRIPT, scripts.get(name))))
+            : reject()),
         path("dashboard.css", () -> get(() -> complete(HttpEntities.create(CSS, style)))),
         path(PathMatchers.segment("api").slash("runs"), () -> get(() -> json(runs::listing))),
         path(PathMatchers.segment("api").slash("runs").slash(PathMatchers.segment()),
-            id -> get(() -> withRun(id, run -> json(() -> ServedRuns.details(run))))),
+            id -> get(() -> withRun(id, run -> json(() -> detailsOf(run))))),
         path(PathMatchers.segment("api").slash("runs").slash(PathMatchers.segment()).slash("events"),
             id -> get(() -> withRun(id, this::events))));
   }
@@ -134,7 +142,22 @@ final class DashboardRoutes extends AllDirectives {
     }
   }
 
+  private JsonObject detailsOf(ServedRuns.Run run) {
+    JsonObject details = ServedRuns.details(run);
+    synchronized (this) {
+      lastDetails = ++answers;
+      notifyAll();
+    }
+    return details;
+  }
+
+  /** A mark in the answers: {@link #awaitRead} waits for a page's look at the details after it. */
+  synchronized long mark() {
+    return answers;
+  }
+
   private synchronized void served(ServedRuns.Run run, LogTail.Slice slice) {
+    answers++;
     served.merge(run.id(), new int[] {slice.next(), slice.total()},
         (was, now) -> now[0] >= was[0] || now[1] < was[1] ? now : new int[] {was[0], now[1]});
     notifyAll();
@@ -146,11 +169,12 @@ final class DashboardRoutes extends AllDirectives {
   }
 
   /**
-   * Waits until pages have been sent every run's metrics up to the line count it has now, or
-   * {@code millis} have passed; true when they have. A run's last lines are written as it ends: the
-   * run keeps its server until a page watching it has read them.
+   * Waits until pages have been sent every run's metrics up to the line count it has now and a
+   * page has asked for a run's details since {@code mark} (whether it finished), or {@code millis}
+   * have passed; true when they have. A run's last lines and its report are written as it ends:
+   * the run keeps its server until a page watching it has seen them.
    */
-  synchronized boolean awaitRead(long millis) throws InterruptedException, IOException {
+  synchronized boolean awaitRead(long mark, long millis) throws InterruptedException, IOException {
     long deadline = System.nanoTime() + millis * 1_000_000;
     for (;;) {
       boolean all = true;
@@ -159,6 +183,7 @@ final class DashboardRoutes extends AllDirectives {
         int[] sent = served.get(run.id());
         all &= sent != null && sent[0] >= total;
       }
+      all &= lastDetails > mark;
       long left = (deadline - System.nanoTime()) / 1_000_000;
       if (all || left <= 0) {
         return all;

@@ -26,7 +26,6 @@ public final class DashboardServer implements AutoCloseable {
   /** The only interface it listens on: nothing but this machine can reach it. */
   public static final String HOST = "127.0.0.1";
   private static final Duration BIND_TIMEOUT = Duration.ofSeconds(20);
-  private static final Duration LINGER = Duration.ofSeconds(1);
 
   private final ActorSystem<Void> system;
   private final ServerBinding binding;
@@ -84,15 +83,14 @@ public final class DashboardServer implements AutoCloseable {
   }
 
   /**
-   * Closes once a page watching the runs has read their last lines (then a second more, for the
-   * page's look at whether the run finished), or after {@code most}; at once when no page is
-   * watching. A run ends right after writing its last lines: without this, an open page would
-   * never see them.
+   * Closes once a page watching the runs has read their last lines and looked at whether they
+   * finished, or after {@code most}; at once when no page is watching. Called when a run has
+   * ended: without it, an open page would never see the run's last lines and its report.
    */
   public void closeOnceRead(Duration most) {
     try {
-      if (routes.watched() && routes.awaitRead(most.toMillis())) {
-        Thread.sleep(Math.min(LINGER.toMillis(), most.toMillis()));
+      if (routes.watched()) {
+        routes.awaitRead(routes.mark(), most.toMillis());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -156,10 +156,14 @@ class DashboardServerTest {
     assertTrue(page.body().contains("<script src=\"dashboard.js\""), page.body());
     assertFalse(page.body().contains("http://") || page.body().contains("https://"), "no outside resource");
     assertTrue(page.headers().firstValue("Content-Security-Policy").orElse("").startsWith("default-src 'self'"));
-    HttpResponse<String> script = get("/dashboard.js");
-    assertEquals(200, script.statusCode());
-    assertTrue(script.headers().firstValue("Content-Type").orElse("").startsWith("application/javascript"));
-    assertFalse(script.body().contains("https://"), "no outside resource");
+    for (String name : List.of("charts.js", "sections.js", "dashboard.js")) {
+      assertTrue(page.body().contains("<script src=\"" + name + "\""), name);
+      HttpResponse<String> script = get("/" + name);
+      assertEquals(200, script.statusCode());
+      assertTrue(script.headers().firstValue("Content-Type").orElse("").startsWith("application/javascript"));
+      String code = script.body().replace("'http://www.w3.org/2000/svg'", "SVG namespace, a name not a request");
+      assertFalse(code.contains("https://") || code.contains("http://"), "no outside resource: " + name);
+    }
     assertEquals(200, get("/dashboard.css").statusCode());
   }
 
@@ -172,13 +176,13 @@ class DashboardServerTest {
 
   @Test
   void aBadPathIs404ABadMethod405AndNeitherShowsAStackTrace() throws Exception {
-    for (String path : List.of("/nope", "/api", "/api/runs/7", "/api/runs/0/nope", "/api/runs/x/events", "/../etc/passwd")) {
+    for (String path : List.of("/nope", "/nope.js", "/api", "/api/runs/7", "/api/runs/0/nope", "/api/runs/x/events", "/../etc/passwd")) {
       HttpResponse<String> r = get(path);
       assertEquals(404, r.statusCode(), path + ": " + r.body());
       assertOneLine(r);
     }
     for (String method : List.of("POST", "PUT", "DELETE", "PATCH")) {
-      for (String path : List.of("/", "/api/runs", "/api/runs/0/events")) {
+      for (String path : List.of("/", "/charts.js", "/api/runs", "/api/runs/0/events")) {
         HttpResponse<String> r = send(method, path);
         assertEquals(405, r.statusCode(), method + " " + path + ": " + r.body());
         assertEquals("GET", r.headers().firstValue("Allow").orElse(""));
