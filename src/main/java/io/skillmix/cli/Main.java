@@ -19,6 +19,7 @@ import picocli.CommandLine.Option;
       DataCommand.class,
       EvalCommand.class,
       CompareCommand.class,
+      ResultsCommand.class,
       MergeCommand.class,
       NodeCommand.class,
       GenerateCommand.class,
@@ -38,7 +39,7 @@ public final class Main implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        new CommandLine(this), "a subcommand is needed: train, model, tokenize, data, eval, compare, merge, node, generate, chat, dashboard (see --help)");
+        new CommandLine(this), "a subcommand is needed: train, model, tokenize, data, eval, compare, results, merge, node, generate, chat, dashboard (see --help)");
   }
 
   public static void main(String[] args) {
