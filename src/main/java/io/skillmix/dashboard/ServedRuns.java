@@ -24,6 +24,8 @@ public final class ServedRuns {
 
   /** Folders below a given one searched for runs: a compare folder's ARM/seed-K is two. */
   private static final int DEPTH = 3;
+  /** An experiment whose run folders were archived ({@code skillmix results pack}). */
+  private static final String PACKED = "records.zip";
 
   /** Settings shown in a run's header, as its {@code config.conf} has them. */
   private static final List<String> SHOWN = List.of("seed", "mix.method", "mix.reward", "mix.apply",
@@ -74,6 +76,10 @@ public final class ServedRuns {
         continue;
       }
       List<Path> below = runsBelow(root);
+      if (below.isEmpty() && Files.isRegularFile(root.resolve(PACKED))) {
+        throw new UserError(given + ": its runs are packed in " + PACKED + "; unpack them first (skillmix results unpack "
+            + given + ", into runs/results/" + root.getFileName() + ") and show that folder");
+      }
       if (below.isEmpty()) {
         throw new UserError(given + ": not a run folder (no " + RunFolder.CONFIG + ") and no run folder in it"
             + " up to " + DEPTH + " levels down; give a run folder (runs/NAME) or a compare folder");

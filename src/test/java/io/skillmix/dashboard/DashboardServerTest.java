@@ -228,6 +228,9 @@ class DashboardServerTest {
     UserError missing = assertThrows(UserError.class, () -> ServedRuns.find(List.of(dir.resolve("gone"))));
     assertTrue(missing.getMessage().contains("no such folder"), missing.getMessage());
     assertEquals(2, io.skillmix.cli.Main.execute("dashboard", dir.resolve("gone").toString()));
+    Files.writeString(empty.resolve("records.zip"), "");
+    UserError packed = assertThrows(UserError.class, () -> ServedRuns.find(List.of(empty)));
+    assertTrue(packed.getMessage().contains("unpack them first (skillmix results unpack"), packed.getMessage());
   }
 
   @Test
