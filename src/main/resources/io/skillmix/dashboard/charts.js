@@ -22,11 +22,12 @@ window.SkillmixCharts = (function () {
   }
 
   /** About {@code count} round values between lo and hi, and how to write them (as many decimals as the step needs). */
-  function ticks(lo, hi, count) {
+  function ticks(lo, hi, count, whole) {
     if (!(hi > lo)) { hi = lo + 1; }
     const raw = (hi - lo) / count;
-    const mag = Math.pow(10, Math.floor(Math.log10(raw)));
-    const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw) || 10 * mag;
+    let mag = Math.pow(10, Math.floor(Math.log10(raw)));
+    let step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw) || 10 * mag;
+    if (whole && (step < 1 || step === 2.5)) { step = step < 1 ? 1 : 2; mag = 1; } // steps are whole numbers
     const out = [];
     for (let i = Math.ceil(lo / step - 1e-9); i * step <= hi + step * 1e-9; i++) out.push(i * step);
     const decimals = Math.max(0, Math.ceil(-Math.log10(step) - 1e-9) + (String(step / mag).includes('.') ? 1 : 0));
@@ -93,7 +94,7 @@ window.SkillmixCharts = (function () {
       const label = el('text', { x: m.l - 6, y: sy(v) + 4, 'text-anchor': 'end' }, axis);
       label.textContent = yt.label(v);
     }
-    const xt = ticks(dom.x[0], dom.x[1], Math.max(3, Math.floor(w / 90)));
+    const xt = ticks(dom.x[0], dom.x[1], Math.max(3, Math.floor(w / 90)), true);
     for (const v of xt.values) {
       el('line', { x1: sx(v), x2: sx(v), y1: m.t + h, y2: m.t + h + 4 }, axis);
       const label = el('text', { x: sx(v), y: m.t + h + 16, 'text-anchor': 'middle' }, axis);
