@@ -1,4 +1,4 @@
-package io.skillmix.data.tokenizer;
+package io.skillmix.data.tokenizer.jinja;
 
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
