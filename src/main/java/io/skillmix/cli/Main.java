@@ -24,6 +24,7 @@ import picocli.CommandLine.Option;
       NodeCommand.class,
       GenerateCommand.class,
       ChatCommand.class,
+      DashboardCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
@@ -38,7 +39,7 @@ public final class Main implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        new CommandLine(this), "a subcommand is needed: train, model, tokenize, data, eval, compare, results, merge, node, generate, chat (see --help)");
+        new CommandLine(this), "a subcommand is needed: train, model, tokenize, data, eval, compare, results, merge, node, generate, chat, dashboard (see --help)");
   }
 
   public static void main(String[] args) {

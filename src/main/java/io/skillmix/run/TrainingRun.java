@@ -7,6 +7,8 @@ import com.typesafe.config.Config;
 import io.skillmix.UserError;
 import io.skillmix.cluster.NodeSystem;
 import io.skillmix.cluster.Role;
+import io.skillmix.dashboard.DashboardServer;
+import io.skillmix.dashboard.LiveDashboard;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -24,6 +26,9 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 public final class TrainingRun {
 
   private TrainingRun() {}
+
+  /** How long a finished run keeps its dashboard for an open page to read its last lines, at most. */
+  private static final java.time.Duration DASHBOARD_LINGER = java.time.Duration.ofSeconds(5);
 
   /** What the run's guardian hears: its own messages ({@link RunGuardian}) and these. */
   public interface Command {}
@@ -49,17 +54,27 @@ public final class TrainingRun {
     private final CompletableFuture<Outcome> result;
     private final List<String> notices;
     private final io.skillmix.output.RunLock lock;
+    private final java.net.URI dashboard;
+    private final CompletableFuture<Void> dashboardClosed;
     private final java.util.concurrent.atomic.AtomicBoolean stop;
     private final Path runDir;
 
     private Handle(ActorSystem<Command> system, CompletableFuture<Outcome> result, List<String> notices,
-        io.skillmix.output.RunLock lock, java.util.concurrent.atomic.AtomicBoolean stop, Path runDir) {
+        io.skillmix.output.RunLock lock, java.net.URI dashboard, CompletableFuture<Void> dashboardClosed,
+        java.util.concurrent.atomic.AtomicBoolean stop, Path runDir) {
       this.stop = stop;
       this.runDir = runDir;
       this.system = system;
       this.result = result;
       this.notices = notices;
       this.lock = lock;
+      this.dashboard = dashboard;
+      this.dashboardClosed = dashboardClosed;
+    }
+
+    /** The address of the run's live dashboard ({@code run.dashboard-port}), or null when it has none. */
+    public java.net.URI dashboard() {
+      return dashboard;
     }
 
     /** What preparing the run has to tell the user (a resume's checkpoint and overrides). */
@@ -78,6 +93,7 @@ public final class TrainingRun {
       try {
         system.getWhenTerminated().toCompletableFuture().get();
         lock.close(); // the run folder is free once await returns
+        dashboardClosed.get(); // an open page has read the run's last lines
         if (!result.isDone()) {
           // Only a fatal error (out of memory) ends the actor system without an outcome.
           java.util.Optional<Path> last = new io.skillmix.checkpoint.Checkpoints(runDir, 1).latest();
@@ -119,6 +135,7 @@ public final class TrainingRun {
    * run's actors on the other nodes (the command line passes the cluster's).
    */
   public static Handle start(Config config, ActorHooks hooks, PeerFinder finder) {
+    LiveDashboard.port(config, false); // a bad value is refused before anything starts
     return launch(RunPreparation.newRun(config), config, hooks, finder);
   }
 
@@ -150,15 +167,45 @@ public final class TrainingRun {
     Behavior<Command> guardian = Role.from(config) == Role.LEARNER
         ? findingPeers(prepared, config, result, hooks, requireFinder(finder), stop)
         : Behaviors.setup(context -> new RunGuardian(context, prepared, result, null, hooks, stop::get));
+    // Before the actor system: a dashboard port that is taken refuses the run before it starts.
+    DashboardServer dashboard;
+    try {
+      dashboard = LiveDashboard.start(config, prepared.settings().runDir(), System.console() != null);
+    } catch (RuntimeException e) {
+      prepared.lock().close();
+      throw e;
+    }
     ActorSystem<Command> system;
     try {
       system = NodeSystem.create(guardian, config);
     } catch (RuntimeException e) {
       prepared.lock().close();
+      if (dashboard != null) {
+        dashboard.close();
+      }
       throw e;
     }
-    system.getWhenTerminated().whenComplete((done, error) -> prepared.lock().close());
-    return new Handle(system, result, prepared.notices(), prepared.lock(), stop, prepared.settings().runDir());
+    CompletableFuture<Void> dashboardClosed = new CompletableFuture<>();
+    system.getWhenTerminated().whenComplete((done, error) -> {
+      prepared.lock().close();
+      if (dashboard == null) {
+        dashboardClosed.complete(null);
+        return;
+      }
+      // The page keeps what it shows; `skillmix dashboard RUN_DIR` shows the folder again.
+      Thread closing = new Thread(() -> {
+        dashboard.closeOnceRead(DASHBOARD_LINGER);
+        dashboardClosed.complete(null);
+      }, "skillmix-dashboard-close");
+      closing.setDaemon(true);
+      closing.start();
+    });
+    List<String> notices = new java.util.ArrayList<>(prepared.notices());
+    if (dashboard != null) {
+      notices.add("dashboard: " + dashboard.address() + " (live, read-only, this machine only)");
+    }
+    return new Handle(system, result, List.copyOf(notices), prepared.lock(),
+        dashboard == null ? null : dashboard.address(), dashboardClosed, stop, prepared.settings().runDir());
   }
 
   /**
