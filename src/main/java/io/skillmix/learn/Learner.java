@@ -267,7 +267,7 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
     int n = batches.names().size();
     double[] losses = drawn.losses(result, n);
     metrics.tell(new MetricsSink.TrainStep(step, result.loss(), losses, drawn.counts(n), result.lr(),
-        result.gradNorm(), result.tokens(), result.padTokens(), seconds, dataWait + waitSeconds));
+        result.gradNorm(), result.tokens(), result.padTokens(), seconds, dataWait + waitSeconds, drawn.prefetched()));
     updates.stepped(new MixturePolicy.StepLosses(step, losses, result.loss(), result.gradNorm(), drawn.last()));
     badStepsInRow = result.skipped() ? badStepsInRow + 1 : 0;
     if (result.skipped()) {
@@ -389,9 +389,7 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
   }
 
   private Behavior<Command> fail(RuntimeException e) {
-    if (!(e instanceof UserError)) { // a user's mistake is the one line the command prints, not a trace
-      getContext().getLog().error("training step {} failed", step, e);
-    }
+    EngineFaults.log(getContext().getLog(), step, e);
     trainer.close();
     replyTo.tell(new Failed(step, e));
     return Behaviors.stopped();

@@ -13,6 +13,21 @@ final class ConfigValues {
 
   private ConfigValues() {}
 
+  /** {@code read}, its refusal also naming the other choice, auto. */
+  static int orAuto(java.util.function.IntSupplier read) {
+    try {
+      return read.getAsInt();
+    } catch (UserError e) {
+      throw new UserError(e.getMessage() + "; use a positive whole number or auto");
+    }
+  }
+
+  /** Whether {@code key} is the word auto (any case). */
+  static boolean isAuto(Config c, String key) {
+    Object raw = c.getValue(key).unwrapped();
+    return raw instanceof String text && text.trim().equalsIgnoreCase("auto");
+  }
+
   static String oneOf(Config c, String key, String... choices) {
     String value = c.getString(key).trim().toLowerCase(Locale.ROOT);
     for (String choice : choices) {
