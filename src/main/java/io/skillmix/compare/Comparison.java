@@ -64,11 +64,12 @@ public final class Comparison {
   private final long baseSeed;
   private final boolean builtin;
   private final List<String> datasets;
-  private final io.skillmix.mix.MixtureMethod baseMethod;
+  private final String baseMethod;
 
   public Comparison(Plan plan, PrintStream log) {
     this.plan = plan;
     this.log = log;
+    checkOutput(plan);
     Config base = ConfigLoader.load(plan.configFile(), plan.overrides());
     RunSettings settings = RunSettings.from(base);
     this.baseSeed = settings.seed();
@@ -85,6 +86,37 @@ public final class Comparison {
   }
 
   /**
+   * {@code --out} is a new or empty folder, or a comparison to continue (it holds compare.conf, or
+   * arm folders with their arm.conf: the unpacked records of one): never a folder of the user's,
+   * whose table.md and plots/ it would overwrite, nor the current folder or one holding the config
+   * file.
+   */
+  private static void checkOutput(Plan plan) {
+    Path dir = plan.dir();
+    if (Files.isRegularFile(dir.resolve("compare.conf")) || holdsArms(dir)) {
+      return;
+    }
+    List<Path> inputs = plan.configFile() == null ? List.of() : List.of(plan.configFile());
+    try {
+      io.skillmix.output.OutputGuard.of("compare", "--out", inputs).checkFolder(dir, false);
+    } catch (UserError e) {
+      throw new UserError(e.getMessage().replace("; choose another --out or pass --overwrite",
+          " and is not a comparison folder (it has no compare.conf); choose another --out"), e);
+    }
+  }
+
+  private static boolean holdsArms(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      return false;
+    }
+    try (var entries = Files.list(dir)) {
+      return entries.anyMatch(p -> Files.isRegularFile(p.resolve("arm.conf")));
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /**
    * Every arm's overrides are checked before anything runs: known keys, and values a run takes
    * (each arm's settings are read whole); an arm folder of an earlier start must have had the
    * same overrides.
@@ -94,10 +126,15 @@ public final class Comparison {
       Arms.checkKeys(arm, "");
       List<String> overrides = new ArrayList<>(plan.overrides());
       overrides.addAll(arm.overrides());
+      RunSettings settings;
       try {
-        RunSettings.from(ConfigLoader.load(plan.configFile(), overrides));
+        settings = RunSettings.from(ConfigLoader.load(plan.configFile(), overrides));
       } catch (UserError e) {
         throw new UserError("arm '" + arm.name() + "': " + e.getMessage());
+      }
+      String few = io.skillmix.run.UpdateCount.warning(settings);
+      if (few != null) {
+        log.println("arm '" + arm.name() + "': " + few);
       }
       Path file = armFile(arm);
       try {

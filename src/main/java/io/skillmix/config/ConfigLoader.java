@@ -5,9 +5,7 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigRenderOptions;
-import com.typesafe.config.ConfigSyntax;
 import io.skillmix.UserError;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -36,7 +34,8 @@ public final class ConfigLoader {
   }
 
   /**
-   * @param file the user's config file, or {@code null} for the defaults alone
+   * @param file the user's config file (HOCON; YAML when it ends in .yaml or .yml), or {@code null}
+   *     for the defaults alone
    * @param overrides {@code key=value} strings, applied in order, later ones winning
    */
   public static Config load(Path file, List<String> overrides) {
@@ -50,16 +49,20 @@ public final class ConfigLoader {
    */
   public static Config loadFiles(List<Path> files, List<String> overrides) {
     Config user = ConfigFactory.empty();
+    // Each layer's old key names move to their new ones before the layers merge, so a later layer
+    // wins whichever name it uses.
     for (String override : overrides) {
-      user = parseOverride(override).withFallback(user);
+      user = LegacyKeys.migrate(parseOverride(override)).withFallback(user);
     }
     for (int i = files.size() - 1; i >= 0; i--) {
-      user = user.withFallback(parseFile(files.get(i)));
+      user = user.withFallback(LegacyKeys.migrate(parseFile(files.get(i))));
     }
     Config reference = ConfigFactory.defaultReference();
     rejectUnknownKeys(user, reference);
     try {
-      return user.withFallback(reference).resolve();
+      Config resolved = user.withFallback(reference).resolve();
+      Secrets.rememberEnvironmentValues(resolved);
+      return resolved;
     } catch (ConfigException e) {
       throw new UserError(describe(e));
     }
@@ -91,7 +94,8 @@ public final class ConfigLoader {
    * Keys whose children a user names ({@code compare.arms.lag-25}): reference.conf has the key and
    * every name under it is the user's.
    */
-  private static final List<String> USER_NAMED = List.of("compare.arms", "mix.weights");
+  private static final List<String> USER_NAMED = List.of("compare.arms", "mix.weights", "mix.fixed.weights",
+      "mix.min-probability", "mix.max-probability");
 
   /** "unknown key 'k' (origin); did you mean …" for the first key no default names, or null. */
   private static String unknownKey(Config user, Config reference) {
@@ -127,7 +131,7 @@ public final class ConfigLoader {
     for (String override : overrides) {
       String unknown;
       try {
-        unknown = unknownKey(parseOverride(override), reference);
+        unknown = unknownKey(LegacyKeys.migrate(parseOverride(override)), reference);
       } catch (UserError e) {
         throw new UserError(where + ": " + e.getMessage());
       }
@@ -222,18 +226,12 @@ public final class ConfigLoader {
   }
 
   private static Config parseFile(Path file) {
-    if (Files.isDirectory(file)) {
-      throw new UserError(file + ": is a folder, not a config file; pass a .conf file"
-          + " (to resume a run in that folder: skillmix train --resume " + file + ")");
-    }
-    if (!Files.isRegularFile(file)) {
-      throw new UserError(file + ": config file not found; pass an existing .conf file");
-    }
     try {
-      return ConfigFactory.parseFile(
-          file.toFile(), ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF).setAllowMissing(false));
-    } catch (ConfigException e) {
-      throw new UserError(describe(e));
+      return ConfigFiles.parse(file);
+    } catch (UserError e) {
+      // An include's own problem: say which file included it.
+      throw e.getMessage().startsWith(file.toString()) || e.getMessage().startsWith(file.getFileName().toString())
+          ? e : new UserError(file + ": " + e.getMessage(), e);
     }
   }
 

@@ -34,13 +34,28 @@ public final class DatasetActor extends AbstractBehavior<DatasetActor.Command> {
   /** TRAIN feeds the learner; REWARD draws training examples for rewards; HELD_OUT draws held-out ones. */
   public enum StreamKind { TRAIN, REWARD, HELD_OUT }
 
+  /** The size of a {@link RequestBatch} for every held-out example, in the dataset's order. */
+  public static final int ALL = 0;
+
   /** Asks for the next {@code size} examples of a stream; the reply is a {@link Batch}. */
   public record RequestBatch(StreamKind stream, int size, ActorRef<Batch> replyTo)
       implements Command {}
 
-  /** Encoded examples of one dataset: plain arrays, no tensors. */
-  public record Batch(String dataset, StreamKind stream, List<TokenizedExample> examples)
-      implements CrossNode {}
+  /**
+   * Encoded examples of one dataset: plain arrays, no tensors.
+   *
+   * @param prefetched on the training stream, the batches of the asked size the actor held ready
+   *     when the request came (0: this one was encoded on demand); -1 on the other streams. The
+   *     dashboard shows it per dataset ({@code prefetch} in the train lines of metrics.jsonl).
+   */
+  public record Batch(String dataset, StreamKind stream, List<TokenizedExample> examples, int prefetched)
+      implements CrossNode {
+
+    /** A batch that says nothing of the prefetch (the reward and held-out streams, tests). */
+    public Batch(String dataset, StreamKind stream, List<TokenizedExample> examples) {
+      this(dataset, stream, examples, -1);
+    }
+  }
 
   /** The current sampling probability of this dataset: it sizes the prefetch buffer. */
   public record SetProbability(double probability) implements Command {}
@@ -198,16 +213,20 @@ public final class DatasetActor extends AbstractBehavior<DatasetActor.Command> {
     }
     if (request.stream() != StreamKind.TRAIN) {
       ExampleStream stream = request.stream() == StreamKind.REWARD ? reward : heldOut;
-      request.replyTo().tell(new Batch(settings.name(), request.stream(), stream.next(request.size())));
+      // A held-out request of size 0 asks for the whole split (Aioli and fms ODM evaluate all of it).
+      List<TokenizedExample> examples = request.stream() == StreamKind.HELD_OUT && request.size() == ALL
+          ? stream.all() : stream.next(request.size());
+      request.replyTo().tell(new Batch(settings.name(), request.stream(), examples));
       return;
     }
     if (request.size() != bufferedSize) {
       dropBuffer();
       bufferedSize = request.size();
     }
+    int prefetched = buffer.size();
     Ready ready = buffer.isEmpty() ? produce() : buffer.poll();
     delivered = ready.after();
-    request.replyTo().tell(new Batch(settings.name(), StreamKind.TRAIN, ready.examples()));
+    request.replyTo().tell(new Batch(settings.name(), StreamKind.TRAIN, ready.examples(), prefetched));
     schedulePrefetch();
   }
 

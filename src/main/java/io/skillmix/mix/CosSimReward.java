@@ -29,7 +29,7 @@ public final class CosSimReward implements Reward {
   }
 
   @Override
-  public Computation start(Options options) {
+  public Computation start(Context options) {
     return (models, batches) -> {
       List<List<TokenizedExample>> train = batches.train();
       double[][] embeddings = new double[train.size()][];

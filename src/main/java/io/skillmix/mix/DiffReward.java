@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * Difficulty (MoS Eq. 10): R_i = mean over examples x of PPL_θ(x) / PPL_θ0(x), perplexity over
- * response tokens (the paper's wording) or, with {@code mix.diff-tokens = sequence}, over every
+ * response tokens (the paper's wording) or, with {@code mix.diff.tokens = sequence}, over every
  * token as the official code counts them ({@link DiffTokens}). A high ratio: the dataset has
  * improved little and needs more training. MoSpec doubles the target dataset's reward.
  */
@@ -29,12 +29,13 @@ public final class DiffReward implements Reward {
   }
 
   @Override
-  public Computation start(Options options) {
+  public Computation start(Context options) {
+    DiffTokens tokens = DiffTokens.parse(options.settings().key("tokens"), options.settings().string("tokens"));
     return (models, batches) -> {
       List<List<TokenizedExample>> train = batches.train();
       double[][] ratios = new double[train.size()][];
       for (int i = 0; i < ratios.length; i++) {
-        List<TokenizedExample> scored = options.diffTokens().scored(train.get(i));
+        List<TokenizedExample> scored = tokens.scored(train.get(i));
         LogLikelihood.Scores now = LogLikelihood.score(models.theta(), models.inputs(), scored, FORWARD_BATCH);
         LogLikelihood.Scores start = LogLikelihood.score(models.start(), models.inputs(), scored, FORWARD_BATCH);
         ratios[i] = new double[scored.size()];

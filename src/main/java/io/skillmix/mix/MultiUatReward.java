@@ -14,8 +14,8 @@ import java.util.List;
 
 /**
  * MultiUAT (Wu et al. 2021), as a reward in the MoS framework: R_i = the model's uncertainty on
- * held-out examples of dataset i over K Monte-Carlo dropout passes ({@code mix.multiuat-passes}),
- * measured as {@code mix.multiuat-variant} says ({@link UncertaintyMeasure}; {@code enttp}, the
+ * held-out examples of dataset i over K Monte-Carlo dropout passes ({@code mix.multiuat.passes}),
+ * measured as {@code mix.multiuat.variant} says ({@link UncertaintyMeasure}; {@code enttp}, the
  * official default, is the mean entropy of each pass's prediction). Dropout falls on every layer's
  * attention and MLP outputs before the residual add ({@link CausalLM.Dropout}). Uncertain datasets
  * get more.
@@ -33,16 +33,18 @@ public final class MultiUatReward implements Reward {
   }
 
   @Override
-  public Computation start(Options options) {
+  public Computation start(Context options) {
+    int passCount = options.settings().positiveInt("passes");
+    float rate = (float) options.settings().fraction("dropout");
+    UncertaintyMeasure measure = UncertaintyMeasure.parse(options.settings().key("variant"),
+        options.settings().string("variant"));
     Rng dropoutRng = new Rng(options.seed());
-    float rate = (float) options.dropoutRate();
     CausalLM.Dropout dropout = (like, shape) -> keepMask(like, shape, rate, dropoutRng);
-    UncertaintyMeasure measure = options.uncertainty();
     return (models, batches) -> {
       List<List<TokenizedExample>> heldOut = batches.heldOut();
       double[] rewards = new double[heldOut.size()];
       for (int i = 0; i < heldOut.size(); i++) {
-        rewards[i] = measure.of(passes(models.theta(), models.inputs(), heldOut.get(i), options.dropoutPasses(),
+        rewards[i] = measure.of(passes(models.theta(), models.inputs(), heldOut.get(i), passCount,
             dropout));
       }
       return rewards;

@@ -6,7 +6,7 @@ import io.skillmix.checkpoint.CheckpointState;
 import io.skillmix.checkpoint.ComponentState;
 import io.skillmix.data.DatasetActor;
 import io.skillmix.mix.MixtureScorer;
-import io.skillmix.mix.MixSettings;
+import io.skillmix.mix.EvaluatorWork;
 import io.skillmix.mix.ModelRewards;
 import io.skillmix.mix.RewardEvaluator;
 import io.skillmix.model.ModelConfig;
@@ -65,22 +65,22 @@ public final class RunActors {
           new DatasetActor.Settings(set.name(), settings.orderSeed() * 1_000_003L + i,
               settings.data().prefetchSteps()), set.train(), set.heldOut(), prepared.encoder(), DATASET_RESTARTS,
           onRestart);
-      datasets.put(set.name(), context.spawn(hooks.around(ComponentState.dataset(set.name()), behavior),
+      datasets.put(set.name(), context.spawn(FatalErrors.contained(hooks.around(ComponentState.dataset(set.name()), behavior)),
           "dataset-" + i, DispatcherSelector.blocking()));
     }
     return datasets;
   }
 
-  /** The reward evaluator of a learned mixture, with its reward model on devices.evaluator. */
+  /** The reward evaluator of a policy with evaluator work, its reward model on devices.evaluator. */
   public static Behavior<RewardEvaluator.Command> evaluatorBehavior(Prepared prepared,
       Map<String, ActorRef<DatasetActor.Command>> datasets, ActorRef<MixtureScorer.Command> scorer) {
     RunSettings settings = prepared.settings();
     ModelConfig modelConfig = prepared.modelConfig();
-    int target = prepared.specialist();
-    MixSettings mix = settings.mix();
-    return RewardEvaluator.create(() -> ModelRewards.create(mix, settings.evaluatorDevice(), settings.evaluatorThreads(),
-        settings.seed(), modelConfig, settings.lora(), target, ModelInputs.padIdOf(prepared.encoder().tokenizer())),
-        prepared.data().names(), datasets, mix.rewardBatchSize(), scorer);
+    EvaluatorWork work = settings.mix().plan().evaluator();
+    io.skillmix.learn.LrSchedule schedule = io.skillmix.learn.LrSchedule.of(settings.train());
+    return RewardEvaluator.create(() -> ModelRewards.create(work, settings.evaluatorDevice(), settings.evaluatorThreads(),
+        modelConfig, settings.lora(), ModelInputs.padIdOf(prepared.encoder().tokenizer()), schedule::lr),
+        prepared.data().names(), datasets, work.batchSize(), scorer);
   }
 
   /**
@@ -90,7 +90,8 @@ public final class RunActors {
    * {@code eval.every-examples} per task, as {@code skillmix eval} scores them. Null when off, or
    * when there is nothing to evaluate ({@code why} hears the reason).
    */
-  static io.skillmix.learn.PeriodicEvaluation.Plan periodicEvaluation(Prepared prepared, Consumer<String> why) {
+  static io.skillmix.learn.PeriodicEvaluation.Plan periodicEvaluation(Prepared prepared,
+      java.util.function.BooleanSupplier stop, Consumer<String> why) {
     RunSettings settings = prepared.settings();
     RunSettings.Evaluating evaluating = settings.evaluating();
     if (evaluating.every() == 0) {
@@ -107,6 +108,6 @@ public final class RunActors {
       return null;
     }
     return new io.skillmix.learn.PeriodicEvaluation.Plan(evaluating.every(), settings.train().steps(), tasks,
-        settings.learnerThreads());
+        settings.learnerThreads(), stop);
   }
 }

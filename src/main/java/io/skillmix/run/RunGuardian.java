@@ -21,12 +21,11 @@ import io.skillmix.data.tokenizer.ExampleEncoder;
 import io.skillmix.model.ModelInputs;
 import io.skillmix.learn.Learner;
 import io.skillmix.learn.Trainer;
+import io.skillmix.mix.MixturePolicy;
 import io.skillmix.mix.MixtureSampler;
 import io.skillmix.mix.MixtureScorer;
 import io.skillmix.mix.MixSettings;
-import io.skillmix.mix.RewardEma;
 import io.skillmix.mix.RewardEvaluator;
-import io.skillmix.mix.Scorer;
 import io.skillmix.model.ModelConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -80,6 +79,13 @@ final class RunGuardian extends AbstractBehavior<Command> {
   /** @param peers the actors on other nodes (a learner node), or null: spawn them all here */
   RunGuardian(ActorContext<Command> context, Prepared prepared,
       CompletableFuture<TrainingRun.Outcome> result, PeerFinder.Peers peers, ActorHooks hooks) {
+    this(context, prepared, result, peers, hooks, () -> false);
+  }
+
+  /** @param stop whether a stop was requested, seen by work that holds the learner's thread (an evaluation) */
+  RunGuardian(ActorContext<Command> context, Prepared prepared,
+      CompletableFuture<TrainingRun.Outcome> result, PeerFinder.Peers peers, ActorHooks hooks,
+      java.util.function.BooleanSupplier stop) {
     super(context);
     this.settings = prepared.settings();
     this.data = prepared.data();
@@ -110,16 +116,15 @@ final class RunGuardian extends AbstractBehavior<Command> {
     }
 
     MixSettings mix = settings.mix();
-    double[] prior = mix.startProbabilities(names, data.sizes());
+    MixturePolicy.Agent agent = mix.plan().start(data.sizes());
+    double[] prior = mix.start(agent);
     ActorRef<RewardEvaluator.Command> evaluator = null;
     ActorRef<MixtureScorer.Command> scorer = null;
     if (mix.learned()) {
-      Scorer policy = Scorer.create(mix.scorer(), names.size(), mix.scorerLr(), settings.seed());
-      policy.warmStart(prior);
-      prior = policy.probabilities();
-      RewardEma ema = new RewardEma(names.size(), mix.emaAlpha(), mix.ema());
-      scorer = spawnWatched("scorer", hooks, MixtureScorer.create(new MixtureScorer.Settings(mix.scorerSteps(),
-          mix.updateRule()), policy, ema, new ArrayList<>(datasets.values()), metrics), Props.empty());
+      scorer = spawnWatched("scorer", hooks, MixtureScorer.create(mix.plan(), mix.method(), agent, mix.guardrails(),
+          new ArrayList<>(datasets.values()), metrics), Props.empty());
+    }
+    if (mix.learned() && mix.plan().usesEvaluator()) {
       if (peers != null) {
         evaluator = spawnWatched("evaluator-link", hooks, peers.evaluator().apply(scorer), Props.empty()).narrow();
       } else {
@@ -149,8 +154,9 @@ final class RunGuardian extends AbstractBehavior<Command> {
       datasets.get(names.get(i)).tell(new DatasetActor.SetProbability(start[i]));
     }
     LearnerSettings learnerSettings = new LearnerSettings(settings.train().steps(),
-        settings.train().batchSize(), mix.learned() ? mix.updateEvery() : 0, mix.lagSteps(), mix.apply(),
-        mix.updateTimeout(), settings.runDir().resolve(RunFolder.FINAL), settings.modelPath(), mix.batchMixing());
+        settings.train().batchSize(), mix.learned() ? mix.plan() : io.skillmix.mix.PolicyTiming.NEVER, mix.lagSteps(),
+        mix.apply(), mix.updateTimeout(), settings.runDir().resolve(RunFolder.FINAL), settings.modelPath(),
+        mix.batchMixing());
     RunSettings.Checkpointing checkpoints = settings.checkpointing();
     LearnerSettings.Checkpointing checkpointing = new LearnerSettings.Checkpointing(
         new Checkpoints(settings.runDir(), checkpoints.keep()), checkpoints.every(), checkpoints.maxBadSteps(),
@@ -171,10 +177,10 @@ final class RunGuardian extends AbstractBehavior<Command> {
       trainer = () -> Trainer.restore(settings.train(), checkpoint, placement, padId, modelConfig,
           settings.modelPath(), settings.seed(), settings.lora());
     }
-    learner = context.spawn(hooks.around("learner",
+    learner = context.spawn(FatalErrors.contained(hooks.around("learner",
         Learner.create(learnerSettings, trainer, names, datasets, new MixtureSampler(start, settings.orderSeed()),
-            evaluator, scorer, metrics, checkpointing, resumed, RunActors.periodicEvaluation(prepared,
-                why -> metrics.tell(new MetricsSink.Note(startStep, "no_eval", why))))),
+            evaluator, scorer, metrics, checkpointing, resumed, RunActors.periodicEvaluation(prepared, stop,
+                why -> metrics.tell(new MetricsSink.Note(startStep, "no_eval", why)))))),
         "learner", DispatcherSelector.fromConfig(RunActors.PINNED));
     context.watchWith(learner, new LearnerStopped());
     learner.tell(new Learner.Start(context.messageAdapter(Learner.Outcome.class, LearnerDone::new)));
@@ -182,7 +188,7 @@ final class RunGuardian extends AbstractBehavior<Command> {
 
   /** Every actor that is not the learner or a dataset: spawned here, and its stop ends the run. */
   private <T> ActorRef<T> spawnWatched(String name, ActorHooks hooks, Behavior<T> behavior, Props props) {
-    ActorRef<T> ref = getContext().spawn(hooks.around(name, behavior), name, props);
+    ActorRef<T> ref = getContext().spawn(FatalErrors.contained(hooks.around(name, behavior)), name, props);
     getContext().watch(ref);
     watched.put(ref, name);
     return ref;
@@ -222,6 +228,9 @@ final class RunGuardian extends AbstractBehavior<Command> {
       String where = name.startsWith("dataset:") ? "dataset " + name.substring("dataset:".length()) + datasetFile(name) : name;
       result.completeExceptionally(new io.skillmix.UserError(where + ": " + userError.getMessage()));
       return end();
+    }
+    if (failed.getCause() instanceof FatalErrors.Contained fatal && !name.startsWith("dataset:")) {
+      return failed("the " + name + " actor", " after a fatal error (" + fatal.getMessage() + ")");
     }
     return onTerminated(failed);
   }
@@ -287,11 +296,15 @@ final class RunGuardian extends AbstractBehavior<Command> {
 
   /** The run ends at once, in one line: who stopped, the last complete checkpoint, how to go on. */
   private Behavior<Command> failed(String who) {
+    return failed(who, " unexpectedly (its error is in the log above)");
+  }
+
+  private Behavior<Command> failed(String who, String how) {
     if (result.isDone()) {
       return end();
     }
     java.util.Optional<Path> last = new Checkpoints(settings.runDir(), settings.checkpointing().keep()).latest();
-    result.completeExceptionally(new RunFailure(who + " stopped unexpectedly (its error is in the log above); "
+    result.completeExceptionally(new RunFailure(who + " stopped" + how + "; "
         + last.map(p -> "the last complete checkpoint is " + p + "; resume with: scripts/skillmix train --resume "
             + settings.runDir()).orElse("no checkpoint was written yet")));
     return end();

@@ -7,6 +7,8 @@ import com.typesafe.config.Config;
 import io.skillmix.UserError;
 import io.skillmix.cluster.NodeSystem;
 import io.skillmix.cluster.Role;
+import io.skillmix.dashboard.DashboardServer;
+import io.skillmix.dashboard.LiveDashboard;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -24,6 +26,9 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 public final class TrainingRun {
 
   private TrainingRun() {}
+
+  /** How long a finished run keeps its dashboard for an open page to read its last lines, at most. */
+  private static final java.time.Duration DASHBOARD_LINGER = java.time.Duration.ofSeconds(5);
 
   /** What the run's guardian hears: its own messages ({@link RunGuardian}) and these. */
   public interface Command {}
@@ -49,13 +54,27 @@ public final class TrainingRun {
     private final CompletableFuture<Outcome> result;
     private final List<String> notices;
     private final io.skillmix.output.RunLock lock;
+    private final java.net.URI dashboard;
+    private final CompletableFuture<Void> dashboardClosed;
+    private final java.util.concurrent.atomic.AtomicBoolean stop;
+    private final Path runDir;
 
     private Handle(ActorSystem<Command> system, CompletableFuture<Outcome> result, List<String> notices,
-        io.skillmix.output.RunLock lock) {
+        io.skillmix.output.RunLock lock, java.net.URI dashboard, CompletableFuture<Void> dashboardClosed,
+        java.util.concurrent.atomic.AtomicBoolean stop, Path runDir) {
+      this.stop = stop;
+      this.runDir = runDir;
       this.system = system;
       this.result = result;
       this.notices = notices;
       this.lock = lock;
+      this.dashboard = dashboard;
+      this.dashboardClosed = dashboardClosed;
+    }
+
+    /** The address of the run's live dashboard ({@code run.dashboard-port}), or null when it has none. */
+    public java.net.URI dashboard() {
+      return dashboard;
     }
 
     /** What preparing the run has to tell the user (a resume's checkpoint and overrides). */
@@ -65,6 +84,7 @@ public final class TrainingRun {
 
     /** Asks the run to finish its current step, write a checkpoint and stop. */
     public void requestStop() {
+      stop.set(true); // seen at once by an evaluation that holds the learner's thread
       system.tell(StopRequested.INSTANCE);
     }
 
@@ -73,8 +93,13 @@ public final class TrainingRun {
       try {
         system.getWhenTerminated().toCompletableFuture().get();
         lock.close(); // the run folder is free once await returns
+        dashboardClosed.get(); // an open page has read the run's last lines
         if (!result.isDone()) {
-          result.completeExceptionally(new IllegalStateException("the run stopped before finishing"));
+          // Only a fatal error (out of memory) ends the actor system without an outcome.
+          java.util.Optional<Path> last = new io.skillmix.checkpoint.Checkpoints(runDir, 1).latest();
+          result.completeExceptionally(new RunFailure("the run ended after a fatal error in one of its actors (its"
+              + " error is in the log above, such as out of memory); " + last.map(p -> "the last complete checkpoint is "
+                  + p + "; resume with: scripts/skillmix train --resume " + runDir).orElse("no checkpoint was written")));
         }
         return result.get();
       } catch (InterruptedException e) {
@@ -110,6 +135,7 @@ public final class TrainingRun {
    * run's actors on the other nodes (the command line passes the cluster's).
    */
   public static Handle start(Config config, ActorHooks hooks, PeerFinder finder) {
+    LiveDashboard.port(config, false); // a bad value is refused before anything starts
     return launch(RunPreparation.newRun(config), config, hooks, finder);
   }
 
@@ -137,18 +163,49 @@ public final class TrainingRun {
 
   private static Handle launch(Prepared prepared, Config config, ActorHooks hooks, PeerFinder finder) {
     CompletableFuture<Outcome> result = new CompletableFuture<>();
+    java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
     Behavior<Command> guardian = Role.from(config) == Role.LEARNER
-        ? findingPeers(prepared, config, result, hooks, requireFinder(finder))
-        : Behaviors.setup(context -> new RunGuardian(context, prepared, result, null, hooks));
+        ? findingPeers(prepared, config, result, hooks, requireFinder(finder), stop)
+        : Behaviors.setup(context -> new RunGuardian(context, prepared, result, null, hooks, stop::get));
+    // Before the actor system: a dashboard port that is taken refuses the run before it starts.
+    DashboardServer dashboard;
+    try {
+      dashboard = LiveDashboard.start(config, prepared.settings().runDir(), System.console() != null);
+    } catch (RuntimeException e) {
+      prepared.lock().close();
+      throw e;
+    }
     ActorSystem<Command> system;
     try {
       system = NodeSystem.create(guardian, config);
     } catch (RuntimeException e) {
       prepared.lock().close();
+      if (dashboard != null) {
+        dashboard.close();
+      }
       throw e;
     }
-    system.getWhenTerminated().whenComplete((done, error) -> prepared.lock().close());
-    return new Handle(system, result, prepared.notices(), prepared.lock());
+    CompletableFuture<Void> dashboardClosed = new CompletableFuture<>();
+    system.getWhenTerminated().whenComplete((done, error) -> {
+      prepared.lock().close();
+      if (dashboard == null) {
+        dashboardClosed.complete(null);
+        return;
+      }
+      // The page keeps what it shows; `skillmix dashboard RUN_DIR` shows the folder again.
+      Thread closing = new Thread(() -> {
+        dashboard.closeOnceRead(DASHBOARD_LINGER);
+        dashboardClosed.complete(null);
+      }, "skillmix-dashboard-close");
+      closing.setDaemon(true);
+      closing.start();
+    });
+    List<String> notices = new java.util.ArrayList<>(prepared.notices());
+    if (dashboard != null) {
+      notices.add("dashboard: " + dashboard.address() + " (live, read-only, this machine only)");
+    }
+    return new Handle(system, result, List.copyOf(notices), prepared.lock(),
+        dashboard == null ? null : dashboard.address(), dashboardClosed, stop, prepared.settings().runDir());
   }
 
   /**
@@ -156,14 +213,14 @@ public final class TrainingRun {
    * them; a finder that gives up ends the run with its line.
    */
   private static Behavior<Command> findingPeers(Prepared prepared, Config config, CompletableFuture<Outcome> result,
-      ActorHooks hooks, PeerFinder finder) {
+      ActorHooks hooks, PeerFinder finder, java.util.concurrent.atomic.AtomicBoolean stop) {
     return Behaviors.setup(context -> {
       context.spawn(finder.find(prepared, config, context.messageAdapter(PeerFinder.Answer.class, PeersAnswered::new),
           result::completeExceptionally), "peers");
       return Behaviors.receive(Command.class)
           .onMessage(PeersAnswered.class, answered -> {
             if (answered.answer() instanceof PeerFinder.Found found) {
-              return new RunGuardian(context, prepared, result, found.peers(), hooks);
+              return new RunGuardian(context, prepared, result, found.peers(), hooks, stop::get);
             }
             result.completeExceptionally(((PeerFinder.NotFound) answered.answer()).error());
             return Behaviors.stopped();

@@ -42,7 +42,7 @@ public final class ClusterPeers implements PeerFinder {
   public Behavior<?> find(RunPreparation.Prepared prepared, Config config, ActorRef<Answer> replyTo,
       java.util.function.Consumer<RuntimeException> failNow) {
     Duration wait = Role.waitForRoles(config);
-    boolean needsEvaluator = prepared.settings().mix().learned();
+    boolean needsEvaluator = prepared.settings().mix().learned() && prepared.settings().mix().plan().usesEvaluator();
     List<String> names = prepared.data().names();
     String runId = RunId.of(config);
     ServiceKey<EvaluatorHost.Command> evaluatorKey = EvaluatorHost.key(runId);
