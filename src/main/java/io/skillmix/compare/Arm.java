@@ -56,7 +56,7 @@ public record Arm(String name, List<String> overrides) {
 
   /**
    * A built-in arm: a registered policy by name (every one but {@code mos}, whose arms name their
-   * reward, and {@code fixed}, which needs weights: a user arm), or one of its variants as
+   * reward, and {@code fixed} and {@code replay}, which need weights or a source run: user arms), or one of its variants as
    * {@code NAME-VARIANT} ({@link MixturePolicy#variants}); {@code only}; {@code mos-REWARD[-ema]} /
    * {@code mospec-REWARD[-ema]} for any registered reward ({@link Rewards}); or a policy whose
    * rewards an EMA may smooth (multidds, multiuat) with {@code -ema}. Such a baseline has no EMA
@@ -81,11 +81,17 @@ public record Arm(String name, List<String> overrides) {
     return builtin(name, "any") != null;
   }
 
-  /** The arms named after a policy or one of its variants (not mos, not fixed). */
+  /**
+   * Policies that are no arm by their bare name: mos (its arms name their reward), and fixed and
+   * replay, which need the user's weights or source run (user arms).
+   */
+  private static final List<String> NOT_BUILT_IN = List.of("mos", "fixed", "replay");
+
+  /** The arms named after a policy or one of its variants (not mos, fixed or replay). */
   static List<String> policyArms() {
     List<String> names = new ArrayList<>();
     for (String policy : MixturePolicies.names()) {
-      if (!policy.equals("mos") && !policy.equals("fixed")) {
+      if (!NOT_BUILT_IN.contains(policy)) {
         names.add(policy);
         MixturePolicies.find(policy).variants().keySet().forEach(v -> names.add(policy + "-" + v));
       }
@@ -130,7 +136,7 @@ public record Arm(String name, List<String> overrides) {
   /** Adds the overrides of the policy arm {@code name} (a policy, or POLICY-VARIANT) to {@code o}; false if none. */
   private static boolean policyArm(String name, List<String> o) {
     for (String policy : MixturePolicies.names()) {
-      if (policy.equals("mos") || policy.equals("fixed")) {
+      if (NOT_BUILT_IN.contains(policy)) {
         continue;
       }
       if (name.equals(policy)) {

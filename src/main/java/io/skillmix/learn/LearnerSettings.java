@@ -14,8 +14,8 @@ import org.apache.pekko.actor.typed.ActorRef;
 /**
  * What a {@link Learner} is built with: how long it trains and when its probabilities change.
  *
- * @param timing when the mixing policy observes and updates, and what it dictates ({@link PolicyTiming#NEVER}
- *     for a static mixture)
+ * @param timing when the mixing policy observes and updates, what it dictates, and what it schedules
+ *     (a static mixture's plan never acts)
  * @param lagSteps L: steps between an update's observation and the step its probabilities take effect
  * @param updateTimeout the update deadline, the learner's alone: how long it waits for a snapshot's
  *     answer once it needs it before skipping that update (see {@link SnapshotUpdates})

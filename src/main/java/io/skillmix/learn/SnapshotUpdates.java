@@ -125,8 +125,17 @@ final class SnapshotUpdates {
     }
   }
 
-  /** Puts into effect what is due at {@code step}: {@code apply} gets each, the metrics a line. */
+  /**
+   * Puts into effect what is due at {@code step}, the policy's own schedule first ({@link
+   * PolicyTiming#scheduled}), then the answers due: {@code apply} gets each, the metrics a line.
+   */
   void applyDue(long step, Consumer<double[]> apply) {
+    double[] scheduled = settings.timing().scheduled(step, settings.steps());
+    if (scheduled != null) {
+      WeightUpdate set = schedule.scheduled(step, scheduled);
+      apply.accept(set.probabilities());
+      metrics.tell(new MetricsSink.WeightsApplied(set));
+    }
     for (WeightUpdate applied : schedule.applyDue(step)) {
       apply.accept(applied.probabilities());
       metrics.tell(new MetricsSink.WeightsApplied(applied));

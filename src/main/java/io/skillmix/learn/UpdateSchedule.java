@@ -95,6 +95,16 @@ final class UpdateSchedule {
     return applied;
   }
 
+  /**
+   * Probabilities the policy's own schedule puts into effect at {@code step} ({@code replay}): from
+   * this step, whatever the apply mode; computed for this step, so their version is the step.
+   */
+  WeightUpdate scheduled(long step, double[] p) {
+    probabilities = p.clone();
+    version = step;
+    return new WeightUpdate(step, step, p);
+  }
+
   /** Every observation awaited, updates and measurements. */
   NavigableSet<Long> outstanding() {
     return java.util.Collections.unmodifiableNavigableSet(outstanding.navigableKeySet());

@@ -27,6 +27,16 @@ public interface PolicyTiming {
     return null;
   }
 
+  /**
+   * Probabilities that take effect at step {@code step} of a run of {@code steps} steps, at that
+   * very step whatever {@code mix.apply} says, or null: a schedule the policy knows in advance (a
+   * replayed run's, {@code replay}). Unlike {@link #dictated} they become the probabilities in
+   * effect, logged in {@code weights.jsonl}. A pure function, so a resumed run changes at the same steps.
+   */
+  default double[] scheduled(long step, long steps) {
+    return null;
+  }
+
   /** Whether observations carry the learner's per-dataset training losses of the steps since the last one. */
   default boolean readsTrainingLosses() {
     return false;

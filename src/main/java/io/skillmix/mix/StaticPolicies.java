@@ -105,7 +105,11 @@ public final class StaticPolicies {
     }
   }
 
-  /** {@code fixed}: the user's weights, {@code mix.fixed.weights}, normalised. */
+  /**
+   * {@code fixed}: the user's weights, {@code mix.fixed.weights}, normalised; or another run's
+   * probabilities, {@code mix.fixed.weights-from = RUN_DIR[@final|@average|@STEP]} (its datasets,
+   * by name, must be this run's).
+   */
   public static final class Fixed extends Static {
     @Override
     public String name() {
@@ -114,7 +118,19 @@ public final class StaticPolicies {
 
     @Override
     public Plan plan(Setup setup) {
-      double[] p = weights(setup.own(this), setup.datasets());
+      ConfigSection own = setup.own(this);
+      String from = own.has("weights-from") ? own.string("weights-from").trim() : "";
+      if (!from.isEmpty()) {
+        if (!own.numbers("weights").isEmpty()) {
+          throw new UserError(own.key("weights") + " and " + own.key("weights-from") + " both give the probabilities;"
+              + " keep one of them");
+        }
+        SourceMixture.Chosen chosen = SourceMixture.choose(own.key("weights-from"), from, setup.datasets());
+        double[] p = chosen.probabilities();
+        return new StaticPlan("fixed " + java.util.Arrays.toString(p) + ", the " + chosen.at() + " probabilities of "
+            + chosen.source().dir(), sizes -> p.clone());
+      }
+      double[] p = weights(own, setup.datasets());
       return new StaticPlan("fixed " + java.util.Arrays.toString(p), sizes -> p.clone());
     }
 

@@ -154,7 +154,7 @@ final class RunGuardian extends AbstractBehavior<Command> {
       datasets.get(names.get(i)).tell(new DatasetActor.SetProbability(start[i]));
     }
     LearnerSettings learnerSettings = new LearnerSettings(settings.train().steps(),
-        settings.train().batchSize(), mix.learned() ? mix.plan() : io.skillmix.mix.PolicyTiming.NEVER, mix.lagSteps(),
+        settings.train().batchSize(), mix.plan(), mix.lagSteps(),
         mix.apply(), mix.updateTimeout(), settings.runDir().resolve(RunFolder.FINAL), settings.modelPath(),
         mix.batchMixing());
     RunSettings.Checkpointing checkpoints = settings.checkpointing();
