@@ -42,7 +42,7 @@ public final class TrainCommand implements Runnable {
         throw new io.skillmix.UserError("--resume takes the run folder and key=value overrides only"
             + " (its config.conf is the config; --orders cannot be resumed)");
       }
-      TrainingRun.Handle handle = TrainingRun.resume(resume, overrides, io.skillmix.cluster.node.ClusterPeers.FINDER);
+      TrainingRun.Handle handle = TrainingRun.resume(resume, overrides, io.skillmix.node.ClusterPeers.FINDER);
       handle.notices().forEach(System.out::println);
       report(stopOnSignal(handle));
       return;
@@ -55,7 +55,7 @@ public final class TrainCommand implements Runnable {
       return;
     }
     TrainingRun.Handle handle = TrainingRun.start(config, io.skillmix.run.ActorHooks.NONE,
-        io.skillmix.cluster.node.ClusterPeers.FINDER);
+        io.skillmix.node.ClusterPeers.FINDER);
     handle.notices().forEach(System.out::println); // the dev splits carved, before the first step
     report(stopOnSignal(handle));
   }
@@ -66,6 +66,12 @@ public final class TrainCommand implements Runnable {
    * so the main thread cannot exit by itself any more).
    */
   static TrainingRun.Outcome stopOnSignal(TrainingRun.Handle handle) {
+    return stopOnSignal(handle, TrainCommand::resumeLine);
+  }
+
+  /** As above; {@code resumeLine} says how the stopped run goes on. */
+  static TrainingRun.Outcome stopOnSignal(TrainingRun.Handle handle,
+      java.util.function.Function<TrainingRun.Outcome, String> resumeLine) {
     java.util.concurrent.atomic.AtomicBoolean signalled = new java.util.concurrent.atomic.AtomicBoolean();
     Thread hook = new Thread(() -> {
       signalled.set(true);
@@ -73,7 +79,7 @@ public final class TrainCommand implements Runnable {
       int code = 0;
       try {
         TrainingRun.Outcome outcome = handle.await();
-        System.out.println(resumeLine(outcome));
+        System.out.println(resumeLine.apply(outcome));
       } catch (RuntimeException e) {
         System.err.println("error while stopping: " + e.getMessage());
         code = 1;
@@ -104,11 +110,15 @@ public final class TrainCommand implements Runnable {
   }
 
   static void report(TrainingRun.Outcome outcome) {
+    report(outcome, TrainCommand::resumeLine);
+  }
+
+  static void report(TrainingRun.Outcome outcome, java.util.function.Function<TrainingRun.Outcome, String> resumeLine) {
     if (outcome == null) {
       return; // stopped by a signal: the shutdown hook reports
     }
     if (outcome.stopped()) {
-      System.out.println(resumeLine(outcome));
+      System.out.println(resumeLine.apply(outcome));
       return;
     }
     StringBuilder probs = new StringBuilder();

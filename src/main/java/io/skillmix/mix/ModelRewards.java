@@ -24,6 +24,8 @@ public final class ModelRewards implements RewardEvaluator.RewardModel {
 
   private final Reward reward;
   private final Reward.Computation computation;
+  /** The same reward by dataset, for a pool of evaluators; null when it does not divide. */
+  private final Reward.Divided divided;
   private final int threads;
   private final LanguageModel replica;
   private final ModelInputs inputs;
@@ -32,6 +34,7 @@ public final class ModelRewards implements RewardEvaluator.RewardModel {
   private ModelRewards(Reward reward, Reward.Options options, int threads, LanguageModel replica, ModelInputs inputs) {
     this.reward = reward;
     this.computation = reward.start(options);
+    this.divided = reward.divided(options);
     this.threads = threads;
     this.replica = replica;
     this.inputs = inputs;
@@ -52,9 +55,14 @@ public final class ModelRewards implements RewardEvaluator.RewardModel {
   public static ModelRewards create(MixSettings mix, String device, int threads, long seed, ModelConfig config,
       LoraSettings lora, int specialist, int padId) {
     Device on = Devices.parse("devices.evaluator", device);
-    Reward.Options options = new Reward.Options(specialist, mix.multiddsLayers(), mix.multiuatPasses(),
-        mix.multiuatDropout(), seed, mix.multiuatVariant(), mix.diffTokens());
-    return new ModelRewards(mix.trainingReward(), options, threads, replica(config, on, lora), ModelInputs.padded(padId));
+    return new ModelRewards(mix.trainingReward(), options(mix, seed, specialist), threads, replica(config, on, lora),
+        ModelInputs.padded(padId));
+  }
+
+  /** The options {@link #create} gives the reward of {@code mix}. */
+  public static Reward.Options options(MixSettings mix, long seed, int specialist) {
+    return new Reward.Options(specialist, mix.multiddsLayers(), mix.multiuatPasses(), mix.multiuatDropout(), seed,
+        mix.multiuatVariant(), mix.diffTokens());
   }
 
   /** For tests: {@code reward} on a CPU replica of {@code config}, threads left as they are. */
@@ -100,6 +108,32 @@ public final class ModelRewards implements RewardEvaluator.RewardModel {
     GradMode.disableOnThisThread();
     replica.importWeights(snapshot.weights());
     return computation.rewards(new Reward.Models(replica, start, inputs), batches);
+  }
+
+  /**
+   * The parts of datasets {@code datasets} on parameters {@code snapshot}, for a pool of evaluators
+   * ({@link Reward#divided}): what {@link #rewards} computes for them before its join.
+   *
+   * @throws IllegalStateException if the reward does not divide
+   */
+  public double[][] parts(ParameterSnapshot snapshot, RewardEvaluator.RewardBatches batches, int[] datasets) {
+    if (divided == null) {
+      throw new IllegalStateException("the " + reward.name() + " reward does not divide by dataset");
+    }
+    TorchThreads.pin(threads);
+    GradMode.disableOnThisThread();
+    replica.importWeights(snapshot.weights());
+    Reward.Models models = new Reward.Models(replica, start, inputs);
+    double[][] parts = new double[datasets.length][];
+    for (int k = 0; k < datasets.length; k++) {
+      parts[k] = divided.part(models, batches, datasets[k]);
+    }
+    return parts;
+  }
+
+  /** Whether the reward divides by dataset ({@link #parts}). */
+  public boolean divides() {
+    return divided != null;
   }
 
   @Override

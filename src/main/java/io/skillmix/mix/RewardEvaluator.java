@@ -56,8 +56,27 @@ public final class RewardEvaluator extends AbstractBehavior<RewardEvaluator.Comm
   private record Computed(long generation, long version, double[] rewards, Throwable error, double seconds)
       implements Command {}
 
-  /** Reward batches of every dataset, in dataset order, per stream the reward reads. */
-  public record RewardBatches(List<List<TokenizedExample>> train, List<List<TokenizedExample>> heldOut) {}
+  /**
+   * Reward batches of every dataset, in dataset order, per stream the reward reads, drawn for
+   * snapshot {@code version} (what a reward that draws seeds per snapshot seeds with).
+   */
+  public record RewardBatches(List<List<TokenizedExample>> train, List<List<TokenizedExample>> heldOut,
+      long version) {
+
+    public RewardBatches(List<List<TokenizedExample>> train, List<List<TokenizedExample>> heldOut) {
+      this(train, heldOut, 0);
+    }
+  }
+
+  /**
+   * Thrown by a reward model that has nowhere to compute (a cluster's evaluator nodes are all
+   * gone): the update is skipped at once with this line, and the model is kept, not restarted.
+   */
+  public static final class Unavailable extends RuntimeException {
+    public Unavailable(String message) {
+      super(message);
+    }
+  }
 
   /** What the evaluator computes with: the model side of a reward. */
   public interface RewardModel extends AutoCloseable {
@@ -173,8 +192,8 @@ public final class RewardEvaluator extends AbstractBehavior<RewardEvaluator.Comm
     if (++received == streams.size() * datasetNames.size()) {
       int train = streams.indexOf(DatasetActor.StreamKind.REWARD);
       int heldOut = streams.indexOf(DatasetActor.StreamKind.HELD_OUT);
-      RewardBatches drawn = new RewardBatches(
-          train < 0 ? List.of() : List.of(batches[train]), heldOut < 0 ? List.of() : List.of(batches[heldOut]));
+      RewardBatches drawn = new RewardBatches(train < 0 ? List.of() : List.of(batches[train]),
+          heldOut < 0 ? List.of() : List.of(batches[heldOut]), current.version());
       if (abandoned) {
         finishCurrent();
       } else {
@@ -203,6 +222,9 @@ public final class RewardEvaluator extends AbstractBehavior<RewardEvaluator.Comm
     }
     if (computed.error() == null) {
       scorer.tell(new MixtureScorer.Rewards(computed.version(), computed.rewards(), computed.seconds()));
+    } else if (computed.error() instanceof Unavailable unavailable) {
+      getContext().getLog().warn("no rewards for snapshot {}: {}", computed.version(), unavailable.getMessage());
+      scorer.tell(new MixtureScorer.RewardsFailed(computed.version(), unavailable.getMessage()));
     } else {
       getContext().getLog().error("rewards for snapshot {} failed; restarting the reward model",
           computed.version(), computed.error());
