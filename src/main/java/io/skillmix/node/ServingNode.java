@@ -37,10 +37,11 @@ import org.apache.pekko.cluster.typed.Subscribe;
  * of its run that claims it ({@link NodeClaim}) and refuses any other, until that learner has left
  * the cluster (or was removed as unreachable); then it stops.
  *
- * <p>Asked to stop (SIGTERM, or SIGINT where the shell lets it through), a data node first asks its
+ * <p>Asked to stop (SIGTERM, or SIGINT where the shell lets it through), a node first asks its
  * learner to checkpoint and stop, and goes once the learner has left (at most
- * {@code cluster.stop-wait}): the run's datasets must outlive its last checkpoint. An evaluator node
- * leaves at once: the pool redoes its share elsewhere, or skips that update.
+ * {@code cluster.stop-wait}), then exits 0: stopping any node of a job stops the job as a one-JVM
+ * stop does, and the run's datasets and rewards outlive its last checkpoint. (A node that dies
+ * instead is another matter: the pool redoes an evaluator's share; a dead data node ends the run.)
  */
 public final class ServingNode {
 
@@ -66,7 +67,7 @@ public final class ServingNode {
     AtomicReference<NodeClaim.Claim> owner = new AtomicReference<>();
     ActorSystem<Command> system = NodeSystem.create(
         Behaviors.setup(context -> start(context, role, prepared, runId, owner)), config);
-    Thread hook = new Thread(() -> stop(system, role, owner, stopWait), "skillmix-node-stop");
+    Thread hook = new Thread(() -> stop(system, owner, stopWait), "skillmix-node-stop");
     Runtime.getRuntime().addShutdownHook(hook);
     try {
       system.getWhenTerminated().toCompletableFuture().get();
@@ -100,27 +101,27 @@ public final class ServingNode {
   }
 
   /**
-   * The JVM is asked to stop. A data node that serves a learner asks it to checkpoint and stop,
-   * then waits for it to leave (which stops this node); any node then leaves the cluster in order.
+   * The JVM is asked to stop. A node that serves a learner asks it to checkpoint and stop, then
+   * waits for it to leave (which stops this node); it leaves the cluster in order and exits 0.
    */
-  private static void stop(ActorSystem<Command> system, Role role, AtomicReference<NodeClaim.Claim> owner,
-      Duration stopWait) {
+  private static void stop(ActorSystem<Command> system, AtomicReference<NodeClaim.Claim> owner, Duration stopWait) {
     if (system.getWhenTerminated().toCompletableFuture().isDone()) {
-      return;
+      Runtime.getRuntime().halt(0); // it had stopped cleanly; the signal only ends the JVM
     }
     NodeClaim.Claim learner = owner.get();
-    if (role == Role.DATA && learner != null) {
+    if (learner != null) {
       String self = Cluster.get(system).selfMember().address().toString();
       system.log().warn("asked to stop: the learner at {} checkpoints and stops first (at most cluster.stop-wait = {} s)",
           learner.learner(), stopWait.toSeconds());
       learner.stopJob().tell(new NodeClaim.StopJob(self));
       if (awaitTermination(system, stopWait)) {
-        return;
+        Runtime.getRuntime().halt(0); // the learner left after its checkpoint, and this node with it
       }
       system.log().warn("the learner did not stop within cluster.stop-wait; this node leaves now");
     }
     CoordinatedShutdown.get(system).runAll(CoordinatedShutdown.jvmExitReason());
     awaitTermination(system, Duration.ofSeconds(30));
+    Runtime.getRuntime().halt(0);
   }
 
   private static boolean awaitTermination(ActorSystem<?> system, Duration wait) {

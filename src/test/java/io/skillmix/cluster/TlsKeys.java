@@ -57,6 +57,15 @@ public final class TlsKeys {
         .withoutPath("KEYSTORE_PASSWORD").withoutPath("TRUSTSTORE_PASSWORD");
   }
 
+  /** {@link #nodeConfig} as key=value overrides, for a node of this JVM loaded as the command line loads one. */
+  public static List<String> overrides(Path dir, String node, String trustStoreDir) {
+    List<String> out = new ArrayList<>();
+    nodeConfig(dir, node, trustStoreDir).entrySet().forEach(e -> out.add(
+        com.typesafe.config.ConfigUtil.joinPath(com.typesafe.config.ConfigUtil.splitPath(e.getKey())) + "="
+            + e.getValue().render(com.typesafe.config.ConfigRenderOptions.concise())));
+    return out;
+  }
+
   /** The environment a {@code skillmix node} JVM with cluster-conf/tls.conf needs. */
   public static Map<String, String> environment(Path keystore, Path truststore) {
     return Map.of("SKILLMIX_KEYSTORE", keystore.toString(), "SKILLMIX_TRUSTSTORE", truststore.toString(),

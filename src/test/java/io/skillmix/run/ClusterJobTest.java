@@ -34,7 +34,7 @@ class ClusterJobTest {
     List<String> overrides = new ArrayList<>(RunFixtures.overrides(dir));
     overrides.addAll(List.of("run.dir=\"" + dir.resolve(runDir) + "\"", "cluster.run-id=one-job", "mix.apply=lagged",
         "train.steps=400", "cluster.role=" + role, "pekko.remote.artery.canonical.port=" + port,
-        "pekko.cluster.jmx.multi-mbeans-in-same-jvm=on"));
+        "pekko.cluster.jmx.multi-mbeans-in-same-jvm=on", "cluster.stop-wait=5s"));
     // As cluster-conf/ does: a node unreachable for long (a loaded machine) is removed, so a leaving
     // learner's removal is not held up and its serving nodes see it go.
     overrides.addAll(ClusterNodes.clusterConfig(seedPort,
