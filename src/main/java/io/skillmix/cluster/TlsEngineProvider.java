@@ -68,6 +68,9 @@ public class TlsEngineProvider extends ConfigSSLEngineProvider {
       reason += " (the other node did not accept this node's certificate: is it in that node's truststore, and"
           + " does its SAN name this node's address?)";
     }
+    if (reason.contains("plaintext") || reason.contains("nrecognized SSL message")) {
+      reason += " (a node on plain TCP: every node of a cluster needs the same pekko.remote.artery.transport)";
+    }
     if (TlsFailures.record(peer, reason)) {
       LOG.warn("TLS: the handshake with {} failed: {}", peer, reason);
     }

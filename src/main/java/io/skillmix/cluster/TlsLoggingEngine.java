@@ -6,13 +6,12 @@ import java.util.List;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSession;
 
 /**
- * An {@link SSLEngine} that reports a failed handshake ({@link TlsFailures}, and one warning per peer
- * and minute) and otherwise does exactly what the engine it wraps does. Artery's TLS stage fails a
+ * An {@link SSLEngine} that reports the first TLS error of its connection, typically a failed
+ * handshake ({@link TlsFailures}, and one warning per peer, reason and minute) and otherwise does exactly what the engine it wraps does. Artery's TLS stage fails a
  * connection whose handshake fails without a word on the accepting side, so a node whose
  * certificate another node refuses (or that refuses another's) would otherwise look like a node that
  * never started.
@@ -30,8 +29,9 @@ final class TlsLoggingEngine extends SSLEngine {
     this.peer = peer;
   }
 
+  /** The first TLS error of a connection is news: a refused certificate, or bytes that are not TLS at all. */
   private SSLException seen(SSLException e) {
-    if (e instanceof SSLHandshakeException && !reported) {
+    if (!reported) {
       reported = true;
       TlsEngineProvider.handshakeFailed(peer, e);
     }

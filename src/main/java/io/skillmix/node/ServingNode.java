@@ -62,7 +62,7 @@ public final class ServingNode {
           + " config such as --config cluster-conf/" + role.key() + ".conf");
     }
     String runId = RunId.of(config);
-    Duration stopWait = stopWait(config);
+    Duration stopWait = io.skillmix.cluster.ClusterSettings.from(config).stopWait();
     RunPreparation.Prepared prepared = RunPreparation.parts(RunSettings.from(config));
     AtomicReference<NodeClaim.Claim> owner = new AtomicReference<>();
     ActorSystem<Command> system = NodeSystem.create(
@@ -85,19 +85,6 @@ public final class ServingNode {
     NodeSystem.refusedJoin(system).ifPresent(error -> {
       throw error;
     });
-  }
-
-  /** Reads {@code cluster.stop-wait}. */
-  static Duration stopWait(Config config) {
-    try {
-      Duration wait = config.getDuration("cluster.stop-wait");
-      if (wait.isNegative()) {
-        throw new UserError("cluster.stop-wait = " + wait + ": give a duration such as 10m");
-      }
-      return wait;
-    } catch (com.typesafe.config.ConfigException e) {
-      throw new UserError("cluster.stop-wait: " + e.getMessage().replace('\n', ' ') + "; give a duration such as 10m");
-    }
   }
 
   /**

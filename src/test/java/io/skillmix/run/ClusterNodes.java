@@ -54,6 +54,8 @@ final class ClusterNodes {
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx1g", "-Dai.djl.offline=true", "-Djava.awt.headless=true",
+        // The node's own logging (warnings to the console), not the tests' capturing appender.
+        "-Dlogback.configurationFile=" + ClassLoader.getSystemResource("logback.xml"),
         "-Dai.djl.pytorch.num_threads=" + System.getProperty("ai.djl.pytorch.num_threads", "1"),
         "-Dai.djl.pytorch.num_interop_threads=1",
         "-cp", classPath(), "io.skillmix.cli.Main"));
