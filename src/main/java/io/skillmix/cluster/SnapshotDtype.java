@@ -79,11 +79,9 @@ public enum SnapshotDtype {
   /** F32 to BF16, rounded to nearest even (as torch's {@code .to(bfloat16)}); a NaN stays a NaN. */
   public static short toBf16(float value) {
     int bits = Float.floatToRawIntBits(value);
-    if ((bits & 0x7fffffff) > 0x7f800000) {
-      return (short) ((bits >>> 16) | 0x0040); // quiet NaN: rounding could carry it into infinity
-    }
-    bits += 0x7fff + ((bits >>> 16) & 1);
-    return (short) (bits >>> 16);
+    int rounded = bits + 0x7fff + ((bits >>> 16) & 1);
+    // A NaN stays a quiet NaN: rounding its payload could carry it into the sign or an infinity.
+    return (short) (((bits & 0x7fffffff) > 0x7f800000 ? bits | 0x00400000 : rounded) >>> 16);
   }
 
   /** BF16 to F32: exact, the 16 bits become the top half. */

@@ -99,6 +99,10 @@ class SnapshotServiceTest {
     assertEquals(1.0f, SnapshotDtype.fromBf16(SnapshotDtype.toBf16(1.0f + 0x1p-8f)), 0); // a tie: to even
     assertEquals(1.0f + 0x1p-7f, SnapshotDtype.fromBf16(SnapshotDtype.toBf16(1.0f + 0x1.8p-8f)), 0);
     assertEquals(1.0f + 0x1p-6f, SnapshotDtype.fromBf16(SnapshotDtype.toBf16(1.0f + 0x1.8p-7f)), 0); // tie: to even
+    // A NaN whose payload would carry into the sign or an infinity stays a NaN.
+    assertTrue(Float.isNaN(SnapshotDtype.fromBf16(SnapshotDtype.toBf16(Float.intBitsToFloat(0x7fffffff)))));
+    assertTrue(Float.isNaN(SnapshotDtype.fromBf16(SnapshotDtype.toBf16(Float.intBitsToFloat(0xffffffff)))));
+    assertEquals(Float.POSITIVE_INFINITY, SnapshotDtype.fromBf16(SnapshotDtype.toBf16(Float.MAX_VALUE)), 0);
   }
 
   @Test
