@@ -11,7 +11,7 @@ Every step recomputes the whole sequence (no KV cache), one prompt at a time (no
 the skillmix test that reads this output checks caching, batching and left padding as well.
 
 Usage (Debian's python3-torch):
-  /usr/bin/python3 bench/reference_llama.py ../shared/models/stories260K \
+  /usr/bin/python3 bench/reference_llama.py src/test/resources/models/stories260K \
       > src/test/resources/reference/stories260K-greedy.json
 """
 import json

@@ -2,11 +2,13 @@
 """Renders chat templates with Python's Jinja2 set up as Hugging Face's apply_chat_template sets
 it up (transformers' chat_template_utils: ImmutableSandboxedEnvironment, trim_blocks,
 lstrip_blocks, loopcontrols, the generation block, tojson, raise_exception, strftime_now), as an
-independent reference for skillmix's Jinjava rendering.
+independent reference for skillmix's own sandboxed Jinja2 interpreter (data/tokenizer/jinja).
 
 Usage: scripts/jinja2-render.py CASES.json > RENDERED.json
 CASES.json: [{"template": FILE, "bos_token": ..., "eos_token": ..., "messages": [...],
-              "add_generation_prompt": bool}, ...]. Output: one string (or an error) per case.
+              "add_generation_prompt": bool}, ...]; a case may give "source" (the template's text)
+in place of "template", and any other variables. As apply_chat_template does, tools and documents
+are None unless given. Output: one string (or {"error": message}) per case.
 Needs only python3 with jinja2; nothing is downloaded.
 """
 import json
@@ -48,8 +50,12 @@ def main():
     env.globals["strftime_now"] = lambda fmt: datetime.now().strftime(fmt)
     out = []
     for case in json.load(open(sys.argv[1], encoding="utf-8")):
-        source = open(case["template"], encoding="utf-8").read()
-        context = {k: v for k, v in case.items() if k not in ("template",)}
+        if "source" in case:
+            source = case["source"]
+        else:
+            source = open(case["template"], encoding="utf-8").read()
+        context = {"tools": None, "documents": None}
+        context.update({k: v for k, v in case.items() if k not in ("template", "source")})
         try:
             out.append(env.from_string(source).render(**context))
         except Exception as e:  # the template raised: report it

@@ -2,7 +2,8 @@
 # Copies a comparison's raw records (no model weights, no checkpoints) into docs/results:
 #   docs/results/copy-records.sh COMPARISON_DIR DEST [ARM ...]
 # Per evaluated run: config.conf, eval.json, metrics.jsonl, report.md, weights.jsonl; per
-# comparison: compare.conf, its tables and plots.
+# comparison: compare.conf, its tables and plots. The runs' records are then packed into
+# DEST/records.zip (skillmix results pack), as every experiment here keeps them.
 set -euo pipefail
 src="$1"; dest="$2"; shift 2
 mkdir -p "$dest"
@@ -22,3 +23,4 @@ for arm in "${arms[@]}"; do
   done
   [ -f "$src/$arm/arm.conf" ] && cp "$src/$arm/arm.conf" "$dest/$arm/"
 done
+scripts/skillmix results pack "$dest"

@@ -34,8 +34,32 @@ public final class JsonProblem {
       String path = where.group(3);
       return "line " + where.group(1) + " column " + where.group(2) + ": "
           + (reason.isEmpty() ? "malformed JSON" : Character.toLowerCase(reason.charAt(0)) + reason.substring(1))
-          + (path == null || path.equals("$") ? "" : " (at " + path.replaceAll("\\.$", "") + ")");
+          + (path == null || path.equals("$") ? "" : " (at " + shortPath(path.replaceAll("\\.$", "")) + ")");
     }
     return message.isEmpty() ? "malformed JSON" : message;
+  }
+
+  /** Path segments shown before and after the middle of a deep path is left out. */
+  private static final int ENDS = 4;
+
+  private static final Pattern SEGMENT = Pattern.compile("\\[\\d+]|\\.[^.\\[]*|\\$");
+
+  /**
+   * A path as deep as Gson's nesting limit (255 levels) would fill a screen: keep its first and last
+   * few segments and say how deep it is, {@code $[0][0][0][0]…[0][0][0] (255 levels deep)}.
+   */
+  static String shortPath(String path) {
+    java.util.List<String> segments = new java.util.ArrayList<>();
+    Matcher m = SEGMENT.matcher(path);
+    while (m.find()) {
+      segments.add(m.group());
+    }
+    if (segments.size() <= 2 * ENDS + 2 || !String.join("", segments).equals(path)) {
+      return path;
+    }
+    int levels = segments.size() - 1; // the leading $ is not a level
+    return String.join("", segments.subList(0, ENDS + 1)) + "…"
+        + String.join("", segments.subList(segments.size() - ENDS, segments.size()))
+        + " (" + levels + " levels deep)";
   }
 }

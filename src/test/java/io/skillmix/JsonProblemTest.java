@@ -31,6 +31,15 @@ class JsonProblemTest {
     assertEquals("line 1 column 15: end of input (at $.bos_token)", problemOf("{\"bos_token\": "));
   }
 
+  /** Issue 33 E14: a nesting error names where it is without printing 255 path segments. */
+  @Test
+  void aDeepPathIsShortened() {
+    String problem = problemOf("{\"messages\": " + "[".repeat(300) + "]".repeat(300) + "}");
+    assertEquals("line 1 column 269: nesting limit 255 reached (at $.messages[0][0][0]…[0][0][0][0] (255 levels"
+        + " deep))", problem);
+    assertEquals("$.a[1].b", JsonProblem.shortPath("$.a[1].b"));
+  }
+
   @Test
   void theMessageIsOneLine() {
     for (String bad : new String[] {"{", "[1,", "{\"a\" 1}", "{\"a\": 1", "{\"a\": [1}"}) {

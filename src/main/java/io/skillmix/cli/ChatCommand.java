@@ -2,7 +2,6 @@ package io.skillmix.cli;
 
 import io.skillmix.data.tokenizer.ChatTemplate;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -36,7 +35,7 @@ public final class ChatCommand implements Runnable {
       out.printf("chat with %s; %s%n", options.model, ChatSession.COMMANDS);
       ChatSession session = new ChatSession(loaded.model, loaded.tokenizer, template, options,
           loaded.stopIds(template), system);
-      session.run(new InputStreamReader(System.in, StandardCharsets.UTF_8), out);
+      session.run(ChatSession.utf8(System.in), out);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

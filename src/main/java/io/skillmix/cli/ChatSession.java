@@ -46,14 +46,69 @@ final class ChatSession {
     this.system = system;
   }
 
+  /** Where the chat's lines come from: the next line without its end, or null at the end of input. */
+  interface Lines {
+    String next() throws IOException;
+  }
+
+  /** The longest line the chat reads from standard input: 1 MiB, far beyond any model's context. */
+  static final int MAX_LINE_BYTES = 1 << 20;
+
+  /**
+   * Standard input as the chat reads it: lines of UTF-8, checked one at a time, so bytes that are
+   * not UTF-8 end the chat with a line naming it (as datasets refuse them) instead of reaching the
+   * model as replacement characters, and the lines before it are still answered.
+   */
+  static Lines utf8(java.io.InputStream stdin) {
+    java.io.InputStream in = new java.io.BufferedInputStream(stdin);
+    int[] number = {0};
+    return () -> {
+      java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+      int b = in.read();
+      if (b < 0) {
+        return null;
+      }
+      number[0]++;
+      for (; b >= 0 && b != '\n'; b = in.read()) {
+        if (line.size() == MAX_LINE_BYTES) {
+          throw new UserError("standard input: line " + number[0] + " is longer than 1 MiB; chat reads lines of text");
+        }
+        line.write(b);
+      }
+      byte[] bytes = line.toByteArray();
+      int length = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
+      try {
+        return java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+            .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+            .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+            .decode(java.nio.ByteBuffer.wrap(bytes, 0, length)).toString();
+      } catch (java.nio.charset.CharacterCodingException e) {
+        throw new UserError("standard input: line " + number[0] + " holds bytes that are not valid UTF-8;"
+            + " chat reads UTF-8 text");
+      }
+    };
+  }
+
   /** Reads lines from {@code in} until {@code /exit} or its end, answering each on {@code out}. */
   void run(Reader in, Writer writer) throws IOException {
     BufferedReader lines = in instanceof BufferedReader b ? b : new BufferedReader(in);
+    run(lines::readLine, writer);
+  }
+
+  /** As {@link #run(Reader, Writer)}, from {@code lines} (standard input: {@link #utf8}). */
+  void run(Lines lines, Writer writer) throws IOException {
     PrintWriter out = writer instanceof PrintWriter p ? p : new PrintWriter(writer);
     while (true) {
       out.print(PROMPT);
       out.flush();
-      String line = lines.readLine();
+      String line;
+      try {
+        line = lines.next();
+      } catch (UserError e) {
+        out.println();
+        out.flush();
+        throw e;
+      }
       if (line == null) {
         out.println(); // Ctrl-D leaves the cursor after the prompt
         break;

@@ -3,6 +3,7 @@ package io.skillmix.cli;
 import com.typesafe.config.Config;
 import io.skillmix.UserError;
 import io.skillmix.config.ConfigLoader;
+import io.skillmix.data.format.ColumnMapping;
 import io.skillmix.data.format.DatasetFormat;
 import io.skillmix.data.format.DatasetReader;
 import io.skillmix.data.format.DatasetStats;
@@ -57,15 +58,19 @@ public final class DataCommand implements Runnable {
         description = "auto, messages, sharegpt, alpaca, prompt-response or text (default: ${DEFAULT-VALUE}).")
     String format;
 
+    @picocli.CommandLine.Mixin
+    ColumnOptions columns = new ColumnOptions();
+
     @Override
     public void run() {
       DatasetFormat given = DatasetFormat.parse(format);
+      ColumnMapping mapping = columns.mapping(given);
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
       DatasetStats stats = new DatasetStats();
       int faults = 0;
       DatasetFormat used;
-      try (DatasetReader reader = DatasetReader.open(file, given)) {
+      try (DatasetReader reader = DatasetReader.open(file, given, mapping)) {
         while (reader.hasNext()) {
           Entry entry = reader.next();
           if (entry instanceof Record r) {
@@ -79,7 +84,7 @@ public final class DataCommand implements Runnable {
       }
       err.flush();
       out.println("file    " + file);
-      out.println("format  " + (used == null ? "unknown (no readable record)"
+      out.println("format  " + (mapping != null ? mapping.describe() : used == null ? "unknown (no readable record)"
           : used + (given == null ? " (detected)" : "")));
       out.print(DatasetStats.table(Map.of(file.getFileName().toString(), stats)));
       out.flush();

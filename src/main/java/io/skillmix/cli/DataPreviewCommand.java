@@ -67,6 +67,9 @@ final class DataPreviewCommand implements Runnable {
       description = "The records' format (default: ${DEFAULT-VALUE}, detected from the file).")
   String format;
 
+  @picocli.CommandLine.Mixin
+  ColumnOptions columns = new ColumnOptions();
+
   @Parameters(index = "0", paramLabel = "FILE", description = "The dataset file.")
   Path file;
 
@@ -95,6 +98,7 @@ final class DataPreviewCommand implements Runnable {
     }
     Config config = ConfigLoader.load(null, overrides);
     DatasetFormat given = DatasetFormat.parse(format);
+    io.skillmix.data.format.ColumnMapping mapping = columns.mapping(given);
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     boolean colour = !json && System.console() != null;
@@ -103,8 +107,10 @@ final class DataPreviewCommand implements Runnable {
     long trainedTokens = 0;
     int faults = 0;
     try (Tokenizer tokenizer = Tokenizers.load(model);
-        DatasetReader reader = DatasetReader.open(file, given)) {
-      ChatTemplate template = ChatTemplate.resolve(config.getString("model.chat-template"), model);
+        DatasetReader reader = DatasetReader.open(file, given, mapping)) {
+      // model.system-prompt as training applies it (RunPreparation.parts resolves the template the same way).
+      ChatTemplate template = ChatTemplate.resolve(config.getString("model.chat-template"), model,
+          config.getString("model.system-prompt"));
       ExampleEncoder encoder = new ExampleEncoder(template, tokenizer,
           config.getInt("data.max-length"),
           ExampleEncoder.Overlength.parse(config.getString("data.overlength")));

@@ -163,6 +163,7 @@ final class DataSelectCommand implements Runnable {
     try (LanguageModel lm = LanguageModel.load(model, Device.cpu());
         Tokenizer tokenizer = ModelFolder.tokenizer(model);
         ProgressBar bar = ConsoleBar.openOrNull(true, "ifd", examples.size())) {
+      ModelFolder.checkVocabulary(tokenizer, lm.config(), model);
       ChatTemplate template = ChatTemplate.resolve("auto", model);
       int limit = maxLength != null ? maxLength : ConfigLoader.load(null, List.of()).getInt("data.max-length");
       ExampleEncoder encoder = new ExampleEncoder(template, tokenizer,

@@ -43,6 +43,12 @@ final class LoadedModel implements AutoCloseable {
     Tokenizer tokenizer = ModelFolder.tokenizer(folder);
     try {
       LanguageModel model = AdapterFolder.open(folder, adapter, Devices.parse("--device", device));
+      try {
+        ModelFolder.checkVocabulary(tokenizer, model.config(), folder);
+      } catch (RuntimeException e) {
+        model.close();
+        throw e;
+      }
       return new LoadedModel(folder, model, tokenizer);
     } catch (RuntimeException e) {
       tokenizer.close();

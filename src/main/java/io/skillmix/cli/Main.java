@@ -19,10 +19,12 @@ import picocli.CommandLine.Option;
       DataCommand.class,
       EvalCommand.class,
       CompareCommand.class,
+      ResultsCommand.class,
       MergeCommand.class,
       NodeCommand.class,
       GenerateCommand.class,
       ChatCommand.class,
+      DashboardCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
@@ -37,7 +39,7 @@ public final class Main implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        new CommandLine(this), "a subcommand is needed: train, model, tokenize, data, eval, compare, merge, node, generate, chat (see --help)");
+        new CommandLine(this), "a subcommand is needed: train, model, tokenize, data, eval, compare, results, merge, node, generate, chat, dashboard (see --help)");
   }
 
   public static void main(String[] args) {

@@ -169,9 +169,11 @@ public final class ModelCommand implements Runnable {
       System.out.printf(Locale.ROOT, "dtype        %s%n", dtypes.keySet());
       if (Files.isRegularFile(dir.resolve("tokenizer.json"))) {
         try (Tokenizer t = ModelFolder.tokenizer(dir)) {
-          System.out.printf(Locale.ROOT, "tokenizer    %d tokens, eos %d, chat template %s%n",
+          System.out.printf(Locale.ROOT, "tokenizer    %,d tokens, eos %d, chat template %s%n",
               t.vocabSize(), t.eosId(), ChatTemplate.find(dir).map(ChatTemplate::configName)
                   .orElse("none (set model.chat-template to vicuna, chatml or llama3)"));
+          System.out.flush();
+          ModelFolder.checkVocabulary(t, c, dir); // a folder whose tokenizer overflows the model fails the check
         } catch (Exception e) {
           throw e instanceof RuntimeException r ? r : new RuntimeException(e);
         }

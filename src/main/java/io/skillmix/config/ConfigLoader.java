@@ -69,7 +69,8 @@ public final class ConfigLoader {
   private static final List<String> FOREIGN_ROOTS = List.of("pekko");
 
   /** Keys of one {@code data.datasets} entry. */
-  public static final List<String> DATASET_KEYS = List.of("name", "path", "format", "held-out");
+  public static final List<String> DATASET_KEYS =
+      List.of("name", "path", "format", "held-out", "columns", "tags", "max-samples");
 
   /**
    * A misspelt key would silently fall back to its default: refuse it, naming the closest key.

@@ -34,6 +34,26 @@ public final class ContentHash {
     }
   }
 
+  /**
+   * The SHA-256 of one example as a map key, computed with {@code digest} (reset first), so that
+   * hashing a million examples does not look up a million digests.
+   */
+  public static ByteBuffer key(MessageDigest digest, Conversation c) {
+    digest.reset();
+    update(digest, c);
+    return ByteBuffer.wrap(digest.digest());
+  }
+
+  /** How many distinct examples {@code examples} holds. */
+  public static int distinct(java.util.List<Conversation> examples) {
+    MessageDigest digest = sha256();
+    java.util.Set<ByteBuffer> seen = new java.util.HashSet<>();
+    for (Conversation c : examples) {
+      seen.add(key(digest, c));
+    }
+    return seen.size();
+  }
+
   /** The hex SHA-256 of one example. */
   public static String of(Conversation c) {
     MessageDigest digest = sha256();

@@ -38,9 +38,21 @@ public final class DatasetActor extends AbstractBehavior<DatasetActor.Command> {
   public record RequestBatch(StreamKind stream, int size, ActorRef<Batch> replyTo)
       implements Command {}
 
-  /** Encoded examples of one dataset: plain arrays, no tensors. */
-  public record Batch(String dataset, StreamKind stream, List<TokenizedExample> examples)
-      implements CrossNode {}
+  /**
+   * Encoded examples of one dataset: plain arrays, no tensors.
+   *
+   * @param prefetched on the training stream, the batches of the asked size the actor held ready
+   *     when the request came (0: this one was encoded on demand); -1 on the other streams. The
+   *     dashboard shows it per dataset ({@code prefetch} in the train lines of metrics.jsonl).
+   */
+  public record Batch(String dataset, StreamKind stream, List<TokenizedExample> examples, int prefetched)
+      implements CrossNode {
+
+    /** A batch that says nothing of the prefetch (the reward and held-out streams, tests). */
+    public Batch(String dataset, StreamKind stream, List<TokenizedExample> examples) {
+      this(dataset, stream, examples, -1);
+    }
+  }
 
   /** The current sampling probability of this dataset: it sizes the prefetch buffer. */
   public record SetProbability(double probability) implements Command {}
@@ -205,9 +217,10 @@ public final class DatasetActor extends AbstractBehavior<DatasetActor.Command> {
       dropBuffer();
       bufferedSize = request.size();
     }
+    int prefetched = buffer.size();
     Ready ready = buffer.isEmpty() ? produce() : buffer.poll();
     delivered = ready.after();
-    request.replyTo().tell(new Batch(settings.name(), StreamKind.TRAIN, ready.examples()));
+    request.replyTo().tell(new Batch(settings.name(), StreamKind.TRAIN, ready.examples(), prefetched));
     schedulePrefetch();
   }
 

@@ -70,6 +70,7 @@ public final class Evaluation {
     List<EvalReport.Row> rows = new ArrayList<>();
     try (LanguageModel lm = AdapterFolder.open(model, adapter, Device.cpu());
         Tokenizer tokenizer = ModelFolder.tokenizer(model)) {
+      ModelFolder.checkVocabulary(tokenizer, lm.config(), model);
       EvaluationTasks tasks = EvaluationTasks.prepare(tokenizer, ChatTemplate.resolve(inputs.chatTemplate(), model, inputs.systemPrompt()),
           Math.min(inputs.maxLength(), lm.config().maxPositionEmbeddings()), inputs, options);
       if (tasks.size() == 0) {

@@ -19,8 +19,12 @@ import org.apache.pekko.actor.typed.ActorRef;
  */
 final class BatchSource {
 
-  /** A step's batch: its examples, and the dataset (index in the run's order) each was drawn from. */
-  record Drawn(List<TokenizedExample> examples, int[] datasets) {
+  /**
+   * A step's batch: its examples, the dataset (index in the run's order) each was drawn from, and
+   * per dataset the batches its actor held ready when asked ({@link DatasetActor.Batch#prefetched};
+   * -1 for one not asked).
+   */
+  record Drawn(List<TokenizedExample> examples, int[] datasets, int[] prefetched) {
 
     /** Examples per dataset of the {@code n} in the run. */
     int[] counts(int n) {
@@ -64,6 +68,8 @@ final class BatchSource {
   /** Examples still awaited per dataset of the step being gathered, and those arrived. */
   private int[] awaited;
   private List<List<TokenizedExample>> arrived;
+  /** Per dataset of the step being gathered: its actor's ready batches when asked (-1: not asked). */
+  private int[] prefetched;
 
   BatchSource(List<String> names, Map<String, ActorRef<DatasetActor.Command>> datasets, MixtureSampler sampler,
       int batchSize, BatchMixing mixing, ActorRef<DatasetActor.Batch> replyTo) {
@@ -90,6 +96,8 @@ final class BatchSource {
       awaited[d]++;
     }
     arrived = new ArrayList<>();
+    prefetched = new int[names.size()];
+    java.util.Arrays.fill(prefetched, -1);
     for (int d = 0; d < names.size(); d++) {
       arrived.add(null);
       if (awaited[d] > 0) {
@@ -113,6 +121,7 @@ final class BatchSource {
           + " examples for a request of " + awaited[d]);
     }
     arrived.set(d, batch.examples());
+    prefetched[d] = batch.prefetched();
     for (int i = 0; i < names.size(); i++) {
       if (awaited[i] > 0 && arrived.get(i) == null) {
         return null;
@@ -123,9 +132,10 @@ final class BatchSource {
     for (int dataset : order) {
       examples.add(arrived.get(dataset).get(next[dataset]++));
     }
-    Drawn drawn = new Drawn(examples, order);
+    Drawn drawn = new Drawn(examples, order, prefetched);
     order = null;
     arrived = null;
+    prefetched = null;
     return drawn;
   }
 

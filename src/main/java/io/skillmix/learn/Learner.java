@@ -268,7 +268,7 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
     double seconds = (System.nanoTime() - start) / 1e9;
     int n = batches.names().size();
     metrics.tell(new MetricsSink.TrainStep(step, result.loss(), drawn.losses(result, n), drawn.counts(n), result.lr(),
-        result.gradNorm(), result.tokens(), result.padTokens(), seconds, dataWait + waitSeconds));
+        result.gradNorm(), result.tokens(), result.padTokens(), seconds, dataWait + waitSeconds, drawn.prefetched()));
     badStepsInRow = result.skipped() ? badStepsInRow + 1 : 0;
     if (result.skipped()) {
       metrics.tell(new MetricsSink.Note(step, "skipped_step", "non-finite loss or gradient (loss "

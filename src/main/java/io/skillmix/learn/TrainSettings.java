@@ -44,6 +44,12 @@ public record TrainSettings(long steps, int batchSize, int microBatchSize, doubl
         gradClip, checkpointEvery, lossChunk, activationCheckpointing, true, rowLength);
   }
 
+  /** The same settings over {@code newSteps} steps (a run sized by {@code train.epochs}). */
+  public TrainSettings withSteps(long newSteps) {
+    return new TrainSettings(newSteps, batchSize, microBatchSize, lr, warmupFraction, weightDecay, beta1, beta2, eps,
+        gradClip, checkpointEvery, lossChunk, activationCheckpointing, packing, packLength);
+  }
+
   /** With the default loss chunk, no activation checkpointing, padded. */
   public TrainSettings(long steps, int batchSize, int microBatchSize, double lr, double warmupFraction,
       double weightDecay, double beta1, double beta2, double eps, double gradClip, long checkpointEvery) {

@@ -89,10 +89,18 @@ public final class MetricsLog {
         examples[d] = -1;
       }
     }
+    int[] prefetched = null;
+    if (o.has("prefetch")) {
+      JsonObject byName = o.getAsJsonObject("prefetch");
+      prefetched = new int[names.size()];
+      for (int d = 0; d < names.size(); d++) {
+        prefetched[d] = byName.has(names.get(d)) ? byName.get(names.get(d)).getAsInt() : -1;
+      }
+    }
     return new MetricsSink.TrainStep(o.get("step").getAsLong(), loss, losses, examples, o.get("lr").getAsDouble(),
         number(o, "grad_norm"), o.get("tokens").getAsInt(), o.has("pad_tokens") ? o.get("pad_tokens").getAsInt() : 0,
         o.get("seconds").getAsDouble(),
-        o.get("wait_seconds").getAsDouble());
+        o.get("wait_seconds").getAsDouble(), prefetched);
   }
 
   /** The last system line of a metrics file (the whole run's figures once it ended), or null. */

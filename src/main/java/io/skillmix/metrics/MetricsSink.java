@@ -41,9 +41,19 @@ public final class MetricsSink extends AbstractBehavior<MetricsSink.Command> {
    *     the step; NaN for a dataset with none
    * @param datasetExamples per dataset: its examples in the step (-1: a line from before these
    *     counts, when a step had one dataset and its count was not written)
+   * @param datasetPrefetched per dataset: the batches its actor held ready when the learner asked
+   *     (0: encoded on demand; -1: not asked, or not known); null when not known at all. Written as
+   *     {@code prefetch} for the datasets asked.
    */
   public record TrainStep(long step, double loss, double[] datasetLosses, int[] datasetExamples, double lr,
-      double gradNorm, int tokens, int padTokens, double seconds, double waitSeconds) implements Command {
+      double gradNorm, int tokens, int padTokens, double seconds, double waitSeconds, int[] datasetPrefetched)
+      implements Command {
+
+    /** A step that says nothing of the datasets' prefetch (a line from before it was written, tests). */
+    public TrainStep(long step, double loss, double[] datasetLosses, int[] datasetExamples, double lr,
+        double gradNorm, int tokens, int padTokens, double seconds, double waitSeconds) {
+      this(step, loss, datasetLosses, datasetExamples, lr, gradNorm, tokens, padTokens, seconds, waitSeconds, null);
+    }
 
     /** Whether dataset {@code d} had examples in this step. */
     public boolean has(int d) {
@@ -177,6 +187,15 @@ public final class MetricsSink extends AbstractBehavior<MetricsSink.Command> {
     }
     line.put("losses", losses);
     line.put("examples", examples);
+    if (m.datasetPrefetched() != null) {
+      Map<String, Integer> prefetch = new LinkedHashMap<>();
+      for (int d = 0; d < datasets.size(); d++) {
+        if (m.datasetPrefetched()[d] >= 0) {
+          prefetch.put(datasets.get(d), m.datasetPrefetched()[d]);
+        }
+      }
+      line.put("prefetch", prefetch);
+    }
     line.put("lr", m.lr());
     line.put("grad_norm", m.gradNorm());
     line.put("tokens", m.tokens());

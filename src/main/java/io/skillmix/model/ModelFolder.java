@@ -27,6 +27,21 @@ public final class ModelFolder {
 
   private ModelFolder() {}
 
+  /**
+   * Refuses a tokenizer that can produce ids past the model's embedding (an added token beyond
+   * {@code vocab_size}): training, generation and evaluation would index out of range. Every
+   * command that puts a tokenizer's ids into a model checks this first.
+   */
+  public static void checkVocabulary(Tokenizer tokenizer, ModelConfig config, Path folderOrNull) {
+    if (tokenizer.vocabSize() > config.vocabSize()) {
+      String where = folderOrNull == null ? "" : folderOrNull.resolve("tokenizer.json") + ": ";
+      throw new UserError(String.format(java.util.Locale.ROOT, "%sthe tokenizer has %,d tokens"
+          + " but the model's vocab_size is %,d (config.json), so ids from %,d up have no"
+          + " embedding; use the tokenizer the model was trained with", where,
+          tokenizer.vocabSize(), config.vocabSize(), config.vocabSize()));
+    }
+  }
+
   /** The tokenizer of a model folder, or the byte-level one for a preset (null folder). */
   public static Tokenizer tokenizer(Path folderOrNull) {
     return folderOrNull == null ? Tokenizers.bytes() : Tokenizers.load(folderOrNull);

@@ -75,11 +75,14 @@ final class Report {
     long[] examples = history.examplesPerDataset();
     for (int i = 0; i < data.sets().size(); i++) {
       RunData.Set set = data.sets().get(i);
-      md.append(String.format(Locale.ROOT, "| %s | %,d | %,d | %s | %d | %,d | %.4f | %.4f | %.4f |%n", set.name(),
-          set.train().size(), set.heldOut().size(), set.heldOutFrom() + (set.carved() ? " (seeded)" : ""), drawn[i],
+      md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %d | %,d | %.4f | %.4f | %.4f |%n", set.name(),
+          RunData.Set.count(set.train().size(), set.trainDistinct()),
+          RunData.Set.count(set.heldOut().size(), set.heldOutDistinct()),
+          set.heldOutFrom() + (set.carved() ? " (seeded)" : ""), drawn[i],
           examples[i], first.length > i ? first[i] : Double.NaN,
           finished.probabilities()[i], history.recentLoss(set.name(), 50)));
     }
+    dataNotes(md, settings, data);
 
     if (!history.rewards().isEmpty()) {
       md.append("\n## Rewards (last evaluation)\n\n| dataset | reward | smoothed |\n|---|---:|---:|\n");
@@ -123,6 +126,15 @@ final class Report {
     }
     md.append("\n## Configuration\n\n```hocon\n").append(ConfigLoader.render(settings.config())).append("```\n");
     Files.writeString(dir.resolve(io.skillmix.output.RunFolder.REPORT), md.toString(), StandardCharsets.UTF_8);
+  }
+
+  /** Below the datasets table: samples, skips, carves, the steps train.epochs gave, repeat warnings. */
+  private static void dataNotes(StringBuilder md, RunSettings settings, RunData data) {
+    List<String> notes = RunPreparation.startNotes(settings, data);
+    if (!notes.isEmpty()) {
+      md.append('\n');
+      notes.forEach(n -> md.append("- ").append(n).append('\n'));
+    }
   }
 
   /**

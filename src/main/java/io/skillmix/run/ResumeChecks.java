@@ -26,7 +26,7 @@ final class ResumeChecks {
    * progress. Everything else (the seed, the model, the data, the mixture method, reward, scorer,
    * EMA, apply mode, the optimizer's settings) makes another run, and is refused.
    */
-  private static final List<String> MAY_CHANGE = List.of("train.steps", "train.checkpoint-every",
+  private static final List<String> MAY_CHANGE = List.of("train.steps", "train.epochs", "train.checkpoint-every",
       "train.keep-checkpoints", "train.max-bad-steps", "run.", "devices.", "cluster.", "mix.update-timeout",
       "data.prefetch-steps", "data.cache-dir", "data.datasets", "eval.");
 

@@ -59,8 +59,8 @@ public final class RunPreparation {
   static Prepared newRun(Config config) {
     checkRunsHere(config);
     Config resolved = withAbsolutePaths(config);
-    RunSettings settings = RunSettings.from(resolved);
-    Prepared parts = parts(settings);
+    Prepared parts = parts(RunSettings.from(resolved));
+    RunSettings settings = parts.settings(); // train.epochs turned into steps
     checkDevices(settings, Role.from(resolved));
     Path dir = settings.runDir();
     RunFolder.refuseUnlessTakeable(dir, settings.overwrite()); // before the lock creates anything there
@@ -74,7 +74,7 @@ public final class RunPreparation {
       throw e;
     }
     return new Prepared(settings, parts.data(), parts.encoder(), parts.modelConfig(), parts.specialist(),
-        null, lock, parts.data().carveNotes());
+        null, lock, startNotes(settings, parts.data()));
   }
 
   /**
@@ -125,8 +125,8 @@ public final class RunPreparation {
       Config config = resumedConfig(runDir, overrides, notices);
       checkRunsHere(config);
       List<String> changed = ResumeChecks.changedKeys(recorded, config);
-      RunSettings settings = RunSettings.from(config);
-      Prepared parts = parts(settings);
+      Prepared parts = parts(RunSettings.from(config));
+      RunSettings settings = parts.settings();
       checkDevices(settings, Role.from(config));
       Checkpoints store = new Checkpoints(runDir, 1);
       Path checkpoint = store.latest().orElseThrow(() -> new UserError(runDir
@@ -139,7 +139,7 @@ public final class RunPreparation {
       ResumeChecks.checkpointFits(resume, parts.modelConfig(), parts.data().names(), settings);
       ResumeChecks.sameData(runDir.resolve(RunFolder.DATASETS), parts.data().digests());
       notices.addAll(ResumeChecks.restoreLogs(runDir, state));
-      notices.addAll(parts.data().carveNotes());
+      notices.addAll(startNotes(settings, parts.data()));
       AtomicFiles.writeString(configFile, ConfigLoader.render(settings.config()));
       notices.add("resume: from " + checkpoint + " (step " + state.step() + " of " + settings.train().steps() + ")"
           + (changed.isEmpty() ? "" : "; taking " + String.join(", ", changed)));
@@ -162,17 +162,30 @@ public final class RunPreparation {
     }
     LoraAdapters.check(modelConfig, settings.lora()); // model.lora.targets against the family
     Tokenizer tokenizer = ModelFolder.tokenizer(settings.modelPath());
-    if (tokenizer.vocabSize() > modelConfig.vocabSize()) {
-      throw new UserError("the tokenizer has " + tokenizer.vocabSize() + " tokens but the model's"
-          + " vocab_size is " + modelConfig.vocabSize() + "; use the tokenizer the model was trained with");
-    }
+    ModelFolder.checkVocabulary(tokenizer, modelConfig, settings.modelPath());
     ChatTemplate template = ChatTemplate.resolve(settings.chatTemplate(), settings.modelPath(), settings.systemPrompt());
     ExampleEncoder encoder = new ExampleEncoder(template, tokenizer, settings.data().maxLength(),
         ExampleEncoder.Overlength.parse(settings.data().overlength()));
     RunData data = RunData.load(settings);
-    checkSomethingFits(data, encoder, settings);
-    int specialist = specialistIndex(settings.mix().specialist(), data.names());
-    return new Prepared(settings, data, encoder, modelConfig, specialist, null, null, List.of());
+    RunSettings sized = TrainingLength.sized(settings, data);
+    checkSomethingFits(data, encoder, sized);
+    checkSomethingTrains(data, encoder);
+    int specialist = specialistIndex(sized.mix().specialist(), data.names());
+    return new Prepared(sized, data, encoder, modelConfig, specialist, null, null, List.of());
+  }
+
+  /**
+   * What a run says about its data before the first step: records left out, samples, dev carves,
+   * the steps {@code train.epochs} gave, and datasets the run will repeat many times over.
+   */
+  static List<String> startNotes(RunSettings settings, RunData data) {
+    List<String> notes = new ArrayList<>(data.notes());
+    String steps = TrainingLength.stepsNote(settings, data);
+    if (steps != null) {
+      notes.add(steps);
+    }
+    notes.addAll(TrainingLength.repeatWarnings(settings, data));
+    return notes;
   }
 
   /**
@@ -191,6 +204,41 @@ public final class RunPreparation {
         throw new UserError("dataset '" + set.name() + "': every one of its " + set.train().size()
             + " training examples is longer than data.max-length = " + settings.data().maxLength()
             + " tokens, and data.overlength = skip leaves none; raise data.max-length or set data.overlength = truncate");
+      }
+    }
+  }
+
+  /** How many training examples of a dataset are encoded, at most, to find one that trains. */
+  static final int TRAINS_PROBE = 256;
+
+  /**
+   * A dataset none of whose examples has a token to train on would train on nothing (a template
+   * that empties the messages, or whose {@code {% generation %}} blocks never write): 0 tokens,
+   * loss 0.0 and exit 0 is no result. Refused before anything starts. Encodes until the first
+   * example that trains, at most {@link #TRAINS_PROBE} of them: exact for smaller datasets.
+   */
+  private static void checkSomethingTrains(RunData data, ExampleEncoder encoder) {
+    ExampleEncoder probe = new ExampleEncoder(encoder.template(), encoder.tokenizer(),
+        encoder.maxLength(), ExampleEncoder.Overlength.TRUNCATE);
+    for (RunData.Set set : data.sets()) {
+      List<io.skillmix.data.Conversation> examples = set.train();
+      int n = Math.min(examples.size(), TRAINS_PROBE);
+      UserError firstFailure = null;
+      boolean trains = false;
+      for (int i = 0; i < n && !trains; i++) {
+        try {
+          trains = io.skillmix.model.SftLoss.countedTokens(probe.apply(examples.get(i))) > 0;
+        } catch (UserError e) { // a bad example is the dataset actor's to report or skip
+          firstFailure = firstFailure == null ? e : firstFailure;
+        }
+      }
+      if (n > 0 && !trains) {
+        throw new UserError("dataset '" + set.name() + "': " + (n == examples.size() ? "none of its "
+            + n : "none of its first " + n) + " training examples has a token to train on with the chat"
+            + " template " + encoder.template().configName() + (firstFailure == null
+                ? " (it marks no assistant text in them)" : " (the first failed: " + firstFailure.getMessage()
+                    + ")") + "; a run with no trained token learns nothing: check the template's"
+            + " {% generation %} blocks and that the examples have assistant turns");
       }
     }
   }

@@ -71,8 +71,14 @@ public record RunSettings(
   public record Checkpointing(long every, int keep, int maxBadSteps, Duration timeout) {}
 
 
-  /** @param heldOut the entry's {@code held-out} share, or NaN when it gives none (then {@code data.dev-fraction}) */
-  public record DatasetSpec(String name, Path path, String format, double heldOut) {}
+  /**
+   * @param heldOut the entry's {@code held-out} share, or NaN when it gives none (then {@code data.dev-fraction})
+   * @param columns the entry's {@code columns} and {@code tags}, or null (the format says the layout)
+   * @param maxSamples the entry's {@code max-samples}: a seeded sample of that many before the dev
+   *     carve; 0 for every example
+   */
+  public record DatasetSpec(String name, Path path, String format, double heldOut,
+      io.skillmix.data.format.ColumnMapping columns, int maxSamples) {}
 
   /** @param devFraction {@code data.dev-fraction}: the dev split carved from a dataset that has none */
   public record Data(List<DatasetSpec> datasets, List<String> only, String onError, int builtinTotal, double builtinHeldOut,
@@ -116,11 +122,9 @@ public record RunSettings(
           + ") must be a multiple of train.micro-batch-size (" + train.microBatchSize() + ")");
     }
     List<DatasetSpec> datasets = new ArrayList<>();
-    for (Config d : c.getConfigList("data.datasets")) {
-      String name = d.getString("name");
-      datasets.add(new DatasetSpec(name, Path.of(d.getString("path")),
-          d.hasPath("format") ? d.getString("format") : "auto",
-          d.hasPath("held-out") ? d.getDouble("held-out") : Double.NaN));
+    List<? extends Config> entries = c.getConfigList("data.datasets");
+    for (int i = 0; i < entries.size(); i++) {
+      datasets.add(DatasetSpecs.read(entries.get(i), i));
     }
     Data data = new Data(datasets, c.getStringList("data.only"), c.getString("data.on-error"), positiveInt(c, "data.builtin.total"),
         fraction(c, "data.builtin.held-out"), positiveInt(c, "data.max-length"),
@@ -137,6 +141,7 @@ public record RunSettings(
     nonNegativeInt(c, "devices.evaluator-threads");
     nonNegativeInt(c, "eval.every"); // likewise; see evaluating()
     positiveInt(c, "eval.every-examples");
+    TrainingLength.check(c); // train.epochs and data.max-repeats-warning, named if bad
     return new RunSettings(wholeNumber(c, "seed"), runDir, c.getBoolean("run.overwrite"),
         c.getBoolean("run.progress"), c.getString("model.preset"),
         modelPath.isEmpty() ? null : Path.of(modelPath), c.getString("model.chat-template"),
@@ -279,6 +284,12 @@ public record RunSettings(
     boolean sharesCores = Devices.isCpu(learnerDevice) && Devices.isCpu(evaluatorDevice)
         && mix.apply() != ApplyMode.SYNC;
     return sharesCores ? Math.max(1, learnerThreads() / 2) : learnerThreads();
+  }
+
+  /** The same settings with {@code steps} optimizer steps (from {@code train.epochs}, once the data is read). */
+  RunSettings withSteps(long steps) {
+    return new RunSettings(seed, runDir, overwrite, progress, preset, modelPath, chatTemplate, learnerDevice,
+        evaluatorDevice, train.withSteps(steps), data, mix, checkpointing, config);
   }
 
   /** {@code model.system-prompt}: auto (the template's own default) or the system message of every conversation. */

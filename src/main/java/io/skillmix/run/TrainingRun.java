@@ -7,6 +7,8 @@ import com.typesafe.config.Config;
 import io.skillmix.UserError;
 import io.skillmix.cluster.NodeSystem;
 import io.skillmix.cluster.Role;
+import io.skillmix.dashboard.DashboardServer;
+import io.skillmix.dashboard.LiveDashboard;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -25,6 +27,9 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 public final class TrainingRun {
 
   private TrainingRun() {}
+
+  /** How long a finished run keeps its dashboard for an open page to read its last lines, at most. */
+  private static final java.time.Duration DASHBOARD_LINGER = java.time.Duration.ofSeconds(5);
 
   /** What the run's guardian hears: its own messages ({@link RunGuardian}) and these. */
   public interface Command {}
@@ -50,13 +55,22 @@ public final class TrainingRun {
     private final CompletableFuture<Outcome> result;
     private final List<String> notices;
     private final io.skillmix.output.RunLock lock;
+    private final java.net.URI dashboard;
+    private final CompletableFuture<Void> dashboardClosed;
 
     private Handle(ActorSystem<Command> system, CompletableFuture<Outcome> result, List<String> notices,
-        io.skillmix.output.RunLock lock) {
+        io.skillmix.output.RunLock lock, java.net.URI dashboard, CompletableFuture<Void> dashboardClosed) {
       this.system = system;
       this.result = result;
       this.notices = notices;
       this.lock = lock;
+      this.dashboard = dashboard;
+      this.dashboardClosed = dashboardClosed;
+    }
+
+    /** The address of the run's live dashboard ({@code run.dashboard-port}), or null when it has none. */
+    public java.net.URI dashboard() {
+      return dashboard;
     }
 
     /** What preparing the run has to tell the user (a resume's checkpoint and overrides). */
@@ -74,6 +88,7 @@ public final class TrainingRun {
       try {
         system.getWhenTerminated().toCompletableFuture().get();
         lock.close(); // the run folder is free once await returns
+        dashboardClosed.get(); // an open page has read the run's last lines
         if (!result.isDone()) {
           result.completeExceptionally(new IllegalStateException("the run stopped before finishing"));
         }
@@ -111,6 +126,7 @@ public final class TrainingRun {
    * run's actors on the other nodes (the command line passes the cluster's).
    */
   public static Handle start(Config config, ActorHooks hooks, PeerFinder finder) {
+    LiveDashboard.port(config, false); // a bad value is refused before anything starts
     return launch(RunPreparation.newRun(config), config, hooks, finder);
   }
 
@@ -141,15 +157,45 @@ public final class TrainingRun {
     Behavior<Command> guardian = Role.from(config) == Role.LEARNER
         ? findingPeers(prepared, config, result, hooks, requireFinder(finder))
         : Behaviors.setup(context -> new RunGuardian(context, prepared, result, null, hooks));
+    // Before the actor system: a dashboard port that is taken refuses the run before it starts.
+    DashboardServer dashboard;
+    try {
+      dashboard = LiveDashboard.start(config, prepared.settings().runDir(), System.console() != null);
+    } catch (RuntimeException e) {
+      prepared.lock().close();
+      throw e;
+    }
     ActorSystem<Command> system;
     try {
       system = NodeSystem.create(guardian, config);
     } catch (RuntimeException e) {
       prepared.lock().close();
+      if (dashboard != null) {
+        dashboard.close();
+      }
       throw e;
     }
-    system.getWhenTerminated().whenComplete((done, error) -> prepared.lock().close());
-    return new Handle(system, result, prepared.notices(), prepared.lock());
+    CompletableFuture<Void> dashboardClosed = new CompletableFuture<>();
+    system.getWhenTerminated().whenComplete((done, error) -> {
+      prepared.lock().close();
+      if (dashboard == null) {
+        dashboardClosed.complete(null);
+        return;
+      }
+      // The page keeps what it shows; `skillmix dashboard RUN_DIR` shows the folder again.
+      Thread closing = new Thread(() -> {
+        dashboard.closeOnceRead(DASHBOARD_LINGER);
+        dashboardClosed.complete(null);
+      }, "skillmix-dashboard-close");
+      closing.setDaemon(true);
+      closing.start();
+    });
+    List<String> notices = new java.util.ArrayList<>(prepared.notices());
+    if (dashboard != null) {
+      notices.add("dashboard: " + dashboard.address() + " (live, read-only, this machine only)");
+    }
+    return new Handle(system, result, List.copyOf(notices), prepared.lock(),
+        dashboard == null ? null : dashboard.address(), dashboardClosed);
   }
 
   /**

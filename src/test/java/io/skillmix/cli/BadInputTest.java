@@ -196,6 +196,33 @@ class BadInputTest {
     }, "tokenizer has 259 tokens", "vocab_size is 200");
   }
 
+  /** Issue 33, E4: a template that empties the messages trained on nothing, exit 0. */
+  @Test
+  void aTemplateThatLeavesNothingToTrainOnIsRefused() throws IOException {
+    assertRefusedUntouched("trains-nothing", f -> Files.writeString(f.resolve("chat_template.jinja"),
+        "{% set messages = messages[:0] %}{% for m in messages %}{{ m.content }}{% endfor %}"
+            + "{% generation %}{% endgeneration %}"),
+        "dataset 'add': none of its", "has a token to train on", "chat_template.jinja",
+        "a run with no trained token learns nothing");
+  }
+
+  /** Issue 33, D6 and C1: an include was an internal error, or read a classpath file. */
+  @Test
+  void aTemplateThatIncludesAFileIsRefused() throws IOException {
+    assertRefusedUntouched("includes", f -> Files.writeString(f.resolve("chat_template.jinja"),
+        "{% for m in messages %}{{ m.content }}{% endfor %}{% include 'missing.jinja' %}"),
+        "chat_template.jinja: the template is refused: 'include' is not allowed in a chat template");
+  }
+
+  /** Issue 33, B2: three nested range(1000) loops kept train busy past SIGTERM. */
+  @Test
+  void aTemplateThatLoopsWithoutEndIsRefused() throws IOException {
+    assertRefusedUntouched("loops", f -> Files.writeString(f.resolve("chat_template.jinja"),
+        "{% for i in range(1000) %}{% for j in range(1000) %}{% for k in range(1000) %}"
+            + "{% endfor %}{% endfor %}{% endfor %}{% for m in messages %}{{ m.content }}{% endfor %}"),
+        "chat_template.jinja: the template breaks a bound", "2,000,000 evaluation steps");
+  }
+
   @Test
   void anExistingRunFolderIsNeverOverwrittenUnlessAsked() throws IOException {
     Path run = dir.resolve("existing");

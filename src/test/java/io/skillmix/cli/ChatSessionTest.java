@@ -67,6 +67,26 @@ class ChatSessionTest {
     }
   }
 
+  /** Issue 33 E5: bytes that are not UTF-8 on standard input end the chat in one line, never reach the model. */
+  @Test
+  void bytesThatAreNotUtf8EndTheChatInOneLine() throws Exception {
+    try (LanguageModel model = LanguageModel.random(ModelConfig.preset("tiny"), Device.cpu(), 7);
+        Tokenizer tokenizer = new ByteTokenizer()) {
+      ChatSession session = session(model, tokenizer, 2, null);
+      StringWriter out = new StringWriter();
+      byte[] input = {'h', 'i', '\n', 'c', 'a', 'f', (byte) 0xE9, '\n', 'x', '\n'};
+      io.skillmix.UserError e = org.junit.jupiter.api.Assertions.assertThrows(io.skillmix.UserError.class,
+          () -> session.run(ChatSession.utf8(new java.io.ByteArrayInputStream(input)), out));
+      assertEquals("standard input: line 2 holds bytes that are not valid UTF-8; chat reads UTF-8 text", e.getMessage());
+      assertEquals(2, session.history().size(), "the first line was answered, nothing after it");
+      assertTrue(session.history().stream().noneMatch(t -> t.text().contains("\uFFFD")));
+      byte[] endless = new byte[ChatSession.MAX_LINE_BYTES + 1]; // /dev/zero: NUL bytes and never a newline
+      io.skillmix.UserError zero = org.junit.jupiter.api.Assertions.assertThrows(io.skillmix.UserError.class,
+          () -> session.run(ChatSession.utf8(new java.io.ByteArrayInputStream(endless)), new StringWriter()));
+      assertEquals("standard input: line 1 is longer than 1 MiB; chat reads lines of text", zero.getMessage());
+    }
+  }
+
   @Test
   void aMessageBeyondTheContextIsRefusedAndTheChatGoesOn() throws Exception {
     try (LanguageModel model = LanguageModel.random(ModelConfig.preset("tiny"), Device.cpu(), 7);

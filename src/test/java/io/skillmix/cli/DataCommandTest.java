@@ -37,6 +37,31 @@ class DataCommandTest {
     assertTrue(r.out().lines().anyMatch(l -> l.matches("good\\.jsonl\\s+2\\s+4\\s+2\\.00\\s+13\\s+3\\.5\\s+3\\.0")), r.out());
   }
 
+  /** Issue 28 #3: GSM8K as published, checked with --columns; a mapped field missing on a line is FILE:LINE. */
+  @Test
+  void checkTakesAColumnMapping() throws IOException {
+    Path file = dir.resolve("gsm8k.jsonl");
+    Files.writeString(file, io.skillmix.data.format.ColumnMappingTestAccess.GSM8K
+        + "{\"question\": \"no answer here\"}\n");
+    Result unmapped = run("data", "check", file.toString());
+    assertEquals(2, unmapped.code());
+    assertTrue(unmapped.err().contains("cannot tell the dataset format"), unmapped.err());
+    Result r = run("data", "check", "--columns", "prompt=question,response=answer", file.toString());
+    assertEquals(2, r.code(), r.err());
+    assertEquals(List.of(file + ":3: missing field 'answer' (columns.response)", "skillmix: 1 fault in " + file),
+        r.err().lines().toList());
+    assertTrue(r.out().contains("format  columns {prompt = question, response = answer}"), r.out());
+    assertTrue(r.out().lines().anyMatch(l -> l.matches("gsm8k\\.jsonl\\s+2\\s+4\\s.*")), r.out());
+    Result both = run("data", "check", "--format", "alpaca", "--columns", "prompt=question,response=answer",
+        file.toString());
+    assertEquals(2, both.code());
+    assertEquals("skillmix: --format alpaca and --columns both say how to read the records; give one of them",
+        both.err().strip());
+    Result tagsAlone = run("data", "check", "--tags", "role=speaker", file.toString());
+    assertEquals(2, tagsAlone.code());
+    assertTrue(tagsAlone.err().contains("--tags: tags name the fields of messages' turns"), tagsAlone.err());
+  }
+
   @Test
   void faultsArePrintedAndExitTwoWithoutStackTrace() throws IOException {
     Path file = dir.resolve("bad.json");

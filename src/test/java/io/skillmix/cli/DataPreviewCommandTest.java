@@ -145,6 +145,30 @@ class DataPreviewCommandTest {
         chatml.out());
   }
 
+  /** Issue 28 #5: model.system-prompt reaches the preview as it reaches training; --columns maps fields. */
+  @Test
+  void appliesTheSystemPromptAndAColumnMappingAsTrainingDoes() throws IOException {
+    Path model = qwenFolder();
+    Path file = dir.resolve("qa.jsonl");
+    Files.writeString(file, "{\"question\": \"Add two and three.\", \"answer\": \"Five.\"}\n");
+    Result plain = CliRun.run("data", "preview", "--model", model.toString(), "--columns",
+        "prompt=question,response=answer", file.toString(), "--json");
+    assertEquals(0, plain.code(), plain.err());
+    assertTrue(plain.out().contains("You are Qwen, created by Alibaba Cloud."), plain.out());
+    Result system = CliRun.run("data", "preview", "--model", model.toString(), "--columns",
+        "prompt=question,response=answer", file.toString(), "--json", "model.system-prompt=\"Answer in one word.\"");
+    assertEquals(0, system.code(), system.err());
+    String text = JsonParser.parseString(system.out().strip()).getAsJsonObject().get("text").getAsString();
+    assertTrue(text.startsWith("<|im_start|>system\nAnswer in one word.<|im_end|>\n<|im_start|>user\nAdd two and"
+        + " three.<|im_end|>"), text);
+    assertTrue(!text.contains("You are Qwen"), text);
+    // Exactly what training encodes with the same settings.
+    try (Tokenizer tokenizer = Tokenizers.load(model)) {
+      ChatTemplate template = ChatTemplate.resolve("auto", model, "Answer in one word.");
+      assertEquals(template.render(Conversation.of("Add two and three.", "Five.")), text);
+    }
+  }
+
   private static int[] ints(JsonArray a) {
     int[] out = new int[a.size()];
     for (int i = 0; i < out.length; i++) {

@@ -3,7 +3,6 @@ package io.skillmix.cli;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.djl.Device;
 import com.google.gson.JsonArray;
@@ -33,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code skillmix generate} as a user runs it: the issue's stories260K command, batches, errors. */
 class GenerateCommandTest {
 
-  private static final Path STORIES = Path.of("..", "shared", "models", "stories260K");
+  private static final Path STORIES = io.skillmix.testkit.TestModels.STORIES_260K;
 
   @TempDir static Path dir;
   private static Path tiny;
@@ -48,7 +47,6 @@ class GenerateCommandTest {
 
   @Test
   void theIssuesStoriesCommandMatchesTheIndependentReference() throws Exception {
-    assumeStories();
     CliRun.Result r = CliRun.run("generate", "--model", STORIES.toString(), "--raw",
         "--prompt", "t1 t403 t407 t261 t378", "--max-new-tokens", "40", "--ignore-eos",
         "--logprobs", "5", "--json");
@@ -68,7 +66,6 @@ class GenerateCommandTest {
 
   @Test
   void aPromptFileGoesAsOneBatchAndEachPromptGetsWhatItGetsAlone() throws Exception {
-    assumeStories();
     JsonArray reference = reference();
     StringBuilder file = new StringBuilder();
     for (JsonElement p : reference) {
@@ -187,11 +184,6 @@ class GenerateCommandTest {
             top.get(k).getAsJsonObject().get("logprob").getAsDouble(), 1e-4);
       }
     }
-  }
-
-  private static void assumeStories() {
-    assumeTrue(Files.isRegularFile(STORIES.resolve("model.safetensors")),
-        "assumes the stories260K checkpoint at " + STORIES.toAbsolutePath() + "; skipped without it");
   }
 
   private static JsonArray reference() throws Exception {

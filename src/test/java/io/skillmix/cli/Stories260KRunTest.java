@@ -3,7 +3,6 @@ package io.skillmix.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.djl.Device;
 import com.google.gson.JsonObject;
@@ -25,14 +24,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class Stories260KRunTest {
 
-  private static final Path STORIES = Path.of("..", "shared", "models", "stories260K");
+  private static final Path STORIES = io.skillmix.testkit.TestModels.STORIES_260K;
 
   @TempDir Path dir;
 
   @Test
   void trainsAndTheTrainedFolderGenerates() throws Exception {
-    assumeTrue(Files.isRegularFile(STORIES.resolve("model.safetensors")),
-        "assumes the stories260K checkpoint at " + STORIES.toAbsolutePath() + "; skipped without it");
     List<String> lines = new ArrayList<>();
     for (int i = 3; i < 63; i++) {
       lines.add("{\"prompt\": \"t" + i + " t" + (i + 1) + "\", \"response\": \"t" + (i + 2) + " t" + (i + 3) + "\"}");

@@ -154,14 +154,14 @@ class BatchSourceTest {
 
   @Test
   void aDatasetsLossIsTheTokenWeightedMeanOverItsExamples() {
-    BatchSource.Drawn drawn = new BatchSource.Drawn(List.of(), new int[] {0, 1, 0, 1});
+    BatchSource.Drawn drawn = new BatchSource.Drawn(List.of(), new int[] {0, 1, 0, 1}, new int[] {1, 0, -1});
     Trainer.StepResult result = new Trainer.StepResult(1.9, 1e-3, 1, 40, 0, false,
         new double[] {2, 3, 6, 8}, new int[] {1, 2, 3, 4});
     double[] losses = drawn.losses(result, 3);
     assertEquals(8.0 / 4, losses[0], 1e-12);
     assertEquals(11.0 / 6, losses[1], 1e-12);
     assertTrue(Double.isNaN(losses[2]), "no examples: no loss");
-    BatchSource.Drawn one = new BatchSource.Drawn(List.of(), new int[] {2, 2});
+    BatchSource.Drawn one = new BatchSource.Drawn(List.of(), new int[] {2, 2}, new int[] {-1, -1, 2});
     assertEquals(1.9, one.losses(result, 3)[2], 0, "a step of one dataset has the step's loss exactly");
   }
 }

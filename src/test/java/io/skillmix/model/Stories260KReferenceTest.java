@@ -2,7 +2,6 @@ package io.skillmix.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
@@ -14,7 +13,6 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -33,8 +31,8 @@ import org.junit.jupiter.api.Test;
  */
 class Stories260KReferenceTest {
 
-  /** Where CI and the work machine keep the shared checkpoints: beside the project root. */
-  static final Path FOLDER = Path.of("..", "shared", "models", "stories260K");
+  /** In the test resources, so every clone runs this test (its README there says what it is). */
+  static final Path FOLDER = io.skillmix.testkit.TestModels.STORIES_260K;
 
   private static final double TOLERANCE = 1e-4;
 
@@ -43,9 +41,6 @@ class Stories260KReferenceTest {
 
   @BeforeAll
   static void load() throws Exception {
-    assumeTrue(Files.isRegularFile(FOLDER.resolve("model.safetensors")),
-        "assumes the stories260K checkpoint at " + FOLDER.toAbsolutePath()
-            + " (a copy of the shared folder beside the project); skipped without it");
     model = LanguageModel.load(FOLDER, Device.cpu());
     try (var in = Stories260KReferenceTest.class.getResourceAsStream("/reference/stories260K-greedy.json")) {
       reference = JsonParser.parseReader(new InputStreamReader(in, StandardCharsets.UTF_8))

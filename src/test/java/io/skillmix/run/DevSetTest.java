@@ -51,7 +51,8 @@ class DevSetTest {
         assertTrue(!dev.contains(ContentHash.of(c)), "seed " + seed + ": " + c + " is in both");
       }
       assertEquals(60, split.train().size() + split.dev().size(), "every example on one side");
-      assertTrue(split.dev().size() >= 12, "at least floor(60 × 0.2) examples held out");
+      assertTrue(split.dev().size() >= 11 && split.dev().size() <= 12, "floor(60 × 0.2) examples held out,"
+          + " copies counted (a pair of copies may not fit the last place)");
       assertEquals(split, DevSplit.carve("add", all, 0.2, seed, "x"), "deterministic for a seed");
     }
     assertNotEquals(DevSplit.carve("add", all, 0.2, 1, "x"), DevSplit.carve("add", all, 0.2, 2, "x"));
@@ -68,6 +69,63 @@ class DevSetTest {
     assertTrue(e.getMessage().contains("dataset 'one' is too small for a dev split"), e.getMessage());
     assertTrue(e.getMessage().contains("data.dev-fraction = 0.05"), e.getMessage());
     assertEquals(1, e.getMessage().lines().count());
+  }
+
+  /**
+   * Issue 28 #1: GSM8K's 7,473 examples repeated to 100,000 lines. The share counts lines, so about
+   * 95% stay in training (the old carve counted distinct texts and took 49,693 of them), and no
+   * distinct example has copies on both sides.
+   */
+  @Test
+  void repeatedExamplesCountAsExamplesAndStayOnOneSide() {
+    List<Conversation> distinct = new ArrayList<>();
+    for (int i = 0; i < 7_473; i++) {
+      distinct.add(Conversation.of("problem " + i, "#### " + i));
+    }
+    List<Conversation> lines = new ArrayList<>();
+    for (int i = 0; i < 100_000; i++) {
+      lines.add(distinct.get(i % distinct.size()));
+    }
+    DevSplit split = DevSplit.carve("gsm8k", lines, 0.05, 42, "data.dev-fraction = 0.05");
+    assertTrue(split.dev().size() <= 5_000 && split.dev().size() > 5_000 - 14, "dev " + split.dev().size());
+    assertEquals(100_000, split.train().size() + split.dev().size());
+    assertTrue(hashes(split.train()).stream().noneMatch(hashes(split.dev())::contains));
+    assertEquals(7_473, split.trainDistinct() + split.devDistinct());
+    assertEquals(hashes(split.dev()).size(), split.devDistinct());
+  }
+
+  @Test
+  void aCarveThatLeavesUnderHalfForTrainingIsRefusedInOneLine() throws IOException {
+    UserError e = assertThrows(UserError.class, () -> load(datasets(", held-out = 0.6")));
+    assertEquals(1, e.getMessage().lines().count(), e.getMessage());
+    assertTrue(e.getMessage().startsWith("dataset 'add': its dev split would take 36 of its 60 examples"
+        + " (held-out = 0.6), leaving 24, under half, to train on"), e.getMessage());
+    assertTrue(e.getMessage().contains("lower the share (held-out, or data.dev-fraction)"), e.getMessage());
+    UserError copies = assertThrows(UserError.class, () -> DevSplit.carve("same",
+        java.util.Collections.nCopies(40, Conversation.of("a", "1")), 0.05, 1, "data.dev-fraction = 0.05"));
+    assertTrue(copies.getMessage().startsWith("dataset 'same' is too small for a dev split: its 40 examples (copies"
+        + " of 1 distinct) would all be held out"), copies.getMessage());
+  }
+
+  /** Issue 28 #4: max-samples takes a seeded sample before the carve, and says how many it leaves out. */
+  @Test
+  void maxSamplesTakesASeededSampleBeforeTheCarveAndSaysSo() throws IOException {
+    String datasets = datasets(", max-samples = 20");
+    RunData data = load(datasets);
+    RunData.Set add = data.sets().get(0);
+    assertEquals(20, add.train().size() + add.heldOut().size());
+    assertEquals(60, add.read());
+    assertTrue(data.notes().contains("data: 'add': max-samples = 20 keeps a seeded sample of 20 of its 60"
+        + " examples; 40 are left out of this run"), data.notes().toString());
+    assertEquals(data.digests(), load(datasets).digests(), "the same sample on every load");
+    assertNotEquals(data.digests().get("add"), load(datasets, "seed=3").digests().get("add"));
+    RunData all = load(datasets(", max-samples = 600"));
+    assertEquals(60, all.sets().get(0).train().size() + all.sets().get(0).heldOut().size());
+    assertTrue(all.notes().stream().noneMatch(n -> n.contains("max-samples")), "nothing left out, nothing said");
+    for (String bad : List.of("0", "-3", "2.5", "many")) {
+      UserError e = assertThrows(UserError.class, () -> load(datasets(", max-samples = " + bad)));
+      assertTrue(e.getMessage().startsWith("data.datasets[0] ('add'): max-samples = "), e.getMessage());
+    }
   }
 
   private RunData load(String... overrides) {
@@ -92,16 +150,19 @@ class DevSetTest {
     RunData data = load(datasets);
     RunData.Set add = data.sets().get(0);
     int held = add.heldOut().size();
-    assertTrue(held >= 3, "floor(60 × 0.05) distinct examples, and their repeats");
+    assertEquals(3, held, "floor(60 × 0.05) examples, copies counted");
     assertEquals(60, held + add.train().size());
     assertTrue(add.carved());
     assertTrue(hashes(add.train()).stream().noneMatch(hashes(add.heldOut())::contains));
+    assertEquals(48, add.trainDistinct() + add.heldOutDistinct(), "60 lines, 48 distinct");
+    assertEquals(hashes(add.train()).size(), add.trainDistinct());
     assertEquals(1, data.sets().get(1).heldOut().size(), "at least one example");
     assertEquals(List.of(
-        "data: 'add' has no held-out split; " + held + " of its 60 examples are its dev set (carved at"
-            + " data.dev-fraction = 0.05, seeded), " + (60 - held) + " train",
+        "data: 'add' has no held-out split; " + RunData.Set.count(held, add.heldOutDistinct()) + " of its 60 examples"
+            + " are its dev set (carved at data.dev-fraction = 0.05, seeded), 57 (" + add.trainDistinct() + " distinct)"
+            + " train; its examples are copies of 48 distinct ones, and every copy of one stays on its side",
         "data: 'talk' has no held-out split; 1 of its 2 examples are its dev set (carved at data.dev-fraction = 0.05, seeded), 1 train"),
-        data.carveNotes());
+        data.notes());
 
     assertEquals(data.digests(), load(datasets).digests(), "the same carve on every load");
     assertEquals(data.sets().get(0).heldOut(), load(datasets).sets().get(0).heldOut());
@@ -114,7 +175,7 @@ class DevSetTest {
     RunData given = load(datasets(", held-out = 0.1"));
     assertTrue(given.sets().get(0).heldOut().size() >= 6);
     assertEquals("held-out = 0.1", given.sets().get(0).heldOutFrom());
-    assertEquals(1, given.carveNotes().size(), "only talk is carved");
+    assertEquals(1, given.notes().size(), "only talk is carved");
   }
 
   @Test

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.util.zip.GZIPInputStream;
 
 /**
  * Opens a dataset file as a {@link RecordSource}: JSON text (JSON Lines or an array), the same
@@ -24,7 +23,8 @@ final class DatasetFile {
 
   private DatasetFile() {}
 
-  static Opened open(Path file) {
+  /** @param fields the top-level fields records are read from (a Parquet file decodes only these columns) */
+  static Opened open(Path file, java.util.Set<String> fields) {
     requireRegularFile(file);
     InputStream in = null;
     try {
@@ -32,11 +32,11 @@ final class DatasetFile {
       FileKind kind = sniff(in);
       if (kind == FileKind.PARQUET) {
         in.close();
-        return new Opened(ParquetRecords.open(file), false);
+        return new Opened(ParquetRecords.open(file, fields), false);
       }
       boolean gzip = kind == FileKind.GZIP;
       if (gzip) {
-        in = new BufferedInputStream(new GZIPInputStream(in, BUFFER), BUFFER);
+        in = new BufferedInputStream(new GzipInput(in), BUFFER);
         kind = sniff(in);
       }
       if (kind != FileKind.TEXT) {
@@ -44,6 +44,9 @@ final class DatasetFile {
             + ", not a dataset" + hint(kind, gzip));
       }
       return new Opened(new RecordSplitter(file, new Utf8Lines(in)), gzip);
+    } catch (GzipInput.Refused e) {
+      closeQuietly(in);
+      throw new UserError(file + ": " + e.getMessage());
     } catch (IOException e) {
       closeQuietly(in);
       throw new UserError(file + ": cannot read the dataset file (" + e.getMessage() + ")");

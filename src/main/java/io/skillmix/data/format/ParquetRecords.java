@@ -24,9 +24,9 @@ final class ParquetRecords implements RecordSource {
     this.rows = rows;
   }
 
-  static ParquetRecords open(Path file) {
+  static ParquetRecords open(Path file, java.util.Set<String> fields) {
     try {
-      return new ParquetRecords(file, ParquetRows.open(file, DatasetFormat.allFields()));
+      return new ParquetRecords(file, ParquetRows.open(file, fields));
     } catch (IOException e) {
       throw refusal(file, e);
     }
@@ -46,6 +46,11 @@ final class ParquetRecords implements RecordSource {
     if (next == null) {
       done = true;
       return row == 0 ? Chunk.fault(file, 1, "empty Parquet file, no rows") : null;
+    }
+    String invalid = rows.invalidTextColumn();
+    if (invalid != null) {
+      return Chunk.fault(file, ++row, "column '" + invalid.replaceAll("\\p{Cntrl}", "?") + "' holds bytes that are not valid UTF-8;"
+          + " write the column as UTF-8 text");
     }
     return Chunk.object(++row, next);
   }

@@ -85,14 +85,14 @@ final class RecordParser {
       if (role == null) {
         throw new BadRecord("unknown role '" + name + "' in " + where + "; use system, user, assistant or tool");
       }
-      turns.add(new Turn(role, content(turn, where + ".content")));
+      turns.add(new Turn(role, content(turn, "content", where + ".content")));
     }
     return checkedTurns(turns, key);
   }
 
   /** A message's content: a string, or a list of text parts ({@code {"type": "text", "text": ...}}). */
-  private static String content(JsonObject turn, String where) throws BadRecord {
-    JsonElement value = turn.get("content");
+  static String content(JsonObject turn, String key, String where) throws BadRecord {
+    JsonElement value = turn.get(key);
     if (value == null) {
       throw new BadRecord("missing field '" + where + "'");
     }
@@ -115,7 +115,7 @@ final class RecordParser {
   }
 
   /** The rules every conversation keeps: one system turn first, answered, responses not empty. */
-  private static Conversation checkedTurns(List<Turn> turns, String key) throws BadRecord {
+  static Conversation checkedTurns(List<Turn> turns, String key) throws BadRecord {
     boolean userSeen = false;
     boolean answered = false;
     for (int i = 0; i < turns.size(); i++) {
@@ -237,7 +237,7 @@ final class RecordParser {
     return value == null || value.isJsonNull() ? null : string(value, key);
   }
 
-  private static String string(JsonElement value, String name) throws BadRecord {
+  static String string(JsonElement value, String name) throws BadRecord {
     if (value.isJsonPrimitive() && value.getAsJsonPrimitive().isString()) {
       return value.getAsString();
     }

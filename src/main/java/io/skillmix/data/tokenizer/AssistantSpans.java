@@ -3,8 +3,8 @@ package io.skillmix.data.tokenizer;
 import io.skillmix.data.Role;
 import io.skillmix.data.Turn;
 import java.util.ArrayList;
+import io.skillmix.data.tokenizer.jinja.JinjaTemplate;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * Where the assistant's text lies in a rendered conversation: the characters training counts.
@@ -32,7 +32,6 @@ import java.util.regex.Pattern;
 final class AssistantSpans {
 
   private static final char PROBE = '\uFDD2';
-  private static final Pattern GENERATION_TAG = Pattern.compile("\\{%-?\\s*generation\\s*-?%}");
 
   private AssistantSpans() {}
 
@@ -61,7 +60,7 @@ final class AssistantSpans {
 
   static Marked find(JinjaChatTemplate template, List<Turn> turns) {
     refuseIgnoredToolTurns(template, turns);
-    if (GENERATION_TAG.matcher(template.source().text()).find()) {
+    if (template.hasGenerationBlocks()) {
       return fromGenerationBlocks(template.renderMarked(turns, false));
     }
     String full = render(template, turns, false);
@@ -154,11 +153,11 @@ final class AssistantSpans {
     int depth = 0;
     for (int i = 0; i < marked.length(); i++) {
       char c = marked.charAt(i);
-      if (c == JinjaEngine.GENERATION_START) {
+      if (c == JinjaTemplate.GENERATION_START) {
         if (depth++ == 0) {
           start.add(text.length());
         }
-      } else if (c == JinjaEngine.GENERATION_END) {
+      } else if (c == JinjaTemplate.GENERATION_END) {
         if (--depth == 0) {
           end.add(text.length());
         }
@@ -191,13 +190,13 @@ final class AssistantSpans {
   }
 
   static String withoutMarks(String s) {
-    if (s.indexOf(JinjaEngine.GENERATION_START) < 0 && s.indexOf(JinjaEngine.GENERATION_END) < 0) {
+    if (s.indexOf(JinjaTemplate.GENERATION_START) < 0 && s.indexOf(JinjaTemplate.GENERATION_END) < 0) {
       return s;
     }
     StringBuilder out = new StringBuilder(s.length());
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
-      if (c != JinjaEngine.GENERATION_START && c != JinjaEngine.GENERATION_END) {
+      if (c != JinjaTemplate.GENERATION_START && c != JinjaTemplate.GENERATION_END) {
         out.append(c);
       }
     }
@@ -207,7 +206,7 @@ final class AssistantSpans {
   static boolean hasMarks(String s) {
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
-      if (c == JinjaEngine.GENERATION_START || c == JinjaEngine.GENERATION_END || c == PROBE) {
+      if (c == JinjaTemplate.GENERATION_START || c == JinjaTemplate.GENERATION_END || c == PROBE) {
         return true;
       }
     }

@@ -68,6 +68,7 @@ public final class HfTokenizer implements Tokenizer {
       throw new UserError(tokenizerJson + ": cannot read (" + e.getMessage() + ")");
     }
     JsonObject json = parseObject(tokenizerJson, new String(bytes, StandardCharsets.UTF_8));
+    refuseCatastrophicPatterns(json, "", tokenizerJson);
     Map<String, Integer> added = new HashMap<>();
     Map<String, Integer> vocab = new HashMap<>();
     int maxId = -1;
@@ -122,6 +123,37 @@ public final class HfTokenizer implements Tokenizer {
     } catch (RuntimeException e) {
       hf.close();
       throw e;
+    }
+  }
+
+  /**
+   * Every {@code "pattern": {"Regex": ...}} of the file (Split pre-tokenizers, Replace normalizers
+   * and decoders) must pass {@link RegexSafety}: the library runs them with a backtracking engine,
+   * on every text, before anything else can stop it.
+   */
+  private static void refuseCatastrophicPatterns(JsonElement e, String where, Path file) {
+    if (e.isJsonArray()) {
+      for (int i = 0; i < e.getAsJsonArray().size(); i++) {
+        refuseCatastrophicPatterns(e.getAsJsonArray().get(i), where + "[" + i + "]", file);
+      }
+    } else if (e.isJsonObject()) {
+      for (Map.Entry<String, JsonElement> entry : e.getAsJsonObject().entrySet()) {
+        String path = where.isEmpty() ? entry.getKey() : where + "." + entry.getKey();
+        JsonElement v = entry.getValue();
+        if (entry.getKey().equals("pattern") && v.isJsonObject() && v.getAsJsonObject().has("Regex")
+            && v.getAsJsonObject().get("Regex").isJsonPrimitive()) {
+          String regex = v.getAsJsonObject().get("Regex").getAsString();
+          String problem = RegexSafety.problem(regex);
+          if (problem != null) {
+            throw new UserError(file + ": " + path + ".Regex '" + (regex.length() > 80
+                ? regex.substring(0, 80) + "..." : regex) + "' is refused: " + problem
+                + "; no tokenizer needs such a pattern: use the model's original tokenizer.json");
+          }
+        } else if (!entry.getKey().equals("vocab") && !entry.getKey().equals("merges")
+            && !entry.getKey().equals("added_tokens")) {
+          refuseCatastrophicPatterns(v, path, file);
+        }
+      }
     }
   }
 

@@ -5,6 +5,8 @@ import io.skillmix.data.Conversation;
 import io.skillmix.data.Role;
 import io.skillmix.data.TokenizedExample;
 import io.skillmix.data.Turn;
+import io.skillmix.data.tokenizer.jinja.JinjaTemplate;
+import io.skillmix.data.tokenizer.jinja.TemplateError;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -15,8 +17,10 @@ import java.util.OptionalInt;
 
 /**
  * A model folder's own Jinja chat template, rendered as Hugging Face's {@code apply_chat_template}
- * renders it ({@link JinjaEngine}) with {@code messages}, {@code add_generation_prompt}, the
- * folder's {@code bos_token}, {@code eos_token}, ... and no {@code tools}.
+ * renders it ({@link JinjaTemplate}, skillmix's sandboxed Jinja2) with {@code messages}, {@code
+ * add_generation_prompt}, the folder's {@code bos_token}, {@code eos_token}, ..., and {@code
+ * tools} and {@code documents} set to None as Hugging Face sets them without tools. Message text
+ * is data: it is written as it is, never read as template code.
  *
  * <p>Encoding tokenizes the rendered conversation once, whole, so the ids are exactly those of
  * {@code tokenizer(rendered, add_special_tokens=False)}: a template that writes the BOS gets it
@@ -27,11 +31,17 @@ import java.util.OptionalInt;
 public final class JinjaChatTemplate implements ChatTemplate {
 
   private final TemplateSource source;
-  private final JinjaEngine.Compiled compiled;
+  private final JinjaTemplate compiled;
 
+  /** Compiles the template: one that does not parse, or reaches for files, is refused here. */
   JinjaChatTemplate(TemplateSource source) {
     this.source = source;
-    this.compiled = new JinjaEngine.Compiled(source.text());
+    try {
+      this.compiled = JinjaTemplate.compile(source.text());
+    } catch (TemplateError e) {
+      throw new UserError(source.file() + ": " + describe(e)
+          + "; fix the template or set model.chat-template to vicuna, chatml or llama3");
+    }
   }
 
   /** The template of {@code source}, for tests and tools that hold a template's text. */
@@ -101,7 +111,7 @@ public final class JinjaChatTemplate implements ChatTemplate {
         return new int[] {id.getAsInt()};
       }
     }
-    String trimmed = PyStrings.rstrip(tail, null);
+    String trimmed = tail.stripTrailing();
     return tokenizer.encode(trimmed.isEmpty() ? tail : trimmed);
   }
 
@@ -119,16 +129,34 @@ public final class JinjaChatTemplate implements ChatTemplate {
 
   // ---------------------------------------------------------------- rendering
 
+  /** Whether the template marks trained text itself with {@code {% generation %}} blocks. */
+  boolean hasGenerationBlocks() {
+    return compiled.hasGenerationBlocks();
+  }
+
   /** The rendering of {@code turns}, {@code {% generation %}} output still bracketed. */
   String renderMarked(List<Turn> turns, boolean addGenerationPrompt) {
     Map<String, Object> context = new HashMap<>(source.specialTokens());
     context.put("messages", messages(turns));
     context.put("add_generation_prompt", addGenerationPrompt);
+    context.put("tools", null); // apply_chat_template passes tools=None and documents=None
+    context.put("documents", null);
     try {
       return compiled.render(context);
-    } catch (JinjaEngine.Failure e) {
-      throw failed(e.getMessage(), turns);
+    } catch (TemplateError e) {
+      throw failed(describe(e), turns);
     }
+  }
+
+  /** One line for a template failure, by kind. */
+  static String describe(TemplateError e) {
+    return switch (e.kind()) {
+      case RAISED -> "the template raised an exception: " + e.getMessage();
+      case BOUND -> "the template breaks a bound of skillmix's chat templates (untrusted code):"
+          + " " + e.describe();
+      case REFUSED -> "the template is refused: " + e.describe();
+      default -> "the template failed: " + e.describe();
+    };
   }
 
   UserError failed(String why, List<Turn> turns) {

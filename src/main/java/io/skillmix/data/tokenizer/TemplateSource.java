@@ -72,6 +72,7 @@ public record TemplateSource(String text, Path file, String name, Map<String, St
           + " template}");
     }
     List<String> names = new ArrayList<>();
+    String found = null;
     for (JsonElement e : value.getAsJsonArray()) {
       if (!e.isJsonObject() || !isString(e.getAsJsonObject(), "name")
           || !isString(e.getAsJsonObject(), "template")) {
@@ -79,11 +80,19 @@ public record TemplateSource(String text, Path file, String name, Map<String, St
             + " \"template\": ...}");
       }
       JsonObject o = e.getAsJsonObject();
-      names.add(o.get("name").getAsString());
-      if (o.get("name").getAsString().equals(wanted)) {
-        return Optional.of(new TemplateSource(o.get("template").getAsString(), config, wanted,
-            tokens));
+      String entry = o.get("name").getAsString();
+      if (names.contains(entry)) {
+        // transformers keeps the last, skillmix kept the first: neither is safe to guess
+        throw new UserError(config + ": chat_template has two templates named '" + entry
+            + "'; keep one of them (or rename the other)");
       }
+      names.add(entry);
+      if (entry.equals(wanted)) {
+        found = o.get("template").getAsString();
+      }
+    }
+    if (found != null) {
+      return Optional.of(new TemplateSource(found, config, wanted, tokens));
     }
     if (name == null) {
       throw new UserError(config + ": chat_template has no template named 'default' (it has "

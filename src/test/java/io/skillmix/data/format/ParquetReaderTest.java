@@ -10,6 +10,7 @@ import io.skillmix.data.Conversation;
 import io.skillmix.data.Role;
 import io.skillmix.data.Turn;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -105,6 +106,71 @@ class ParquetReaderTest {
     UserError e = assertThrows(UserError.class, () -> entries(cut));
     assertEquals(cut + ": Parquet file: not a whole Parquet file (its footer is missing; was it cut short?)",
         e.getMessage());
+  }
+
+  private Path parquet(String name, ParquetBytes file) throws IOException {
+    return Files.write(dir.resolve(name), file.bytes());
+  }
+
+  /** The hand-made writer itself: a plain file reads as its columns. */
+  @Test
+  void aHandWrittenFileReads() throws IOException {
+    Path file = parquet("plain.parquet", new ParquetBytes().column("prompt", "a", "ü").column("response", "b", "ß"));
+    assertEquals(List.of(Conversation.of("a", "b"), Conversation.of("ü", "ß")), load(file));
+    ParquetBytes gz = new ParquetBytes().column("prompt", "a").column("response", "b");
+    gz.gzipPages = true;
+    assertEquals(List.of(Conversation.of("a", "b")), load(parquet("gz.parquet", gz)));
+  }
+
+  private static List<Conversation> load(Path file) {
+    return DatasetReader.load(file, null, OnError.FAIL, 5).conversations();
+  }
+
+  /** Issue 33 E5: bytes that are not UTF-8 make the row a fault, as in JSON Lines, never U+FFFD trained on. */
+  @Test
+  void invalidUtf8InAStringIsAFaultOfItsRow() throws IOException {
+    Path file = parquet("latin1.parquet", new ParquetBytes()
+        .rawColumn("prompt", "ok".getBytes(), new byte[] {'c', 'a', 'f', (byte) 0xE9}, "real �".getBytes(StandardCharsets.UTF_8))
+        .column("response", "fine", "bad", "kept"));
+    assertEquals(List.of(new Record(1, Conversation.of("ok", "fine")).toString(),
+        file + ":2: column 'prompt' holds bytes that are not valid UTF-8; write the column as UTF-8 text",
+        new Record(3, Conversation.of("real �", "kept")).toString()), entries(file));
+    UserError e = assertThrows(UserError.class, () -> load(file));
+    assertTrue(e.getMessage().startsWith(file + ":2: column 'prompt' holds bytes that are not valid UTF-8"), e.getMessage());
+    // A column no record reads is not decoded, so its bytes do not matter.
+    Path other = parquet("other.parquet", new ParquetBytes().column("prompt", "a").column("response", "b")
+        .rawColumn("image", new byte[] {(byte) 0xFF, (byte) 0xD8}));
+    assertEquals(List.of(Conversation.of("a", "b")), load(other));
+  }
+
+  /** Issue 33 E13: metadata that contradicts itself is refused in one line. */
+  @Test
+  void anEmptySchemaAndAColumnWhoseTypeDisagreesAreRefused() throws IOException {
+    ParquetBytes empty = new ParquetBytes().column("prompt", "a").column("response", "b");
+    empty.emptySchema = true;
+    Path e = parquet("empty-schema.parquet", empty);
+    assertEquals(e + ": Parquet file: damaged metadata: the schema has no columns",
+        assertThrows(UserError.class, () -> entries(e)).getMessage());
+    ParquetBytes typed = new ParquetBytes().column("prompt", "a").column("response", "b");
+    typed.chunkType = ParquetBytes.INT32;
+    Path t = parquet("types.parquet", typed);
+    assertEquals(t + ": Parquet file: damaged metadata: column 'prompt' is BYTE_ARRAY in the schema but INT32 in"
+        + " row group 0", assertThrows(UserError.class, () -> entries(t)).getMessage());
+  }
+
+  /** Issue 33 E13: an honest page over the limit is called too large, with the limit, not damaged. */
+  @Test
+  void anHonestPageOverTheLimitSaysSoAndNamesTheLimit() throws IOException {
+    byte[] huge = new byte[300 << 20];
+    Arrays.fill(huge, (byte) 'a');
+    ParquetBytes big = new ParquetBytes().rawColumn("prompt", huge).column("response", "b");
+    big.gzipPages = true; // 300 MiB of one letter: a GZIP page of about 0.3 MiB
+    Path file = parquet("huge-page.parquet", big);
+    UserError e = assertThrows(UserError.class, () -> entries(file));
+    assertEquals(file + ": Parquet file: column 'prompt': a page header gives 314,572,804 bytes, more than the"
+        + " 268,435,456 bytes (256 MiB) one page may hold here; write the file with smaller pages (pyarrow:"
+        + " data_page_size; writers cut pages at about 1 MiB by default)", e.getMessage());
+    assertTrue(!e.getMessage().contains("damaged"));
   }
 
   /** A damaged byte (every fifth position tried) either still reads or ends in one clear line, never a crash. */

@@ -235,7 +235,8 @@ class ChatTemplateTest {
             + "{% endfor %}{{ unk_token is defined }}",
         "bos_token", Map.of("content", "<s>", "lstrip", false, "special", true),
         "eos_token", "</s>"));
-    assertEquals("<s>Hi</s>Hello</s>false", ChatTemplate.resolve("auto", folder).render(ONE));
+    // Python prints the boolean as False, as Jinja2 does.
+    assertEquals("<s>Hi</s>Hello</s>False", ChatTemplate.resolve("auto", folder).render(ONE));
   }
 
   @Test
@@ -255,6 +256,20 @@ class ChatTemplateTest {
     e = assertThrows(UserError.class, () -> ChatTemplate.resolve("auto", noDefault));
     assertTrue(e.getMessage().contains("no template named 'default' (it has rag)"), e.getMessage());
     assertEquals("r", ChatTemplate.resolve("rag", noDefault).render(ONE));
+  }
+
+  /** Issue 33, E14: of two templates named default the first was taken without a word. */
+  @Test
+  void twoTemplatesOfOneNameAreRefused(@TempDir Path dir) throws IOException {
+    TokenizerFixtures.writeJson(dir.resolve("tokenizer_config.json"), Map.of("chat_template",
+        List.of(Map.of("name", "default", "template", "first"),
+            Map.of("name", "tool_use", "template", "tools"),
+            Map.of("name", "default", "template", "second"))));
+    for (String name : List.of("auto", "tool_use")) {
+      UserError e = assertThrows(UserError.class, () -> ChatTemplate.resolve(name, dir));
+      assertEquals(dir.resolve("tokenizer_config.json") + ": chat_template has two templates named"
+          + " 'default'; keep one of them (or rename the other)", e.getMessage());
+    }
   }
 
   @Test

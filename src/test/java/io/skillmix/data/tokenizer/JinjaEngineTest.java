@@ -15,9 +15,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The Python-isms chat templates use, with Jinja2's results (checked with Python's jinja2 3.1;
- * where Jinjava alone differs, the comment says how). Not covered, and different: printing a
- * list, {@code none} or a boolean directly ({@code {{ [1] }}}, {@code {{ true }}}) gives Java's
- * text, not Python's repr; the real templates tested here never do.
+ * {@link JinjaAgainstPythonTest} compares many more with Python itself).
  */
 class JinjaEngineTest {
 
@@ -29,7 +27,7 @@ class JinjaEngineTest {
     bindings.put("xs", List.of(1, 2, 3));
     bindings.put("d", d);
     bindings.put("s", "\n<think>x</think>\n");
-    return new JinjaEngine.Compiled(template).render(bindings);
+    return io.skillmix.data.tokenizer.jinja.JinjaTemplate.compile(template).render(bindings);
   }
 
   @Test
@@ -52,10 +50,9 @@ class JinjaEngineTest {
         + "{% endfor %}"));
     assertEquals("13", render("{% for x in xs %}{% if x == 2 %}{% continue %}{% endif %}{{ x }}"
         + "{% endfor %}"));
-    // Jinjava alone reads namespace(n=xs|length - 1) as (n=xs|length) - 1.
+    // A keyword argument takes the whole expression: n = (xs|length - 1).
     assertEquals("2|5", render("{% set ns = namespace(n=xs|length - 1, m=0) %}{{ ns.n }}|"
         + "{% for x in xs %}{% set ns.m = ns.m + x %}{% endfor %}{{ ns.m - 1 }}"));
-    // Jinjava alone has no [::-1].
     assertEquals("3,2,1|2,3", render("{{ xs[::-1] | join(',') }}|{{ xs[1:] | join(',') }}"));
     assertEquals("a=1;b=2;", render("{% for k, v in d.items() %}{{ k }}={{ v | length if v is"
         + " iterable else v }};{% endfor %}"));
@@ -72,7 +69,7 @@ class JinjaEngineTest {
 
   @Test
   void tojsonWritesAsPythonsJsonDumps() {
-    // Jinjava's own tojson writes {"a":1,...}; Hugging Face's is json.dumps(ensure_ascii=False).
+    // Hugging Face's tojson is json.dumps(ensure_ascii=False), not Jinja2's HTML-safe one.
     assertEquals("{\"a\": 1, \"b\": [1, \"é\\\"\\n\"]}", render("{{ d | tojson }}"));
     assertEquals("{\n  \"a\": 1,\n  \"b\": [\n    1,\n    \"é\\\"\\n\"\n  ]\n}",
         render("{{ d | tojson(indent=2) }}"));
@@ -94,9 +91,9 @@ class JinjaEngineTest {
     UserError e = assertThrows(UserError.class, () -> raising.render(Conversation.of("q", "a")));
     assertEquals("DIR/chat_template.jinja: the template raised an exception: No answers here;"
         + " example starting user \"q\" (2 turns)", e.getMessage());
-    JinjaChatTemplate broken = JinjaChatTemplate.of(TemplateSource.of(
-        "{% for m in messages %}{{ m.content }}", Path.of("DIR/tokenizer_config.json"), Map.of()));
-    e = assertThrows(UserError.class, () -> broken.render(Conversation.of("q", "a")));
+    // A template that does not parse is refused when it is loaded, before any example.
+    e = assertThrows(UserError.class, () -> JinjaChatTemplate.of(TemplateSource.of(
+        "{% for m in messages %}{{ m.content }}", Path.of("DIR/tokenizer_config.json"), Map.of())));
     assertTrue(e.getMessage().startsWith("DIR/tokenizer_config.json: the template failed: "),
         e.getMessage());
     assertTrue(!e.getMessage().contains("\n"), e.getMessage());

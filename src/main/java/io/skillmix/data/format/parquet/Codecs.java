@@ -25,10 +25,25 @@ final class Codecs {
     return codec == 0 || codec == 1 || codec == 2 || codec == 6 || codec == 7;
   }
 
-  static byte[] decompress(int codec, byte[] in, int offset, int length, int size) throws ParquetException {
-    // Writers cut pages at about 1 MiB; a size far beyond what the bytes can hold is damage.
-    if (size < 0 || size > Math.max(64L << 20, 256L * length) || codec == 0 && size != length) {
-      throw new ParquetException("damaged page header: " + size + " bytes from " + length);
+  /**
+   * The largest page decoded: 256 MiB. Writers cut pages at about 1 MiB (pyarrow's data_page_size),
+   * and a record is at most 64 MiB, so only a page built to be huge (or a damaged size) passes it.
+   */
+  static final int MAX_PAGE_BYTES = 256 << 20;
+
+  /**
+   * @param column the column's path, for messages
+   * @param size the page's size once decompressed, as its header says; what comes out must match it
+   */
+  static byte[] decompress(int codec, byte[] in, int offset, int length, int size, String column)
+      throws ParquetException {
+    if (size < 0 || codec == 0 && size != length) {
+      throw new ParquetException("damaged page header in column '" + column + "': " + size + " bytes from " + length);
+    }
+    if (size > MAX_PAGE_BYTES) {
+      throw new ParquetException(String.format(java.util.Locale.ROOT, "column '%s': a page header gives %,d bytes,"
+          + " more than the %,d bytes (256 MiB) one page may hold here; write the file with smaller pages"
+          + " (pyarrow: data_page_size; writers cut pages at about 1 MiB by default)", column, size, MAX_PAGE_BYTES));
     }
     byte[] out = new byte[size];
     try {

@@ -77,7 +77,7 @@ final class ColumnChunk {
         if (encoding != Encodings.PLAIN && encoding != Encodings.PLAIN_DICTIONARY) {
           throw unsupported(encoding);
         }
-        byte[] data = Codecs.decompress(codec, bytes, offset, stored, size);
+        byte[] data = Codecs.decompress(codec, bytes, offset, stored, size, leaf.path);
         int n = h.intValue(1);
         if (n < 0 || n > MAX_PAGE_ENTRIES) {
           throw new ParquetException("damaged column '" + leaf.path + "': a dictionary of " + n + " values");
@@ -87,7 +87,7 @@ final class ColumnChunk {
       case DATA_PAGE -> {
         Thrift.Struct h = require(page.struct(5), "data");
         int n = h.intValue(1);
-        byte[] data = Codecs.decompress(codec, bytes, offset, stored, size);
+        byte[] data = Codecs.decompress(codec, bytes, offset, stored, size, leaf.path);
         ByteCursor in = new ByteCursor(data, 0, data.length);
         checkRoom(n);
         if (leaf.maxRep > 0) {
@@ -116,7 +116,7 @@ final class ColumnChunk {
         int start = offset + repBytes + defBytes;
         int length = stored - repBytes - defBytes;
         boolean compressed = h.boolOr(7, true) && codec != 0;
-        byte[] data = compressed ? Codecs.decompress(codec, bytes, start, length, size - repBytes - defBytes) : bytes;
+        byte[] data = compressed ? Codecs.decompress(codec, bytes, start, length, size - repBytes - defBytes, leaf.path) : bytes;
         values(h.intValue(4), compressed ? new ByteCursor(data, 0, data.length)
             : new ByteCursor(bytes, start, start + length), n);
       }

@@ -1,6 +1,5 @@
 package io.skillmix.data.format.parquet;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -8,7 +7,8 @@ import java.util.List;
 /**
  * The value and level encodings of Parquet pages: PLAIN, dictionary indices and levels in the
  * RLE/bit-packed hybrid, and the DELTA_BINARY_PACKED, DELTA_LENGTH_BYTE_ARRAY and DELTA_BYTE_ARRAY
- * encodings that version-2 writers choose. Byte arrays decode as UTF-8 text.
+ * encodings that version-2 writers choose. Byte arrays decode as UTF-8 text ({@link InvalidText}
+ * where they are not UTF-8).
  */
 final class Encodings {
 
@@ -34,6 +34,14 @@ final class Encodings {
       "RLE_DICTIONARY", "BYTE_STREAM_SPLIT"};
 
   private Encodings() {}
+
+  private static final String[] TYPES = {"BOOLEAN", "INT32", "INT64", "INT96", "FLOAT", "DOUBLE", "BYTE_ARRAY",
+      "FIXED_LEN_BYTE_ARRAY"};
+
+  /** A physical type's name; "no type" for a group (-1). */
+  static String typeName(long type) {
+    return type >= 0 && type < TYPES.length ? TYPES[(int) type] : type < 0 ? "no type" : "type " + type;
+  }
 
   static String name(int encoding) {
     return encoding >= 0 && encoding < NAMES.length ? NAMES[encoding] : "encoding " + encoding;
@@ -130,9 +138,10 @@ final class Encodings {
     return out;
   }
 
-  private static String text(ByteCursor in, int length) throws ParquetException {
+  /** A byte array's text, or {@link InvalidText#INSTANCE} when it is not valid UTF-8. */
+  private static Object text(ByteCursor in, int length) throws ParquetException {
     in.need(length);
-    String s = new String(in.data, in.pos, length, StandardCharsets.UTF_8);
+    Object s = InvalidText.of(in.data, in.pos, length);
     in.pos += length;
     return s;
   }
@@ -208,7 +217,7 @@ final class Encodings {
       byte[] value = Arrays.copyOf(previous, prefix + suffix);
       System.arraycopy(in.data, in.pos, value, prefix, suffix);
       in.pos += suffix;
-      out.add(new String(value, StandardCharsets.UTF_8));
+      out.add(InvalidText.of(value, 0, value.length));
       previous = value;
     }
     return out;

@@ -30,6 +30,8 @@ public final class ParquetRows implements Closeable {
 
   private static final byte[] MAGIC = "PAR1".getBytes(StandardCharsets.US_ASCII);
   private static final int MAX_FOOTER = 64 << 20;
+  /** The most bytes of one column in one row group read at once: Java's largest array. */
+  private static final long MAX_CHUNK_BYTES = Integer.MAX_VALUE - 8;
 
   private final FileChannel channel;
   private final List<String> names = new ArrayList<>();
@@ -84,6 +86,14 @@ public final class ParquetRows implements Closeable {
     return List.copyOf(names);
   }
 
+  /**
+   * The column of the row {@link #next} returned last whose bytes are not valid UTF-8 (its value
+   * reads as null), or null when every value is text: such a row is a fault, never trained on.
+   */
+  public String invalidTextColumn() {
+    return assembler == null ? null : assembler.invalidText();
+  }
+
   /** The next row, or {@code null} after the last. */
   public JsonObject next() throws IOException {
     while (rowsLeft == 0) {
@@ -127,6 +137,7 @@ public final class ParquetRows implements Closeable {
     if (!(entry instanceof Thrift.Struct chunk) || chunk.struct(3) == null) {
       throw new ParquetException("damaged metadata: column '" + leaf.path + "' has no metadata");
     }
+    agrees(leaf, chunk.struct(3));
     if (chunk.string(1) != null) {
       throw new ParquetException("column '" + leaf.path + "' is stored in another file (" + chunk.string(1)
           + "), which skillmix does not read");
@@ -143,10 +154,34 @@ public final class ParquetRows implements Closeable {
       start = dictionary;
     }
     long length = meta.longValue(7);
-    if (start < 4 || length < 0 || start + length > channel.size() || length > Integer.MAX_VALUE - 8) {
+    if (start < 4 || length < 0 || start + length > channel.size()) {
       throw new ParquetException("damaged metadata: column '" + leaf.path + "' lies outside the file");
     }
+    if (length > MAX_CHUNK_BYTES) {
+      throw new ParquetException(String.format(java.util.Locale.ROOT, "column '%s' holds %,d bytes in row group %d,"
+          + " more than the %,d bytes (2 GiB) this reader takes in at once; write the file with smaller row groups"
+          + " (pyarrow: row_group_size)", leaf.path, length, group, MAX_CHUNK_BYTES));
+    }
     return ColumnChunk.decode(leaf, meta, read(channel, start, (int) length));
+  }
+
+  /** A row group's column must be the schema's leaf: the same path and physical type. */
+  private void agrees(SchemaNode leaf, Thrift.Struct meta) throws ParquetException {
+    long type = meta.longOr(1, -1);
+    if (type != leaf.type) {
+      throw new ParquetException("damaged metadata: column '" + leaf.path + "' is " + Encodings.typeName(leaf.type)
+          + " in the schema but " + Encodings.typeName(type) + " in row group " + group);
+    }
+    List<?> path = meta.list(3);
+    StringBuilder joined = new StringBuilder();
+    for (Object part : path) {
+      joined.append(joined.length() == 0 ? "" : ".")
+          .append(part instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : "?");
+    }
+    if (!path.isEmpty() && !joined.toString().equals(leaf.path)) {
+      throw new ParquetException("damaged metadata: row group " + group + " stores '" + joined + "' where the"
+          + " schema has column '" + leaf.path + "'");
+    }
   }
 
   private static boolean endsWithMagic(byte[] tail) {

@@ -17,7 +17,7 @@ import java.util.Map;
 final class RowAssembler {
 
   /** Reads one leaf column's entries in order. */
-  private static final class Cursor {
+  private final class Cursor {
     final ColumnChunk chunk;
     int entry;
     int value;
@@ -48,7 +48,11 @@ final class RowAssembler {
       if (value >= chunk.values.size()) {
         throw new ParquetException("damaged column '" + chunk.leaf.path + "': fewer values than entries");
       }
-      return json(chunk.values.get(value++));
+      Object v = chunk.values.get(value++);
+      if (v == InvalidText.INSTANCE && invalidText == null) {
+        invalidText = chunk.leaf.path;
+      }
+      return json(v);
     }
 
     void skip() throws ParquetException {
@@ -67,6 +71,8 @@ final class RowAssembler {
 
   private final List<SchemaNode> fields;
   private final Map<SchemaNode, Cursor> cursors = new HashMap<>();
+  /** The first column of the row last assembled whose bytes are not UTF-8 text, or null. */
+  private String invalidText;
 
   /** @param fields the top-level fields to assemble; their leaves' chunks are in {@code chunks} */
   RowAssembler(List<SchemaNode> fields, Map<SchemaNode, ColumnChunk> chunks) {
@@ -80,9 +86,15 @@ final class RowAssembler {
 
   /** The next row's assembled fields, added to {@code row}. */
   void next(JsonObject row) throws ParquetException {
+    invalidText = null;
     for (SchemaNode f : fields) {
       row.add(f.name, f.repetition == SchemaNode.REPEATED ? list(f, f) : value(f));
     }
+  }
+
+  /** The path of the row's first column whose value is not UTF-8 text (it reads as null), or null. */
+  String invalidText() {
+    return invalidText;
   }
 
   /** Whether every column was read to its end (the row count and the columns agree). */

@@ -37,7 +37,9 @@ final class SchemaNode {
 
   private SchemaNode(Thrift.Struct element, SchemaNode parent) {
     this.name = element.string(4) == null ? "" : element.string(4);
-    this.path = parent == null || parent.path.isEmpty() ? name : parent.path + "." + name;
+    // The root's name (duckdb_schema, arrow_schema, ...) is no column's: paths start below it, as
+    // a column chunk's path_in_schema does.
+    this.path = parent == null ? "" : parent.path.isEmpty() ? name : parent.path + "." + name;
     this.repetition = parent == null ? REQUIRED : (int) element.longOr(3, REQUIRED);
     this.type = element.has(1) && !element.has(5) ? (int) element.longOr(1, -1) : -1;
     this.typeLength = (int) element.longOr(2, 0);
@@ -68,6 +70,9 @@ final class SchemaNode {
     SchemaNode root = build(elements, next, null, 0);
     if (next[0] != elements.size()) {
       throw new ParquetException("damaged metadata: the schema has elements outside its tree");
+    }
+    if (root.isLeaf() || root.children.isEmpty()) {
+      throw new ParquetException("damaged metadata: the schema has no columns");
     }
     int[] column = {0};
     root.number(column);
