@@ -29,7 +29,7 @@ public final class ChatCommand implements Runnable {
   @Override
   public void run() {
     options.validate();
-    try (LoadedModel loaded = LoadedModel.open(options.model, options.adapter, options.device)) {
+    try (LoadedModel loaded = LoadedModel.open(options.model, options.adapter, options.device, options.forceBase)) {
       ChatTemplate template = loaded.template(options.chatTemplate);
       PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8));
       out.printf("chat with %s; %s%n", options.model, ChatSession.COMMANDS);

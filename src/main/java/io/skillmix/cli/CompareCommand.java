@@ -105,8 +105,27 @@ public final class CompareCommand implements Runnable {
         "compare-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     List<String> deviceList = devices != null ? devices : List.of(base.getString("devices.learner"));
     PrintStream console = System.out;
-    Comparison.Result result = new Comparison(new Comparison.Plan(file, overrides, parsed, seeds, specialist,
-        dir, deviceList, !noProgress), console).run();
+    Comparison comparison = new Comparison(new Comparison.Plan(file, overrides, parsed, seeds, specialist,
+        dir, deviceList, !noProgress), console);
+    // Ctrl-C or SIGTERM: the finished runs are kept, the one in progress starts again (issue 33 E11).
+    Thread hook = new Thread(() -> {
+      console.println();
+      console.println("stopped; the finished runs are kept in " + dir + ": the same command continues the comparison"
+          + " (the run that was in progress starts again)");
+      console.flush();
+      Runtime.getRuntime().halt(0);
+    }, "skillmix-compare-stop");
+    Runtime.getRuntime().addShutdownHook(hook);
+    Comparison.Result result;
+    try {
+      result = comparison.run();
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook is reporting
+      }
+    }
     console.println();
     console.print(result.table().text());
     console.println();

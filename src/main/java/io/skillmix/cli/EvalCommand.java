@@ -27,15 +27,27 @@ public final class EvalCommand implements Runnable {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--model", required = true, paramLabel = "DIR", description = "A Hugging Face model folder.")
+  @Option(names = "--model", paramLabel = "DIR", description = "A Hugging Face model folder (or give --run).")
   Path model;
+
+  @Option(names = "--run", paramLabel = "RUN_DIR",
+      description = "A training run: its final model on the run's own datasets (their dev splits as the run carved"
+          + " them), with the run's chat template and system prompt; key=value overrides go on top of its config.conf.")
+  Path run;
 
   @Option(names = "--adapter", paramLabel = "DIR",
       description = "A LoRA adapter folder (PEFT layout) to evaluate on --model, its base.")
   Path adapter;
 
+  @Option(names = "--force-base",
+      description = "Use --adapter on --model although its adapter_config.json names another base model.")
+  boolean forceBase;
+
   @Option(names = "--out", paramLabel = "FILE", description = "Also write the results as JSON here.")
   Path out;
+
+  @Option(names = "--overwrite", description = "Replace an existing --out file.")
+  boolean overwrite;
 
   @Option(names = "--limit", defaultValue = "200",
       description = "Examples per task at most (default: ${DEFAULT-VALUE}); 0 for all.")
@@ -60,8 +72,9 @@ public final class EvalCommand implements Runnable {
   @Option(names = "--no-progress", description = "No progress bar (for logs).")
   boolean noProgress;
 
-  @Parameters(paramLabel = "key=value", arity = "0..*",
-      description = "Config overrides that choose the datasets (data.datasets, data.builtin.*, seed).")
+  @Parameters(paramLabel = "[CONFIG] [key=value...]", arity = "0..*",
+      description = "A config file as train takes (HOCON or YAML), then overrides that choose the datasets"
+          + " (data.datasets, data.builtin.*, seed).")
   List<String> overrides = new ArrayList<>();
 
   @Override
@@ -69,7 +82,26 @@ public final class EvalCommand implements Runnable {
     if (limit < 0 || batchSize <= 0 || maxNewTokens <= 0) {
       throw new UserError("--limit must be 0 or more, --batch-size and --max-new-tokens positive");
     }
-    RunSettings settings = RunSettings.from(ConfigLoader.load(null, overrides));
+    if ((model == null) == (run == null)) {
+      throw new UserError("give --model DIR (a model folder) or --run RUN_DIR (a training run's final model), one of them");
+    }
+    if (run != null) {
+      EvaluatedRun of = EvaluatedRun.of(run, overrides);
+      model = of.model();
+      overrides = of.overrides();
+    }
+    if (out != null) { // before hours of evaluation, not after
+      List<Path> inputs = new ArrayList<>();
+      for (Path p : new Path[] {model, adapter, mmlu, categories, gsm8k}) {
+        if (p != null) {
+          inputs.add(p);
+        }
+      }
+      out = io.skillmix.output.OutputGuard.of("eval", "--out", inputs).checkFile(out, overwrite);
+    }
+    io.skillmix.model.AdapterFolder.checkBase(model, adapter, forceBase);
+    ConfigArgs given = ConfigArgs.parse(overrides, "config file");
+    RunSettings settings = RunSettings.from(ConfigLoader.load(given.file(), given.overrides()));
     EvalReport report = Evaluation.run(model, adapter, io.skillmix.run.RunData.evaluationInputs(settings),
         new Evaluation.Options(limit, batchSize, maxNewTokens, mmlu, categories, gsm8k, !noProgress));
     PrintWriter printer = spec.commandLine().getOut();

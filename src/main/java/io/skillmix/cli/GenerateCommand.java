@@ -98,7 +98,7 @@ public final class GenerateCommand implements Runnable {
           + " put a system message into --messages, or into the --raw text");
     }
     List<Input> inputs = readInputs(); // bad files fail before the model loads
-    try (LoadedModel loaded = LoadedModel.open(options.model, options.adapter, options.device)) {
+    try (LoadedModel loaded = LoadedModel.open(options.model, options.adapter, options.device, options.forceBase)) {
       ChatTemplate template = raw ? null : loaded.template(options.chatTemplate);
       List<int[]> prompts = new ArrayList<>();
       for (Input input : inputs) {
@@ -154,6 +154,7 @@ public final class GenerateCommand implements Runnable {
   }
 
   private static List<String> readLines(Path file) {
+    io.skillmix.InputFile.require(file, "--prompt-file", "a text file, one prompt per line");
     try {
       return Files.readAllLines(file, StandardCharsets.UTF_8);
     } catch (NoSuchFileException e) {

@@ -45,7 +45,12 @@ final class GenerationJson {
   private static JsonObject entry(int id, double logprob) {
     JsonObject o = new JsonObject();
     o.addProperty("id", id);
-    o.addProperty("logprob", logprob);
+    // JSON has no NaN or infinity: a logprob that is not a number is null, never a bare NaN.
+    if (Double.isFinite(logprob)) {
+      o.addProperty("logprob", logprob);
+    } else {
+      o.add("logprob", JsonNull.INSTANCE);
+    }
     return o;
   }
 

@@ -17,6 +17,10 @@ final class GenerationOptions {
       description = "A LoRA adapter folder (PEFT layout: adapter_config.json, adapter_model.safetensors) on --model, its base.")
   Path adapter;
 
+  @Option(names = "--force-base",
+      description = "Use --adapter on --model although its adapter_config.json names another base model.")
+  boolean forceBase;
+
   @Option(names = "--chat-template", defaultValue = "auto", paramLabel = "NAME",
       description = "auto (the folder's own template) or a built-in one: vicuna, chatml, llama3;"
           + " the values of model.chat-template (default: ${DEFAULT-VALUE}). A folder without a"

@@ -37,9 +37,15 @@ final class LoadedModel implements AutoCloseable {
 
   /** As above, with a LoRA adapter folder on the model when {@code adapter} is given. */
   static LoadedModel open(Path folder, Path adapter, String device) {
+    return open(folder, adapter, device, false);
+  }
+
+  /** As above; {@code forceBase}: the adapter may name another base ({@code --force-base}). */
+  static LoadedModel open(Path folder, Path adapter, String device, boolean forceBase) {
     if (!Files.isDirectory(folder)) {
       throw new UserError(folder + ": model folder not found; --model takes a Hugging Face model folder");
     }
+    AdapterFolder.checkBase(folder, adapter, forceBase);
     Tokenizer tokenizer = ModelFolder.tokenizer(folder);
     try {
       LanguageModel model = AdapterFolder.open(folder, adapter, Devices.parse("--device", device));

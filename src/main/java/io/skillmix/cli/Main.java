@@ -59,20 +59,26 @@ public final class Main implements Runnable {
       PrintWriter err = line.getErr();
       UserError userError = userError(e);
       if (userError != null && !debug) {
-        err.println("skillmix: " + userError.getMessage());
+        err.println("skillmix: " + io.skillmix.config.Secrets.mask(userError.getMessage()));
         err.flush();
         return USER_ERROR;
       }
       io.skillmix.run.RunFailure failure = runFailure(e);
       if (failure != null && !debug) {
-        err.println("skillmix: " + failure.getMessage());
+        err.println("skillmix: " + io.skillmix.config.Secrets.mask(failure.getMessage()));
+        err.flush();
+        return 1;
+      }
+      if (!debug && io.skillmix.learn.EngineFaults.userFacing(e)) {
+        // A file that cannot be written (a full disk), a failed checkpoint: the message says what and where.
+        err.println("skillmix: " + io.skillmix.config.Secrets.mask(e.getMessage()));
         err.flush();
         return 1;
       }
       if (debug) {
         e.printStackTrace(err);
       } else {
-        err.println("skillmix: internal error: " + e + " (run with --debug for the stack trace)");
+        err.println("skillmix: internal error: " + io.skillmix.config.Secrets.mask(String.valueOf(e)) + " (run with --debug for the stack trace)");
       }
       err.flush();
       return userError != null ? USER_ERROR : 1;

@@ -26,12 +26,16 @@ final class MergeLoraCommand implements Runnable {
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "The merged model folder to write.")
   Path out;
 
+  @Option(names = "--force-base",
+      description = "Fold --adapter into --base although its adapter_config.json names another base model.")
+  boolean forceBase;
+
   @Option(names = "--overwrite", description = "Replace --out if an earlier merge-lora wrote it (never an input).")
   boolean overwrite;
 
   @Override
   public void run() {
-    LoraMerge.Result result = LoraMerge.merge(base, adapter, out, overwrite);
+    LoraMerge.Result result = LoraMerge.merge(base, adapter, out, overwrite, forceBase);
     spec.commandLine().getOut().printf(Locale.ROOT, "merged a rank-%d LoRA (alpha %s, %s) into %s: %,d parameters -> %s%n",
         result.settings().rank(), result.settings().alpha(), String.join(", ", result.modules()), base,
         result.parameters(), result.out());

@@ -31,6 +31,7 @@ final class MessagesFile {
   private MessagesFile() {}
 
   static List<Entry> read(Path file) {
+    io.skillmix.InputFile.require(file, "--messages", "a JSON Lines file of {\"messages\": [...]}");
     List<Entry> entries = new ArrayList<>();
     try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       String line;
@@ -82,7 +83,8 @@ final class MessagesFile {
     JsonObject o = m.isJsonObject() ? m.getAsJsonObject() : null;
     JsonElement role = o == null ? null : o.get("role");
     JsonElement content = o == null ? null : o.get("content");
-    if (role == null || !role.isJsonPrimitive() || content == null || !content.isJsonPrimitive()) {
+    if (role == null || !role.isJsonPrimitive() || !role.getAsJsonPrimitive().isString() || content == null
+        || !content.isJsonPrimitive() || !content.getAsJsonPrimitive().isString()) {
       throw new UserError(where + ": expected {\"role\": ..., \"content\": \"text\"}, got " + m);
     }
     try {

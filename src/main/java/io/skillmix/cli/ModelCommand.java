@@ -41,7 +41,9 @@ public final class ModelCommand implements Runnable {
 
   @Command(name = "init", mixinStandardHelpOptions = true,
       description = "Write a randomly initialised model: config.json and model.safetensors (F32), plus the"
-          + " byte-level tokenizer's files for the tiny and small presets.")
+          + " byte-level tokenizer's files for the tiny and small presets, or with --tokenizer DIR that folder's"
+          + " tokenizer (its vocabulary, special tokens and chat template) on the preset's shape and the"
+          + " size options: a folder ready to train from scratch.")
   static final class Init implements Runnable {
     @Option(names = "--preset", converter = PresetNames.class, completionCandidates = PresetNames.class,
         description = "One of: ${COMPLETION-CANDIDATES} (default: tiny).")
@@ -53,6 +55,26 @@ public final class ModelCommand implements Runnable {
 
     @Option(names = "--out", required = true, description = "Folder to write.")
     Path out;
+
+    @Option(names = "--tokenizer", paramLabel = "DIR",
+        description = "A model folder whose tokenizer to use (tokenizer.json, tokenizer_config.json, its chat"
+            + " template): the vocabulary size and the BOS and EOS ids come from it.")
+    Path tokenizer;
+
+    @Option(names = "--hidden-size", paramLabel = "N", description = "hidden_size instead of the preset's.")
+    Integer hiddenSize;
+
+    @Option(names = "--layers", paramLabel = "N", description = "num_hidden_layers instead of the preset's.")
+    Integer layers;
+
+    @Option(names = "--heads", paramLabel = "N", description = "num_attention_heads instead of the preset's.")
+    Integer heads;
+
+    @Option(names = "--kv-heads", paramLabel = "N", description = "num_key_value_heads instead of the preset's.")
+    Integer kvHeads;
+
+    @Option(names = "--intermediate-size", paramLabel = "N", description = "intermediate_size instead of the preset's.")
+    Integer intermediateSize;
 
     @Option(names = "--seed", defaultValue = "42", description = "Initialisation seed (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -76,10 +98,22 @@ public final class ModelCommand implements Runnable {
       }
       ModelConfig c = config != null ? ModelConfig.read(config) : ModelConfig.preset(preset == null ? "tiny" : preset);
       String source = config != null ? config.toString() : (preset == null ? "tiny" : preset) + " preset";
+      c = InitShape.resized(c, hiddenSize, layers, heads, kvHeads, intermediateSize);
+      if (tokenizer != null) {
+        c = InitShape.withTokenizer(c, tokenizer);
+      }
       ModelFolder.requireWritable(out, overwrite);
       // The byte-level tokenizer's ids only mean something to a model of its vocabulary.
-      boolean byteVocabulary = config == null && c.vocabSize() == new ByteTokenizer().vocabSize();
+      boolean byteVocabulary = config == null && tokenizer == null && c.vocabSize() == new ByteTokenizer().vocabSize();
       try (LanguageModel model = LanguageModel.random(c, Device.cpu(), seed)) {
+        if (tokenizer != null) {
+          model.save(out);
+          ModelFolder.saveTokenizer(c, tokenizer, out);
+          System.out.printf(Locale.ROOT, "wrote %s: %s from %s, %,d parameters, seed %d%n",
+              out, c.modelType(), source, model.parameterCount(), seed);
+          System.out.println(InitShape.tokenizerNote(tokenizer, out, c));
+          return;
+        }
         if (byteVocabulary) {
           ModelFolder.save(model, null, out);
         } else {

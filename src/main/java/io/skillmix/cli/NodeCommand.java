@@ -1,8 +1,6 @@
 package io.skillmix.cli;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
-import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigUtil;
 import io.skillmix.UserError;
@@ -15,7 +13,6 @@ import io.skillmix.node.ServingNode;
 import io.skillmix.run.ActorHooks;
 import io.skillmix.run.RunPreparation;
 import io.skillmix.run.TrainingRun;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,9 +65,9 @@ public final class NodeCommand implements Runnable {
         throw new UserError("--resume takes the run folder and key=value overrides only (its config.conf is the"
             + " run config)");
       }
-      // The node's cluster file, as overrides on top of the recorded config: it still wins over it.
-      for (Path file : clusterConfigs) {
-        overrides.addAll(asOverrides(file));
+      // The node's cluster files, as overrides on top of the recorded config: they still win over it.
+      if (!clusterConfigs.isEmpty()) {
+        overrides.addAll(asOverrides(clusterConfigs));
       }
     }
     overrides.addAll(runArgs.overrides());
@@ -106,24 +103,24 @@ public final class NodeCommand implements Runnable {
         + " (or `skillmix node --role ROLE --resume " + outcome.runDir() + "` on each node)";
   }
 
-  /** Every setting of a config file (its includes resolved) as key=value overrides, in a stable order. */
-  static List<String> asOverrides(Path file) {
-    if (!Files.isRegularFile(file)) {
-      throw new UserError(file + ": no such config file; give the node's cluster config, e.g. cluster-conf/learner.conf");
-    }
-    Config parsed;
-    try {
-      parsed = ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false)).resolve();
-    } catch (com.typesafe.config.ConfigException e) {
-      throw new UserError(file + ": " + e.getMessage().replace('\n', ' '));
+  /**
+   * What the node's cluster files set, as key=value overrides in a stable order: each file read as
+   * any config file is read (includes checked, the environment's values substituted), and every key
+   * whose value differs from the defaults kept.
+   */
+  static List<String> asOverrides(List<Path> files) {
+    Config with = ConfigLoader.loadFiles(files, List.of());
+    Config without = ConfigLoader.loadFiles(List.of(), List.of());
+    java.util.TreeMap<String, String> set = new java.util.TreeMap<>();
+    for (Map.Entry<String, com.typesafe.config.ConfigValue> e : with.entrySet()) {
+      String value = e.getValue().render(ConfigRenderOptions.concise());
+      String key = e.getKey();
+      if (!without.hasPath(key) || !without.getValue(key).render(ConfigRenderOptions.concise()).equals(value)) {
+        set.put(ConfigUtil.joinPath(ConfigUtil.splitPath(key)), value);
+      }
     }
     List<String> out = new ArrayList<>();
-    for (Map.Entry<String, com.typesafe.config.ConfigValue> e : new java.util.TreeMap<>(
-        parsed.entrySet().stream().collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)))
-        .entrySet()) {
-      out.add(ConfigUtil.joinPath(ConfigUtil.splitPath(e.getKey())) + "="
-          + e.getValue().render(ConfigRenderOptions.concise()));
-    }
+    set.forEach((key, value) -> out.add(key + "=" + value));
     return out;
   }
 }

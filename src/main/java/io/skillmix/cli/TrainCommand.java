@@ -42,66 +42,65 @@ public final class TrainCommand implements Runnable {
         throw new io.skillmix.UserError("--resume takes the run folder and key=value overrides only"
             + " (its config.conf is the config; --orders cannot be resumed)");
       }
-      TrainingRun.Handle handle = TrainingRun.resume(resume, overrides, io.skillmix.node.ClusterPeers.FINDER);
-      handle.notices().forEach(System.out::println);
-      report(stopOnSignal(handle));
+      StopSignal signal = StopSignal.install(null);
+      try {
+        TrainingRun.Handle handle = TrainingRun.resume(resume, overrides, io.skillmix.node.ClusterPeers.FINDER);
+        handle.notices().forEach(System.out::println);
+        signal.running(handle);
+      } catch (RuntimeException e) {
+        signal.remove();
+        throw e;
+      }
+      report(signal.await());
       return;
     }
-    Config config = ConfigLoader.load(file, overrides);
+    Config config = withRunDir(ConfigLoader.load(file, overrides));
     if (orders != 1) {
       io.skillmix.run.MultiOrderRun.Outcome multi = io.skillmix.run.MultiOrderRun.run(config, orders);
       System.out.printf("done: %d data orders in %s (orders.md, order-*/final/)%n", multi.orders().size(),
           multi.runDir());
       return;
     }
-    TrainingRun.Handle handle = TrainingRun.start(config, io.skillmix.run.ActorHooks.NONE,
-        io.skillmix.node.ClusterPeers.FINDER);
-    handle.notices().forEach(System.out::println); // the dev splits carved, before the first step
-    report(stopOnSignal(handle));
+    // From here a signal stops the command cleanly, while the data loads too (issue 33 E10).
+    StopSignal signal = StopSignal.install(Path.of(config.getString("run.dir")));
+    // A large dataset takes a while to read and check: say what is happening meanwhile.
+    System.out.println("preparing " + config.getString("run.dir") + ": reading the model and the data");
+    System.out.flush();
+    try {
+      TrainingRun.Handle handle = TrainingRun.start(config, io.skillmix.run.ActorHooks.NONE,
+          io.skillmix.node.ClusterPeers.FINDER);
+      handle.notices().forEach(System.out::println); // the dev splits carved, before the first step
+      signal.running(handle);
+    } catch (RuntimeException e) {
+      signal.remove();
+      throw e;
+    }
+    report(signal.await());
   }
 
   /**
-   * Waits for the run; a SIGTERM or Ctrl-C meanwhile asks it to stop after the current step. The
-   * hook prints how to resume and halts once the checkpoint is durable (the JVM is shutting down,
-   * so the main thread cannot exit by itself any more).
+   * The config with run.dir chosen now when it is empty (runs/DATE-TIME), so that a stop during the
+   * preparation knows which folder is the run's.
    */
+  static Config withRunDir(Config config) {
+    if (!config.getString("run.dir").isEmpty()) {
+      return config;
+    }
+    String name = java.time.LocalDateTime.now().format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+    return config.withValue("run.dir", com.typesafe.config.ConfigValueFactory.fromAnyRef(Path.of("runs", name).toString()));
+  }
+
+  /** Waits for the run; a SIGTERM or Ctrl-C meanwhile asks it to stop after the current step. */
   static TrainingRun.Outcome stopOnSignal(TrainingRun.Handle handle) {
     return stopOnSignal(handle, TrainCommand::resumeLine);
   }
 
-  /** As above; {@code resumeLine} says how the stopped run goes on. */
+  /** As above; {@code resumeLine} says how the stopped run goes on (a cluster run: on every node). */
   static TrainingRun.Outcome stopOnSignal(TrainingRun.Handle handle,
       java.util.function.Function<TrainingRun.Outcome, String> resumeLine) {
-    java.util.concurrent.atomic.AtomicBoolean signalled = new java.util.concurrent.atomic.AtomicBoolean();
-    Thread hook = new Thread(() -> {
-      signalled.set(true);
-      handle.requestStop();
-      int code = 0;
-      try {
-        TrainingRun.Outcome outcome = handle.await();
-        System.out.println(resumeLine.apply(outcome));
-      } catch (RuntimeException e) {
-        System.err.println("error while stopping: " + e.getMessage());
-        code = 1;
-      }
-      System.out.flush();
-      Runtime.getRuntime().halt(code);
-    }, "skillmix-stop");
-    Runtime.getRuntime().addShutdownHook(hook);
-    TrainingRun.Outcome outcome;
-    try {
-      outcome = handle.await();
-    } finally {
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException shuttingDown) {
-        // The hook is running: it reports and ends the JVM.
-      }
-    }
-    if (signalled.get()) {
-      return null;
-    }
-    return outcome;
+    StopSignal signal = StopSignal.install(null, resumeLine);
+    signal.running(handle);
+    return signal.await();
   }
 
   static String resumeLine(TrainingRun.Outcome outcome) {

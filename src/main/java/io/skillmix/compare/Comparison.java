@@ -69,6 +69,7 @@ public final class Comparison {
   public Comparison(Plan plan, PrintStream log) {
     this.plan = plan;
     this.log = log;
+    checkOutput(plan);
     Config base = ConfigLoader.load(plan.configFile(), plan.overrides());
     RunSettings settings = RunSettings.from(base);
     this.baseSeed = settings.seed();
@@ -82,6 +83,37 @@ public final class Comparison {
     checkArms();
     checkSameSettings(ConfigLoader.render(base));
     writeArmFiles();
+  }
+
+  /**
+   * {@code --out} is a new or empty folder, or a comparison to continue (it holds compare.conf, or
+   * arm folders with their arm.conf: the unpacked records of one): never a folder of the user's,
+   * whose table.md and plots/ it would overwrite, nor the current folder or one holding the config
+   * file.
+   */
+  private static void checkOutput(Plan plan) {
+    Path dir = plan.dir();
+    if (Files.isRegularFile(dir.resolve("compare.conf")) || holdsArms(dir)) {
+      return;
+    }
+    List<Path> inputs = plan.configFile() == null ? List.of() : List.of(plan.configFile());
+    try {
+      io.skillmix.output.OutputGuard.of("compare", "--out", inputs).checkFolder(dir, false);
+    } catch (UserError e) {
+      throw new UserError(e.getMessage().replace("; choose another --out or pass --overwrite",
+          " and is not a comparison folder (it has no compare.conf); choose another --out"), e);
+    }
+  }
+
+  private static boolean holdsArms(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      return false;
+    }
+    try (var entries = Files.list(dir)) {
+      return entries.anyMatch(p -> Files.isRegularFile(p.resolve("arm.conf")));
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   /**

@@ -5,9 +5,7 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigRenderOptions;
-import com.typesafe.config.ConfigSyntax;
 import io.skillmix.UserError;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -36,7 +34,8 @@ public final class ConfigLoader {
   }
 
   /**
-   * @param file the user's config file, or {@code null} for the defaults alone
+   * @param file the user's config file (HOCON; YAML when it ends in .yaml or .yml), or {@code null}
+   *     for the defaults alone
    * @param overrides {@code key=value} strings, applied in order, later ones winning
    */
   public static Config load(Path file, List<String> overrides) {
@@ -59,7 +58,9 @@ public final class ConfigLoader {
     Config reference = ConfigFactory.defaultReference();
     rejectUnknownKeys(user, reference);
     try {
-      return user.withFallback(reference).resolve();
+      Config resolved = user.withFallback(reference).resolve();
+      Secrets.rememberEnvironmentValues(resolved);
+      return resolved;
     } catch (ConfigException e) {
       throw new UserError(describe(e));
     }
@@ -222,18 +223,12 @@ public final class ConfigLoader {
   }
 
   private static Config parseFile(Path file) {
-    if (Files.isDirectory(file)) {
-      throw new UserError(file + ": is a folder, not a config file; pass a .conf file"
-          + " (to resume a run in that folder: skillmix train --resume " + file + ")");
-    }
-    if (!Files.isRegularFile(file)) {
-      throw new UserError(file + ": config file not found; pass an existing .conf file");
-    }
     try {
-      return ConfigFactory.parseFile(
-          file.toFile(), ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF).setAllowMissing(false));
-    } catch (ConfigException e) {
-      throw new UserError(describe(e));
+      return ConfigFiles.parse(file);
+    } catch (UserError e) {
+      // An include's own problem: say which file included it.
+      throw e.getMessage().startsWith(file.toString()) || e.getMessage().startsWith(file.getFileName().toString())
+          ? e : new UserError(file + ": " + e.getMessage(), e);
     }
   }
 

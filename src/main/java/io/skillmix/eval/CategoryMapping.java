@@ -47,6 +47,9 @@ public final class CategoryMapping {
 
   public static CategoryMapping read(Path file) {
     String text;
+    if (Files.exists(file)) {
+      io.skillmix.InputFile.require(file, "--mmlu-categories", "a JSON file of categories and their subjects");
+    }
     try {
       text = Files.readString(file, StandardCharsets.UTF_8);
     } catch (NoSuchFileException e) {

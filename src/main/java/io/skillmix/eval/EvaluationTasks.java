@@ -86,6 +86,11 @@ public final class EvaluationTasks {
     return new EvaluationTasks(tasks, inputs.builtin());
   }
 
+  /** Tasks built elsewhere (a test's, say), run as {@link #prepare}'s are. */
+  public static EvaluationTasks of(List<Task> tasks, boolean builtin) {
+    return new EvaluationTasks(List.copyOf(tasks), builtin);
+  }
+
   public List<Task> tasks() {
     return tasks;
   }
@@ -99,6 +104,7 @@ public final class EvaluationTasks {
   public List<EvalReport.Row> run(LanguageModel lm) {
     List<EvalReport.Row> rows = new ArrayList<>();
     for (Task task : tasks) {
+      EvalStop.check();
       rows.addAll(task.run().apply(lm));
     }
     return withOverall(rows);

@@ -109,6 +109,7 @@ public final class ExactMatch {
     int eos = endOfTurn.length == 1 ? endOfTurn[0] : -1;
     List<String> out = new ArrayList<>(questions.size());
     for (int from = 0; from < questions.size(); from += settings.batchSize()) {
+      EvalStop.check();
       List<String> part = questions.subList(from, Math.min(questions.size(), from + settings.batchSize()));
       int[][] prompts = new int[part.size()][];
       for (int k = 0; k < part.size(); k++) {

@@ -26,6 +26,9 @@ public final class Gsm8kReader {
   private Gsm8kReader() {}
 
   public static List<Problem> read(Path file) {
+    if (Files.exists(file)) { // a missing one keeps its own message below
+      io.skillmix.InputFile.require(file, "--gsm8k", "a GSM8K JSONL file, one {\"question\", \"answer\"} object per line");
+    }
     List<Problem> out = new ArrayList<>();
     try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       int number = 0;

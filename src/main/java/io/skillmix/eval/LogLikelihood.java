@@ -75,6 +75,7 @@ public final class LogLikelihood {
     double[] sums = new double[examples.size()];
     int[] counts = new int[examples.size()];
     for (int from = 0; from < examples.size(); from += batchSize) {
+      EvalStop.check();
       List<TokenizedExample> part = examples.subList(from, Math.min(examples.size(), from + batchSize));
       ModelInputs.Rows in = inputs.shifted(part);
       long[] positions = in.countedPositions();
@@ -106,6 +107,7 @@ public final class LogLikelihood {
     double[][] out = new double[examples.size()][];
     int d = model.config().hiddenSize();
     for (int from = 0; from < examples.size(); from += batchSize) {
+      EvalStop.check();
       List<TokenizedExample> part = examples.subList(from, Math.min(examples.size(), from + batchSize));
       ModelInputs.Rows in = inputs.whole(part);
       int b = part.size();

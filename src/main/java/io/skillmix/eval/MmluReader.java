@@ -97,6 +97,9 @@ public final class MmluReader {
   }
 
   private static String read(Path file) {
+    if (Files.exists(file)) {
+      io.skillmix.InputFile.require(file, "--mmlu", "a folder of MMLU <subject>_test.csv files");
+    }
     try {
       // Strict UTF-8: a file in another encoding is reported, not read as mojibake.
       return StandardCharsets.UTF_8.newDecoder()

@@ -138,6 +138,7 @@ public final class MultipleChoice {
       Settings settings) {
     int[] predictions = new int[questions.size()];
     for (int from = 0; from < questions.size(); from += QUESTIONS_PER_CHUNK) {
+      EvalStop.check();
       List<Question> chunk =
           questions.subList(from, Math.min(questions.size(), from + QUESTIONS_PER_CHUNK));
       List<TokenizedExample> examples = new ArrayList<>();

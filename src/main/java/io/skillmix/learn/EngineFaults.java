@@ -13,6 +13,29 @@ public final class EngineFaults {
   private EngineFaults() {}
 
   /**
+   * Whether {@code e} is a failure the user acts on from its message alone (a {@link UserError}, a
+   * file that cannot be written: a full disk, a failed checkpoint), so no stack trace goes before it.
+   */
+  /** Logs a failed step: with its trace when unexpected, else at debug (the command line prints its one line). */
+  static void log(org.slf4j.Logger log, long step, RuntimeException e) {
+    if (userFacing(e)) {
+      log.debug("training step {} failed", step, e);
+    } else {
+      log.error("training step {} failed", step, e);
+    }
+  }
+
+  public static boolean userFacing(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof io.skillmix.UserError || t instanceof java.io.IOException
+          || t instanceof java.io.UncheckedIOException) {
+        return true;
+      }
+    }
+    return e.getMessage() != null && e.getMessage().startsWith("checkpoint at step ");
+  }
+
+  /**
    * @param batchSize sequences in the step that failed
    * @param sequenceLength tokens of its longest sequence
    * @return a {@link UserError} for an out-of-memory failure, otherwise {@code error} itself

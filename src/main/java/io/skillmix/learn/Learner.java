@@ -391,7 +391,7 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
   }
 
   private Behavior<Command> fail(RuntimeException e) {
-    getContext().getLog().error("training step {} failed", step, e);
+    EngineFaults.log(getContext().getLog(), step, e);
     trainer.close();
     replyTo.tell(new Failed(step, e));
     return Behaviors.stopped();

@@ -94,6 +94,7 @@ final class LearnerCheckpoints {
   /** Saves the trained model to {@code final/}, whole or not at all (a crash leaves no half-written folder). */
   static void saveFinal(LearnerSettings settings, Trainer trainer) {
     if (settings.finalModelDir() != null) {
+      io.skillmix.output.AtomicFiles.deleteLeftovers(settings.finalModelDir()); // of a run killed while writing it
       io.skillmix.output.AtomicFiles.writeFolder(settings.finalModelDir(),
           folder -> trainer.save(folder, settings.sourceModel()));
     }

@@ -26,8 +26,16 @@ public final class PeriodicEvaluation {
    * @param steps the run's steps: the last evaluation comes after the last step
    * @param tasks what is scored, prepared before the learner starts
    * @param threads torch intra-op threads, as the learner's steps
+   * @param stop whether a stop was requested (Ctrl-C, SIGTERM): seen between batches of items,
+   *     since the learner's own stop message waits until the evaluation returns
    */
-  public record Plan(int every, long steps, EvaluationTasks tasks, int threads) {}
+  public record Plan(int every, long steps, EvaluationTasks tasks, int threads, java.util.function.BooleanSupplier stop) {
+
+    /** A plan that runs every evaluation to its end. */
+    public Plan(int every, long steps, EvaluationTasks tasks, int threads) {
+      this(every, steps, tasks, threads, () -> false);
+    }
+  }
 
   private final Plan plan;
   private final ActorRef<MetricsSink.Command> metrics;
@@ -54,7 +62,12 @@ public final class PeriodicEvaluation {
     long start = System.nanoTime();
     List<EvalReport.Row> rows;
     try {
-      rows = plan.tasks().run(model);
+      rows = io.skillmix.eval.EvalStop.watching(plan.stop(), () -> plan.tasks().run(model));
+    } catch (io.skillmix.eval.EvalStop.Stopped e) {
+      // The run stops after this step: its evaluation is given up, not waited for (a resume does not redo it).
+      metrics.tell(new MetricsSink.Note(step, "eval_stopped", "the evaluation at step " + step
+          + " was given up for the stop request"));
+      return;
     } catch (RuntimeException e) {
       // A measurement that fails (memory on a device, say) costs that line, not the training.
       metrics.tell(new MetricsSink.Note(step, "eval_failed", "no evaluation at step " + step + ": " + e));

@@ -27,6 +27,11 @@ public final class LoraMerge {
   private LoraMerge() {}
 
   public static Result merge(Path base, Path adapter, Path out, boolean overwrite) {
+    return merge(base, adapter, out, overwrite, false);
+  }
+
+  /** @param forceBase fold the adapter in although it names another base ({@code --force-base}) */
+  public static Result merge(Path base, Path adapter, Path out, boolean overwrite, boolean forceBase) {
     for (Path input : List.of(base, adapter)) {
       if (!Files.isDirectory(input)) {
         throw new UserError(input + ": not a folder; --base takes a Hugging Face model folder and --adapter a"
@@ -36,6 +41,7 @@ public final class LoraMerge {
     if (!AdapterFolder.isAdapter(adapter)) {
       throw new UserError(adapter + ": not a LoRA adapter folder (no " + AdapterFolder.CONFIG + ")");
     }
+    AdapterFolder.checkBase(base, adapter, forceBase);
     Path target = OutputGuard.of(COMMAND, "--out", List.of(base, adapter)).checkFolder(out, overwrite);
     try (LanguageModel model = AdapterFolder.load(base, adapter, Device.cpu())) {
       LoraSettings settings = model.lora().settings();

@@ -97,8 +97,20 @@ public final class MetricsSink extends AbstractBehavior<MetricsSink.Command> {
   public record Mark(ActorRef<io.skillmix.checkpoint.ComponentState> replyTo) implements Command {}
 
   public static Behavior<Command> create(Path runDir, List<String> datasets, ProgressDisplay progress) {
-    return Behaviors.setup(context -> new MetricsSink(context, runDir, datasets, progress));
+    return Behaviors.withTimers(timers -> {
+      timers.startTimerWithFixedDelay(FlushTick.INSTANCE, FLUSH_EVERY);
+      return Behaviors.setup(context -> new MetricsSink(context, runDir, datasets, progress));
+    });
   }
+
+  /**
+   * Lines reach the disk at most this long after their event, so that {@code tail -f metrics.jsonl}
+   * follows the run (it flushed every 50 steps: minutes of nothing on a real model).
+   */
+  static final java.time.Duration FLUSH_EVERY = java.time.Duration.ofSeconds(2);
+
+  /** Time to write what is buffered. */
+  private enum FlushTick implements Command { INSTANCE }
 
   private static final Gson GSON = new GsonBuilder().serializeSpecialFloatingPointValues().create();
 
@@ -111,6 +123,8 @@ public final class MetricsSink extends AbstractBehavior<MetricsSink.Command> {
   /** Wall time of the sessions before this one (a resumed run), as the last system line says. */
   private double wallBefore;
   private final long startNanos = System.nanoTime();
+  /** Lines written since the last flush. */
+  private boolean unflushed;
 
   private MetricsSink(ActorContext<Command> context, Path runDir, List<String> datasets,
       ProgressDisplay progress) throws IOException {
@@ -168,6 +182,7 @@ public final class MetricsSink extends AbstractBehavior<MetricsSink.Command> {
         .onMessage(SnapshotAnswered.class, this::onSnapshotAnswered)
         .onMessage(Finish.class, this::onFinish)
         .onMessage(Mark.class, this::onMark)
+        .onMessageEquals(FlushTick.INSTANCE, this::onFlushTick)
         .onSignal(PostStop.class, signal -> onStop())
         .build();
   }
@@ -202,10 +217,7 @@ public final class MetricsSink extends AbstractBehavior<MetricsSink.Command> {
     line.put("pad_tokens", m.padTokens());
     line.put("seconds", m.seconds());
     line.put("wait_seconds", m.waitSeconds());
-    write(metrics, line);
-    if (m.step() % 50 == 0) {
-      flush(); // a run that dies keeps its metrics up to the last few steps
-    }
+    write(metrics, line); // on disk within FLUSH_EVERY: see onFlushTick
     history.onTrain(m);
     progress.onStep(m, history);
     return this;
@@ -331,8 +343,16 @@ public final class MetricsSink extends AbstractBehavior<MetricsSink.Command> {
     return out;
   }
 
+  private Behavior<Command> onFlushTick() {
+    if (unflushed) {
+      flush();
+    }
+    return this;
+  }
+
   private void write(BufferedWriter writer, Map<String, Object> line) {
     try {
+      unflushed = true;
       writer.write(GSON.toJson(line));
       writer.write('\n');
     } catch (IOException e) {
@@ -342,6 +362,7 @@ public final class MetricsSink extends AbstractBehavior<MetricsSink.Command> {
 
   private void flush() {
     try {
+      unflushed = false;
       metrics.flush();
       weights.flush();
     } catch (IOException e) {

@@ -16,6 +16,13 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 /** PNG line charts of a run: sampling probabilities, losses and evaluations over steps. */
 public final class Plots {
 
+  static {
+    // ImageIO's default file cache registers a JVM shutdown hook for each stream it opens; once a
+    // SIGTERM has started the shutdown that throws "Shutdown in progress", and a run that was
+    // finishing lost its report (issue 33 D2). A PNG of a chart fits in memory.
+    javax.imageio.ImageIO.setUseCache(false);
+  }
+
   private Plots() {}
 
   /** One series a line; x and y of each series have the same length. */

@@ -109,7 +109,9 @@ public final class AdapterFolder {
     Map<String, float[]> tensors = new LinkedHashMap<>();
     try (SafetensorsFile st = SafetensorsFile.open(weights)) {
       for (String name : st.tensors().keySet()) {
-        tensors.put(name, st.readFloats(name));
+        float[] values = st.readFloats(name);
+        LanguageModel.requireFinite(folder, name, values);
+        tensors.put(name, values);
       }
     }
     return new Adapter(config.settings(), config.baseModel(), tensors);
@@ -182,6 +184,40 @@ public final class AdapterFolder {
   private static void requireAbsent(JsonObject json, String key, String what) {
     if (JsonKeys.bool(json, key, false)) {
       throw new UserError(key + " is true; " + what + " is not supported");
+    }
+  }
+
+  /**
+   * Checks that {@code adapter} was trained on {@code base}: an adapter of the same shapes loads on
+   * any base of its architecture and computes nonsense there. Its {@code base_model_name_or_path}
+   * must be {@code base} (the same folder here, or, for a name from elsewhere such as a hub id, the
+   * same last name), unless {@code force}; an adapter of a built-in preset records none.
+   */
+  public static void checkBase(Path base, Path adapter, boolean force) {
+    if (force || adapter == null || !isAdapter(adapter)) {
+      return;
+    }
+    String recorded = readConfig(adapter).baseModel();
+    if (recorded == null || recorded.isBlank()) {
+      return;
+    }
+    Path given = base.toAbsolutePath().normalize();
+    boolean same;
+    try {
+      Path named = Path.of(recorded);
+      if (Files.isDirectory(named)) {
+        same = Files.isDirectory(given) && Files.isSameFile(named, given);
+      } else {
+        same = named.getFileName() != null && given.getFileName() != null
+            && named.getFileName().toString().equals(given.getFileName().toString());
+      }
+    } catch (IOException | java.nio.file.InvalidPathException e) {
+      same = false;
+    }
+    if (!same) {
+      throw new UserError(adapter + ": this adapter was trained on '" + recorded + "' (base_model_name_or_path of its "
+          + CONFIG + "), not on " + base + "; on another base it computes nonsense. Give that base, or pass"
+          + " --force-base if " + base + " is the same model");
     }
   }
 

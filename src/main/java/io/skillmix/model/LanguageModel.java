@@ -77,7 +77,9 @@ public final class LanguageModel implements AutoCloseable {
     try (ModelWeights weights = ModelWeights.open(folder)) {
       model.requireMatches(folder, weights);
       for (Map.Entry<String, Parameter> e : model.block.hfParameters().entrySet()) {
-        model.set(e.getValue(), weights.readFloats(e.getKey()), DataType.FLOAT32);
+        float[] values = weights.readFloats(e.getKey());
+        requireFinite(folder, e.getKey(), values);
+        model.set(e.getValue(), values, DataType.FLOAT32);
       }
     } catch (RuntimeException e) {
       model.close();
@@ -96,6 +98,23 @@ public final class LanguageModel implements AutoCloseable {
     try (LanguageModel model = new LanguageModel(config, NDManager.newBaseManager(Device.cpu()));
         ModelWeights weights = ModelWeights.open(folder)) {
       model.requireMatches(folder, weights);
+    }
+  }
+
+  /**
+   * A weight that is NaN or infinite makes every output NaN: generation then prints token 0 (NUL
+   * bytes), training diverges at once, merging spreads it. Refused when the folder is read.
+   */
+  public static void requireFinite(Path folder, String tensor, float[] values) {
+    int bad = 0;
+    for (float v : values) {
+      if (!Float.isFinite(v)) {
+        bad++;
+      }
+    }
+    if (bad > 0) {
+      throw new UserError(folder + ": tensor '" + tensor + "' holds " + bad + " non-finite values (NaN or"
+          + " infinity) of " + values.length + "; the weights are damaged (a diverged run?); use an earlier checkpoint");
     }
   }
 

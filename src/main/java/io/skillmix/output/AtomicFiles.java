@@ -84,6 +84,36 @@ public final class AtomicFiles {
     }
   }
 
+  /**
+   * Removes what a killed process left of an atomic write of {@code target}: its temporary siblings
+   * ({@code .NAME.tmp-PID-...}, a model-sized folder for final/) from any process but this one. The
+   * caller holds the folder's lock, so no live writer owns them.
+   *
+   * @return how many were removed
+   */
+  public static int deleteLeftovers(Path target) {
+    Path name = target.toAbsolutePath().normalize();
+    Path parent = name.getParent();
+    String prefix = "." + name.getFileName() + ".tmp-";
+    String mine = prefix + ProcessHandle.current().pid() + "-";
+    if (parent == null || !Files.isDirectory(parent)) {
+      return 0;
+    }
+    int removed = 0;
+    try (var list = Files.list(parent)) {
+      for (Path p : list.toList()) {
+        String file = p.getFileName().toString();
+        if (file.startsWith(prefix) && !file.startsWith(mine)) {
+          deleteTree(p);
+          removed++;
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(parent + ": cannot remove an unfinished write (" + e.getMessage() + ")", e);
+    }
+    return removed;
+  }
+
   /** Deletes a file or a folder with everything in it; nothing when it does not exist. */
   public static void deleteTree(Path path) throws IOException {
     if (!Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {

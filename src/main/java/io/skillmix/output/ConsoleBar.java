@@ -1,13 +1,15 @@
 package io.skillmix.output;
 
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
- * Progress bars for the console only. The bar library writes carriage returns straight to the
- * process's standard error, which in a log file or a pipe becomes one long line of bars; so a
- * bar is drawn only when the process has a terminal.
+ * Progress bars for the console only. A bar is redrawn with carriage returns, which in a log file
+ * or a pipe become one long line of bars; so a bar is drawn only when the process has a terminal,
+ * and on standard output, whose being a terminal Java can tell (standard error it cannot: the
+ * launcher may filter it through a pipe, see scripts/skillmix).
  */
 public final class ConsoleBar {
 
@@ -24,6 +26,6 @@ public final class ConsoleBar {
       return null;
     }
     return new ProgressBarBuilder().setTaskName(task).setInitialMax(max).setStyle(ProgressBarStyle.ASCII)
-        .setUpdateIntervalMillis(500).setMaxRenderedLength(160).build();
+        .setUpdateIntervalMillis(500).setConsumer(new ConsoleProgressBarConsumer(System.out, 160)).build();
   }
 }

@@ -74,8 +74,10 @@ public final class OutputGuard {
       throw new UserError(out + ": exists and is not empty; choose another " + option + " or pass --overwrite");
     }
     if (!OutputMarker.marks(target, command)) {
-      throw new UserError(out + ": not an earlier output of skillmix " + command + " (it has no "
-          + OutputMarker.FILE + "), so --overwrite leaves it alone; choose another " + option + " or remove it yourself");
+      String other = OutputMarker.command(target);
+      throw new UserError(out + ": not an earlier output of skillmix " + command + " ("
+          + (other == null ? "it has no " + OutputMarker.FILE : "its " + OutputMarker.FILE + " says " + other)
+          + "), so --overwrite leaves it alone; choose another " + option + " or remove it yourself");
     }
     return target;
   }

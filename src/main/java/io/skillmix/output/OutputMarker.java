@@ -37,6 +37,20 @@ public final class OutputMarker {
     }
   }
 
+  /** The command the marker of {@code folder} names ({@code "skillmix model init"}), or null when it has none. */
+  public static String command(Path folder) {
+    Path file = folder.resolve(FILE);
+    try {
+      if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) || Files.size(file) >= 1024) {
+        return null;
+      }
+      String text = Files.readString(file, StandardCharsets.UTF_8).strip();
+      return text.startsWith("skillmix ") && text.lines().count() == 1 ? text : null;
+    } catch (IOException | java.io.UncheckedIOException e) {
+      return null;
+    }
+  }
+
   private static String text(String command) {
     return "skillmix " + command + "\n";
   }

@@ -65,7 +65,7 @@ public final class RunActors {
           new DatasetActor.Settings(set.name(), settings.orderSeed() * 1_000_003L + i,
               settings.data().prefetchSteps()), set.train(), set.heldOut(), prepared.encoder(), DATASET_RESTARTS,
           onRestart);
-      datasets.put(set.name(), context.spawn(hooks.around(ComponentState.dataset(set.name()), behavior),
+      datasets.put(set.name(), context.spawn(FatalErrors.contained(hooks.around(ComponentState.dataset(set.name()), behavior)),
           "dataset-" + i, DispatcherSelector.blocking()));
     }
     return datasets;
@@ -90,7 +90,8 @@ public final class RunActors {
    * {@code eval.every-examples} per task, as {@code skillmix eval} scores them. Null when off, or
    * when there is nothing to evaluate ({@code why} hears the reason).
    */
-  static io.skillmix.learn.PeriodicEvaluation.Plan periodicEvaluation(Prepared prepared, Consumer<String> why) {
+  static io.skillmix.learn.PeriodicEvaluation.Plan periodicEvaluation(Prepared prepared,
+      java.util.function.BooleanSupplier stop, Consumer<String> why) {
     RunSettings settings = prepared.settings();
     RunSettings.Evaluating evaluating = settings.evaluating();
     if (evaluating.every() == 0) {
@@ -107,6 +108,6 @@ public final class RunActors {
       return null;
     }
     return new io.skillmix.learn.PeriodicEvaluation.Plan(evaluating.every(), settings.train().steps(), tasks,
-        settings.learnerThreads());
+        settings.learnerThreads(), stop);
   }
 }

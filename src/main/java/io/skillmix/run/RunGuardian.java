@@ -80,6 +80,13 @@ final class RunGuardian extends AbstractBehavior<Command> {
   /** @param peers the actors on other nodes (a learner node), or null: spawn them all here */
   RunGuardian(ActorContext<Command> context, Prepared prepared,
       CompletableFuture<TrainingRun.Outcome> result, PeerFinder.Peers peers, ActorHooks hooks) {
+    this(context, prepared, result, peers, hooks, () -> false);
+  }
+
+  /** @param stop whether a stop was requested, seen by work that holds the learner's thread (an evaluation) */
+  RunGuardian(ActorContext<Command> context, Prepared prepared,
+      CompletableFuture<TrainingRun.Outcome> result, PeerFinder.Peers peers, ActorHooks hooks,
+      java.util.function.BooleanSupplier stop) {
     super(context);
     this.settings = prepared.settings();
     this.data = prepared.data();
@@ -171,10 +178,10 @@ final class RunGuardian extends AbstractBehavior<Command> {
       trainer = () -> Trainer.restore(settings.train(), checkpoint, placement, padId, modelConfig,
           settings.modelPath(), settings.seed(), settings.lora());
     }
-    learner = context.spawn(hooks.around("learner",
+    learner = context.spawn(FatalErrors.contained(hooks.around("learner",
         Learner.create(learnerSettings, trainer, names, datasets, new MixtureSampler(start, settings.orderSeed()),
-            evaluator, scorer, metrics, checkpointing, resumed, RunActors.periodicEvaluation(prepared,
-                why -> metrics.tell(new MetricsSink.Note(startStep, "no_eval", why))))),
+            evaluator, scorer, metrics, checkpointing, resumed, RunActors.periodicEvaluation(prepared, stop,
+                why -> metrics.tell(new MetricsSink.Note(startStep, "no_eval", why)))))),
         "learner", DispatcherSelector.fromConfig(RunActors.PINNED));
     context.watchWith(learner, new LearnerStopped());
     learner.tell(new Learner.Start(context.messageAdapter(Learner.Outcome.class, LearnerDone::new)));
@@ -182,7 +189,7 @@ final class RunGuardian extends AbstractBehavior<Command> {
 
   /** Every actor that is not the learner or a dataset: spawned here, and its stop ends the run. */
   private <T> ActorRef<T> spawnWatched(String name, ActorHooks hooks, Behavior<T> behavior, Props props) {
-    ActorRef<T> ref = getContext().spawn(hooks.around(name, behavior), name, props);
+    ActorRef<T> ref = getContext().spawn(FatalErrors.contained(hooks.around(name, behavior)), name, props);
     getContext().watch(ref);
     watched.put(ref, name);
     return ref;
@@ -222,6 +229,9 @@ final class RunGuardian extends AbstractBehavior<Command> {
       String where = name.startsWith("dataset:") ? "dataset " + name.substring("dataset:".length()) + datasetFile(name) : name;
       result.completeExceptionally(new io.skillmix.UserError(where + ": " + userError.getMessage()));
       return end();
+    }
+    if (failed.getCause() instanceof FatalErrors.Contained fatal && !name.startsWith("dataset:")) {
+      return failed("the " + name + " actor", " after a fatal error (" + fatal.getMessage() + ")");
     }
     return onTerminated(failed);
   }
@@ -288,11 +298,15 @@ final class RunGuardian extends AbstractBehavior<Command> {
 
   /** The run ends at once, in one line: who stopped, the last complete checkpoint, how to go on. */
   private Behavior<Command> failed(String who) {
+    return failed(who, " unexpectedly (its error is in the log above)");
+  }
+
+  private Behavior<Command> failed(String who, String how) {
     if (result.isDone()) {
       return end();
     }
     java.util.Optional<Path> last = new Checkpoints(settings.runDir(), settings.checkpointing().keep()).latest();
-    result.completeExceptionally(new RunFailure(who + " stopped unexpectedly (its error is in the log above); "
+    result.completeExceptionally(new RunFailure(who + " stopped" + how + "; "
         + last.map(p -> "the last complete checkpoint is " + p + "; resume with: " + resumeCommand())
             .orElse("no checkpoint was written yet")));
     return end();

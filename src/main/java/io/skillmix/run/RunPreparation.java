@@ -73,8 +73,13 @@ public final class RunPreparation {
       lock.close();
       throw e;
     }
+    List<String> notices = new ArrayList<>(startNotes(settings, parts.data()));
+    String rate = AutoTraining.lr(resolved).notice();
+    if (rate != null) {
+      notices.add(0, rate);
+    }
     return new Prepared(settings, parts.data(), parts.encoder(), parts.modelConfig(), parts.specialist(),
-        null, lock, startNotes(settings, parts.data()));
+        null, lock, List.copyOf(notices));
   }
 
   /**
@@ -139,6 +144,9 @@ public final class RunPreparation {
       ResumeChecks.checkpointFits(resume, parts.modelConfig(), parts.data().names(), settings);
       ResumeChecks.sameData(runDir.resolve(RunFolder.DATASETS), parts.data().digests());
       notices.addAll(ResumeChecks.restoreLogs(runDir, state));
+      if (AtomicFiles.deleteLeftovers(runDir.resolve(RunFolder.FINAL)) > 0) {
+        notices.add("resume: removed the unfinished " + RunFolder.FINAL + " of the interrupted run");
+      }
       notices.addAll(startNotes(settings, parts.data()));
       AtomicFiles.writeString(configFile, ConfigLoader.render(settings.config()));
       notices.add("resume: from " + checkpoint + " (step " + state.step() + " of " + settings.train().steps() + ")"
@@ -161,6 +169,7 @@ public final class RunPreparation {
       modelConfig = ModelConfig.read(settings.modelPath().resolve("config.json"));
     }
     LoraAdapters.check(modelConfig, settings.lora()); // model.lora.targets against the family
+    StepMemory.check(settings, modelConfig); // before the data loads: a step that cannot fit is refused now
     Tokenizer tokenizer = ModelFolder.tokenizer(settings.modelPath());
     ModelFolder.checkVocabulary(tokenizer, modelConfig, settings.modelPath());
     ChatTemplate template = ChatTemplate.resolve(settings.chatTemplate(), settings.modelPath(), settings.systemPrompt());

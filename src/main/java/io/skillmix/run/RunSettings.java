@@ -99,11 +99,12 @@ public record RunSettings(
         ? Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")))
         : Path.of(dir);
     String modelPath = c.getString("model.path");
+    int batchSize = positiveInt(c, "train.batch-size");
     TrainSettings train = new TrainSettings(
         positiveLong(c, "train.steps"),
-        positiveInt(c, "train.batch-size"),
-        positiveInt(c, "train.micro-batch-size"),
-        positive(c, "train.lr"),
+        batchSize,
+        AutoTraining.microBatch(c, batchSize), // auto: the batch, at most 16
+        AutoTraining.lr(c).value(), // auto: from scratch or fine-tune, LoRA or full
         fraction(c, "train.warmup-fraction"),
         nonNegative(c, "train.weight-decay"),
         fraction(c, "train.beta1"),

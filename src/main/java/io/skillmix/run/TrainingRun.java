@@ -57,9 +57,14 @@ public final class TrainingRun {
     private final io.skillmix.output.RunLock lock;
     private final java.net.URI dashboard;
     private final CompletableFuture<Void> dashboardClosed;
+    private final java.util.concurrent.atomic.AtomicBoolean stop;
+    private final Path runDir;
 
     private Handle(ActorSystem<Command> system, CompletableFuture<Outcome> result, List<String> notices,
-        io.skillmix.output.RunLock lock, java.net.URI dashboard, CompletableFuture<Void> dashboardClosed) {
+        io.skillmix.output.RunLock lock, java.net.URI dashboard, CompletableFuture<Void> dashboardClosed,
+        java.util.concurrent.atomic.AtomicBoolean stop, Path runDir) {
+      this.stop = stop;
+      this.runDir = runDir;
       this.system = system;
       this.result = result;
       this.notices = notices;
@@ -80,6 +85,7 @@ public final class TrainingRun {
 
     /** Asks the run to finish its current step, write a checkpoint and stop. */
     public void requestStop() {
+      stop.set(true); // seen at once by an evaluation that holds the learner's thread
       system.tell(StopRequested.INSTANCE);
     }
 
@@ -90,7 +96,11 @@ public final class TrainingRun {
         lock.close(); // the run folder is free once await returns
         dashboardClosed.get(); // an open page has read the run's last lines
         if (!result.isDone()) {
-          result.completeExceptionally(new IllegalStateException("the run stopped before finishing"));
+          // Only a fatal error (out of memory) ends the actor system without an outcome.
+          java.util.Optional<Path> last = new io.skillmix.checkpoint.Checkpoints(runDir, 1).latest();
+          result.completeExceptionally(new RunFailure("the run ended after a fatal error in one of its actors (its"
+              + " error is in the log above, such as out of memory); " + last.map(p -> "the last complete checkpoint is "
+                  + p + "; resume with: scripts/skillmix train --resume " + runDir).orElse("no checkpoint was written")));
         }
         return result.get();
       } catch (InterruptedException e) {
@@ -154,9 +164,10 @@ public final class TrainingRun {
 
   private static Handle launch(Prepared prepared, Config config, ActorHooks hooks, PeerFinder finder) {
     CompletableFuture<Outcome> result = new CompletableFuture<>();
+    java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
     Behavior<Command> guardian = Role.from(config) == Role.LEARNER
-        ? findingPeers(prepared, config, result, hooks, requireFinder(finder))
-        : Behaviors.setup(context -> new RunGuardian(context, prepared, result, null, hooks));
+        ? findingPeers(prepared, config, result, hooks, requireFinder(finder), stop)
+        : Behaviors.setup(context -> new RunGuardian(context, prepared, result, null, hooks, stop::get));
     // Before the actor system: a dashboard port that is taken refuses the run before it starts.
     DashboardServer dashboard;
     try {
@@ -195,7 +206,7 @@ public final class TrainingRun {
       notices.add("dashboard: " + dashboard.address() + " (live, read-only, this machine only)");
     }
     return new Handle(system, result, List.copyOf(notices), prepared.lock(),
-        dashboard == null ? null : dashboard.address(), dashboardClosed);
+        dashboard == null ? null : dashboard.address(), dashboardClosed, stop, prepared.settings().runDir());
   }
 
   /**
@@ -203,7 +214,7 @@ public final class TrainingRun {
    * them; a finder that gives up ends the run with its line.
    */
   private static Behavior<Command> findingPeers(Prepared prepared, Config config, CompletableFuture<Outcome> result,
-      ActorHooks hooks, PeerFinder finder) {
+      ActorHooks hooks, PeerFinder finder, java.util.concurrent.atomic.AtomicBoolean stop) {
     return Behaviors.setup(context -> {
       ActorRef<Command> self = context.getSelf();
       context.spawn(finder.find(prepared, config, context.messageAdapter(PeerFinder.Answer.class, PeersAnswered::new),
@@ -211,7 +222,7 @@ public final class TrainingRun {
       return Behaviors.receive(Command.class)
           .onMessage(PeersAnswered.class, answered -> {
             if (answered.answer() instanceof PeerFinder.Found found) {
-              return new RunGuardian(context, prepared, result, found.peers(), hooks);
+              return new RunGuardian(context, prepared, result, found.peers(), hooks, stop::get);
             }
             result.completeExceptionally(((PeerFinder.NotFound) answered.answer()).error());
             return Behaviors.stopped();

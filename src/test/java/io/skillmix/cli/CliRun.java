@@ -19,14 +19,19 @@ public final class CliRun {
   }
 
   /** As {@link #run}, with {@code stdin} as standard input. */
-  public static synchronized Result withInput(String stdin, String... args) {
+  public static Result withInput(String stdin, String... args) {
+    return withStream(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), args);
+  }
+
+  /** As {@link #run}, with {@code stdin} as standard input (an endless stream, say). */
+  public static synchronized Result withStream(InputStream stdin, String... args) {
     InputStream oldIn = System.in;
     PrintStream oldOut = System.out;
     PrintStream oldErr = System.err;
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     try {
-      System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
+      System.setIn(stdin);
       System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
       System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
       int code = Main.execute(args);

@@ -62,6 +62,17 @@ class LoraCommandsTest {
   }
 
   @Test
+  void mergeLoraOntoAModelInitFolderSaysWhoWroteIt() throws Exception {
+    Path init = dir.resolve("init");
+    assertEquals(0, CliRun.run("model", "init", "--out", init.toString()).code());
+    CliRun.Result r = CliRun.run("model", "merge-lora", "--base", base.toString(), "--adapter", adapter.toString(),
+        "--out", init.toString(), "--overwrite");
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("says skillmix model init"), r.err());
+    assertTrue(!r.err().contains("has no"), r.err());
+  }
+
+  @Test
   void modelInfoDescribesAnAdapterFolder() {
     CliRun.Result r = CliRun.run("model", "info", adapter.toString());
     assertEquals(0, r.code(), r.err());

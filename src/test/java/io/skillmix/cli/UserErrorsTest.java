@@ -27,7 +27,7 @@ class UserErrorsTest {
   void aMissingConfigFileIsOneLine() {
     Result r = run("train", "missing.conf");
     assertEquals(2, r.code());
-    assertEquals("skillmix: missing.conf: config file not found; pass an existing .conf file\n", r.err());
+    assertEquals("skillmix: missing.conf: config file not found; pass an existing .conf, .yaml or .yml file\n", r.err());
   }
 
   @Test

@@ -195,16 +195,28 @@ final class HeadlessChromium implements AutoCloseable {
     } catch (Exception ignored) {
       // the process goes below either way
     }
-    process.destroy();
-    try {
-      if (!process.waitFor(10, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
+    // Chromium's helpers (renderer, GPU, crash handler) write into the profile too: end them all, and
+    // wait for each, before the profile is removed. Taken before the main process ends, since its
+    // children are handed to init once it is gone.
+    List<ProcessHandle> all = new ArrayList<>(process.descendants().toList());
+    all.add(process.toHandle());
+    all.forEach(ProcessHandle::destroy);
+    for (ProcessHandle p : all) {
+      try {
+        p.onExit().get(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        p.destroyForcibly();
+      } catch (Exception e) {
+        p.destroyForcibly();
       }
-    } catch (InterruptedException e) {
-      process.destroyForcibly();
-      Thread.currentThread().interrupt();
     }
-    io.skillmix.output.AtomicFiles.deleteTree(profile);
+    try {
+      io.skillmix.output.AtomicFiles.deleteTree(profile);
+    } catch (IOException e) {
+      // a file a helper wrote as it ended: the temporary profile is left, which fails no test
+      System.err.println("chromium profile not removed: " + profile + " (" + e.getMessage() + ")");
+    }
   }
 
   /** JSON array of strings, for building expressions. */

@@ -49,4 +49,33 @@ class PeriodicEvaluationTest {
     assertTrue(user.scores().isEmpty());
     assertEquals(Map.of("math", 2.0, "writing", 1.0), user.heldOutLoss());
   }
+
+  /** A stop request ends an evaluation between its items (issue 33 B8), with a note, not after all of them. */
+  @Test
+  void aStopRequestEndsTheEvaluationBetweenItems() {
+    org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit kit =
+        org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit.create();
+    try {
+      org.apache.pekko.actor.testkit.typed.javadsl.TestProbe<MetricsSink.Command> sink = kit.createTestProbe();
+      java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+      List<String> ran = new ArrayList<>();
+      EvalReport.Row row = new EvalReport.Row("heldout/a", "loss", 1.0, 1);
+      io.skillmix.eval.EvaluationTasks tasks = io.skillmix.eval.EvaluationTasks.of(List.of(
+          new io.skillmix.eval.EvaluationTasks.Task("heldout/a", 1, lm -> {
+            ran.add("a");
+            stop.set(true); // SIGTERM arrives while the first task runs
+            return List.of(row);
+          }),
+          new io.skillmix.eval.EvaluationTasks.Task("heldout/b", 1, lm -> {
+            ran.add("b");
+            return List.of(row);
+          })), false);
+      new PeriodicEvaluation(new PeriodicEvaluation.Plan(5, 100, tasks, 1, stop::get), sink.ref()).after(5, null);
+      assertEquals(List.of("a"), ran);
+      MetricsSink.Note note = sink.expectMessageClass(MetricsSink.Note.class);
+      assertEquals("eval_stopped", note.event());
+    } finally {
+      kit.shutdownTestKit();
+    }
+  }
 }
