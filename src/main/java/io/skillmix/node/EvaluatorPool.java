@@ -197,6 +197,8 @@ final class EvaluatorPool extends AbstractBehavior<Object> {
     Member member = members.get(granted.node());
     if (member != null && !member.claimed) {
       member.claimed = true;
+      getContext().getLog().warn("evaluator node {} joined the pool ({} in it now)", granted.node(),
+          members.values().stream().filter(m -> m.claimed).count());
       if (referenceOffer != null) {
         member.ref.tell(new RewardShare.Reference(referenceOffer));
       }

@@ -31,7 +31,8 @@ class EvaluatorPoolTest {
   void twoEvaluatorsShareEachUpdateAndAFrozenOnesShareIsRedone() throws Exception {
     RunFixtures.write(dir);
     List<String> run = new ArrayList<>(RunFixtures.overrides(dir));
-    run.addAll(List.of("mix.apply=lagged", "train.steps=48", "seed=9", "mix.update-timeout=5m"));
+    // Ten updates: the frozen member surely gets a share of one of those after the freeze.
+    run.addAll(List.of("mix.apply=lagged", "train.steps=80", "seed=9", "mix.update-timeout=5m"));
 
     int[] ports = ClusterNodes.freePorts(4);
     List<String> cluster = new ArrayList<>(run);
@@ -53,7 +54,7 @@ class EvaluatorPoolTest {
       Process learner = ClusterNodes.node("learner", ports[0], cluster, log);
       nodes.add(learner);
       // Both members in the pool, and an update computed by the two of them since.
-      ClusterNodes.awaitLines(log, lines -> lines.stream().filter(l -> l.contains("registered")
+      ClusterNodes.awaitLines(log, lines -> lines.stream().filter(l -> l.contains("joined the pool")
           && (l.contains(":" + ports[1]) || l.contains(":" + ports[2]))).count() >= 2, learner, log, Duration.ofMinutes(5));
       int weightsThen = ClusterNodes.lines(dir.resolve("cluster/weights.jsonl")).size();
       ClusterNodes.awaitLines(dir.resolve("cluster/weights.jsonl"), lines -> lines.size() >= weightsThen + 1, learner,
@@ -63,7 +64,7 @@ class EvaluatorPoolTest {
       assertTrue(learner.waitFor(5, TimeUnit.MINUTES), "the learner did not finish: " + ClusterNodes.tail(log));
       String output = Files.readString(log);
       assertEquals(0, learner.exitValue(), output);
-      assertTrue(output.contains("done: 48 steps"), output);
+      assertTrue(output.contains("done: 80 steps"), output);
       assertTrue(output.contains("is redone by pekko://skillmix@127.0.0.1:" + ports[1]), output);
       assertFalse(Files.readString(dir.resolve("cluster/metrics.jsonl")).contains("skipped_update"),
           "no update was lost");
