@@ -30,7 +30,9 @@ import picocli.CommandLine.Parameters;
 public final class CompareCommand implements Runnable {
 
   @Option(names = "--arms", split = ",", paramLabel = "ARM",
-      description = "Arms to compare, built-in or defined (--arm, compare.arms, a preset). Default: every defined"
+      description = "Arms to compare, built-in or defined (--arm, compare.arms, a preset). Built in: every"
+          + " mixing policy by name (odm, fms-odm, aioli, dynamixsft, ...) and its variants (odm-exp3,"
+          + " fms-odm-train_loss, ...), mos-REWARD[-ema]. Default: every defined"
           + " arm; with none, all of prop,temp,uni,mos-cossim,mos-cossim-ema,mos-diff,mos-diff-ema,multidds,"
           + "multiuat (with --specialist: only,prop,temp,uni,mos-cossim-ema,mos-diff-ema,mospec-cossim-ema,"
           + "mospec-diff-ema).")
@@ -46,10 +48,12 @@ public final class CompareCommand implements Runnable {
           + " learner's threads) or interval (S = 25, 50, 100, 200).")
   String ablation;
 
-  @Option(names = "--table", paramLabel = "prior|sweep",
+  @Option(names = "--table", paramLabel = "prior|sweep|mixers",
       description = "A table as a preset of arms: prior (the paper's Table 3: MoS from the scorer prior"
-          + " τ = 1, 10, ∞ beside the temperature baseline at the same τ) or sweep (static mixtures: prop,"
-          + " temp-2, temp-10, uni and a corner-NAME per dataset at 0.7, the others sharing 0.3). The table"
+          + " τ = 1, 10, ∞ beside the temperature baseline at the same τ), sweep (static mixtures: prop,"
+          + " temp-2, temp-10, uni and a corner-NAME per dataset at 0.7, the others sharing 0.3) or mixers"
+          + " (every online mixer: uni, prop, temp-10, mos-cossim-ema, mos-diff-ema, multidds, multiuat, odm,"
+          + " fms-odm, aioli, dynamixsft at the config's S; odm every step). The table"
           + " gives each arm's Welch p-value against the best static arm (overall score, mean held-out loss)"
           + " and, under it, the static arms' best − worst gap in seed standard deviations.")
   String table;

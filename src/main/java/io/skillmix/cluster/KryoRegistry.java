@@ -103,6 +103,10 @@ public final class KryoRegistry {
     r.record(316, MixtureScorer.Restore.class);
     r.record(317, MixtureScorer.Computed.class);
     r.record(318, MixtureScorer.NotComputed.class);
+    r.record(319, MixtureScorer.Observed.class);
+    r.record(320, MixtureScorer.Missed.class);
+    r.record(321, MixtureScorer.Measured.class);
+    r.record(322, io.skillmix.mix.MixturePolicy.StepLosses.class);
 
     // 400–499: model
     r.record(400, ParameterSnapshot.class);

@@ -1,7 +1,8 @@
 package io.skillmix.compare;
 
 import io.skillmix.UserError;
-import io.skillmix.mix.MixtureMethod;
+import io.skillmix.mix.MixturePolicies;
+import io.skillmix.mix.MixturePolicy;
 import io.skillmix.mix.Rewards;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,15 +33,20 @@ public record Arm(String name, List<String> overrides) {
    * The mixture method this arm trains with: its last {@code mix.method} override, else {@code base}
    * (the comparison's config).
    */
-  public MixtureMethod method(MixtureMethod base) {
-    MixtureMethod method = base;
+  public String method(String base) {
+    String method = base;
     for (String o : overrides) {
       int eq = o.indexOf('=');
       if (eq > 0 && o.substring(0, eq).trim().equals("mix.method")) {
-        method = MixtureMethod.parse("mix.method", o.substring(eq + 1).trim().replace("\"", ""));
+        method = MixturePolicies.parse("mix.method", o.substring(eq + 1).trim().replace("\"", "")).name();
       }
     }
     return method;
+  }
+
+  /** Whether this arm's mixture is learned: its policy's, {@code base} when it sets none. */
+  public boolean learned(String base) {
+    return MixturePolicies.parse("mix.method", method(base)).learned();
   }
 
   /** The overrides, comma-separated, as a table prints them. */
@@ -49,10 +55,12 @@ public record Arm(String name, List<String> overrides) {
   }
 
   /**
-   * A built-in arm: a fixed or baseline method by name, {@code only}, {@code mos-REWARD[-ema]} /
-   * {@code mospec-REWARD[-ema]} for any registered reward ({@link Rewards}), or a baseline with
-   * {@code -ema}. A baseline (multidds, multiuat) has no EMA unless its name asks for one, as in
-   * its paper; a MoS arm says which it has.
+   * A built-in arm: a registered policy by name (every one but {@code mos}, whose arms name their
+   * reward, and {@code fixed}, which needs weights: a user arm), or one of its variants as
+   * {@code NAME-VARIANT} ({@link MixturePolicy#variants}); {@code only}; {@code mos-REWARD[-ema]} /
+   * {@code mospec-REWARD[-ema]} for any registered reward ({@link Rewards}); or a policy whose
+   * rewards an EMA may smooth (multidds, multiuat) with {@code -ema}. Such a baseline has no EMA
+   * unless its name asks for one, as in its paper; a MoS arm says which it has.
    *
    * @param specialist the target dataset of {@code --specialist}, or null; {@code only} and the
    *     {@code mospec-*} arms need one
@@ -61,8 +69,9 @@ public record Arm(String name, List<String> overrides) {
     Arm arm = builtin(name, specialist);
     if (arm == null) {
       throw new UserError("--arms: unknown arm '" + name + "'; use " + String.join(", ", GENERALIST)
-          + ", only, mos-REWARD[-ema] or, with --specialist, mospec-REWARD[-ema], REWARD one of "
-          + String.join(", ", Rewards.names()) + "; or define it with --arm NAME=key=value,... or compare.arms");
+          + ", " + String.join(", ", policyArms()) + ", only, mos-REWARD[-ema] or, with --specialist,"
+          + " mospec-REWARD[-ema], REWARD one of " + String.join(", ", Rewards.names())
+          + "; or define it with --arm NAME=key=value,... or compare.arms");
     }
     return arm;
   }
@@ -72,47 +81,71 @@ public record Arm(String name, List<String> overrides) {
     return builtin(name, "any") != null;
   }
 
+  /** The arms named after a policy or one of its variants (not mos, not fixed). */
+  static List<String> policyArms() {
+    List<String> names = new ArrayList<>();
+    for (String policy : MixturePolicies.names()) {
+      if (!policy.equals("mos") && !policy.equals("fixed")) {
+        names.add(policy);
+        MixturePolicies.find(policy).variants().keySet().forEach(v -> names.add(policy + "-" + v));
+      }
+    }
+    return names;
+  }
+
   private static Arm builtin(String name, String specialist) {
     List<String> o = new ArrayList<>();
     boolean ema = name.endsWith("-ema");
-    MixtureMethod method = baseline(ema ? name.substring(0, name.length() - "-ema".length()) : name);
-    if (method != null) {
-      o.add("mix.method=" + method);
-      if (method.learned()) {
-        o.add("mix.ema=" + ema);
+    String bare = ema ? name.substring(0, name.length() - "-ema".length()) : name;
+    if (policyArm(bare, o)) {
+      String policy = o.get(0).substring("mix.method=".length());
+      boolean smooths = REFERENCE.hasPath("mix." + policy + ".ema") && !policy.equals("mos");
+      if (smooths) {
+        o.add("mix." + policy + ".ema=" + ema);
       } else if (ema) {
-        return null; // a fixed prior has no rewards to smooth
+        return null; // nothing to smooth: a fixed prior, or a policy without an EMA of rewards
       }
     } else if (name.equals("only")) {
-      o.add("mix.method=" + MixtureMethod.PROP);
+      o.add("mix.method=prop");
       o.add("data.only=[" + target(name, specialist) + "]");
     } else {
       boolean spec = name.startsWith("mospec-");
       if (!spec && !name.startsWith("mos-")) {
         return null;
       }
-      String rest = name.substring(spec ? "mospec-".length() : "mos-".length());
-      String reward = ema ? rest.substring(0, rest.length() - "-ema".length()) : rest;
+      String reward = bare.substring(spec ? "mospec-".length() : "mos-".length());
       if (!Rewards.names().contains(reward)) {
         return null;
       }
-      o.add("mix.method=" + MixtureMethod.MOS);
-      o.add("mix.reward=" + reward);
-      o.add("mix.ema=" + ema);
-      o.add("mix.specialist=\"" + (spec ? target(name, specialist) : "") + "\"");
+      o.add("mix.method=mos");
+      o.add("mix.mos.reward=" + reward);
+      o.add("mix.mos.ema=" + ema);
+      o.add("mix.mos.specialist=\"" + (spec ? target(name, specialist) : "") + "\"");
     }
     return new Arm(name, o);
   }
 
-  /** The method an arm named after it stands for (prop, temp, uni, multidds, multiuat), or null. */
-  private static MixtureMethod baseline(String name) {
-    for (MixtureMethod method : MixtureMethod.values()) {
-      if (method != MixtureMethod.MOS && method != MixtureMethod.FIXED // needs its weights: a user arm
-          && method.toString().equals(name)) {
-        return method;
+  private static final com.typesafe.config.Config REFERENCE = com.typesafe.config.ConfigFactory.defaultReference();
+
+  /** Adds the overrides of the policy arm {@code name} (a policy, or POLICY-VARIANT) to {@code o}; false if none. */
+  private static boolean policyArm(String name, List<String> o) {
+    for (String policy : MixturePolicies.names()) {
+      if (policy.equals("mos") || policy.equals("fixed")) {
+        continue;
+      }
+      if (name.equals(policy)) {
+        o.add("mix.method=" + policy);
+        return true;
+      }
+      for (var variant : MixturePolicies.find(policy).variants().entrySet()) {
+        if (name.equals(policy + "-" + variant.getKey())) {
+          o.add("mix.method=" + policy);
+          o.add("mix." + policy + "." + variant.getValue());
+          return true;
+        }
       }
     }
-    return null;
+    return false;
   }
 
   private static String target(String arm, String specialist) {

@@ -64,7 +64,7 @@ public final class Comparison {
   private final long baseSeed;
   private final boolean builtin;
   private final List<String> datasets;
-  private final io.skillmix.mix.MixtureMethod baseMethod;
+  private final String baseMethod;
 
   public Comparison(Plan plan, PrintStream log) {
     this.plan = plan;
@@ -126,10 +126,15 @@ public final class Comparison {
       Arms.checkKeys(arm, "");
       List<String> overrides = new ArrayList<>(plan.overrides());
       overrides.addAll(arm.overrides());
+      RunSettings settings;
       try {
-        RunSettings.from(ConfigLoader.load(plan.configFile(), overrides));
+        settings = RunSettings.from(ConfigLoader.load(plan.configFile(), overrides));
       } catch (UserError e) {
         throw new UserError("arm '" + arm.name() + "': " + e.getMessage());
+      }
+      String few = io.skillmix.run.UpdateCount.warning(settings);
+      if (few != null) {
+        log.println("arm '" + arm.name() + "': " + few);
       }
       Path file = armFile(arm);
       try {

@@ -3,7 +3,6 @@ package io.skillmix.compare;
 import io.skillmix.eval.EvalReport;
 import io.skillmix.metrics.MetricsLog;
 import io.skillmix.metrics.SystemFigures;
-import io.skillmix.mix.MixtureMethod;
 import io.skillmix.output.AtomicFiles;
 import io.skillmix.output.RunFolder;
 import java.io.IOException;
@@ -31,7 +30,7 @@ final class ComparisonFiles {
   /**
    * @param baseMethod the comparison's {@code mix.method}, for an arm that sets none
    */
-  static Tables write(Comparison.Plan plan, List<Column> columns, MixtureMethod baseMethod) {
+  static Tables write(Comparison.Plan plan, List<Column> columns, String baseMethod) {
     Map<String, List<EvalReport>> reports = new LinkedHashMap<>();
     Map<String, List<SystemFigures>> figures = new LinkedHashMap<>();
     Map<String, List<Path>> runs = new LinkedHashMap<>();

@@ -2,7 +2,6 @@ package io.skillmix.compare;
 
 import io.skillmix.eval.Evaluation;
 import io.skillmix.metrics.MetricsSink;
-import io.skillmix.mix.MixtureMethod;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,8 +30,8 @@ final class Convergence {
    * Whether an arm keeps its mixture fixed: its {@code mix.method} ({@code base} when it sets none)
    * is not a learned one.
    */
-  static boolean isStatic(Arm arm, MixtureMethod base) {
-    return !arm.method(base).learned();
+  static boolean isStatic(Arm arm, String base) {
+    return !arm.learned(base);
   }
 
   /**

@@ -17,7 +17,7 @@ import java.util.Map;
 public final class Presets {
 
   public static final List<String> ABLATIONS = List.of("async", "interval");
-  public static final List<String> TABLES = List.of("prior", "sweep");
+  public static final List<String> TABLES = List.of("prior", "sweep", "mixers");
 
   /** The reward intervals S of {@code --ablation interval}. */
   static final List<Integer> INTERVALS = List.of(25, 50, 100, 200);
@@ -44,7 +44,7 @@ public final class Presets {
   public static List<Arm> ablation(String which, RunSettings base) {
     if (!base.mix().learned()) {
       throw new UserError("--ablation " + which + " changes how learned probabilities are applied, and mix.method = "
-          + base.mix().method() + " learns none; use mos, multidds or multiuat");
+          + base.mix().method() + " learns none; use a learned one, such as mos");
     }
     return switch (which) {
       case "async" -> async(base.mix().updateEvery(), base.learnerThreads());
@@ -90,6 +90,7 @@ public final class Presets {
     return switch (which) {
       case "prior" -> prior();
       case "sweep" -> sweep(base.datasetNames());
+      case "mixers" -> mixers(scorerUpdateEvery(base), base.datasetNames().size());
       default -> throw new UserError("--table " + which + ": use one of " + String.join(", ", TABLES));
     };
   }
@@ -98,11 +99,48 @@ public final class Presets {
     List<Arm> arms = new ArrayList<>();
     for (String t : TEMPERATURES) {
       arms.add(new Arm("temp-" + t, t.equals("inf") ? List.of("mix.method=uni")
-          : List.of("mix.method=temp", "mix.prior-temperature=" + t)));
+          : List.of("mix.method=temp", "mix.temp.temperature=" + t)));
     }
     for (String t : TEMPERATURES) {
-      arms.add(new Arm("mos-prior-" + t, List.of("mix.method=mos", "mix.scorer-prior-temperature=" + t)));
+      arms.add(new Arm("mos-prior-" + t, List.of("mix.method=mos", "mix.scorer.prior-temperature=" + t)));
     }
+    return arms;
+  }
+
+  /**
+   * {@code mixers}: every online mixer beside the static mixtures, on the same data, seeds and
+   * budget (issue 29): uni (stratified), prop, temp-10, MoS with CosSim and with Diff (EMA),
+   * MultiDDS, MultiUAT, ODM, fms ODM (entropy), Aioli and DynamixSFT. Each learned arm updates every
+   * {@code every} steps (the config's S), but ODM every step as its code; Aioli's LearnParams is cut
+   * to one block of one step per dataset (lp-rounds = lp-steps = 1), so that a round of S steps holds
+   * it and the rest.
+   */
+  /** The config's S as the MoS scorer reads it ({@code mix.update-every}, or its auto), whatever its method. */
+  private static int scorerUpdateEvery(RunSettings base) {
+    io.skillmix.mix.MixturePolicy.Setup setup = new io.skillmix.mix.MixturePolicy.Setup(
+        new io.skillmix.config.ConfigSection(base.config(), "mix"), base.datasetNames(),
+        base.data().datasets().isEmpty(), base.seed());
+    return setup.updateEvery(setup.paperUpdateEvery());
+  }
+
+  static List<Arm> mixers(int every, int datasets) {
+    if (every <= datasets) {
+      throw new UserError("--table mixers: mix.update-every = " + every + " leaves no room in an aioli round of "
+          + every + " steps after its " + datasets + " LearnParams steps; use more than " + datasets);
+    }
+    String s = "mix.update-every=" + every;
+    List<Arm> arms = new ArrayList<>(List.of(new Arm("uni", List.of("mix.method=uni")),
+        new Arm("prop", List.of("mix.method=prop")),
+        new Arm("temp-10", List.of("mix.method=temp", "mix.temp.temperature=10"))));
+    for (String builtin : List.of("mos-cossim-ema", "mos-diff-ema", "multidds", "multiuat")) {
+      List<String> o = new ArrayList<>(Arm.parse(builtin, null).overrides());
+      o.add(s);
+      arms.add(new Arm(builtin, o));
+    }
+    arms.add(new Arm("odm", List.of("mix.method=odm", "mix.update-every=1")));
+    arms.add(new Arm("fms-odm", List.of("mix.method=fms-odm", s)));
+    arms.add(new Arm("aioli", List.of("mix.method=aioli", s, "mix.aioli.lp-rounds=1", "mix.aioli.lp-steps=1")));
+    arms.add(new Arm("dynamixsft", List.of("mix.method=dynamixsft", s)));
     return arms;
   }
 
@@ -118,13 +156,13 @@ public final class Presets {
     }
     List<Arm> arms = new ArrayList<>(List.of(new Arm("prop", List.of("mix.method=prop"))));
     for (String t : SWEEP_TEMPERATURES) {
-      arms.add(new Arm("temp-" + t, List.of("mix.method=temp", "mix.prior-temperature=" + t)));
+      arms.add(new Arm("temp-" + t, List.of("mix.method=temp", "mix.temp.temperature=" + t)));
     }
     arms.add(new Arm("uni", List.of("mix.method=uni")));
     String rest = weight((1 - CORNER) / (datasets.size() - 1));
     for (String corner : datasets) {
       List<String> weights = datasets.stream().map(d -> key(d) + "=" + (d.equals(corner) ? weight(CORNER) : rest)).toList();
-      arms.add(new Arm("corner-" + corner, List.of("mix.method=fixed", "mix.weights={" + String.join(",", weights) + "}")));
+      arms.add(new Arm("corner-" + corner, List.of("mix.method=fixed", "mix.fixed.weights={" + String.join(",", weights) + "}")));
     }
     return arms;
   }

@@ -49,11 +49,13 @@ public final class ConfigLoader {
    */
   public static Config loadFiles(List<Path> files, List<String> overrides) {
     Config user = ConfigFactory.empty();
+    // Each layer's old key names move to their new ones before the layers merge, so a later layer
+    // wins whichever name it uses.
     for (String override : overrides) {
-      user = parseOverride(override).withFallback(user);
+      user = LegacyKeys.migrate(parseOverride(override)).withFallback(user);
     }
     for (int i = files.size() - 1; i >= 0; i--) {
-      user = user.withFallback(parseFile(files.get(i)));
+      user = user.withFallback(LegacyKeys.migrate(parseFile(files.get(i))));
     }
     Config reference = ConfigFactory.defaultReference();
     rejectUnknownKeys(user, reference);
@@ -92,7 +94,8 @@ public final class ConfigLoader {
    * Keys whose children a user names ({@code compare.arms.lag-25}): reference.conf has the key and
    * every name under it is the user's.
    */
-  private static final List<String> USER_NAMED = List.of("compare.arms", "mix.weights");
+  private static final List<String> USER_NAMED = List.of("compare.arms", "mix.weights", "mix.fixed.weights",
+      "mix.min-probability", "mix.max-probability");
 
   /** "unknown key 'k' (origin); did you mean …" for the first key no default names, or null. */
   private static String unknownKey(Config user, Config reference) {
@@ -128,7 +131,7 @@ public final class ConfigLoader {
     for (String override : overrides) {
       String unknown;
       try {
-        unknown = unknownKey(parseOverride(override), reference);
+        unknown = unknownKey(LegacyKeys.migrate(parseOverride(override)), reference);
       } catch (UserError e) {
         throw new UserError(where + ": " + e.getMessage());
       }

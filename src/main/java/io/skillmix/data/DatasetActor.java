@@ -34,6 +34,9 @@ public final class DatasetActor extends AbstractBehavior<DatasetActor.Command> {
   /** TRAIN feeds the learner; REWARD draws training examples for rewards; HELD_OUT draws held-out ones. */
   public enum StreamKind { TRAIN, REWARD, HELD_OUT }
 
+  /** The size of a {@link RequestBatch} for every held-out example, in the dataset's order. */
+  public static final int ALL = 0;
+
   /** Asks for the next {@code size} examples of a stream; the reply is a {@link Batch}. */
   public record RequestBatch(StreamKind stream, int size, ActorRef<Batch> replyTo)
       implements Command {}
@@ -210,7 +213,10 @@ public final class DatasetActor extends AbstractBehavior<DatasetActor.Command> {
     }
     if (request.stream() != StreamKind.TRAIN) {
       ExampleStream stream = request.stream() == StreamKind.REWARD ? reward : heldOut;
-      request.replyTo().tell(new Batch(settings.name(), request.stream(), stream.next(request.size())));
+      // A held-out request of size 0 asks for the whole split (Aioli and fms ODM evaluate all of it).
+      List<TokenizedExample> examples = request.stream() == StreamKind.HELD_OUT && request.size() == ALL
+          ? stream.all() : stream.next(request.size());
+      request.replyTo().tell(new Batch(settings.name(), request.stream(), examples));
       return;
     }
     if (request.size() != bufferedSize) {

@@ -70,6 +70,21 @@ public final class ExampleStream {
     return batch;
   }
 
+  /**
+   * Every example once, encoded, in the dataset's own order (those the encoder leaves out are
+   * skipped); the stream's position does not move.
+   */
+  public List<TokenizedExample> all() {
+    List<TokenizedExample> out = new ArrayList<>(examples.size());
+    for (Conversation c : examples) {
+      TokenizedExample encoded = encoder.apply(c);
+      if (encoded != null) {
+        out.add(encoded);
+      }
+    }
+    return out;
+  }
+
   /** Fisher–Yates with a generator seeded from (seed, epoch) alone. */
   static int[] permutation(int n, long seed, long epoch) {
     int[] order = new int[n];

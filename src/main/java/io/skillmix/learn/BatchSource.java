@@ -26,6 +26,11 @@ final class BatchSource {
    */
   record Drawn(List<TokenizedExample> examples, int[] datasets, int[] prefetched) {
 
+    /** The dataset of the step's last example (the arm a bandit calls "drawn last"). */
+    int last() {
+      return datasets[datasets.length - 1];
+    }
+
     /** Examples per dataset of the {@code n} in the run. */
     int[] counts(int n) {
       int[] counts = new int[n];
@@ -83,12 +88,20 @@ final class BatchSource {
 
   /** Draws the next step's datasets and asks each drawn one for its count of training examples. */
   void requestNext() {
+    requestNext(null);
+  }
+
+  /**
+   * As {@link #requestNext()}, drawing from {@code dictated} instead of the probabilities in effect
+   * when it is not null (a policy's own mixture for this step; the same seeded draws).
+   */
+  void requestNext(double[] dictated) {
     order = new int[batchSize];
     if (mixing == BatchMixing.BATCH) {
-      java.util.Arrays.fill(order, sampler.next());
+      java.util.Arrays.fill(order, sampler.next(dictated));
     } else {
       for (int i = 0; i < batchSize; i++) {
-        order[i] = sampler.next();
+        order[i] = sampler.next(dictated);
       }
     }
     awaited = new int[names.size()];

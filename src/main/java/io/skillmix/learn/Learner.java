@@ -6,6 +6,7 @@ import io.skillmix.checkpoint.StateJson;
 import io.skillmix.CrossNode;
 import io.skillmix.data.DatasetActor;
 import io.skillmix.data.TokenizedExample;
+import io.skillmix.mix.MixturePolicy;
 import io.skillmix.mix.MixtureScorer;
 import io.skillmix.mix.MixtureSampler;
 import io.skillmix.mix.RewardEvaluator;
@@ -110,8 +111,8 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
       if (scorer != null) {
         scorer.tell(new MixtureScorer.Subscribe(context.messageAdapter(MixtureScorer.Update.class, ScorerAnswered::new)));
       }
-      return new Learner(context, stash, settings, trainer.get(), datasetNames, datasets, sampler, evaluator, metrics,
-          checkpointing, resumed, new PeriodicEvaluation(evaluation, metrics));
+      return new Learner(context, stash, settings, trainer.get(), datasetNames, datasets, sampler, evaluator, scorer,
+          metrics, checkpointing, resumed, new PeriodicEvaluation(evaluation, metrics));
     }));
   }
 
@@ -124,16 +125,13 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
   private final BatchSource batches;
   private final ActorRef<MetricsSink.Command> metrics;
   private final PeriodicEvaluation evaluation;
-
   private final SnapshotUpdates updates;
   private ActorRef<Outcome> replyTo;
   private long step;
   private long waitStartNanos;
-  /** When each outstanding snapshot was sent, for its reward latency. */
-  private double waitSeconds;
+  private double waitSeconds; // waiting for probabilities before the step, added to its data wait
   private int badStepsInRow;
   private boolean stopRequested;
-
   private final LearnerCheckpoints checkpoints;
   private final LearnerSettings.Resumed resumed;
   /** What to do once the checkpoint in progress is durable. */
@@ -141,7 +139,7 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
 
   private Learner(ActorContext<Command> context, StashBuffer<Command> stash, LearnerSettings settings,
       Trainer trainer, List<String> datasetNames, Map<String, ActorRef<DatasetActor.Command>> datasets,
-      MixtureSampler sampler, ActorRef<RewardEvaluator.Command> evaluator,
+      MixtureSampler sampler, ActorRef<RewardEvaluator.Command> evaluator, ActorRef<MixtureScorer.Command> scorer,
       ActorRef<MetricsSink.Command> metrics, LearnerSettings.Checkpointing checkpointing, LearnerSettings.Resumed resumed,
       PeriodicEvaluation evaluation) {
     super(context);
@@ -152,7 +150,7 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
     this.batches = new BatchSource(datasetNames, datasets, sampler, settings.batchSize(), settings.batchMixing(),
         context.messageAdapter(DatasetActor.Batch.class, BatchArrived::new));
     this.metrics = metrics;
-    this.updates = new SnapshotUpdates(settings, sampler.probabilities(), context, evaluator, metrics);
+    this.updates = new SnapshotUpdates(settings, sampler.probabilities(), context, evaluator, scorer, metrics);
     this.checkpoints = new LearnerCheckpoints(checkpointing);
     this.resumed = resumed;
     if (resumed != null) {
@@ -169,7 +167,7 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
 
   private LearnerState exportState() {
     return new LearnerState(step, batches.exportState(), updates.probabilities(), updates.version(), updates.pending(),
-        updates.skipped());
+        updates.skipped(), updates.unobserved());
   }
 
   @Override
@@ -185,7 +183,7 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
     replyTo = start.replyTo();
     // θ0 is the run's starting point, also when this learner continues from a checkpoint.
     updates.start(step, resumed == null, resumed == null ? trainer::reference : resumed.reference(),
-        trainer.snapshotSizeText());
+        trainer.snapshotSizeText(), trainer::snapshot);
     evaluation.atStart(resumed == null, trainer.model());
     getContext().getSelf().tell(NextStep.INSTANCE);
     return ready();
@@ -213,7 +211,7 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
       return waitingForWeights();
     }
     waitStartNanos = System.nanoTime();
-    batches.requestNext();
+    batches.requestNext(settings.timing().dictated(step));
     return awaitingBatch();
   }
 
@@ -267,8 +265,10 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     int n = batches.names().size();
-    metrics.tell(new MetricsSink.TrainStep(step, result.loss(), drawn.losses(result, n), drawn.counts(n), result.lr(),
+    double[] losses = drawn.losses(result, n);
+    metrics.tell(new MetricsSink.TrainStep(step, result.loss(), losses, drawn.counts(n), result.lr(),
         result.gradNorm(), result.tokens(), result.padTokens(), seconds, dataWait + waitSeconds, drawn.prefetched()));
+    updates.stepped(new MixturePolicy.StepLosses(step, losses, result.loss(), result.gradNorm(), drawn.last()));
     badStepsInRow = result.skipped() ? badStepsInRow + 1 : 0;
     if (result.skipped()) {
       metrics.tell(new MetricsSink.Note(step, "skipped_step", "non-finite loss or gradient (loss "
@@ -279,9 +279,7 @@ public final class Learner extends AbstractBehavior<Learner.Command> {
     if (badStepsInRow > checkpoints.maxBadSteps()) {
       return fail(checkpoints.tooManyBadSteps(badStepsInRow));
     }
-    if (updates.snapshotDue(step)) {
-      updates.send(trainer.snapshot(step));
-    }
+    updates.observe(step, trainer::snapshot);
     evaluation.after(step, trainer.model()); // while the reward evaluator works on the snapshot
     if (checkpoints.periodic(step, settings.steps())) {
       return checkpoint(AfterCheckpoint.CONTINUE);

@@ -7,6 +7,12 @@ package io.skillmix.learn;
  */
 public record LrSchedule(double peak, long warmupSteps, long totalSteps) {
 
+  /** The schedule of a run's training settings: its peak rate, warm-up fraction and steps. */
+  public static LrSchedule of(TrainSettings settings) {
+    long warmup = Math.round(settings.steps() * settings.warmupFraction());
+    return new LrSchedule(settings.lr(), warmup, settings.steps());
+  }
+
   public double lr(long step) {
     long s = step + 1;
     if (s <= warmupSteps) {

@@ -2,7 +2,9 @@ package io.skillmix.learn;
 
 import io.skillmix.metrics.MetricsSink;
 import io.skillmix.metrics.WeightUpdate;
+import io.skillmix.mix.MixturePolicy;
 import io.skillmix.mix.MixtureScorer;
+import io.skillmix.mix.PolicyTiming;
 import io.skillmix.mix.RewardEvaluator;
 import io.skillmix.model.ParameterSnapshot;
 import java.time.Duration;
@@ -16,10 +18,11 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 
 /**
- * The learner's side of the snapshot → probabilities loop: sending snapshots to the evaluator,
- * taking the scorer's answers, putting updates into effect when {@link UpdateSchedule} says, and
- * owning the update deadline ({@code mix.update-timeout}). It runs on the learner's thread, inside
- * its handlers.
+ * The learner's side of the observation → probabilities loop: at each of the policy's observation
+ * points ({@link PolicyTiming}) sending the step's observation to the scorer and, when the policy
+ * has evaluator work, a parameter snapshot to the evaluator; taking the scorer's answers, putting
+ * updates into effect when {@link UpdateSchedule} says, and owning the update deadline
+ * ({@code mix.update-timeout}). It runs on the learner's thread, inside its handlers.
  *
  * <p>The deadline is the learner's alone (the evaluator keeps no timer of its own): a snapshot's
  * deadline starts when the learner first needs its answer (when a lagged or sync step waits for
@@ -32,51 +35,93 @@ final class SnapshotUpdates {
   private final LearnerSettings settings;
   private final ActorContext<Learner.Command> context;
   private final ActorRef<RewardEvaluator.Command> evaluator;
+  private final ActorRef<MixtureScorer.Command> scorer;
   private final ActorRef<MetricsSink.Command> metrics;
   private final UpdateSchedule schedule;
   /** Snapshots whose deadline is running: a deadline is armed once per snapshot. */
   private final Set<Long> armed = new HashSet<>();
+  /** The steps since the policy's last observation, when it reads training losses. */
+  private final List<MixturePolicy.StepLosses> unobserved = new java.util.ArrayList<>();
   /** When each outstanding snapshot was sent, for its reward latency (the system figures). */
   private final java.util.Map<Long, Long> sentNanos = new java.util.HashMap<>();
 
   SnapshotUpdates(LearnerSettings settings, double[] prior, ActorContext<Learner.Command> context,
-      ActorRef<RewardEvaluator.Command> evaluator, ActorRef<MetricsSink.Command> metrics) {
+      ActorRef<RewardEvaluator.Command> evaluator, ActorRef<MixtureScorer.Command> scorer,
+      ActorRef<MetricsSink.Command> metrics) {
     this.settings = settings;
     this.context = context;
     this.evaluator = evaluator;
+    this.scorer = scorer;
     this.metrics = metrics;
     this.schedule = new UpdateSchedule(settings.apply(), settings.lagSteps(), prior);
   }
 
   /**
    * Training starts: a fresh run logs its prior as the first weights line; the evaluator (if any)
-   * gets θ0, the run's starting weights.
+   * gets θ0, the run's starting weights; a policy that observes before the first step (Aioli's
+   * held-out losses) gets its observation.
    */
-  void start(long step, boolean fresh, Supplier<ParameterSnapshot> reference, String snapshotSize) {
+  void start(long step, boolean fresh, Supplier<ParameterSnapshot> reference, String snapshotSize,
+      java.util.function.LongFunction<ParameterSnapshot> snapshot) {
     if (fresh) {
       metrics.tell(new MetricsSink.WeightsApplied(new WeightUpdate(0, 0, schedule.probabilities())));
     }
-    if (evaluator != null) {
+    if (evaluator != null && settings.timing().usesEvaluator()) {
       evaluator.tell(new RewardEvaluator.Reference(reference.get()));
-      if (settings.updateEvery() > 0) {
-        metrics.tell(new MetricsSink.Note(step, "snapshot_size", snapshotSize));
-      }
+      metrics.tell(new MetricsSink.Note(step, "snapshot_size", snapshotSize));
+    }
+    if (fresh) {
+      observe(step, snapshot);
     }
   }
 
-  /** Whether a snapshot is due after {@code stepsDone} steps (none at the very end). */
-  boolean snapshotDue(long stepsDone) {
-    return evaluator != null && settings.updateEvery() > 0 && stepsDone % settings.updateEvery() == 0
-        && stepsDone < settings.steps();
+  /** What is due after {@code stepsDone} steps (nothing after the very last, nor without a policy to hear it). */
+  private PolicyTiming.Point due(long stepsDone) {
+    if (stepsDone >= settings.steps() || scorer == null && evaluator == null) {
+      return PolicyTiming.Point.NONE;
+    }
+    return settings.timing().after(stepsDone);
   }
 
-  void send(ParameterSnapshot snapshot) {
-    schedule.sent(snapshot.version());
-    sentNanos.put(snapshot.version(), System.nanoTime());
-    metrics.tell(new MetricsSink.SnapshotSent(snapshot.version()));
-    evaluator.tell(new RewardEvaluator.Evaluate(snapshot));
-    if (settings.apply() == io.skillmix.mix.ApplyMode.FREE) {
-      armDeadline(snapshot.version());
+  /** A step is done: its losses wait for the next observation, if the policy reads them. */
+  void stepped(MixturePolicy.StepLosses losses) {
+    if (settings.timing().readsTrainingLosses()) {
+      unobserved.add(losses);
+    }
+  }
+
+  /** The steps since the last observation, for a checkpoint. */
+  List<MixturePolicy.StepLosses> unobserved() {
+    return List.copyOf(unobserved);
+  }
+
+  /** Sends the policy's observation after {@code stepsDone} steps, if one is due. */
+  void observe(long stepsDone, java.util.function.LongFunction<ParameterSnapshot> snapshot) {
+    PolicyTiming.Point point = due(stepsDone);
+    if (point != PolicyTiming.Point.NONE) {
+      send(stepsDone, point, () -> snapshot.apply(stepsDone), List.copyOf(unobserved));
+      unobserved.clear();
+    }
+  }
+
+  /**
+   * Sends the observation after {@code version} steps: to the scorer the learner's side of it, to
+   * the evaluator (when the policy has work for it) a snapshot of the parameters.
+   */
+  private void send(long version, PolicyTiming.Point point, Supplier<ParameterSnapshot> snapshot,
+      List<MixturePolicy.StepLosses> losses) {
+    boolean update = point == PolicyTiming.Point.UPDATE;
+    schedule.sent(version, update);
+    sentNanos.put(version, System.nanoTime());
+    metrics.tell(new MetricsSink.SnapshotSent(version));
+    if (scorer != null) {
+      scorer.tell(new MixtureScorer.Observed(version, update, losses));
+    }
+    if (evaluator != null && settings.timing().usesEvaluator()) {
+      evaluator.tell(new RewardEvaluator.Evaluate(snapshot.get()));
+    }
+    if (settings.apply() == io.skillmix.mix.ApplyMode.FREE && update) {
+      armDeadline(version);
     }
   }
 
@@ -133,15 +178,23 @@ final class SnapshotUpdates {
       if (schedule.received(p.version(), p.probabilities(), step) && sent != null) {
         metrics.tell(new MetricsSink.SnapshotAnswered(p.version(), step, (System.nanoTime() - sent) / 1e9));
       }
+    } else if (answer instanceof Learner.ScorerAnswered a && a.answer() instanceof MixtureScorer.Measured m) {
+      sentNanos.remove(m.version());
+      schedule.measured(m.version());
     } else if (answer instanceof Learner.ScorerAnswered a && a.answer() instanceof MixtureScorer.NotComputed f) {
-      skip(f.version(), step, "the reward evaluator failed on snapshot " + f.version() + " (" + f.reason()
-          + "); going on with the last probabilities");
+      skip(f.version(), step, "no probabilities for snapshot " + f.version() + ": " + f.reason()
+          + "; going on with the last probabilities");
     } else if (answer instanceof Learner.UpdateTimedOut t && skip(t.version(), step, t.stopping()
         ? "a stop was requested and snapshot " + t.version() + " had no probabilities within "
             + Learner.STOP_GRACE.toSeconds() + " s; stopping with the last ones"
         : "no probabilities for snapshot " + t.version() + " within " + settings.updateTimeout().toSeconds()
             + " s; going on with the last ones")) {
-      evaluator.tell(new RewardEvaluator.Abandon(t.version()));
+      if (evaluator != null) {
+        evaluator.tell(new RewardEvaluator.Abandon(t.version()));
+      }
+      if (scorer != null) {
+        scorer.tell(new MixtureScorer.Missed(t.version()));
+      }
     }
   }
 
@@ -177,5 +230,8 @@ final class SnapshotUpdates {
 
   void restore(LearnerState state) {
     schedule.restore(state.probabilities(), state.version(), state.pending(), state.skippedUpdates());
+    if (state.unobserved() != null) {
+      unobserved.addAll(state.unobserved());
+    }
   }
 }

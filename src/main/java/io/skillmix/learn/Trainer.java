@@ -67,8 +67,7 @@ public final class Trainer implements AutoCloseable {
     }
     this.optimizer = new AdamW(new AdamW.Settings(settings.beta1(), settings.beta2(), settings.eps(),
         settings.weightDecay()));
-    long warmup = Math.round(settings.steps() * settings.warmupFraction());
-    this.schedule = new LrSchedule(settings.lr(), warmup, settings.steps());
+    this.schedule = LrSchedule.of(settings);
   }
 
   /**

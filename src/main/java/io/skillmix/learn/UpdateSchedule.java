@@ -6,14 +6,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.NavigableSet;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
- * When the probabilities computed from each parameter snapshot take effect: the learner's
- * bookkeeping of snapshots sent, answers received, updates waiting for their step, and updates
- * given up on. Pure logic on one thread (the learner's), so the timing rules of {@code mix.apply}
- * are testable without actors: lagged and sync take effect at {@code version + lag} exactly (the
- * learner waits there if an answer is late), free as soon as it arrives.
+ * When the probabilities computed from each observation take effect: the learner's bookkeeping of
+ * observations sent, answers received, updates waiting for their step, and updates given up on.
+ * Pure logic on one thread (the learner's), so the timing rules of {@code mix.apply} are testable
+ * without actors: lagged and sync take effect at {@code version + lag} exactly (the learner waits
+ * there if an answer is late), free as soon as it arrives. A measurement (an observation that
+ * brings no probabilities) never holds a step; only a checkpoint waits for it.
  */
 final class UpdateSchedule {
 
@@ -21,8 +21,8 @@ final class UpdateSchedule {
   private final int lagSteps;
   /** Updates received but not yet in effect, by the step at which they take effect. */
   private final TreeMap<Long, WeightUpdate> pending = new TreeMap<>();
-  /** Versions of snapshots sent whose probabilities have not arrived. */
-  private final TreeSet<Long> outstanding = new TreeSet<>();
+  /** Versions of observations sent whose answer has not arrived: true for an update, false for a measurement. */
+  private final TreeMap<Long, Boolean> outstanding = new TreeMap<>();
   private double[] probabilities;
   private long version;
   private long skipped;
@@ -33,17 +33,22 @@ final class UpdateSchedule {
     this.probabilities = probabilities.clone();
   }
 
-  /** A snapshot taken after {@code version} steps went to the evaluator. */
+  /** An update's observation taken after {@code version} steps was sent. */
   void sent(long version) {
-    outstanding.add(version);
+    sent(version, true);
+  }
+
+  /** An observation taken after {@code version} steps was sent; {@code update}: probabilities are due. */
+  void sent(long version, boolean update) {
+    outstanding.put(version, update);
   }
 
   /**
-   * Its probabilities arrived while {@code step} is the next step; false when that snapshot was
+   * Its probabilities arrived while {@code step} is the next step; false when that observation was
    * already given up on (a late answer after a timeout), which is then ignored.
    */
   boolean received(long version, double[] probabilities, long step) {
-    if (!outstanding.remove(version)) {
+    if (outstanding.remove(version) == null) {
       return false;
     }
     long effective = apply == ApplyMode.FREE ? step : Math.max(step, version + lagSteps);
@@ -51,22 +56,31 @@ final class UpdateSchedule {
     return true;
   }
 
-  /** No probabilities will come for {@code version}; true when it was still awaited (one skipped update). */
+  /** A measurement's answer arrived; false when it was no longer awaited. */
+  boolean measured(long version) {
+    return outstanding.remove(version) != null;
+  }
+
+  /** No answer will come for {@code version}; true when it was still awaited (one skipped update). */
   boolean giveUp(long version) {
-    if (!outstanding.remove(version)) {
+    if (outstanding.remove(version) == null) {
       return false;
     }
     skipped++;
     return true;
   }
 
-  /** The version whose probabilities must be in effect before {@code step} and are still missing. */
+  /** The update whose probabilities must be in effect before {@code step} and are still missing. */
   Long blockingVersion(long step) {
-    if (apply == ApplyMode.FREE || outstanding.isEmpty()) {
+    if (apply == ApplyMode.FREE) {
       return null;
     }
-    long first = outstanding.first();
-    return first + lagSteps <= step ? first : null;
+    for (var e : outstanding.entrySet()) {
+      if (e.getValue()) {
+        return e.getKey() + lagSteps <= step ? e.getKey() : null;
+      }
+    }
+    return null;
   }
 
   /** Puts into effect every update due at {@code step}, in order; what changed, for the log. */
@@ -81,8 +95,9 @@ final class UpdateSchedule {
     return applied;
   }
 
+  /** Every observation awaited, updates and measurements. */
   NavigableSet<Long> outstanding() {
-    return java.util.Collections.unmodifiableNavigableSet(outstanding);
+    return java.util.Collections.unmodifiableNavigableSet(outstanding.navigableKeySet());
   }
 
   double[] probabilities() {

@@ -29,13 +29,13 @@ public final class CosSimReward implements Reward {
   }
 
   @Override
-  public Computation start(Options options) {
+  public Computation start(Context options) {
     return Divided.whole(divided(options));
   }
 
   /** A dataset's part is its embedding e_i; the join takes the cosines. */
   @Override
-  public Divided divided(Options options) {
+  public Divided divided(Context options) {
     return new Divided() {
       @Override
       public double[] part(Models models, RewardEvaluator.RewardBatches batches, int dataset) {

@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * Difficulty (MoS Eq. 10): R_i = mean over examples x of PPL_θ(x) / PPL_θ0(x), perplexity over
- * response tokens (the paper's wording) or, with {@code mix.diff-tokens = sequence}, over every
+ * response tokens (the paper's wording) or, with {@code mix.diff.tokens = sequence}, over every
  * token as the official code counts them ({@link DiffTokens}). A high ratio: the dataset has
  * improved little and needs more training. MoSpec doubles the target dataset's reward.
  */
@@ -29,17 +29,18 @@ public final class DiffReward implements Reward {
   }
 
   @Override
-  public Computation start(Options options) {
+  public Computation start(Context options) {
     return Divided.whole(divided(options));
   }
 
   /** A dataset's part is its examples' perplexity ratios; the join takes their means. */
   @Override
-  public Divided divided(Options options) {
+  public Divided divided(Context options) {
+    DiffTokens tokens = DiffTokens.parse(options.settings().key("tokens"), options.settings().string("tokens"));
     return new Divided() {
       @Override
       public double[] part(Models models, RewardEvaluator.RewardBatches batches, int dataset) {
-        List<TokenizedExample> scored = options.diffTokens().scored(batches.train().get(dataset));
+        List<TokenizedExample> scored = tokens.scored(batches.train().get(dataset));
         LogLikelihood.Scores now = LogLikelihood.score(models.theta(), models.inputs(), scored, FORWARD_BATCH);
         LogLikelihood.Scores start = LogLikelihood.score(models.start(), models.inputs(), scored, FORWARD_BATCH);
         double[] ratios = new double[scored.size()];

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The tokens the Diff reward's perplexities are over ({@code mix.diff-tokens}). The paper's Eq. 10
+ * The tokens the Diff reward's perplexities are over ({@code mix.diff.tokens}). The paper's Eq. 10
  * speaks of the response; the official code scores the whole sequence (its {@code compute_ppl}
  * passes {@code labels = input_ids}: every token of the templated example after the first,
  * instruction included).
@@ -31,7 +31,7 @@ public enum DiffTokens {
     return new TokenizedExample(e.ids(), all);
   }
 
-  /** Its value in {@code mix.diff-tokens}. */
+  /** Its value in {@code mix.diff.tokens}. */
   @Override
   public String toString() {
     return name().toLowerCase(Locale.ROOT);

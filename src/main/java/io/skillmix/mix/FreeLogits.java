@@ -1,6 +1,6 @@
 package io.skillmix.mix;
 
-/** {@code mix.scorer = logits}: ψ is the N logits themselves (the official code's form). */
+/** {@code mix.scorer.kind = logits}: ψ is the N logits themselves (the official code's form). */
 final class FreeLogits implements ScorerParametrisation {
 
   private final int n;

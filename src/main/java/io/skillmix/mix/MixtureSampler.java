@@ -47,6 +47,11 @@ public final class MixtureSampler {
     return rng.nextIndex(probabilities);
   }
 
+  /** The next draw from {@code p} (summing to 1) instead, when it is not null; the same RNG. */
+  public int next(double[] p) {
+    return p == null ? next() : rng.nextIndex(p);
+  }
+
   /** The current (normalised) probabilities. */
   public double[] probabilities() {
     return probabilities.clone();

@@ -29,51 +29,46 @@ public final class ModelRewards implements RewardEvaluator.RewardModel {
   private final int threads;
   private final LanguageModel replica;
   private final ModelInputs inputs;
+  private final java.util.function.LongToDoubleFunction lrAt;
   private LanguageModel start;
 
-  private ModelRewards(Reward reward, Reward.Options options, int threads, LanguageModel replica, ModelInputs inputs) {
-    this.reward = reward;
-    this.computation = reward.start(options);
-    this.divided = reward.divided(options);
+  private ModelRewards(EvaluatorWork work, int threads, LanguageModel replica, ModelInputs inputs,
+      java.util.function.LongToDoubleFunction lrAt) {
+    this.reward = work.reward();
+    this.computation = work.start();
+    this.divided = work.reward().divided(work.context());
     this.threads = threads;
     this.replica = replica;
     this.inputs = inputs;
+    this.lrAt = lrAt;
   }
 
   /**
-   * The reward of {@code mix} (the configured one for mos, the baseline's own for multidds and
-   * multiuat) on a replica of {@code config}.
+   * The evaluator work of a run's policy on a replica of {@code config}.
    *
    * @param device {@code devices.evaluator}
    * @param threads torch intra-op threads on the computing thread (0: left as they are)
-   * @param seed seeds what the reward draws
-   * @param specialist index of the MoSpec target dataset, or -1
    * @param lora with LoRA on, the replica carries the learner's adapters, so θ0 (every tensor,
    *     once) and each snapshot (the adapters alone) fit it
    * @param padId the tokenizer's pad id ({@link ModelInputs#padIdOf})
+   * @param lrAt the learner's learning rate at a step (its schedule), for look-ahead rewards
    */
-  public static ModelRewards create(MixSettings mix, String device, int threads, long seed, ModelConfig config,
-      LoraSettings lora, int specialist, int padId) {
+  public static ModelRewards create(EvaluatorWork work, String device, int threads, ModelConfig config,
+      LoraSettings lora, int padId, java.util.function.LongToDoubleFunction lrAt) {
     Device on = Devices.parse("devices.evaluator", device);
-    return new ModelRewards(mix.trainingReward(), options(mix, seed, specialist), threads, replica(config, on, lora),
-        ModelInputs.padded(padId));
-  }
-
-  /** The options {@link #create} gives the reward of {@code mix}. */
-  public static Reward.Options options(MixSettings mix, long seed, int specialist) {
-    return new Reward.Options(specialist, mix.multiddsLayers(), mix.multiuatPasses(), mix.multiuatDropout(), seed,
-        mix.multiuatVariant(), mix.diffTokens());
+    return new ModelRewards(work, threads, replica(config, on, lora), ModelInputs.padded(padId), lrAt);
   }
 
   /** For tests: {@code reward} on a CPU replica of {@code config}, threads left as they are. */
-  static ModelRewards of(Reward reward, Reward.Options options, ModelConfig config, ModelInputs inputs) {
-    return of(reward, options, config, LoraSettings.OFF, inputs);
+  static ModelRewards of(Reward reward, Reward.Context context, ModelConfig config, ModelInputs inputs) {
+    return of(reward, context, config, LoraSettings.OFF, inputs);
   }
 
   /** As above, the replica carrying adapters of {@code lora}. */
-  static ModelRewards of(Reward reward, Reward.Options options, ModelConfig config, LoraSettings lora,
+  static ModelRewards of(Reward reward, Reward.Context context, ModelConfig config, LoraSettings lora,
       ModelInputs inputs) {
-    return new ModelRewards(reward, options, 0, replica(config, Device.cpu(), lora), inputs);
+    return new ModelRewards(new EvaluatorWork(reward, context, reward.defaultBatchSize()), 0,
+        replica(config, Device.cpu(), lora), inputs, step -> Double.NaN);
   }
 
   /** A model of {@code config}, with the learner's adapters when LoRA is on; its values come with θ0. */
@@ -107,7 +102,8 @@ public final class ModelRewards implements RewardEvaluator.RewardModel {
     TorchThreads.pin(threads);
     GradMode.disableOnThisThread();
     replica.importWeights(snapshot.weights());
-    return computation.rewards(new Reward.Models(replica, start, inputs), batches);
+    return computation.rewards(new Reward.Models(replica, start, inputs, snapshot.version(),
+        lrAt.applyAsDouble(snapshot.version())), batches);
   }
 
   /**
@@ -123,17 +119,13 @@ public final class ModelRewards implements RewardEvaluator.RewardModel {
     TorchThreads.pin(threads);
     GradMode.disableOnThisThread();
     replica.importWeights(snapshot.weights());
-    Reward.Models models = new Reward.Models(replica, start, inputs);
+    Reward.Models models = new Reward.Models(replica, start, inputs, snapshot.version(),
+        lrAt.applyAsDouble(snapshot.version()));
     double[][] parts = new double[datasets.length][];
     for (int k = 0; k < datasets.length; k++) {
       parts[k] = divided.part(models, batches, datasets[k]);
     }
     return parts;
-  }
-
-  /** Whether the reward divides by dataset ({@link #parts}). */
-  public boolean divides() {
-    return divided != null;
   }
 
   @Override

@@ -34,11 +34,12 @@ public final class MultiDdsReward implements Reward {
   }
 
   @Override
-  public Computation start(Options options) {
+  public Computation start(Context options) {
+    int layers = options.settings().nonNegativeInt("layers");
     return (models, batches) -> {
       LanguageModel theta = models.theta();
       int n = batches.train().size();
-      List<LanguageModel.NamedParameter> params = gradientParameters(theta, options.gradientLayers());
+      List<LanguageModel.NamedParameter> params = gradientParameters(theta, layers);
       float[][] trainGrads = new float[n][];
       float[][] devGrads = new float[n][];
       for (int i = 0; i < n; i++) {

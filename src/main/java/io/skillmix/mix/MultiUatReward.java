@@ -14,8 +14,8 @@ import java.util.List;
 
 /**
  * MultiUAT (Wu et al. 2021), as a reward in the MoS framework: R_i = the model's uncertainty on
- * held-out examples of dataset i over K Monte-Carlo dropout passes ({@code mix.multiuat-passes}),
- * measured as {@code mix.multiuat-variant} says ({@link UncertaintyMeasure}; {@code enttp}, the
+ * held-out examples of dataset i over K Monte-Carlo dropout passes ({@code mix.multiuat.passes}),
+ * measured as {@code mix.multiuat.variant} says ({@link UncertaintyMeasure}; {@code enttp}, the
  * official default, is the mean entropy of each pass's prediction). Dropout falls on every layer's
  * attention and MLP outputs before the residual add ({@link CausalLM.Dropout}). Uncertain datasets
  * get more.
@@ -33,27 +33,30 @@ public final class MultiUatReward implements Reward {
   }
 
   @Override
-  public Computation start(Options options) {
+  public Computation start(Context options) {
     return Divided.whole(divided(options));
   }
 
   /**
    * A dataset's part is its reward. Its dropout masks come from a generator seeded by the run's
-   * seed, the snapshot and the dataset, so they do not depend on which evaluator of a pool computes
-   * it or on the datasets computed before it, and a resumed run draws what the straight run drew.
+   * seed, the snapshot ({@link Models#step()}) and the dataset, so they do not depend on which
+   * evaluator of a pool computes it or on the datasets computed before it, and a resumed run draws
+   * what the straight run drew.
    */
   @Override
-  public Divided divided(Options options) {
-    float rate = (float) options.dropoutRate();
-    UncertaintyMeasure measure = options.uncertainty();
+  public Divided divided(Context options) {
+    int passCount = options.settings().positiveInt("passes");
+    float rate = (float) options.settings().fraction("dropout");
+    UncertaintyMeasure measure = UncertaintyMeasure.parse(options.settings().key("variant"),
+        options.settings().string("variant"));
     return new Divided() {
       @Override
       public double[] part(Models models, RewardEvaluator.RewardBatches batches, int dataset) {
-        Rng rng = new Rng(new Rng(options.seed() ^ (batches.version() * 0x9E3779B97F4A7C15L)
+        Rng rng = new Rng(new Rng(options.seed() ^ (models.step() * 0x9E3779B97F4A7C15L)
             ^ ((dataset + 1L) * 0xC2B2AE3D27D4EB4FL)).nextLong());
         CausalLM.Dropout dropout = (like, shape) -> keepMask(like, shape, rate, rng);
         return new double[] {measure.of(passes(models.theta(), models.inputs(), batches.heldOut().get(dataset),
-            options.dropoutPasses(), dropout))};
+            passCount, dropout))};
       }
 
       @Override

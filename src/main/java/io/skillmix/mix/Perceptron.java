@@ -1,7 +1,7 @@
 package io.skillmix.mix;
 
 /**
- * {@code mix.scorer = mlp}: the paper's perceptron. Input a vector of ones marking the available
+ * {@code mix.scorer.kind = mlp}: the paper's perceptron. Input a vector of ones marking the available
  * datasets, hidden 64 tanh units, output N logits. Layout of ψ: W1 (H×N), b1 (H), W2 (N×H), b2 (N),
  * row-major.
  */

@@ -5,7 +5,7 @@ import java.util.Arrays;
 
 /**
  * Reward smoothing (MoS Eq. 11): R̂_i ← α·R_i + (1−α)·R̂_i, α the weight of the NEW reward (0.9 in
- * the paper), R̂ starting at 1. Disabled ({@code mix.ema = false}), R̂ = R.
+ * the paper), R̂ starting at 1. Disabled (a policy's {@code ema = false}), R̂ = R.
  */
 public final class RewardEma {
 
@@ -15,12 +15,12 @@ public final class RewardEma {
 
   /**
    * @param n the number of datasets
-   * @param alpha {@code mix.ema-alpha}, in (0, 1]
-   * @param enabled {@code mix.ema}
+   * @param alpha a policy's {@code ema-alpha}, in (0, 1]
+   * @param enabled a policy's {@code ema}
    */
   public RewardEma(int n, double alpha, boolean enabled) {
     if (enabled && !(alpha > 0 && alpha <= 1)) {
-      throw new UserError("mix.ema-alpha = " + alpha + " must be in (0, 1]: the weight of the new reward (0.9 in the paper)");
+      throw new UserError("ema-alpha = " + alpha + " must be in (0, 1]: the weight of the new reward (0.9 in the paper)");
     }
     this.alpha = alpha;
     this.enabled = enabled;

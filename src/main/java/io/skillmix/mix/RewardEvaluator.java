@@ -56,17 +56,8 @@ public final class RewardEvaluator extends AbstractBehavior<RewardEvaluator.Comm
   private record Computed(long generation, long version, double[] rewards, Throwable error, double seconds)
       implements Command {}
 
-  /**
-   * Reward batches of every dataset, in dataset order, per stream the reward reads, drawn for
-   * snapshot {@code version} (what a reward that draws seeds per snapshot seeds with).
-   */
-  public record RewardBatches(List<List<TokenizedExample>> train, List<List<TokenizedExample>> heldOut,
-      long version) {
-
-    public RewardBatches(List<List<TokenizedExample>> train, List<List<TokenizedExample>> heldOut) {
-      this(train, heldOut, 0);
-    }
-  }
+  /** Reward batches of every dataset, in dataset order, per stream the reward reads. */
+  public record RewardBatches(List<List<TokenizedExample>> train, List<List<TokenizedExample>> heldOut) {}
 
   /**
    * Thrown by a reward model that has nowhere to compute (a cluster's evaluator nodes are all
@@ -192,8 +183,8 @@ public final class RewardEvaluator extends AbstractBehavior<RewardEvaluator.Comm
     if (++received == streams.size() * datasetNames.size()) {
       int train = streams.indexOf(DatasetActor.StreamKind.REWARD);
       int heldOut = streams.indexOf(DatasetActor.StreamKind.HELD_OUT);
-      RewardBatches drawn = new RewardBatches(train < 0 ? List.of() : List.of(batches[train]),
-          heldOut < 0 ? List.of() : List.of(batches[heldOut]), current.version());
+      RewardBatches drawn = new RewardBatches(
+          train < 0 ? List.of() : List.of(batches[train]), heldOut < 0 ? List.of() : List.of(batches[heldOut]));
       if (abandoned) {
         finishCurrent();
       } else {

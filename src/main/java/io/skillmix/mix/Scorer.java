@@ -13,7 +13,7 @@ import java.util.Locale;
  * <p>{@link #update} minimises L(ψ) = −Σ_i R̂_i · log p_ψ(i): the expected REINFORCE gradient
  * over all datasets, no sampled action and no baseline, as in the official code and MultiDDS. For
  * positive rewards its fixed point is p_i = R̂_i / Σ_j R̂_j. {@link #updateSampled} is the textbook
- * alternative ({@code mix.update = sampled}).
+ * alternative ({@code mix.scorer.update = sampled}).
  */
 public final class Scorer {
 
@@ -22,20 +22,25 @@ public final class Scorer {
   static final double EPSILON = 1e-8;
   /** The official warm start runs Adam until the squared error is below this. */
   static final double WARM_START_TOLERANCE = 1e-10;
+  /**
+   * A bound the official code does not have (its loop runs until the error is small enough): from
+   * any prior of a few datasets at lr 1e-4 the official warm start takes far fewer steps.
+   */
+  static final int OFFICIAL_WARM_START_MAX_STEPS = 10_000_000;
   /** A higher rate than the RL updates' 1e-4, so the warm start takes hundreds of steps, not 10^5. */
   static final double WARM_START_LR = 1e-2;
   static final int WARM_START_MAX_STEPS = 5_000;
   /** Weight of the old value in the sampled update's moving-average baseline. */
   static final double BASELINE_DECAY = 0.9;
 
-  /** How {@code mix.update} turns smoothed rewards into steps on ψ. */
+  /** How {@code mix.scorer.update} turns smoothed rewards into steps on ψ. */
   public enum UpdateRule {
     /** −Σ_i R̂_i log p_ψ(i) over all datasets (the official code; the default). */
     EXPECTED,
     /** REINFORCE on one sampled dataset per step with a moving-average baseline. */
     SAMPLED;
 
-    public static UpdateRule parse(String value) {
+    public static UpdateRule parse(String key, String value) {
       if (value != null) {
         for (UpdateRule rule : values()) {
           if (rule.name().equals(value.trim().toUpperCase(Locale.ROOT))) {
@@ -43,7 +48,7 @@ public final class Scorer {
           }
         }
       }
-      throw new UserError("mix.update = '" + value + "' is not valid; use expected or sampled");
+      throw new UserError(key + " = '" + value + "' is not valid; use expected or sampled");
     }
   }
 
@@ -82,7 +87,7 @@ public final class Scorer {
   /**
    * @param kind {@code mix.scorer}
    * @param n the number of datasets
-   * @param lr Adam's learning rate for {@link #update} ({@code mix.scorer-lr}, 1e-4 in the paper)
+   * @param lr Adam's learning rate for {@link #update} ({@code mix.scorer.lr}, 1e-4 in the paper)
    * @param seed initialises the perceptron and draws the sampled update's datasets
    */
   public static Scorer create(ScorerKind kind, int n, double lr, long seed) {
@@ -90,7 +95,7 @@ public final class Scorer {
       throw new UserError("there are no datasets to mix; list at least one under data.datasets");
     }
     if (!(lr > 0) || Double.isInfinite(lr)) {
-      throw new UserError("mix.scorer-lr = " + lr + " must be a positive number (the paper uses 1e-4)");
+      throw new UserError("mix.scorer.lr = " + lr + " must be a positive number (the paper uses 1e-4)");
     }
     return new Scorer(kind, n, lr, new Rng(seed));
   }
@@ -117,7 +122,8 @@ public final class Scorer {
   }
 
   /**
-   * Fits p_ψ to the prior and starts Adam afresh. Logits: set to log prior, exact. Perceptron: Adam
+   * {@code mix.scorer.warm-start = exact}: fits p_ψ to the prior and starts Adam afresh (a method of
+   * this project, not the official code's: see {@link #warmStartOfficial}). Logits: set to log prior, exact. Perceptron: Adam
    * (lr 1e-2) on Σ (p_i − prior_i)² until it is below 1e-10 (the official code's warm start) or
    * 5,000 steps; then the output bias takes up what error is left exactly, since
    * softmax(z + log prior − log p) = prior.
@@ -137,6 +143,37 @@ public final class Scorer {
       net.shiftLogits(psi, residual);
     }
     resetOptimizer();
+  }
+
+  /**
+   * The official code's warm start ({@code pretrain_data_actor} of its trainer, DESIGN §2), which
+   * the RL updates continue: the logits' ψ filled with 1.0 (its {@code BaseActor}; a perceptron
+   * keeps its seeded initial weights, the official code having none), then Adam at this scorer's
+   * lr on mse(softmax(ψ), prior), the mean over the N datasets, until the error computed before a
+   * step is at most 1e-10 — the step after that computation is still taken, as in its loop — and
+   * the Adam state is kept: its moments and step count carry into {@link #update}. From the
+   * uniform prior this is one step with a zero gradient.
+   *
+   * @return the Adam steps taken
+   */
+  public long warmStartOfficial(double[] prior) {
+    checkPrior(prior);
+    resetOptimizer();
+    if (kind == ScorerKind.LOGITS) {
+      Arrays.fill(psi, 1.0);
+    }
+    double error = Double.POSITIVE_INFINITY;
+    long steps = 0;
+    while (error > WARM_START_TOLERANCE && steps < OFFICIAL_WARM_START_MAX_STEPS) {
+      error = squaredError(prior) / n;
+      double[] g = squaredErrorGradient(prior);
+      for (int i = 0; i < g.length; i++) {
+        g[i] /= n; // the mean over N, as torch's mse_loss
+      }
+      adam(g, lr);
+      steps++;
+    }
+    return steps;
   }
 
   /** {@code steps} Adam steps on L(ψ) = −Σ_i R̂_i log p_ψ(i). */

@@ -78,7 +78,7 @@ public final class ClusterPeers implements PeerFinder {
       this.replyTo = replyTo;
       this.requestStop = requestStop;
       this.wait = Role.waitForRoles(config);
-      this.needsEvaluator = prepared.settings().mix().learned();
+      this.needsEvaluator = prepared.settings().mix().learned() && prepared.settings().mix().plan().usesEvaluator();
       this.names = prepared.data().names();
       this.runId = RunId.of(config);
       NodeSystem.onRefusedJoin(context.getSystem(), failNow::accept);

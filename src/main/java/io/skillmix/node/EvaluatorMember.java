@@ -112,7 +112,7 @@ final class EvaluatorMember {
         log.info("computing the share of snapshot {}: datasets {}", version, java.util.Arrays.toString(share.datasets()));
         RewardEvaluator.RewardBatches batches = new RewardEvaluator.RewardBatches(
             spread(share.train(), share.datasets(), share.datasetCount()),
-            spread(share.heldOut(), share.datasets(), share.datasetCount()), version);
+            spread(share.heldOut(), share.datasets(), share.datasetCount()));
         double[][] parts = share.whole()
             ? new double[][] {model().rewards(current, batches)}
             : model().parts(current, batches, share.datasets());

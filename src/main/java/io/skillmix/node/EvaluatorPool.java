@@ -7,9 +7,8 @@ import io.skillmix.cluster.SnapshotOffer;
 import io.skillmix.cluster.SnapshotService;
 import io.skillmix.data.DatasetActor;
 import io.skillmix.data.TokenizedExample;
-import io.skillmix.mix.MixSettings;
+import io.skillmix.mix.EvaluatorWork;
 import io.skillmix.mix.MixtureScorer;
-import io.skillmix.mix.ModelRewards;
 import io.skillmix.mix.Reward;
 import io.skillmix.mix.RewardEvaluator;
 import io.skillmix.model.ParameterSnapshot;
@@ -100,13 +99,11 @@ final class EvaluatorPool extends AbstractBehavior<Object> {
       ActorRef<NodeClaim.StopJob> stopper) {
     return Behaviors.setup(context -> {
       List<String> names = prepared.data().names();
-      MixSettings mix = prepared.settings().mix();
-      Reward reward = mix.trainingReward();
-      Reward.Divided divided = reward.divided(ModelRewards.options(mix, prepared.settings().seed(),
-          prepared.specialist()));
+      EvaluatorWork work = prepared.settings().mix().plan().evaluator();
+      Reward.Divided divided = work.reward().divided(work.context());
       ActorRef<Object> pool = context.spawn(Behaviors.setup(c -> new EvaluatorPool(c, runId, names, stopper)), "pool");
       ActorRef<RewardEvaluator.Command> evaluator = context.spawn(RewardEvaluator.create(
-          () -> new PooledRewards(pool, reward.streams(), divided), names, datasets, mix.rewardBatchSize(), scorer),
+          () -> new PooledRewards(pool, work.reward().streams(), divided), names, datasets, work.batchSize(), scorer),
           "evaluator");
       context.watch(pool);
       context.watch(evaluator); // either stopping stops the link, and the run's guardian sees it

@@ -134,9 +134,11 @@ public final class ServingNode {
           context.getSystem().receptionist().tell(Receptionist.register(RunKeys.dataset(runId, name), ref)));
     } else {
       RunSettings settings = prepared.settings();
-      context.spawn(EvaluatorMember.create(runId, () -> ModelRewards.create(settings.mix(), settings.evaluatorDevice(),
-          settings.evaluatorThreads(), settings.seed(), prepared.modelConfig(), settings.lora(), prepared.specialist(),
-          ModelInputs.padIdOf(prepared.encoder().tokenizer()))), "evaluator");
+      // As the evaluator of a one-JVM run is built (RunActors.evaluatorBehavior), when first needed.
+      context.spawn(EvaluatorMember.create(runId, () -> ModelRewards.create(settings.mix().plan().evaluator(),
+          settings.evaluatorDevice(), settings.evaluatorThreads(), prepared.modelConfig(), settings.lora(),
+          ModelInputs.padIdOf(prepared.encoder().tokenizer()), io.skillmix.learn.LrSchedule.of(settings.train())::lr)),
+          "evaluator");
     }
     context.spawn(desk(runId, owner), "claims");
     Cluster.get(context.getSystem()).subscriptions().tell(Subscribe.create(

@@ -1,8 +1,6 @@
 package io.skillmix.run;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigException;
-import com.typesafe.config.ConfigRenderOptions;
 import io.skillmix.UserError;
 import java.time.Duration;
 import java.util.Locale;
@@ -24,66 +22,10 @@ final class ConfigValues {
     }
   }
 
-  /** An object of dataset name → number ({@code mix.weights}); a value that is not a number is refused. */
-  static java.util.Map<String, Double> weights(Config c, String key) {
-    java.util.Map<String, Double> out = new java.util.LinkedHashMap<>();
-    for (var e : c.getObject(key).entrySet()) {
-      if (!(e.getValue().unwrapped() instanceof Number n)) {
-        throw new UserError(key + "." + e.getKey() + " = " + e.getValue().render(ConfigRenderOptions.concise())
-            + " is not a number; give each dataset a weight of 0 or more, e.g. " + key + " { math = 0.7, nlp = 0.3 }");
-      }
-      out.put(e.getKey(), n.doubleValue());
-    }
-    return out;
-  }
-
   /** Whether {@code key} is the word auto (any case). */
   static boolean isAuto(Config c, String key) {
     Object raw = c.getValue(key).unwrapped();
     return raw instanceof String text && text.trim().equalsIgnoreCase("auto");
-  }
-
-  /** A HOCON boolean (true, false, yes, no, on, off), or a UserError naming {@code key} and {@code choices}. */
-  static boolean flag(Config c, String key, String choices) {
-    try {
-      return c.getBoolean(key);
-    } catch (ConfigException.WrongType e) {
-      throw new UserError(key + " = " + rendered(c, key) + " is not valid; use " + choices);
-    }
-  }
-
-  /** The value of {@code key} on one line, as the user would write it. */
-  static String rendered(Config c, String key) {
-    return c.getValue(key).render(ConfigRenderOptions.concise());
-  }
-
-  /**
-   * A prior's τ: a positive number, or inf / infinity (any case) for τ = ∞, the uniform prior.
-   * HOCON reads a bare inf as a string, so it is spelled out here rather than left to getDouble.
-   */
-  static double temperature(Config c, String key) {
-    Object raw = c.getValue(key).unwrapped();
-    double tau = Double.NaN;
-    if (raw instanceof Number n) {
-      tau = n.doubleValue();
-    } else if (raw instanceof String text) {
-      String t = text.trim().toLowerCase(Locale.ROOT);
-      t = t.startsWith("+") ? t.substring(1) : t;
-      if (t.equals("inf") || t.equals("infinity")) {
-        tau = Double.POSITIVE_INFINITY;
-      } else {
-        try {
-          tau = Double.parseDouble(t);
-        } catch (NumberFormatException e) {
-          tau = Double.NaN;
-        }
-      }
-    }
-    if (!(tau > 0)) {
-      throw new UserError(key + " = " + rendered(c, key) + " is not valid; use a positive number or inf"
-          + " (1: proportional to size, 10: the temp baseline, inf: equal probabilities)");
-    }
-    return tau;
   }
 
   static String oneOf(Config c, String key, String... choices) {

@@ -52,10 +52,7 @@ final class Report {
     md.append(String.format(Locale.ROOT, "- model: %s%n",
         settings.modelPath() == null ? "preset `" + settings.preset() + "` from scratch" : "`" + settings.modelPath() + "`"));
     md.append(training(settings, history));
-    md.append(String.format(Locale.ROOT, "- mixture: %s%s, applied `%s`%n", settings.mix().method(),
-        settings.mix().learned() ? " (reward " + settings.mix().trainingReward().name() + (settings.mix().ema() ? " + EMA" : "")
-            + "; from the prior at τ = " + tau(settings.mix().startTemperature()) + ", updated every "
-            + settings.mix().updateEvery() + " steps)" : "",
+    md.append(String.format(Locale.ROOT, "- mixture: %s, applied `%s`%n", settings.mix().plan().describe(),
         settings.mix().apply().name().toLowerCase(Locale.ROOT)));
     md.append(String.format(Locale.ROOT, "- steps: %d, tokens: %,d (real, not padding; padding was %.1f%% of the"
             + " positions computed), training time %.1f s (%.0f tokens/s), learner waiting %.1f s (%.2f%%)%n",
@@ -170,10 +167,5 @@ final class Report {
       md.append(String.format(Locale.ROOT, "| %s%s | %.4f | %.4f | %.4f (%d) |%n", prefix, name,
           values.apply(first).getOrDefault(name, Double.NaN), values.apply(last).get(name), best, bestStep));
     }
-  }
-
-  /** A prior's τ as the config writes it: inf for ∞. */
-  private static String tau(double tau) {
-    return Double.isInfinite(tau) ? "inf" : String.format(Locale.ROOT, "%g", tau).replaceAll("\\.?0+$", "");
   }
 }

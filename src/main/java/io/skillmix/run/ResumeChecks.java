@@ -112,10 +112,9 @@ final class ResumeChecks {
       throw new UserError(resume.checkpoint() + ": mix.method = " + settings.mix().method()
           + " does not match the checkpoint's; resume with the run's own mix.method");
     }
-    String kind = learned ? StateJson.read(scorerJson, MixtureScorer.State.class, "the scorer").scorer().kind() : null;
-    if (learned && !kind.equals(settings.mix().scorer().toString())) {
-      throw new UserError(resume.checkpoint() + ": the checkpoint's scorer is " + kind
-          + " but mix.scorer = " + settings.mix().scorer() + "; resume with the run's own mix.scorer");
+    if (learned) {
+      MixtureScorer.checkPolicy(scorerJson, settings.mix().method(), resume.checkpoint().toString());
+      settings.mix().plan().checkResumable(MixtureScorer.agentState(scorerJson), resume.checkpoint().toString());
     }
     if (resume.state().step() > settings.train().steps()) {
       throw new UserError(resume.checkpoint() + ": the checkpoint is at step " + resume.state().step()

@@ -6,7 +6,7 @@ import io.skillmix.checkpoint.CheckpointState;
 import io.skillmix.checkpoint.ComponentState;
 import io.skillmix.data.DatasetActor;
 import io.skillmix.mix.MixtureScorer;
-import io.skillmix.mix.MixSettings;
+import io.skillmix.mix.EvaluatorWork;
 import io.skillmix.mix.ModelRewards;
 import io.skillmix.mix.RewardEvaluator;
 import io.skillmix.model.ModelConfig;
@@ -71,16 +71,16 @@ public final class RunActors {
     return datasets;
   }
 
-  /** The reward evaluator of a learned mixture, with its reward model on devices.evaluator. */
+  /** The reward evaluator of a policy with evaluator work, its reward model on devices.evaluator. */
   public static Behavior<RewardEvaluator.Command> evaluatorBehavior(Prepared prepared,
       Map<String, ActorRef<DatasetActor.Command>> datasets, ActorRef<MixtureScorer.Command> scorer) {
     RunSettings settings = prepared.settings();
     ModelConfig modelConfig = prepared.modelConfig();
-    int target = prepared.specialist();
-    MixSettings mix = settings.mix();
-    return RewardEvaluator.create(() -> ModelRewards.create(mix, settings.evaluatorDevice(), settings.evaluatorThreads(),
-        settings.seed(), modelConfig, settings.lora(), target, ModelInputs.padIdOf(prepared.encoder().tokenizer())),
-        prepared.data().names(), datasets, mix.rewardBatchSize(), scorer);
+    EvaluatorWork work = settings.mix().plan().evaluator();
+    io.skillmix.learn.LrSchedule schedule = io.skillmix.learn.LrSchedule.of(settings.train());
+    return RewardEvaluator.create(() -> ModelRewards.create(work, settings.evaluatorDevice(), settings.evaluatorThreads(),
+        modelConfig, settings.lora(), ModelInputs.padIdOf(prepared.encoder().tokenizer()), schedule::lr),
+        prepared.data().names(), datasets, work.batchSize(), scorer);
   }
 
   /**

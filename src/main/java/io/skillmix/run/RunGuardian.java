@@ -21,12 +21,11 @@ import io.skillmix.data.tokenizer.ExampleEncoder;
 import io.skillmix.model.ModelInputs;
 import io.skillmix.learn.Learner;
 import io.skillmix.learn.Trainer;
+import io.skillmix.mix.MixturePolicy;
 import io.skillmix.mix.MixtureSampler;
 import io.skillmix.mix.MixtureScorer;
 import io.skillmix.mix.MixSettings;
-import io.skillmix.mix.RewardEma;
 import io.skillmix.mix.RewardEvaluator;
-import io.skillmix.mix.Scorer;
 import io.skillmix.model.ModelConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -117,16 +116,15 @@ final class RunGuardian extends AbstractBehavior<Command> {
     }
 
     MixSettings mix = settings.mix();
-    double[] prior = mix.startProbabilities(names, data.sizes());
+    MixturePolicy.Agent agent = mix.plan().start(data.sizes());
+    double[] prior = mix.start(agent);
     ActorRef<RewardEvaluator.Command> evaluator = null;
     ActorRef<MixtureScorer.Command> scorer = null;
     if (mix.learned()) {
-      Scorer policy = Scorer.create(mix.scorer(), names.size(), mix.scorerLr(), settings.seed());
-      policy.warmStart(prior);
-      prior = policy.probabilities();
-      RewardEma ema = new RewardEma(names.size(), mix.emaAlpha(), mix.ema());
-      scorer = spawnWatched("scorer", hooks, MixtureScorer.create(new MixtureScorer.Settings(mix.scorerSteps(),
-          mix.updateRule()), policy, ema, new ArrayList<>(datasets.values()), metrics), Props.empty());
+      scorer = spawnWatched("scorer", hooks, MixtureScorer.create(mix.plan(), mix.method(), agent, mix.guardrails(),
+          new ArrayList<>(datasets.values()), metrics), Props.empty());
+    }
+    if (mix.learned() && mix.plan().usesEvaluator()) {
       if (peers != null) {
         evaluator = spawnWatched("evaluator-link", hooks, peers.evaluator().apply(scorer), Props.empty()).narrow();
       } else {
@@ -156,8 +154,9 @@ final class RunGuardian extends AbstractBehavior<Command> {
       datasets.get(names.get(i)).tell(new DatasetActor.SetProbability(start[i]));
     }
     LearnerSettings learnerSettings = new LearnerSettings(settings.train().steps(),
-        settings.train().batchSize(), mix.learned() ? mix.updateEvery() : 0, mix.lagSteps(), mix.apply(),
-        mix.updateTimeout(), settings.runDir().resolve(RunFolder.FINAL), settings.modelPath(), mix.batchMixing());
+        settings.train().batchSize(), mix.learned() ? mix.plan() : io.skillmix.mix.PolicyTiming.NEVER, mix.lagSteps(),
+        mix.apply(), mix.updateTimeout(), settings.runDir().resolve(RunFolder.FINAL), settings.modelPath(),
+        mix.batchMixing());
     RunSettings.Checkpointing checkpoints = settings.checkpointing();
     LearnerSettings.Checkpointing checkpointing = new LearnerSettings.Checkpointing(
         new Checkpoints(settings.runDir(), checkpoints.keep()), checkpoints.every(), checkpoints.maxBadSteps(),

@@ -49,7 +49,7 @@ public final class RunPreparation {
    * @param notices lines for the user: which checkpoint a resume uses, which overrides it takes
    */
   public record Prepared(RunSettings settings, RunData data, ExampleEncoder encoder,
-      ModelConfig modelConfig, int specialist, Resume resume, RunLock lock, List<String> notices) {}
+      ModelConfig modelConfig, Resume resume, RunLock lock, List<String> notices) {}
 
   private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
 
@@ -78,8 +78,8 @@ public final class RunPreparation {
     if (rate != null) {
       notices.add(0, rate);
     }
-    return new Prepared(settings, parts.data(), parts.encoder(), parts.modelConfig(), parts.specialist(),
-        null, lock, List.copyOf(notices));
+    return new Prepared(settings, parts.data(), parts.encoder(), parts.modelConfig(), null, lock,
+        List.copyOf(notices));
   }
 
   /**
@@ -151,7 +151,7 @@ public final class RunPreparation {
       AtomicFiles.writeString(configFile, ConfigLoader.render(settings.config()));
       notices.add("resume: from " + checkpoint + " (step " + state.step() + " of " + settings.train().steps() + ")"
           + (changed.isEmpty() ? "" : "; taking " + String.join(", ", changed)));
-      return new Prepared(settings, parts.data(), parts.encoder(), parts.modelConfig(), parts.specialist(),
+      return new Prepared(settings, parts.data(), parts.encoder(), parts.modelConfig(),
           resume, lock, List.copyOf(notices));
     } catch (RuntimeException e) {
       lock.close();
@@ -179,8 +179,7 @@ public final class RunPreparation {
     RunSettings sized = TrainingLength.sized(settings, data);
     checkSomethingFits(data, encoder, sized);
     checkSomethingTrains(data, encoder);
-    int specialist = specialistIndex(sized.mix().specialist(), data.names());
-    return new Prepared(sized, data, encoder, modelConfig, specialist, null, null, List.of());
+    return new Prepared(sized, data, encoder, modelConfig, null, null, List.of());
   }
 
   /**
@@ -194,6 +193,10 @@ public final class RunPreparation {
       notes.add(steps);
     }
     notes.addAll(TrainingLength.repeatWarnings(settings, data));
+    String few = UpdateCount.warning(settings);
+    if (few != null) {
+      notes.add(few);
+    }
     return notes;
   }
 
@@ -259,7 +262,7 @@ public final class RunPreparation {
   static void checkDevices(RunSettings settings, Role role) {
     io.skillmix.cluster.ClusterSettings.from(settings.config()); // cluster.snapshot-chunk-bytes, named if bad
     Devices.parse("devices.learner", settings.learnerDevice());
-    if (role == Role.ALL && settings.mix().learned()) {
+    if (role == Role.ALL && settings.mix().learned() && settings.mix().plan().usesEvaluator()) {
       Devices.parse("devices.evaluator", settings.evaluatorDevice());
     }
   }
@@ -304,18 +307,6 @@ public final class RunPreparation {
 
   private static String absolute(String path) {
     return Path.of(path).toAbsolutePath().normalize().toString();
-  }
-
-  private static int specialistIndex(String specialist, List<String> names) {
-    if (specialist.isEmpty()) {
-      return -1;
-    }
-    int index = names.indexOf(specialist);
-    if (index < 0) {
-      throw new UserError("mix.specialist = '" + specialist + "' is not a dataset of this run; use one of "
-          + names);
-    }
-    return index;
   }
 
   /** The digests a run recorded at its start, or null for a run from before they were recorded. */

@@ -1,34 +1,23 @@
 package io.skillmix.run;
 
-import static io.skillmix.run.ConfigValues.flag;
 import static io.skillmix.run.ConfigValues.fraction;
-import static io.skillmix.run.ConfigValues.isAuto;
 import static io.skillmix.run.ConfigValues.nonNegative;
 import static io.skillmix.run.ConfigValues.nonNegativeInt;
 import static io.skillmix.run.ConfigValues.oneOf;
-import static io.skillmix.run.ConfigValues.orAuto;
 import static io.skillmix.run.ConfigValues.positive;
 import static io.skillmix.run.ConfigValues.positiveDuration;
 import static io.skillmix.run.ConfigValues.positiveInt;
 import static io.skillmix.run.ConfigValues.positiveLong;
-import static io.skillmix.run.ConfigValues.temperature;
 import static io.skillmix.run.ConfigValues.wholeNumber;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import io.skillmix.UserError;
 import io.skillmix.config.ConfigLoader;
+import io.skillmix.config.ConfigSection;
 import io.skillmix.learn.TrainSettings;
 import io.skillmix.mix.ApplyMode;
-import io.skillmix.mix.BatchMixing;
-import io.skillmix.mix.DiffTokens;
 import io.skillmix.mix.MixSettings;
-import io.skillmix.mix.MixtureMethod;
-import io.skillmix.mix.Reward;
-import io.skillmix.mix.Rewards;
-import io.skillmix.mix.Scorer;
-import io.skillmix.mix.ScorerKind;
-import io.skillmix.mix.UncertaintyMeasure;
 import io.skillmix.model.Devices;
 import io.skillmix.model.LoraSettings;
 import io.skillmix.model.TorchThreads;
@@ -58,9 +47,6 @@ public record RunSettings(
     MixSettings mix,
     Checkpointing checkpointing,
     Config config) {
-
-  /** S on the user's own datasets when {@code mix.update-every = auto}: the paper's and the official code's. */
-  static final int PAPER_UPDATE_EVERY = 100;
 
   /**
    * @param every steps between checkpoints ({@code train.checkpoint-every}); one is also written at the end
@@ -135,7 +121,7 @@ public record RunSettings(
       io.skillmix.data.builtin.BuiltinMix.check(data.builtinTotal(), data.builtinHeldOut(), data.builtinNoise());
     }
 
-    MixSettings mix = readMix(c, datasets.isEmpty());
+    MixSettings mix = readMix(c, data, wholeNumber(c, "seed"));
     readLora(c); // read here so a bad value fails with the key; see lora()
     wholeNumber(c, "data.order-seed"); // read here so a bad value fails with the key; see orderSeed()
     nonNegativeInt(c, "devices.threads"); // likewise; see learnerThreads() and evaluatorThreads()
@@ -168,58 +154,16 @@ public record RunSettings(
     return length;
   }
 
-  /** @param builtin whether the run trains on the built-in skill mix (no data.datasets) */
-  private static MixSettings readMix(Config c, boolean builtin) {
-    MixtureMethod method = MixtureMethod.parse("mix.method", c.getString("mix.method"));
-    Reward reward = Rewards.parse("mix.reward", c.getString("mix.reward"));
-    int builtinEvery = positiveInt(c, "mix.builtin-update-every");
-    int updateEvery = isAuto(c, "mix.update-every") ? (builtin ? builtinEvery : PAPER_UPDATE_EVERY)
-        : orAuto(() -> positiveInt(c, "mix.update-every"));
-    ApplyMode apply = ApplyMode.parse(c.getString("mix.apply"));
-    int lag = wholeNumber(c, "mix.lag-steps").intValue();
-    if (lag == -1) {
-      lag = updateEvery / 2;
-    }
-    if (lag < 0 || lag > updateEvery) {
-      throw new UserError("mix.lag-steps = " + lag + " must be between 0 and mix.update-every ("
-          + updateEvery + ")");
-    }
-    if (apply == ApplyMode.SYNC) {
-      lag = 0; // sync waits at the snapshot's own step: lag 0, whatever lag-steps (default half of S) says
-    }
-    int rewardBatch = wholeNumber(c, "mix.reward-batch-size").intValue();
-    if (rewardBatch < 0) {
-      throw new UserError("mix.reward-batch-size = " + rewardBatch
-          + " must be 0 (the official code's sizes: 64 for cossim, 16 otherwise) or a positive count");
-    }
-    if (rewardBatch == 0) {
-      // The official code's: 64 for cossim, 16 otherwise (and unused by a fixed prior).
-      rewardBatch = method.learned() ? method.reward(reward).defaultBatchSize() : 16;
-    }
-    double tau = temperature(c, "mix.prior-temperature");
-    double scorerTau = temperature(c, "mix.scorer-prior-temperature");
-    Duration updateTimeout = c.getDuration("mix.update-timeout");
-    if (updateTimeout.isZero() || updateTimeout.isNegative()) {
-      throw new UserError("mix.update-timeout = " + c.getString("mix.update-timeout")
-          + " must be positive, such as 10m: how long the learner waits for one reward evaluation");
-    }
-    String specialistName = c.getString("mix.specialist");
-    if (!specialistName.isEmpty() && !method.learned()) {
-      throw new UserError("mix.specialist = '" + specialistName + "' needs a learned mixture (mix.method = mos,"
-          + " multidds or multiuat), not " + method + "; to train on that dataset alone set data.only = ["
-          + specialistName + "]");
-    }
-    boolean ema = isAuto(c, "mix.ema") ? method.emaByDefault() : flag(c, "mix.ema",
-        "auto (on for mos, off for multidds and multiuat), true or false");
-    return new MixSettings(method, reward, ema, fraction(c, "mix.ema-alpha"),
-        ScorerKind.parse("mix.scorer", c.getString("mix.scorer")), tau, scorerTau, updateEvery,
-        apply, lag, positiveInt(c, "mix.scorer-steps"),
-        positive(c, "mix.scorer-lr"), Scorer.UpdateRule.parse(c.getString("mix.update")), rewardBatch, specialistName,
-        updateTimeout, nonNegativeInt(c, "mix.multidds-layers"),
-        positiveInt(c, "mix.multiuat-passes"), fraction(c, "mix.multiuat-dropout"),
-        UncertaintyMeasure.parse("mix.multiuat-variant", c.getString("mix.multiuat-variant")),
-        DiffTokens.parse("mix.diff-tokens", c.getString("mix.diff-tokens")),
-        BatchMixing.parse(c.getString("mix.batch-mixing")), ConfigValues.weights(c, "mix.weights"));
+  /**
+   * {@code mix.*}: the policy of {@code mix.method} reads its own keys, checked against the run's
+   * datasets (those of {@code data.only} when it names some).
+   */
+  private static MixSettings readMix(Config c, Data data, long seed) {
+    List<String> names = data.datasets().isEmpty()
+        ? io.skillmix.data.builtin.BuiltinMix.names(data.builtinNoise())
+        : data.datasets().stream().map(DatasetSpec::name).toList();
+    List<String> run = data.only().isEmpty() ? names : names.stream().filter(data.only()::contains).toList();
+    return MixSettings.read(new ConfigSection(c, "mix"), run.isEmpty() ? names : run, data.datasets().isEmpty(), seed);
   }
 
   /**

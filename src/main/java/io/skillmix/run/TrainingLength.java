@@ -69,7 +69,7 @@ final class TrainingLength {
    */
   static List<String> repeatWarnings(RunSettings settings, RunData data) {
     double max = maxRepeats(settings.config());
-    double[] p = settings.mix().startProbabilities(data.names(), data.sizes());
+    double[] p = settings.mix().startProbabilities(data.sizes());
     List<String> out = new ArrayList<>();
     long perStep = settings.train().batchSize();
     for (int i = 0; i < data.sets().size(); i++) {

@@ -66,13 +66,13 @@ class BadInputTest {
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', value = {
       "train.lr=-0.001          | train.lr",
-      "mix.prior-temperature=0  | mix.prior-temperature",
-      "mix.scorer-prior-temperature=hot | mix.scorer-prior-temperature",
-      "mix.ema=maybe            | mix.ema",
-      "mix.diff-tokens=all      | mix.diff-tokens",
+      "mix.scorer.prior-temperature=0 | mix.scorer.prior-temperature",
+      "mix.scorer-prior-temperature=hot | mix.scorer.prior-temperature",
+      "mix.ema=maybe            | mix.mos.ema",
+      "mix.scorer.update=greedy | mix.scorer.update",
       "mix.update-every=often   | mix.update-every",
       "mix.lag-steps=9          | mix.lag-steps",
-      "mix.specialist=poetry    | mix.specialist",
+      "mix.specialist=poetry    | mix.mos.specialist",
       "train.batch-size=lots    | train.batch-size",
       "mix.metod=uni            | did you mean 'mix.method'",
       "data.only=[poetry]       | poetry",

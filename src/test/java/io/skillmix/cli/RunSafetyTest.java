@@ -105,13 +105,14 @@ class RunSafetyTest {
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', value = {
       "mix.method=multidds | mix.method",
-      "mix.reward=diff     | mix.reward",
+      "mix.reward=diff     | mix.mos.reward",
+      "mix.mos.reward=diff | mix.mos.reward",
       "seed=99             | seed",
-      "mix.ema=false       | mix.ema",
+      "mix.ema=false       | mix.mos.ema",
       "mix.apply=sync      | mix.apply",
       "data.dev-fraction=0.2 | data.dev-fraction",
-      "mix.multiuat-variant=vartp | mix.multiuat-variant",
-      "mix.multiuat-passes=3 | mix.multiuat-passes",
+      "mix.multiuat-variant=vartp | mix.multiuat.variant",
+      "mix.multiuat.passes=3 | mix.multiuat.passes",
   })
   void aResumeCannotChangeWhatTheRunMeans(String override, String key) throws IOException {
     Path run = dir.resolve("meaning-" + key);
@@ -227,7 +228,11 @@ class RunSafetyTest {
       "devices.evaluator=gpu:7           | devices.evaluator",
       "train.steps=2.5                   | train.steps",
       "mix.update-timeout=0s             | mix.update-timeout",
-      "mix.reward-batch-size=-1          | mix.reward-batch-size",
+      "mix.reward-batch-size=-1          | mix.cossim.batch-size = -1",
+      "mix.cossim.batch-size=0           | mix.cossim.batch-size = 0",
+      "mix.scorer.update=greedy          | mix.scorer.update = 'greedy'",
+      "mix.method=zipf                   | mix.method = 'zipf' is not one of",
+      "mix.min-probability=0.5           | mix.min-probability adds up to",
       "cluster.snapshot-chunk-bytes=0    | cluster.snapshot-chunk-bytes",
       "cluster.snapshot-dtype=f16        | cluster.snapshot-dtype = 'f16'",
       "cluster.snapshot-port=70000       | cluster.snapshot-port",
@@ -237,20 +242,35 @@ class RunSafetyTest {
       "foo=bar                           | unknown key 'foo'",
       "data.overlength=skip              | data.overlength = skip leaves none",
       "data.dev-fraction=0               | data.dev-fraction",
-      "mix.multiuat-variant=entropy      | mix.multiuat-variant = 'entropy' is not one of enttp",
+      "mix.mos.reward=multiuat;mix.multiuat.variant=entropy | mix.multiuat.variant = 'entropy' is not one of enttp",
+      "mix.method=fixed;mix.fixed.weights={add=-1,echo=1,talk=1} | mix.fixed.weights.add = -1.0 is not a weight",
+      "mix.method=fixed;mix.fixed.weights={add=1,echo=1,talk=1,chat=1} | mix.fixed.weights.chat: the mix has no dataset",
+      "mix.method=fixed;mix.fixed.weights={add=1,echo=1} | mix.fixed.weights.talk is missing",
+      "mix.method=fixed;mix.fixed.weights={add=0,echo=0,talk=0} | mix.fixed.weights are all 0",
+      "mix.method=fixed                  | mix.fixed.weights is missing",
+      "mix.method=fixed;mix.weights={add=lots,echo=1,talk=1} | mix.fixed.weights.add = \"lots\" is not a number",
   })
   void everySettingIsCheckedBeforeAnythingStarts(String override, String mention) {
     Path run = dir.resolve("checked-" + Math.abs(override.hashCode()));
     String[] extra = override.startsWith("data.overlength")
-        ? new String[] {override, "data.max-length=8"} : new String[] {override};
+        ? new String[] {override, "data.max-length=8"} : override.split(";");
     assertOneLine(train(run, extra), mention);
     assertFalse(Files.exists(run), "a refused run leaves no folder behind");
   }
 
   @Test
+  void aFixedMixtureOfWeightsNearTheLargestDoubleTrains() throws IOException {
+    Path run = dir.resolve("fixed-1e308");
+    CliRun.Result r = train(run, "mix.method=fixed", "mix.fixed.weights={add=1e308,echo=1e308,talk=0}");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(Files.readAllLines(run.resolve("weights.jsonl")).get(0)
+        .contains("\"probs\":{\"add\":0.5,\"echo\":0.5,\"talk\":0.0}"), "normalised without overflow");
+  }
+
+  @Test
   void aSpecialistNeedsALearnedMixture() {
     Path run = dir.resolve("specialist-prop");
-    assertOneLine(train(run, "mix.method=prop", "mix.specialist=add"), "mix.specialist", "data.only");
+    assertOneLine(train(run, "mix.method=prop", "mix.specialist=add"), "mix.mos.specialist", "data.only");
   }
 
   @Test

@@ -96,6 +96,12 @@ class KryoRegistryTest {
     all.add(new MixtureScorer.GetState(ref.narrow()));
     all.add(new MixtureScorer.Restore("{\"ema\":[0.9,1.0]}"));
     all.add(new MixtureScorer.RewardsFailed(100, "timeout"));
+    all.add(new MixtureScorer.Observed(100, true, List.of(new io.skillmix.mix.MixturePolicy.StepLosses(99,
+        new double[] {2.5, Double.NaN}, 2.5, 0.7, 0))));
+    all.add(new MixtureScorer.Missed(100));
+    all.add(new MixtureScorer.Measured(100));
+    all.add(new io.skillmix.mix.MixturePolicy.StepLosses(7, new double[] {1.5, Double.NaN}, 1.5, 0.25, 1));
+    all.add(new Learner.ScorerAnswered(new MixtureScorer.Measured(100)));
     all.add(snapshot);
     all.add(new MetricsSink.TrainStep(3, 2.5, new double[] {2.25, Double.NaN}, new int[] {16, 0}, 1e-3, 0.7, 512,
         64, 0.05, 0.001));

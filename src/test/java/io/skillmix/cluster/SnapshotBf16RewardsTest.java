@@ -3,16 +3,16 @@ package io.skillmix.cluster;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
-import io.skillmix.config.ConfigLoader;
 import io.skillmix.data.TokenizedExample;
-import io.skillmix.mix.MixSettings;
+import io.skillmix.mix.EvaluatorWork;
 import io.skillmix.mix.ModelRewards;
+import io.skillmix.mix.Reward;
 import io.skillmix.mix.RewardEvaluator;
+import io.skillmix.mix.Rewards;
 import io.skillmix.model.LanguageModel;
 import io.skillmix.model.LoraSettings;
 import io.skillmix.model.ModelConfig;
 import io.skillmix.model.ParameterSnapshot;
-import io.skillmix.run.RunSettings;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -62,7 +62,7 @@ class SnapshotBf16RewardsTest {
     ModelConfig config = ModelConfig.preset("tiny");
     List<List<TokenizedExample>> sets = List.of(skill(10, 16, 1), skill(60, 16, 2), skill(110, 16, 3),
         skill(160, 16, 4));
-    RewardEvaluator.RewardBatches batches = new RewardEvaluator.RewardBatches(sets, sets, 100);
+    RewardEvaluator.RewardBatches batches = new RewardEvaluator.RewardBatches(sets, sets);
     Map<String, Double> bounds = Map.of("cossim", 1e-2, "diff", 1e-2, "multiuat", 1e-3);
     Map<String, Double> moved = new LinkedHashMap<>();
     try (LanguageModel start = LanguageModel.random(config, Device.cpu(), 4);
@@ -70,12 +70,13 @@ class SnapshotBf16RewardsTest {
       ParameterSnapshot theta0 = new ParameterSnapshot(0, start.exportWeights());
       ParameterSnapshot theta = new ParameterSnapshot(100, later.exportWeights());
       for (String reward : List.of("cossim", "diff", "multiuat")) {
-        MixSettings mix = RunSettings.from(ConfigLoader.load(null, List.of("mix.method=mos", "mix.reward=" + reward,
-            "mix.multiuat-passes=3"))).mix();
+        Reward r = Rewards.named(reward);
+        EvaluatorWork work = new EvaluatorWork(r, reward.equals("multiuat") ? Reward.Context.with(r, -1, 7, "passes=3")
+            : Reward.Context.defaults(r, -1, 7), 16);
         double[] exact;
         double[] half;
-        try (ModelRewards f32 = ModelRewards.create(mix, "cpu", 0, 7, config, LoraSettings.OFF, -1, 0);
-            ModelRewards bf16 = ModelRewards.create(mix, "cpu", 0, 7, config, LoraSettings.OFF, -1, 0)) {
+        try (ModelRewards f32 = ModelRewards.create(work, "cpu", 0, config, LoraSettings.OFF, 0, step -> Double.NaN);
+            ModelRewards bf16 = ModelRewards.create(work, "cpu", 0, config, LoraSettings.OFF, 0, step -> Double.NaN)) {
           f32.setReference(theta0);
           bf16.setReference(viaBf16(theta0));
           exact = f32.rewards(theta, batches);

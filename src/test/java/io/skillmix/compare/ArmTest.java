@@ -21,23 +21,56 @@ class ArmTest {
   void everyDefaultArmIsAValidConfig() {
     for (String name : Arm.GENERALIST) {
       RunSettings s = RunSettings.from(ConfigLoader.load(null, Arm.parse(name, null).overrides()));
-      assertEquals(name.startsWith("mos") ? "mos" : name, s.mix().method().toString(), name);
+      assertEquals(name.startsWith("mos") ? "mos" : name, s.mix().method(), name);
     }
     for (String name : Arm.SPECIALIST) {
       RunSettings s = RunSettings.from(ConfigLoader.load(null, Arm.parse(name, "math").overrides()));
-      assertEquals(name.startsWith("mospec") ? "math" : "", s.mix().specialist(), name);
+      assertEquals(name.startsWith("mospec") ? "math" : "", s.config().getString("mix.mos.specialist"), name);
+      if (name.startsWith("mospec")) {
+        assertEquals(s.datasetNames().indexOf("math"), s.mix().plan().evaluator().context().specialist(), name);
+      }
     }
+  }
+
+  @Test
+  void everyPolicyAndVariantIsAnArmThatRuns() {
+    for (String name : Arm.policyArms()) {
+      RunSettings s = RunSettings.from(ConfigLoader.load(null, Arm.parse(name, null).overrides()));
+      assertTrue(name.startsWith(s.mix().method()), name + " trains with " + s.mix().method());
+    }
+  }
+
+  @Test
+  void theMixersTableRunsEveryMixerAndOnTheBenchmarkAt210StepsEachLearnedArmUpdatesAtLeast20Times() {
+    java.nio.file.Path bench = java.nio.file.Path.of("conf/benchmark.conf");
+    RunSettings base = RunSettings.from(ConfigLoader.load(bench, List.of()));
+    List<Arm> arms = Presets.table("mixers", base);
+    assertEquals(List.of("uni", "prop", "temp-10", "mos-cossim-ema", "mos-diff-ema", "multidds", "multiuat", "odm",
+        "fms-odm", "aioli", "dynamixsft"), arms.stream().map(Arm::name).toList());
+    for (Arm arm : arms) {
+      List<String> overrides = new java.util.ArrayList<>(arm.overrides());
+      overrides.add("train.steps=210");
+      RunSettings s = RunSettings.from(ConfigLoader.load(bench, overrides));
+      assertEquals(arm.name().startsWith("mos") ? "mos" : arm.name().replace("-10", ""), s.mix().method());
+      if (s.mix().learned()) {
+        long updates = s.mix().plan().updates(210);
+        assertTrue(updates >= 20, arm.name() + " makes " + updates + " updates");
+        assertEquals(null, io.skillmix.run.UpdateCount.warning(s), arm.name());
+      }
+    }
+    assertThrows(UserError.class, () -> Presets.mixers(5, 5), "an aioli round must hold LearnParams");
   }
 
   @Test
   void mosArmsSetRewardAndSmoothing() {
     RunSettings plain = RunSettings.from(ConfigLoader.load(null, Arm.parse("mos-diff", null).overrides()));
-    assertEquals("diff", plain.mix().reward().name());
-    assertEquals(false, plain.mix().ema());
+    assertEquals("diff", plain.mix().plan().evaluator().reward().name());
+    assertEquals(false, plain.config().getBoolean("mix.mos.ema"));
     RunSettings ema = RunSettings.from(ConfigLoader.load(null, Arm.parse("mospec-cossim-ema", "nlp").overrides()));
-    assertEquals("cossim", ema.mix().reward().name());
-    assertTrue(ema.mix().ema());
-    assertEquals("nlp", ema.mix().specialist());
+    assertEquals("cossim", ema.mix().plan().evaluator().reward().name());
+    assertTrue(ema.config().getBoolean("mix.mos.ema"));
+    assertEquals("nlp", ema.config().getString("mix.mos.specialist"));
+    assertTrue(ema.mix().plan().describe().contains("EMA"), ema.mix().plan().describe());
   }
 
   @Test
@@ -57,8 +90,8 @@ class ArmTest {
 
   @Test
   void baselinesHaveNoEmaUnlessTheirNameAsks() {
-    assertEquals(List.of("mix.method=multidds", "mix.ema=false"), Arm.parse("multidds", null).overrides());
-    assertEquals(List.of("mix.method=multiuat", "mix.ema=true"), Arm.parse("multiuat-ema", null).overrides());
+    assertEquals(List.of("mix.method=multidds", "mix.multidds.ema=false"), Arm.parse("multidds", null).overrides());
+    assertEquals(List.of("mix.method=multiuat", "mix.multiuat.ema=true"), Arm.parse("multiuat-ema", null).overrides());
     assertEquals(List.of("mix.method=uni"), Arm.parse("uni", null).overrides());
     assertThrows(UserError.class, () -> Arm.parse("uni-ema", null));
   }
@@ -134,9 +167,9 @@ class ArmTest {
     List<Arm> prior = Presets.table("prior", defaults);
     assertEquals(List.of("temp-1", "temp-10", "temp-inf", "mos-prior-1", "mos-prior-10", "mos-prior-inf"),
         prior.stream().map(Arm::name).toList());
-    assertEquals(List.of("mix.method=temp", "mix.prior-temperature=10"), prior.get(1).overrides());
+    assertEquals(List.of("mix.method=temp", "mix.temp.temperature=10"), prior.get(1).overrides());
     assertEquals(List.of("mix.method=uni"), prior.get(2).overrides());
-    assertEquals(List.of("mix.method=mos", "mix.scorer-prior-temperature=inf"), prior.get(5).overrides());
+    assertEquals(List.of("mix.method=mos", "mix.scorer.prior-temperature=inf"), prior.get(5).overrides());
     assertThrows(UserError.class, () -> Presets.table("lora", defaults));
   }
 
@@ -151,15 +184,15 @@ class ArmTest {
     names.forEach(n -> expected.add("corner-" + n));
     assertEquals(expected, sweep.stream().map(Arm::name).toList());
     assertEquals(List.of("mix.method=prop"), sweep.get(0).overrides());
-    assertEquals(List.of("mix.method=temp", "mix.prior-temperature=2"), sweep.get(1).overrides());
-    assertEquals(List.of("mix.method=temp", "mix.prior-temperature=10"), sweep.get(2).overrides());
+    assertEquals(List.of("mix.method=temp", "mix.temp.temperature=2"), sweep.get(1).overrides());
+    assertEquals(List.of("mix.method=temp", "mix.temp.temperature=10"), sweep.get(2).overrides());
     assertEquals(List.of("mix.method=uni"), sweep.get(3).overrides());
 
     // A user's mix of three: the corner's own set at 0.7, the other two at 0.15 each.
     List<Arm> three = Presets.sweep(List.of("add", "echo", "talk"));
-    assertEquals(List.of("mix.method=fixed", "mix.weights={add=0.15,echo=0.7,talk=0.15}"), three.get(5).overrides());
+    assertEquals(List.of("mix.method=fixed", "mix.fixed.weights={add=0.15,echo=0.7,talk=0.15}"), three.get(5).overrides());
     // Four sets: 0.3 / 3 = 0.1 exactly as written; a name with a dot is a quoted key.
-    assertEquals(List.of("mix.method=fixed", "mix.weights={math=0.7,nlp=0.1,writing=0.1,\"my.set\"=0.1}"),
+    assertEquals(List.of("mix.method=fixed", "mix.fixed.weights={math=0.7,nlp=0.1,writing=0.1,\"my.set\"=0.1}"),
         Presets.sweep(List.of("math", "nlp", "writing", "my.set")).get(4).overrides());
     // One --arm splits the overrides as the preset holds them: the braces keep their commas.
     String spec = String.join(",", three.get(4).overrides());
@@ -167,8 +200,8 @@ class ArmTest {
     // Each weights override is HOCON: one object, a key per dataset (the dotted name stays one key).
     com.typesafe.config.Config weights = com.typesafe.config.ConfigFactory.parseString(
         Presets.sweep(List.of("math", "nlp", "writing", "my.set")).get(4).overrides().get(1));
-    assertEquals(java.util.Set.of("math", "nlp", "writing", "my.set"), weights.getObject("mix.weights").keySet());
-    assertEquals(0.1, weights.getObject("mix.weights").toConfig().getDouble("\"my.set\""), 1e-12);
+    assertEquals(java.util.Set.of("math", "nlp", "writing", "my.set"), weights.getObject("mix.fixed.weights").keySet());
+    assertEquals(0.1, weights.getObject("mix.fixed.weights").toConfig().getDouble("\"my.set\""), 1e-12);
     assertThrows(UserError.class, () -> Presets.sweep(List.of("only")));
   }
 }

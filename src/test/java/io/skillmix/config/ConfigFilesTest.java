@@ -41,8 +41,8 @@ class ConfigFilesTest {
     assertEquals(2e-5, c.getDouble("train.lr"));
     assertFalse(c.getBoolean("train.packing"));
     assertEquals("small", c.getString("model.preset"));
-    assertEquals(0.7, c.getDouble("mix.weights.math"));
-    assertEquals("inf", c.getString("mix.prior-temperature"));
+    assertEquals(0.7, c.getDouble("mix.fixed.weights.math")); // the keys of earlier versions, under their names
+    assertEquals("inf", c.getString("mix.temp.temperature"));
     assertEquals("math", c.getConfigList("data.datasets").get(0).getString("name"));
     assertEquals(0.1, c.getConfigList("data.datasets").get(0).getDouble("held-out"));
     assertEquals(16, c.getInt("train.batch-size")); // the defaults stay under it

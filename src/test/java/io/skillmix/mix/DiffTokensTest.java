@@ -84,7 +84,7 @@ class DiffTokensTest {
   }
 
   private static double[] reward(DiffTokens tokens, ParameterSnapshot theta, ParameterSnapshot theta0) {
-    try (ModelRewards diff = ModelRewards.of(Rewards.named("diff"), new Reward.Options(-1, 0, 1, 0.1, 1, tokens),
+    try (ModelRewards diff = ModelRewards.of(Rewards.named("diff"), Reward.Context.with(Rewards.named("diff"), -1, 1, "tokens=" + tokens),
         CONFIG, io.skillmix.model.ModelInputs.padded(0))) {
       diff.setReference(theta0);
       return diff.rewards(theta, new RewardEvaluator.RewardBatches(DATA, DATA));

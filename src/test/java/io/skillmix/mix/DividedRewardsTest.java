@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A pool of evaluators divides a reward by dataset ({@link Reward#divided}): the parts of any
  * division, joined, are bit for bit the rewards one evaluator computes, MultiUAT's dropout draws
- * included (they are seeded per snapshot and dataset, not by the order of computation).
+ * included (they are seeded per snapshot, {@link Reward.Models#step()}, and dataset, not by the order
+ * of computation).
  */
 class DividedRewardsTest {
 
@@ -44,17 +45,20 @@ class DividedRewardsTest {
   @Test
   void partsOfAnyDivisionJoinToTheWholeRewards() {
     List<List<TokenizedExample>> sets = List.of(skill(10, 4, 1), skill(60, 4, 2), skill(120, 4, 3));
-    RewardEvaluator.RewardBatches batches = new RewardEvaluator.RewardBatches(sets, sets, 24);
+    RewardEvaluator.RewardBatches batches = new RewardEvaluator.RewardBatches(sets, sets);
     try (LanguageModel start = LanguageModel.random(CONFIG, Device.cpu(), 4);
         LanguageModel later = LanguageModel.random(CONFIG, Device.cpu(), 5)) {
       ParameterSnapshot theta0 = new ParameterSnapshot(0, start.exportWeights());
       ParameterSnapshot snapshot = new ParameterSnapshot(24, later.exportWeights());
       for (String name : List.of("cossim", "diff", "multiuat")) {
         for (int specialist : new int[] {-1, 1}) {
-          Reward.Options options = new Reward.Options(specialist, 0, 3, 0.2, 11);
-          try (ModelRewards one = ModelRewards.of(Rewards.named(name), options, CONFIG, INPUTS);
-              ModelRewards a = ModelRewards.of(Rewards.named(name), options, CONFIG, INPUTS);
-              ModelRewards b = ModelRewards.of(Rewards.named(name), options, CONFIG, INPUTS)) {
+          Reward reward = Rewards.named(name);
+          Reward.Context options = name.equals("multiuat")
+              ? Reward.Context.with(reward, specialist, 11, "passes=3", "dropout=0.2")
+              : Reward.Context.defaults(reward, specialist, 11);
+          try (ModelRewards one = ModelRewards.of(reward, options, CONFIG, INPUTS);
+              ModelRewards a = ModelRewards.of(reward, options, CONFIG, INPUTS);
+              ModelRewards b = ModelRewards.of(reward, options, CONFIG, INPUTS)) {
             for (ModelRewards m : List.of(one, a, b)) {
               m.setReference(theta0);
             }
@@ -62,7 +66,7 @@ class DividedRewardsTest {
             // Two members: datasets {2} and {0, 1}, computed in that order on separate replicas.
             double[][] second = b.parts(snapshot, batches, new int[] {2});
             double[][] first = a.parts(snapshot, batches, new int[] {0, 1});
-            double[] joined = Rewards.named(name).divided(options).join(new double[][] {first[0], first[1], second[0]});
+            double[] joined = reward.divided(options).join(new double[][] {first[0], first[1], second[0]});
             assertArrayEquals(whole, joined, 0, name + " specialist " + specialist);
           }
         }
@@ -74,22 +78,23 @@ class DividedRewardsTest {
   void multiUatDrawsPerSnapshotAndDataset() {
     List<List<TokenizedExample>> sets = List.of(skill(10, 4, 1), skill(10, 4, 1));
     try (LanguageModel model = LanguageModel.random(CONFIG, Device.cpu(), 4);
-        ModelRewards uat = ModelRewards.of(Rewards.named("multiuat"), new Reward.Options(-1, 0, 3, 0.3, 11), CONFIG,
-            INPUTS)) {
-      ParameterSnapshot snapshot = new ParameterSnapshot(8, model.exportWeights());
-      uat.setReference(snapshot);
-      double[] at8 = uat.rewards(snapshot, new RewardEvaluator.RewardBatches(List.of(), sets, 8));
-      // the same examples, other masks: dataset 1 is not dataset 0, snapshot 16 not snapshot 8
-      assertNotEquals(at8[0], at8[1]);
-      double[] at16 = uat.rewards(snapshot, new RewardEvaluator.RewardBatches(List.of(), sets, 16));
-      assertNotEquals(at8[0], at16[0]);
+        ModelRewards uat = ModelRewards.of(Rewards.named("multiuat"), Reward.Context.with(Rewards.named("multiuat"),
+            -1, 11, "passes=3", "dropout=0.3"), CONFIG, INPUTS)) {
+      ParameterSnapshot at8 = new ParameterSnapshot(8, model.exportWeights());
+      ParameterSnapshot at16 = new ParameterSnapshot(16, model.exportWeights());
+      uat.setReference(at8);
+      RewardEvaluator.RewardBatches batches = new RewardEvaluator.RewardBatches(List.of(), sets);
+      double[] first = uat.rewards(at8, batches);
+      // the same examples and weights, other masks: dataset 1 is not dataset 0, snapshot 16 not snapshot 8
+      assertNotEquals(first[0], first[1]);
+      assertNotEquals(first[0], uat.rewards(at16, batches)[0]);
       // and the same snapshot again draws the same masks: no state carried from call to call
-      assertArrayEquals(at8, uat.rewards(snapshot, new RewardEvaluator.RewardBatches(List.of(), sets, 8)), 0);
+      assertArrayEquals(first, uat.rewards(at8, batches), 0);
     }
   }
 
   @Test
   void multiDdsDoesNotDivide() {
-    assertNull(Rewards.named("multidds").divided(new Reward.Options(-1, 0, 3, 0.2, 11)));
+    assertNull(Rewards.named("multidds").divided(Reward.Context.defaults(Rewards.named("multidds"), -1, 11)));
   }
 }

@@ -27,7 +27,7 @@ public final class HeldOutNllReward implements Reward {
   }
 
   @Override
-  public Computation start(Options options) {
+  public Computation start(Context options) {
     return (models, batches) -> {
       double[] r = new double[batches.heldOut().size()];
       for (int i = 0; i < r.length; i++) {

@@ -40,11 +40,14 @@ class MixActorsTest {
     TestProbe<MixtureScorer.Update> learner = testKit.createTestProbe(MixtureScorer.Update.class);
     Scorer policy = Scorer.create(ScorerKind.LOGITS, 2, 1e-2, 1);
     policy.warmStart(new double[] {0.5, 0.5});
-    ActorRef<MixtureScorer.Command> scorer = testKit.spawn(MixtureScorer.create(
-        new MixtureScorer.Settings(200, Scorer.UpdateRule.EXPECTED), policy, new RewardEma(2, 0.9, true),
-        List.of(d0.getRef(), d1.getRef()), metrics.getRef()));
+    MixturePolicy.Agent agent = new ScorerPolicies.ScorerAgent(policy, new RewardEma(2, 0.9, true), 200,
+        Scorer.UpdateRule.EXPECTED);
+    ActorRef<MixtureScorer.Command> scorer = testKit.spawn(MixtureScorer.create(MixValuesTest.mix().plan(), "mos",
+        agent, Guardrails.none(List.of("a", "b")), List.of(d0.getRef(), d1.getRef()), metrics.getRef()));
     scorer.tell(new MixtureScorer.Subscribe(learner.getRef()));
     scorer.tell(new MixtureScorer.Rewards(100, new double[] {2.0, 0.5}, 0.1));
+    learner.expectNoMessage(java.time.Duration.ofMillis(50)); // the learner's side of step 100 is not in yet
+    scorer.tell(new MixtureScorer.Observed(100, true, List.of()));
 
     MetricsSink.RewardsComputed computed = metrics.expectMessageClass(MetricsSink.RewardsComputed.class);
     assertArrayEquals(new double[] {0.9 * 2.0 + 0.1, 0.9 * 0.5 + 0.1}, computed.smoothed(), 1e-12);
@@ -56,6 +59,28 @@ class MixActorsTest {
     DatasetActor.SetProbability p1 = (DatasetActor.SetProbability) d1.receiveMessage();
     assertEquals(update.probabilities()[0], p0.probability(), 0);
     assertEquals(update.probabilities()[1], p1.probability(), 0);
+  }
+
+  @Test
+  void nonFiniteRewardsAreSkippedWithTheirReasonAndTheScorerGoesOn() {
+    TestProbe<MetricsSink.Command> metrics = testKit.createTestProbe(MetricsSink.Command.class);
+    TestProbe<MixtureScorer.Update> learner = testKit.createTestProbe(MixtureScorer.Update.class);
+    Scorer policy = Scorer.create(ScorerKind.LOGITS, 2, 1e-2, 1);
+    policy.warmStart(new double[] {0.5, 0.5});
+    MixturePolicy.Agent agent = new ScorerPolicies.ScorerAgent(policy, new RewardEma(2, 0.9, true), 200,
+        Scorer.UpdateRule.EXPECTED);
+    ActorRef<MixtureScorer.Command> scorer = testKit.spawn(MixtureScorer.create(MixValuesTest.mix().plan(), "mos",
+        agent, Guardrails.none(List.of("a", "b")), List.of(), metrics.getRef()));
+    scorer.tell(new MixtureScorer.Subscribe(learner.getRef()));
+    scorer.tell(new MixtureScorer.Observed(8, true, List.of()));
+    scorer.tell(new MixtureScorer.Rewards(8, new double[] {Double.NaN, 0.5}, 0.1));
+    MixtureScorer.NotComputed skipped = (MixtureScorer.NotComputed) learner.receiveMessage();
+    assertEquals(8, skipped.version());
+    assertTrue(skipped.reason().startsWith("the rewards of snapshot 8 are not finite (a NaN)"), skipped.reason());
+    assertArrayEquals(new double[] {0.5, 0.5}, agent.probabilities(), 1e-12, "the agent never saw them");
+    scorer.tell(new MixtureScorer.Observed(16, true, List.of()));
+    scorer.tell(new MixtureScorer.Rewards(16, new double[] {2.0, 0.5}, 0.1));
+    assertEquals(16, ((MixtureScorer.Computed) learner.receiveMessage()).version(), "the scorer is alive");
   }
 
   /** Rewards that expose what the evaluator was given: the version and each batch's size. */

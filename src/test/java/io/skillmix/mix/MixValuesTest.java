@@ -6,28 +6,58 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.skillmix.UserError;
+import io.skillmix.config.ConfigLoader;
+import io.skillmix.run.RunSettings;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Priors' and parsers' user errors, the learner's values, the sampler's edges, reward shapes. */
 class MixValuesTest {
 
+  /** The mixture settings of the default config with {@code overrides}. */
+  static MixSettings mix(String... overrides) {
+    return RunSettings.from(ConfigLoader.load(null, List.of(overrides))).mix();
+  }
+
   @Test
   void priorsNameWhatTheUserMustFix() {
     long[] sizes = {10, 30};
-    assertTrue(assertThrows(UserError.class, () -> Prior.temperature(sizes, -1)).getMessage()
-        .contains("mix.prior-temperature"));
-    assertThrows(UserError.class, () -> Prior.of(MixtureMethod.TEMP, sizes, Double.NaN));
-    assertTrue(assertThrows(UserError.class, () -> Prior.of(MixtureMethod.MOS, sizes, 0)).getMessage()
-        .startsWith("mix.scorer-prior-temperature = "), "a learned method's prior is the scorer's key");
-    assertEquals("mix.method = 'zipf' is not one of prop, temp, uni, fixed, mos, multidds, multiuat",
-        assertThrows(UserError.class, () -> MixtureMethod.parse("mix.method", "zipf")).getMessage());
-    assertArrayEquals(Prior.of(MixtureMethod.TEMP, sizes, 3), Prior.of(MixtureMethod.MULTIUAT, sizes, 3), 0,
+    assertTrue(assertThrows(UserError.class, () -> mix("mix.method=temp", "mix.temp.temperature=-1")).getMessage()
+        .startsWith("mix.temp.temperature = -1"));
+    assertTrue(assertThrows(UserError.class, () -> mix("mix.method=mos", "mix.scorer.prior-temperature=0"))
+        .getMessage().startsWith("mix.scorer.prior-temperature = "), "a learned method's prior is the scorer's key");
+    String unknown = assertThrows(UserError.class, () -> mix("mix.method=zipf")).getMessage();
+    assertTrue(unknown.startsWith("mix.method = 'zipf' is not one of ")
+        && unknown.contains("prop, temp, uni, fixed, mos, multidds, multiuat"), unknown);
+    assertArrayEquals(Prior.temperature(sizes, 3),
+        mix("mix.method=multiuat", "mix.scorer.prior-temperature=3").plan().start(sizes).probabilities(), 1e-4,
         "a learned method starts from the temperature prior");
-    assertTrue(assertThrows(UserError.class, () -> Prior.of(MixtureMethod.PROP, new long[] {10, 0}, 1)).getMessage()
+    assertTrue(assertThrows(UserError.class, () -> Prior.proportional(new long[] {10, 0})).getMessage()
         .contains("dataset 2"));
-    assertThrows(UserError.class, () -> Prior.of(MixtureMethod.UNI, new long[0], 1));
-    assertArrayEquals(new double[] {0.25, 0.75}, Prior.of(MixtureMethod.PROP, sizes, 99), 1e-15);
-    assertArrayEquals(new double[] {0.5, 0.5}, Prior.of(MixtureMethod.TEMP, sizes, Double.POSITIVE_INFINITY), 0);
+    assertThrows(UserError.class, () -> Prior.uniform(0));
+    assertArrayEquals(new double[] {0.25, 0.75}, mix("mix.method=prop").plan().start(sizes).probabilities(), 1e-15);
+    assertArrayEquals(new double[] {0.5, 0.5},
+        mix("mix.method=temp", "mix.temp.temperature=inf").plan().start(sizes).probabilities(), 0);
+    assertArrayEquals(new double[] {0.5, 0.5}, mix("mix.method=uni").plan().start(sizes).probabilities(), 0);
+  }
+
+  @Test
+  void theKeysOfEarlierVersionsStillReadUnderTheirNewNames() {
+    RunSettings s = RunSettings.from(ConfigLoader.load(null, List.of("mix.method=multidds", "mix.scorer=mlp",
+        "mix.scorer-lr=0.05", "mix.ema=true", "mix.reward-batch-size=4", "mix.multidds-layers=1",
+        "mix.prior-temperature=3", "mix.reward=diff")));
+    assertEquals("mlp", s.config().getString("mix.scorer.kind"));
+    assertEquals(0.05, s.config().getDouble("mix.scorer.lr"));
+    assertTrue(s.config().getBoolean("mix.multidds.ema"));
+    assertEquals(4, s.mix().plan().evaluator().batchSize());
+    assertEquals(1, s.config().getInt("mix.multidds.layers"));
+    assertEquals(3, s.config().getInt("mix.temp.temperature"));
+    assertEquals("diff", s.config().getString("mix.mos.reward"));
+    RunSettings both = RunSettings.from(ConfigLoader.load(null, List.of("mix.scorer-lr=0.05", "mix.scorer.lr=0.5")));
+    assertEquals(0.5, both.config().getDouble("mix.scorer.lr"), "the new name wins");
+    RunSettings auto = RunSettings.from(ConfigLoader.load(null, List.of("mix.ema=auto", "mix.reward-batch-size=0")));
+    assertTrue(auto.config().getBoolean("mix.mos.ema"));
+    assertEquals(64, auto.mix().plan().evaluator().batchSize(), "0 meant the reward's own, cossim's 64");
   }
 
   @Test
@@ -95,7 +125,7 @@ class MixValuesTest {
     RewardEma off = new RewardEma(3, 0.9, false);
     off.update(new double[] {5, 5, 5});
     assertArrayEquals(r, off.update(r), 0, "no memory when disabled");
-    assertTrue(assertThrows(UserError.class, () -> new RewardEma(3, 0, true)).getMessage().contains("mix.ema-alpha"));
+    assertTrue(assertThrows(UserError.class, () -> new RewardEma(3, 0, true)).getMessage().contains("ema-alpha"));
     assertThrows(IllegalArgumentException.class, () -> a.update(new double[] {1}));
     assertThrows(IllegalArgumentException.class, () -> a.importState(new double[] {1}));
   }

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.skillmix.UserError;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -32,8 +31,7 @@ class MixtureMathTest {
     for (int i = 0; i < SIZES.length; i++) {
       assertEquals(Math.pow(SIZES[i] / total, 0.1) / z, ten[i], 1e-12);
     }
-    assertThrows(UserError.class, () -> Prior.temperature(SIZES, 0));
-    assertArrayEquals(Prior.uniform(4), Prior.of(MixtureMethod.UNI, SIZES, 10), 0);
+    assertThrows(IllegalArgumentException.class, () -> Prior.temperature(SIZES, 0));
   }
 
   @ParameterizedTest
@@ -200,15 +198,26 @@ class MixtureMathTest {
   @Test
   void aFixedMixtureIsItsWeightsNormalisedAndEveryDatasetNeedsOne() {
     List<String> names = List.of("math", "nlp", "noise");
-    assertArrayEquals(new double[] {0.7, 0.2, 0.1},
-        Prior.fixed(names, Map.of("math", 7.0, "nlp", 2.0, "noise", 1.0)), 1e-12);
-    assertArrayEquals(new double[] {1, 0, 0}, Prior.fixed(names, Map.of("math", 3.0, "nlp", 0.0, "noise", 0.0)), 0);
-    UserError missing = assertThrows(UserError.class, () -> Prior.fixed(names, Map.of("math", 1.0, "nlp", 1.0)));
-    assertTrue(missing.getMessage().startsWith("mix.weights.noise is missing"), missing.getMessage());
-    UserError unknown = assertThrows(UserError.class,
-        () -> Prior.fixed(names, Map.of("math", 1.0, "nlp", 1.0, "noise", 1.0, "chat", 1.0)));
+    assertArrayEquals(new double[] {0.7, 0.2, 0.1}, fixed(names, "{math = 7, nlp = 2, noise = 1}"), 1e-12);
+    assertArrayEquals(new double[] {1, 0, 0}, fixed(names, "{math = 3, nlp = 0, noise = 0}"), 0);
+    assertArrayEquals(new double[] {0.5, 0.5, 0}, fixed(names, "{math = 1e308, nlp = 1e308, noise = 0}"), 0,
+        "weights near the largest double normalise without overflowing");
+    UserError missing = assertThrows(UserError.class, () -> fixed(names, "{math = 1, nlp = 1}"));
+    assertTrue(missing.getMessage().startsWith("mix.fixed.weights.noise is missing"), missing.getMessage());
+    UserError unknown = assertThrows(UserError.class, () -> fixed(names, "{math = 1, nlp = 1, noise = 1, chat = 1}"));
     assertTrue(unknown.getMessage().contains("no dataset 'chat'"), unknown.getMessage());
-    assertThrows(UserError.class, () -> Prior.fixed(names, Map.of("math", -1.0, "nlp", 1.0, "noise", 1.0)));
-    assertThrows(UserError.class, () -> Prior.fixed(names, Map.of("math", 0.0, "nlp", 0.0, "noise", 0.0)));
+    UserError negative = assertThrows(UserError.class, () -> fixed(names, "{math = -1, nlp = 1, noise = 1}"));
+    assertTrue(negative.getMessage().startsWith("mix.fixed.weights.math = -1.0 is not a weight"), negative.getMessage());
+    UserError zero = assertThrows(UserError.class, () -> fixed(names, "{math = 0, nlp = 0, noise = 0}"));
+    assertTrue(zero.getMessage().startsWith("mix.fixed.weights are all 0"), zero.getMessage());
+    UserError absent = assertThrows(UserError.class, () -> fixed(names, "{}"));
+    assertTrue(absent.getMessage().startsWith("mix.fixed.weights is missing"), absent.getMessage());
+  }
+
+  private static double[] fixed(List<String> names, String weights) {
+    com.typesafe.config.Config c = com.typesafe.config.ConfigFactory.parseString("mix.fixed.weights = " + weights)
+        .withFallback(com.typesafe.config.ConfigFactory.defaultReference()).resolve();
+    return new StaticPolicies.Fixed().plan(new MixturePolicy.Setup(new io.skillmix.config.ConfigSection(c, "mix"),
+        names, false, 1)).start(new long[] {1, 1, 1}).probabilities();
   }
 }

@@ -56,7 +56,7 @@ class ModelRewardsTest {
     List<TokenizedExample> a = skill(10, 8, 1);
     List<TokenizedExample> b = skill(100, 8, 2);
     try (LanguageModel start = LanguageModel.random(CONFIG, Device.cpu(), 4);
-        ModelRewards diff = ModelRewards.of(Rewards.named("diff"), new Reward.Options(-1, 0, 1, 0.1, 1), CONFIG, INPUTS)) {
+        ModelRewards diff = ModelRewards.of(Rewards.named("diff"), Reward.Context.with(Rewards.named("diff"), -1, 1), CONFIG, INPUTS)) {
       ParameterSnapshot theta0 = new ParameterSnapshot(0, start.exportWeights());
       diff.setReference(theta0);
       double[] atStart = diff.rewards(theta0, batches(List.of(a, b)));
@@ -73,7 +73,7 @@ class ModelRewardsTest {
         assertTrue(later[0] < later[1], "a " + later[0] + " vs b " + later[1]);
       }
       // MoSpec doubles the target's reward.
-      try (ModelRewards spec = ModelRewards.of(Rewards.named("diff"), new Reward.Options(1, 0, 1, 0.1, 1), CONFIG, INPUTS)) {
+      try (ModelRewards spec = ModelRewards.of(Rewards.named("diff"), Reward.Context.with(Rewards.named("diff"), 1, 1), CONFIG, INPUTS)) {
         spec.setReference(theta0);
         double[] r = spec.rewards(theta0, batches(List.of(a, b)));
         assertEquals(1.0, r[0], 1e-12);
@@ -91,7 +91,7 @@ class ModelRewardsTest {
     model.addLora(lora, 3);
     try (Trainer trainer = new Trainer(model,
             new io.skillmix.learn.TrainSettings(40, 8, 8, 1e-2, 0.0, 0.0, 0.9, 0.95, 1e-8, 1.0, 1000), 0);
-        ModelRewards diff = ModelRewards.of(Rewards.named("diff"), new Reward.Options(-1, 0, 1, 0.1, 1), CONFIG, lora, INPUTS)) {
+        ModelRewards diff = ModelRewards.of(Rewards.named("diff"), Reward.Context.with(Rewards.named("diff"), -1, 1), CONFIG, lora, INPUTS)) {
       diff.setReference(trainer.reference());
       ParameterSnapshot first = trainer.snapshot(0);
       assertTrue(first.weights().keySet().stream().allMatch(LoraAdapters::isAdapterName), "adapters alone");
@@ -111,7 +111,7 @@ class ModelRewardsTest {
   void cosSimOfDatasetsWithTheSameExamplesIsOne() {
     List<TokenizedExample> same = skill(10, 6, 3);
     try (LanguageModel model = LanguageModel.random(CONFIG, Device.cpu(), 5);
-        ModelRewards cosSim = ModelRewards.of(Rewards.named("cossim"), new Reward.Options(-1, 0, 1, 0.1, 1), CONFIG, INPUTS)) {
+        ModelRewards cosSim = ModelRewards.of(Rewards.named("cossim"), Reward.Context.with(Rewards.named("cossim"), -1, 1), CONFIG, INPUTS)) {
       ParameterSnapshot snapshot = new ParameterSnapshot(0, model.exportWeights());
       cosSim.setReference(snapshot);
       double[] r = cosSim.rewards(snapshot, batches(List.of(same, same, same)));
@@ -127,8 +127,8 @@ class ModelRewardsTest {
   void multiUatIsReproducibleForASeed() {
     List<TokenizedExample> a = skill(10, 4, 1);
     try (LanguageModel model = LanguageModel.random(CONFIG, Device.cpu(), 6);
-        ModelRewards first = ModelRewards.of(Rewards.named("multiuat"), new Reward.Options(-1, 0, 4, 0.2, 9), CONFIG, INPUTS);
-        ModelRewards second = ModelRewards.of(Rewards.named("multiuat"), new Reward.Options(-1, 0, 4, 0.2, 9), CONFIG, INPUTS)) {
+        ModelRewards first = ModelRewards.of(Rewards.named("multiuat"), Reward.Context.with(Rewards.named("multiuat"), -1, 9, "passes=4", "dropout=0.2"), CONFIG, INPUTS);
+        ModelRewards second = ModelRewards.of(Rewards.named("multiuat"), Reward.Context.with(Rewards.named("multiuat"), -1, 9, "passes=4", "dropout=0.2"), CONFIG, INPUTS)) {
       ParameterSnapshot snapshot = new ParameterSnapshot(0, model.exportWeights());
       first.setReference(snapshot);
       second.setReference(snapshot);
@@ -146,9 +146,8 @@ class ModelRewardsTest {
     a.set(1, new TokenizedExample(java.util.Arrays.copyOf(a.get(1).ids(), 16),
         java.util.Arrays.copyOf(a.get(1).target(), 16))); // examples of different lengths
     try (LanguageModel model = LanguageModel.random(CONFIG, Device.cpu(), 6);
-        ModelRewards ent = ModelRewards.of(Rewards.named("multiuat"), new Reward.Options(-1, 0, 3, 0.0, 9), CONFIG, INPUTS);
-        ModelRewards pre = ModelRewards.of(Rewards.named("multiuat"),
-            new Reward.Options(-1, 0, 2, 0.0, 9, UncertaintyMeasure.PRETP), CONFIG, INPUTS);
+        ModelRewards ent = ModelRewards.of(Rewards.named("multiuat"), Reward.Context.with(Rewards.named("multiuat"), -1, 9, "passes=3", "dropout=0.0"), CONFIG, INPUTS);
+        ModelRewards pre = ModelRewards.of(Rewards.named("multiuat"), Reward.Context.with(Rewards.named("multiuat"), -1, 9, "passes=2", "dropout=0.0", "variant=pretp"), CONFIG, INPUTS);
         NDManager scope = model.manager().newSubManager()) {
       ParameterSnapshot snapshot = new ParameterSnapshot(0, model.exportWeights());
       ent.setReference(snapshot);
@@ -187,10 +186,8 @@ class ModelRewardsTest {
   void multiUatDropoutChangesTheMeasure() {
     List<TokenizedExample> a = skill(10, 3, 2);
     try (LanguageModel model = LanguageModel.random(CONFIG, Device.cpu(), 6);
-        ModelRewards plain = ModelRewards.of(Rewards.named("multiuat"),
-            new Reward.Options(-1, 0, 2, 0.0, 9, UncertaintyMeasure.VARTP), CONFIG, INPUTS);
-        ModelRewards dropped = ModelRewards.of(Rewards.named("multiuat"),
-            new Reward.Options(-1, 0, 2, 0.5, 9, UncertaintyMeasure.VARTP), CONFIG, INPUTS)) {
+        ModelRewards plain = ModelRewards.of(Rewards.named("multiuat"), Reward.Context.with(Rewards.named("multiuat"), -1, 9, "passes=2", "dropout=0.0", "variant=vartp"), CONFIG, INPUTS);
+        ModelRewards dropped = ModelRewards.of(Rewards.named("multiuat"), Reward.Context.with(Rewards.named("multiuat"), -1, 9, "passes=2", "dropout=0.5", "variant=vartp"), CONFIG, INPUTS)) {
       ParameterSnapshot snapshot = new ParameterSnapshot(0, model.exportWeights());
       plain.setReference(snapshot);
       dropped.setReference(snapshot);

@@ -32,26 +32,26 @@ class NewRewardTest {
     assertTrue(Rewards.names().containsAll(List.of("cossim", "diff", "multidds", "multiuat", "heldout-nll")),
         Rewards.names().toString());
     UserError e = org.junit.jupiter.api.Assertions.assertThrows(UserError.class,
-        () -> RunSettings.from(ConfigLoader.load(null, List.of("mix.reward=kl"))));
-    assertTrue(e.getMessage().startsWith("mix.reward = 'kl' is not one of ") && e.getMessage().contains("heldout-nll")
+        () -> RunSettings.from(ConfigLoader.load(null, List.of("mix.mos.reward=kl"))));
+    assertTrue(e.getMessage().startsWith("mix.mos.reward = 'kl' is not one of ") && e.getMessage().contains("heldout-nll")
         && e.getMessage().contains("cossim"), e.getMessage());
   }
 
   @Test
   void aRegisteredRewardIsASettingAndAnArm() {
-    MixSettings mix = RunSettings.from(ConfigLoader.load(null, List.of("mix.reward=heldout-nll"))).mix();
-    assertInstanceOf(HeldOutNllReward.class, mix.trainingReward());
-    assertEquals(8, mix.rewardBatchSize(), "its own default batch size");
+    MixSettings mix = RunSettings.from(ConfigLoader.load(null, List.of("mix.mos.reward=heldout-nll"))).mix();
+    assertInstanceOf(HeldOutNllReward.class, mix.plan().evaluator().reward());
+    assertEquals(8, mix.plan().evaluator().batchSize(), "its own default batch size");
     MixSettings arm = RunSettings.from(ConfigLoader.load(null, Arm.parse("mos-heldout-nll-ema", null).overrides())).mix();
-    assertEquals(MixtureMethod.MOS, arm.method());
-    assertInstanceOf(HeldOutNllReward.class, arm.trainingReward());
-    assertTrue(arm.ema());
+    assertEquals("mos", arm.method());
+    assertInstanceOf(HeldOutNllReward.class, arm.plan().evaluator().reward());
+    assertTrue(arm.plan().describe().contains("EMA"), arm.plan().describe());
   }
 
   @Test
   void aRunTrainsOnARegisteredReward() throws Exception {
     RunFixtures.write(dir);
-    TrainingRun.Outcome run = TrainingRun.run(RunFixtures.config(dir, "nll", "mix.reward=heldout-nll"));
+    TrainingRun.Outcome run = TrainingRun.run(RunFixtures.config(dir, "nll", "mix.mos.reward=heldout-nll"));
     List<String> rewards = Files.readAllLines(run.runDir().resolve("metrics.jsonl")).stream()
         .filter(l -> l.contains("\"event\":\"rewards\"")).toList();
     assertEquals(2, rewards.size(), rewards.toString());

@@ -161,15 +161,15 @@ class ScorerTest {
 
   @Test
   void badSettingsAndInputsAreRefused() {
-    UserError kind = assertThrows(UserError.class, () -> ScorerKind.parse("mix.scorer", "transformer"));
-    assertEquals("mix.scorer = 'transformer' is not one of logits, mlp", kind.getMessage());
-    assertEquals(ScorerKind.MLP, ScorerKind.parse("mix.scorer", " MLP"));
+    UserError kind = assertThrows(UserError.class, () -> ScorerKind.parse("mix.scorer.kind", "transformer"));
+    assertEquals("mix.scorer.kind = 'transformer' is not one of logits, mlp", kind.getMessage());
+    assertEquals(ScorerKind.MLP, ScorerKind.parse("mix.scorer.kind", " MLP"));
     UserError lr = assertThrows(UserError.class, () -> Scorer.create(ScorerKind.LOGITS, 3, 0, 0));
-    assertTrue(lr.getMessage().contains("mix.scorer-lr"), lr.getMessage());
-    UserError rule = assertThrows(UserError.class, () -> Scorer.UpdateRule.parse("greedy"));
-    assertTrue(rule.getMessage().contains("mix.update"), rule.getMessage());
-    assertEquals(Scorer.UpdateRule.SAMPLED, Scorer.UpdateRule.parse(" Sampled "));
-    assertEquals(Scorer.UpdateRule.EXPECTED, Scorer.UpdateRule.parse("expected"));
+    assertTrue(lr.getMessage().contains("mix.scorer.lr"), lr.getMessage());
+    UserError rule = assertThrows(UserError.class, () -> Scorer.UpdateRule.parse("mix.scorer.update", "greedy"));
+    assertTrue(rule.getMessage().startsWith("mix.scorer.update = 'greedy'"), rule.getMessage());
+    assertEquals(Scorer.UpdateRule.SAMPLED, Scorer.UpdateRule.parse("k", " Sampled "));
+    assertEquals(Scorer.UpdateRule.EXPECTED, Scorer.UpdateRule.parse("k", "expected"));
 
     Scorer scorer = Scorer.create(ScorerKind.LOGITS, 3, 1e-4, 0);
     assertThrows(IllegalArgumentException.class, () -> scorer.update(new double[] {1, 1}, 1));

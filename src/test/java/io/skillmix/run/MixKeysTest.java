@@ -1,5 +1,6 @@
 package io.skillmix.run;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.typesafe.config.Config;
 import io.skillmix.UserError;
 import io.skillmix.config.ConfigLoader;
-import io.skillmix.mix.DiffTokens;
+import io.skillmix.mix.Prior;
 import io.skillmix.mix.MixSettings;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,10 +18,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
 
-/** The mix keys of issue 18: the scorer's own prior, EMA per method, Diff's tokens, S per kind of run. */
+/** The mix keys: the scorer's own prior, EMA per method, Diff's tokens, S per kind of run (issues 18, 29). */
 class MixKeysTest {
 
   private static final String OWN_DATA = "data.datasets=[{name=a, path=\"a.jsonl\"}, {name=b, path=\"b.jsonl\"}]";
+  private static final String OWN4 = "data.datasets=[{name=a, path=\"a.jsonl\"}, {name=b, path=\"b.jsonl\"},"
+      + " {name=c, path=\"c.jsonl\"}, {name=d, path=\"d.jsonl\"}]";
 
   private static MixSettings mix(String... overrides) {
     return RunSettings.from(ConfigLoader.load(null, List.of(overrides))).mix();
@@ -30,36 +33,40 @@ class MixKeysTest {
     return assertThrows(UserError.class, () -> mix(overrides)).getMessage();
   }
 
+  private static final long[] SIZES = {10, 30, 60, 100};
+
+  private static double[] start(String... overrides) {
+    return mix(overrides).plan().start(SIZES).probabilities();
+  }
+
   @Test
   void theScorerStartsUniformAndTheTempBaselineKeepsItsOwnTemperature() {
-    MixSettings mos = mix();
-    assertEquals(Double.POSITIVE_INFINITY, mos.scorerPriorTemperature());
-    assertEquals(10, mos.priorTemperature());
-    assertEquals(Double.POSITIVE_INFINITY, mos.startTemperature(), "mos starts from the scorer's prior");
-    assertEquals(10, mix("mix.method=temp").startTemperature(), "temp keeps τ = 10");
-    assertEquals(1, mix("mix.method=multiuat", "mix.scorer-prior-temperature=1").startTemperature());
-    assertEquals(10, mix("mix.method=temp", "mix.scorer-prior-temperature=1").startTemperature(),
-        "the scorer's key does not move the temp baseline");
+    assertArrayEquals(Prior.uniform(4), start(OWN4), 1e-9, "mos starts from the scorer's prior, τ = ∞");
+    assertArrayEquals(Prior.temperature(SIZES, 10), start(OWN4, "mix.method=temp"), 0, "temp keeps τ = 10");
+    assertArrayEquals(Prior.temperature(SIZES, 1), start(OWN4, "mix.method=multiuat",
+        "mix.scorer.prior-temperature=1", "mix.scorer.warm-start=exact"), 1e-12);
+    assertArrayEquals(Prior.temperature(SIZES, 10), start(OWN4, "mix.method=temp", "mix.scorer.prior-temperature=1"),
+        0, "the scorer's key does not move the temp baseline");
   }
 
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', value = {"inf", "Infinity", "INF", "\"+inf\"", "\" infinity \""})
   void infinityIsSpelledInfOrInfinity(String value) {
-    assertEquals(Double.POSITIVE_INFINITY, mix("mix.scorer-prior-temperature=" + value).scorerPriorTemperature());
-    assertEquals(Double.POSITIVE_INFINITY, mix("mix.prior-temperature=" + value).priorTemperature());
+    assertArrayEquals(Prior.uniform(4), start(OWN4, "mix.scorer.prior-temperature=" + value), 1e-9);
+    assertArrayEquals(Prior.uniform(4), start(OWN4, "mix.method=temp", "mix.temp.temperature=" + value), 0);
   }
 
   @Test
   void aTemperatureIsAnyPositiveNumber() {
-    assertEquals(2.5, mix("mix.scorer-prior-temperature=2.5").scorerPriorTemperature());
-    assertEquals(3, mix("mix.scorer-prior-temperature=\"3\"").scorerPriorTemperature());
+    assertArrayEquals(Prior.temperature(SIZES, 2.5), start(OWN4, "mix.method=temp", "mix.temp.temperature=2.5"), 0);
+    assertArrayEquals(Prior.temperature(SIZES, 3), start(OWN4, "mix.method=temp", "mix.temp.temperature=\"3\""), 0);
   }
 
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', value = {"0", "-1", "hot", "nan", "\"\"", "[1]"})
   void aBadTemperatureIsOneLineNamingTheKey(String value) {
-    for (String key : List.of("mix.scorer-prior-temperature", "mix.prior-temperature")) {
-      String message = refusal(key + "=" + value);
+    for (String key : List.of("mix.scorer.prior-temperature", "mix.temp.temperature")) {
+      String message = refusal(key.startsWith("mix.temp") ? "mix.method=temp" : "mix.method=mos", key + "=" + value);
       assertTrue(message.startsWith(key + " = "), message);
       assertTrue(message.contains("inf"), "says how to write ∞: " + message);
       assertFalse(message.contains("\n"), message);
@@ -68,22 +75,21 @@ class MixKeysTest {
 
   @Test
   void theEmaIsMossUnlessAsked() {
-    assertTrue(mix().ema(), "mos smooths by default");
-    assertFalse(mix("mix.method=multidds").ema(), "multidds does not");
-    assertFalse(mix("mix.method=multiuat").ema(), "multiuat does not");
-    assertTrue(mix("mix.method=multidds", "mix.ema=true").ema(), "unless asked");
-    assertTrue(mix("mix.method=multiuat", "mix.ema=on").ema());
-    assertFalse(mix("mix.ema=false").ema());
-    assertTrue(mix("mix.method=mos", "mix.ema=AUTO").ema());
-    String message = refusal("mix.ema=maybe");
-    assertTrue(message.startsWith("mix.ema = ") && message.contains("auto"), message);
+    assertTrue(mix().plan().describe().contains("EMA"), "mos smooths by default");
+    assertFalse(mix("mix.method=multidds").plan().describe().contains("EMA"), "multidds does not");
+    assertFalse(mix("mix.method=multiuat").plan().describe().contains("EMA"), "multiuat does not");
+    assertTrue(mix("mix.method=multidds", "mix.multidds.ema=true").plan().describe().contains("EMA"), "unless asked");
+    assertTrue(mix("mix.method=multiuat", "mix.multiuat.ema=on").plan().describe().contains("EMA"));
+    assertFalse(mix("mix.mos.ema=false").plan().describe().contains("EMA"));
+    String message = refusal("mix.mos.ema=maybe");
+    assertTrue(message.startsWith("mix.mos.ema = ") && message.contains("true or false"), message);
   }
 
   @Test
   void diffCountsResponseTokensUnlessToldSequence() {
-    assertEquals(DiffTokens.RESPONSE, mix().diffTokens());
-    assertEquals(DiffTokens.SEQUENCE, mix("mix.diff-tokens=sequence").diffTokens());
-    assertEquals("mix.diff-tokens = 'all' is not one of response, sequence", refusal("mix.diff-tokens=all"));
+    assertEquals("mix.diff.tokens = 'all' is not one of response, sequence",
+        refusal("mix.mos.reward=diff", "mix.diff.tokens=all"));
+    mix("mix.mos.reward=diff", "mix.diff.tokens=sequence");
   }
 
   @Test
@@ -103,16 +109,18 @@ class MixKeysTest {
     assertEquals(100, mix(OWN_DATA, "mix.builtin-update-every=20").updateEvery());
     String message = refusal("mix.update-every=often");
     assertTrue(message.startsWith("mix.update-every = ") && message.endsWith("or auto"), message);
+    assertTrue(refusal("mix.method=prop", "mix.update-every=often").startsWith("mix.update-every = "),
+        "refused for a static mixture too");
     assertTrue(refusal("mix.update-every=0").startsWith("mix.update-every = "));
     assertTrue(refusal("mix.builtin-update-every=0").startsWith("mix.builtin-update-every = "));
   }
 
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', value = {
-      "mix.scorer-prior-temperature=1",
-      "mix.prior-temperature=inf",
-      "mix.diff-tokens=sequence",
-      "mix.ema=true",
+      "mix.scorer.prior-temperature=1",
+      "mix.temp.temperature=inf",
+      "mix.diff.tokens=sequence",
+      "mix.mos.ema=false",
       "mix.update-every=50",
       "mix.builtin-update-every=24",
   })

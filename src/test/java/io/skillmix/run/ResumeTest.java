@@ -66,7 +66,7 @@ class ResumeTest {
   }
 
   /** A copy of a finished run as a crash right after its last step would leave it. */
-  private static Path crashedCopy(Path run, String name) throws IOException {
+  private static Path crashedCopy(Path dir, Path run, String name) throws IOException {
     Path copy = dir.resolve(name);
     try (Stream<Path> walk = Files.walk(run)) {
       for (Path p : walk.toList()) {
@@ -91,13 +91,18 @@ class ResumeTest {
     return copy;
   }
 
-  private void assertResumeIsExact(String mode, String... settings) throws IOException {
+  /**
+   * Runs 24 steps straight with checkpoints at 12 and 24, and again from the checkpoint at 12 of a
+   * copy left as a crash after step 24 would leave it: every train line, weights line, evaluation,
+   * the final state and model must be the same. Other tests (every mixing policy's) use it too.
+   */
+  static void assertResumeIsExact(Path dir, String mode, String... settings) throws IOException {
     String[] config = with(CHECKPOINTED, settings);
     TrainingRun.Outcome straight = TrainingRun.run(RunFixtures.config(dir, "straight-" + mode, config));
     assertEquals(List.of(straight.runDir().resolve("checkpoints/step-000012"),
         straight.runDir().resolve("checkpoints/step-000024")), new Checkpoints(straight.runDir(), 2).complete());
 
-    Path crashed = crashedCopy(straight.runDir(), "crashed-" + mode);
+    Path crashed = crashedCopy(dir, straight.runDir(), "crashed-" + mode);
     assertEquals(24, trainLines(crashed).size(), "the crash left lines past the checkpoint");
     TrainingRun.Outcome resumed = TrainingRun.resume(crashed, List.of()).await();
 
@@ -131,20 +136,20 @@ class ResumeTest {
 
   @Test
   void aLaggedRunResumedFromItsCheckpointEqualsTheStraightRun() throws IOException {
-    assertResumeIsExact("lagged", "mix.apply=lagged", "mix.lag-steps=4");
+    assertResumeIsExact(dir, "lagged", "mix.apply=lagged", "mix.lag-steps=4");
   }
 
   @Test
   void theEvaluationsAfterAResumeEqualTheStraightRunsOnes() throws IOException {
     // Evaluations at 0, 5, 10 before the checkpoint at 12; 15, 20 and 24 again after the resume.
-    assertResumeIsExact("evaluated", "mix.apply=lagged", "mix.lag-steps=4", "eval.every=5");
+    assertResumeIsExact(dir, "evaluated", "mix.apply=lagged", "mix.lag-steps=4", "eval.every=5");
     assertEquals(List.of("0", "5", "10", "15", "20", "24"),
         evalLines(dir.resolve("crashed-evaluated")).stream().map(l -> l.split(" ")[0]).toList());
   }
 
   @Test
   void aLoraRunResumedFromItsCheckpointEqualsTheStraightRun() throws IOException {
-    assertResumeIsExact("lora", "mix.apply=lagged", "mix.lag-steps=4", "mix.reward=diff", "model.lora.rank=4",
+    assertResumeIsExact(dir, "lora", "mix.apply=lagged", "mix.lag-steps=4", "mix.reward=diff", "model.lora.rank=4",
         "model.lora.dropout=0.1");
     Path run = dir.resolve("straight-lora");
     assertTrue(Files.exists(run.resolve("final/adapter_config.json")));
@@ -157,12 +162,12 @@ class ResumeTest {
 
   @Test
   void aSyncRunResumedFromItsCheckpointEqualsTheStraightRun() throws IOException {
-    assertResumeIsExact("sync", "mix.apply=sync", "mix.lag-steps=0");
+    assertResumeIsExact(dir, "sync", "mix.apply=sync", "mix.lag-steps=0");
   }
 
   @Test
   void aRunMixingWholeBatchesResumedFromItsCheckpointEqualsTheStraightRun() throws IOException {
-    assertResumeIsExact("batch", "mix.apply=lagged", "mix.lag-steps=4", "mix.batch-mixing=batch");
+    assertResumeIsExact(dir, "batch", "mix.apply=lagged", "mix.lag-steps=4", "mix.batch-mixing=batch");
   }
 
   @Test
@@ -196,7 +201,7 @@ class ResumeTest {
   @Test
   void aRunPackedIntoShortRowsResumedFromItsCheckpointEqualsTheStraightRun() throws IOException {
     // Rows shorter than data.max-length: long examples get rows of their own, short ones share.
-    assertResumeIsExact("packed", "mix.apply=sync", "mix.lag-steps=0", "train.packing=true", "train.pack-length=96");
+    assertResumeIsExact(dir, "packed", "mix.apply=sync", "mix.lag-steps=0", "train.packing=true", "train.pack-length=96");
   }
 
   @Test

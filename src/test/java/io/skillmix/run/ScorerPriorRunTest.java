@@ -38,7 +38,8 @@ class ScorerPriorRunTest {
     TrainingRun.Outcome run = TrainingRun.run(RunFixtures.config(dir, "mos-default", "train.steps=4"));
     JsonObject probs = firstWeights(run);
     String report = Files.readString(run.runDir().resolve("report.md"));
-    assertTrue(report.contains("(reward cossim + EMA; from the prior at τ = inf, updated every 8 steps)"), report);
+    assertTrue(report.contains("(reward cossim + EMA α = 0.9; scorer logits warm-started (official) to the prior at"
+        + " τ = inf, 200 expected steps at lr 0.05 per update, updated every 8 steps)"), report);
     assertEquals(3, probs.size(), probs.toString());
     for (String name : probs.keySet()) {
       assertEquals(1.0 / 3, probs.get(name).getAsDouble(), 1e-12, probs.toString());
@@ -48,10 +49,10 @@ class ScorerPriorRunTest {
   @Test
   void atTemperatureOneItStartsProportionalToTheTrainingSizes() throws IOException {
     TrainingRun.Outcome run = TrainingRun.run(RunFixtures.config(dir, "mos-tau1", "train.steps=4",
-        "mix.scorer-prior-temperature=1"));
+        "mix.scorer.prior-temperature=1", "mix.scorer.warm-start=exact"));
     JsonObject probs = firstWeights(run);
     String report = Files.readString(run.runDir().resolve("report.md"));
-    assertTrue(report.contains("from the prior at τ = 1, "), report);
+    assertTrue(report.contains("warm-started (exact) to the prior at τ = 1, "), report);
     Map<String, Integer> sizes = trainExamples(report);
     double total = sizes.values().stream().mapToInt(Integer::intValue).sum();
     assertEquals(Set.of("add", "echo", "talk"), sizes.keySet(), report);
@@ -64,15 +65,16 @@ class ScorerPriorRunTest {
   @Test
   void aFixedMixtureRunsOnItsWeightsNormalisedAndABadWeightIsRefusedBeforeItStarts() throws IOException {
     TrainingRun.Outcome run = TrainingRun.run(RunFixtures.config(dir, "fixed", "train.steps=4", "mix.method=fixed",
-        "mix.weights={add=2, echo=1, talk=1}"));
+        "mix.fixed.weights={add=2, echo=1, talk=1}"));
     JsonObject probs = firstWeights(run);
     assertEquals(0.5, probs.get("add").getAsDouble(), 1e-12, probs.toString());
     assertEquals(0.25, probs.get("echo").getAsDouble(), 1e-12, probs.toString());
     assertEquals(0.25, probs.get("talk").getAsDouble(), 1e-12, probs.toString());
     assertEquals(1, Files.readAllLines(run.runDir().resolve("weights.jsonl")).size(), "a fixed mixture never changes");
     io.skillmix.UserError bad = org.junit.jupiter.api.Assertions.assertThrows(io.skillmix.UserError.class,
-        () -> RunSettings.from(io.skillmix.config.ConfigLoader.load(null, java.util.List.of("mix.weights={add=lots}"))));
-    assertTrue(bad.getMessage().startsWith("mix.weights.add = \"lots\" is not a number"), bad.getMessage());
+        () -> RunSettings.from(io.skillmix.config.ConfigLoader.load(null,
+            java.util.List.of("mix.method=fixed", "mix.weights={add=lots}"))));
+    assertTrue(bad.getMessage().startsWith("mix.fixed.weights.add = \"lots\" is not a number"), bad.getMessage());
   }
 
   /** The report's "train examples" column (what the run drew from, after any held-out split). */

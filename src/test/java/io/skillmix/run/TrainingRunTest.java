@@ -192,8 +192,8 @@ class TrainingRunTest {
         () -> TrainingRun.run(RunFixtures.config(dir, "bad2", "mix.specialist=poetry")));
     assertTrue(specialist.getMessage().contains("poetry"), specialist.getMessage());
     UserError tau = assertThrows(UserError.class,
-        () -> TrainingRun.run(RunFixtures.config(dir, "bad3", "mix.prior-temperature=0")));
-    assertTrue(tau.getMessage().contains("mix.prior-temperature"), tau.getMessage());
+        () -> TrainingRun.run(RunFixtures.config(dir, "bad3", "mix.scorer.prior-temperature=0")));
+    assertTrue(tau.getMessage().contains("mix.scorer.prior-temperature"), tau.getMessage());
     for (String packLength : new String[] {"train.pack-length=1", "train.pack-length=-3"}) {
       UserError rows = assertThrows(UserError.class,
           () -> TrainingRun.run(RunFixtures.config(dir, "bad4", packLength)));

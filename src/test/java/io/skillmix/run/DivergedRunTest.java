@@ -1,0 +1,47 @@
+package io.skillmix.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.skillmix.UserError;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 33 D7: a diverged model gives NaN rewards; the scorer skips those updates with their reason
+ * and lives on (it stopped the run before, "the scorer actor stopped unexpectedly"), and the run
+ * ends as train.max-bad-steps says.
+ */
+class DivergedRunTest {
+
+  @TempDir static Path dir;
+
+  @BeforeAll
+  static void fixtures() {
+    RunFixtures.write(dir);
+  }
+
+  @Test
+  void nanRewardsSkipTheirUpdatesAndTheRunGoesOn() throws IOException {
+    TrainingRun.Outcome run = TrainingRun.run(RunFixtures.config(dir, "lr1e308", "train.lr=1e308", "train.steps=8",
+        "mix.update-every=2", "mix.lag-steps=1", "train.max-bad-steps=100"));
+    assertEquals(8, run.steps());
+    List<String> skipped = Files.readAllLines(run.runDir().resolve("metrics.jsonl")).stream()
+        .filter(l -> l.contains("\"event\":\"skipped_update\"")).toList();
+    assertTrue(!skipped.isEmpty() && skipped.stream().allMatch(l -> l.contains("are not finite (add NaN")),
+        String.join("\n", skipped));
+  }
+
+  @Test
+  void tooManyBadStepsEndTheRunInOneLine() {
+    UserError e = assertThrows(UserError.class, () -> TrainingRun.run(RunFixtures.config(dir, "lr1e30",
+        "train.lr=1e30", "train.steps=8", "mix.update-every=2", "mix.lag-steps=1", "train.max-bad-steps=2")));
+    assertTrue(e.getMessage().startsWith("3 steps in a row had a non-finite loss or gradient"), e.getMessage());
+  }
+}
