@@ -2,6 +2,7 @@ package io.skillmix.compare;
 
 import io.skillmix.eval.EvalReport;
 import io.skillmix.metrics.MetricsLog;
+import io.skillmix.metrics.MetricsSink;
 import io.skillmix.metrics.SystemFigures;
 import io.skillmix.output.AtomicFiles;
 import io.skillmix.output.RunFolder;
@@ -57,9 +58,11 @@ final class ComparisonFiles {
         .collect(Collectors.toSet());
     Set<String> learnedArms = plan.arms().stream().map(Arm::name).filter(a -> !staticArms.contains(a))
         .collect(Collectors.toSet());
+    Map<String, List<List<MetricsSink.Evaluated>>> evaluations = Convergence.read(runs);
     ResultTable table = new ResultTable(columns, reports)
-        .withText(Convergence.LABEL, Convergence.stepsToBestStatic(Convergence.read(runs), staticArms))
+        .withText(Convergence.LABEL, Convergence.stepsToBestStatic(evaluations, staticArms))
         .withTests(staticArms, learnedArms, Column.TESTED);
+    String stratified = Stratified.markdown(table, Stratified.arm(plan.arms(), baseMethod), evaluations);
     ResultTable system = ResultTable.system(figures);
     try {
       // A specialist comparison can share its generalist runs with the plain one in the same folder.
@@ -67,7 +70,7 @@ final class ComparisonFiles {
       String title = plan.specialist() == null ? "" : "Target skill: " + plan.specialist() + "\n\n";
       Path plots = plan.dir().resolve("plots");
       AtomicFiles.writeString(plan.dir().resolve("table" + suffix + ".md"), title + table.markdown()
-          + "\n## System figures (mean ± std over seeds)\n\n" + system.markdown()
+          + (stratified.isEmpty() ? "" : "\n" + stratified) + "\n## System figures (mean ± std over seeds)\n\n" + system.markdown()
           + "\nwall: the training loop; tokens/s: without padding, over the wall time; waiting: the learner's"
           + " share of its loop spent waiting for data or probabilities; staleness: steps from a snapshot to the"
           + " step its probabilities took effect; evaluator busy: its share of the wall time at work; reward"

@@ -149,6 +149,21 @@ public final class ResultTable {
     return out;
   }
 
+  /** The index of the numeric column labelled {@code label}, or -1. */
+  public int column(String label) {
+    for (int c = 0; c < columns.size(); c++) {
+      if (columns.get(c).label().equals(label)) {
+        return c;
+      }
+    }
+    return -1;
+  }
+
+  /** The arms in table order. */
+  public List<String> arms() {
+    return List.copyOf(rows.keySet());
+  }
+
   public Cell cell(String arm, int column) {
     return rows.get(arm).get(column);
   }
