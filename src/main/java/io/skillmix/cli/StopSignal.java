@@ -19,20 +19,27 @@ import java.nio.file.Path;
 final class StopSignal {
 
   private final Path runDir;
+  private final java.util.function.Function<TrainingRun.Outcome, String> resumeLine;
   private final boolean runDirWasEmpty;
   private final Thread hook;
   private TrainingRun.Handle handle;
   private boolean signalled;
 
   /** @param runDir the folder a new run will take, or null (a resume, or several orders: nothing to remove) */
-  private StopSignal(Path runDir) {
+  private StopSignal(Path runDir, java.util.function.Function<TrainingRun.Outcome, String> resumeLine) {
     this.runDir = runDir;
+    this.resumeLine = resumeLine;
     this.runDirWasEmpty = runDir != null && !holdsFiles(runDir);
     this.hook = new Thread(this::onSignal, "skillmix-stop");
   }
 
   static StopSignal install(Path runDir) {
-    StopSignal signal = new StopSignal(runDir);
+    return install(runDir, TrainCommand::resumeLine);
+  }
+
+  /** As above; {@code resumeLine} says how a stopped run goes on (a cluster run resumes on every node). */
+  static StopSignal install(Path runDir, java.util.function.Function<TrainingRun.Outcome, String> resumeLine) {
+    StopSignal signal = new StopSignal(runDir, resumeLine);
     Runtime.getRuntime().addShutdownHook(signal.hook);
     return signal;
   }
@@ -90,9 +97,9 @@ final class StopSignal {
     try {
       TrainingRun.Outcome outcome = running.await();
       if (outcome.stopped()) {
-        System.out.println(TrainCommand.resumeLine(outcome));
+        System.out.println(resumeLine.apply(outcome));
       } else {
-        TrainCommand.report(outcome); // the stop came as the run finished: it is complete
+        TrainCommand.report(outcome, resumeLine); // the stop came as the run finished: it is complete
       }
     } catch (RuntimeException e) {
       System.err.println("skillmix: error while stopping: " + e.getMessage());

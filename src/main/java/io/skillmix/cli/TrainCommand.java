@@ -44,7 +44,7 @@ public final class TrainCommand implements Runnable {
       }
       StopSignal signal = StopSignal.install(null);
       try {
-        TrainingRun.Handle handle = TrainingRun.resume(resume, overrides, io.skillmix.cluster.node.ClusterPeers.FINDER);
+        TrainingRun.Handle handle = TrainingRun.resume(resume, overrides, io.skillmix.node.ClusterPeers.FINDER);
         handle.notices().forEach(System.out::println);
         signal.running(handle);
       } catch (RuntimeException e) {
@@ -68,7 +68,7 @@ public final class TrainCommand implements Runnable {
     System.out.flush();
     try {
       TrainingRun.Handle handle = TrainingRun.start(config, io.skillmix.run.ActorHooks.NONE,
-          io.skillmix.cluster.node.ClusterPeers.FINDER);
+          io.skillmix.node.ClusterPeers.FINDER);
       handle.notices().forEach(System.out::println); // the dev splits carved, before the first step
       signal.running(handle);
     } catch (RuntimeException e) {
@@ -92,7 +92,13 @@ public final class TrainCommand implements Runnable {
 
   /** Waits for the run; a SIGTERM or Ctrl-C meanwhile asks it to stop after the current step. */
   static TrainingRun.Outcome stopOnSignal(TrainingRun.Handle handle) {
-    StopSignal signal = StopSignal.install(null);
+    return stopOnSignal(handle, TrainCommand::resumeLine);
+  }
+
+  /** As above; {@code resumeLine} says how the stopped run goes on (a cluster run: on every node). */
+  static TrainingRun.Outcome stopOnSignal(TrainingRun.Handle handle,
+      java.util.function.Function<TrainingRun.Outcome, String> resumeLine) {
+    StopSignal signal = StopSignal.install(null, resumeLine);
     signal.running(handle);
     return signal.await();
   }
@@ -103,11 +109,15 @@ public final class TrainCommand implements Runnable {
   }
 
   static void report(TrainingRun.Outcome outcome) {
+    report(outcome, TrainCommand::resumeLine);
+  }
+
+  static void report(TrainingRun.Outcome outcome, java.util.function.Function<TrainingRun.Outcome, String> resumeLine) {
     if (outcome == null) {
       return; // stopped by a signal: the shutdown hook reports
     }
     if (outcome.stopped()) {
-      System.out.println(resumeLine(outcome));
+      System.out.println(resumeLine.apply(outcome));
       return;
     }
     StringBuilder probs = new StringBuilder();

@@ -63,6 +63,7 @@ public final class KryoRegistry {
     r.value(14, boolean[].class);
     r.value(15, byte[].class);
     r.value(16, String[].class);
+    r.value(17, double[][].class);
     r.family(20, List.class, system -> new KryoCodecs.ListCodec());
     r.family(21, Set.class, system -> new KryoCodecs.SetCodec());
     r.family(22, Map.class, system -> new KryoCodecs.MapCodec());
@@ -116,12 +117,20 @@ public final class KryoRegistry {
     // 507, 508 were the evaluator host's Start and Ready: now 603, 604 (EvaluatorHost, package cluster)
 
     // 600–699: cluster
-    r.record(600, SnapshotChunk.class);
-    r.record(601, SnapshotOffer.class);
-    r.record(602, RemoteEvaluator.Offered.class);
-    r.record(603, EvaluatorHost.Start.class);
-    r.record(604, EvaluatorHost.Ready.class);
-    r.record(605, RemoteEvaluator.Abandon.class);
+    // 600 was SnapshotChunk, 601 the StreamRef SnapshotOffer, 602 and 605 RemoteEvaluator's Offered and
+    // Abandon, 603 and 604 EvaluatorHost's Start and Ready: snapshots now travel on a connection of
+    // their own (SnapshotService, offer 606) and rewards come from a pool (RewardShare, 610–614)
+    r.record(606, SnapshotOffer.class);
+    r.value(607, SnapshotDtype.class);
+    r.record(610, RewardShare.Reference.class);
+    r.record(611, RewardShare.Compute.class);
+    r.record(612, RewardShare.Abandon.class);
+    r.record(613, RewardShare.Parts.class);
+    r.record(614, RewardShare.Failed.class);
+    r.record(620, NodeClaim.Claim.class);
+    r.record(621, NodeClaim.Granted.class);
+    r.record(622, NodeClaim.Refused.class);
+    r.record(623, NodeClaim.StopJob.class);
 
     // 700–799: checkpoint
     r.record(700, io.skillmix.checkpoint.ComponentState.class);

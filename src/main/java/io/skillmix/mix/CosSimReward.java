@@ -30,13 +30,23 @@ public final class CosSimReward implements Reward {
 
   @Override
   public Computation start(Context options) {
-    return (models, batches) -> {
-      List<List<TokenizedExample>> train = batches.train();
-      double[][] embeddings = new double[train.size()][];
-      for (int i = 0; i < embeddings.length; i++) {
-        embeddings[i] = mean(LogLikelihood.meanHidden(models.theta(), models.inputs(), train.get(i), FORWARD_BATCH));
+    return Divided.whole(divided(options));
+  }
+
+  /** A dataset's part is its embedding e_i; the join takes the cosines. */
+  @Override
+  public Divided divided(Context options) {
+    return new Divided() {
+      @Override
+      public double[] part(Models models, RewardEvaluator.RewardBatches batches, int dataset) {
+        List<TokenizedExample> train = batches.train().get(dataset);
+        return mean(LogLikelihood.meanHidden(models.theta(), models.inputs(), train, FORWARD_BATCH));
       }
-      return options.specialist() >= 0 ? computeSpecialist(embeddings, options.specialist()) : compute(embeddings);
+
+      @Override
+      public double[] join(double[][] embeddings) {
+        return options.specialist() >= 0 ? computeSpecialist(embeddings, options.specialist()) : compute(embeddings);
+      }
     };
   }
 

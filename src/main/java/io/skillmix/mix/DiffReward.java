@@ -30,20 +30,30 @@ public final class DiffReward implements Reward {
 
   @Override
   public Computation start(Context options) {
+    return Divided.whole(divided(options));
+  }
+
+  /** A dataset's part is its examples' perplexity ratios; the join takes their means. */
+  @Override
+  public Divided divided(Context options) {
     DiffTokens tokens = DiffTokens.parse(options.settings().key("tokens"), options.settings().string("tokens"));
-    return (models, batches) -> {
-      List<List<TokenizedExample>> train = batches.train();
-      double[][] ratios = new double[train.size()][];
-      for (int i = 0; i < ratios.length; i++) {
-        List<TokenizedExample> scored = tokens.scored(train.get(i));
+    return new Divided() {
+      @Override
+      public double[] part(Models models, RewardEvaluator.RewardBatches batches, int dataset) {
+        List<TokenizedExample> scored = tokens.scored(batches.train().get(dataset));
         LogLikelihood.Scores now = LogLikelihood.score(models.theta(), models.inputs(), scored, FORWARD_BATCH);
         LogLikelihood.Scores start = LogLikelihood.score(models.start(), models.inputs(), scored, FORWARD_BATCH);
-        ratios[i] = new double[scored.size()];
-        for (int k = 0; k < ratios[i].length; k++) {
-          ratios[i][k] = perplexityRatio(now.meanNll(k), start.meanNll(k));
+        double[] ratios = new double[scored.size()];
+        for (int k = 0; k < ratios.length; k++) {
+          ratios[k] = perplexityRatio(now.meanNll(k), start.meanNll(k));
         }
+        return ratios;
       }
-      return options.specialist() >= 0 ? computeSpecialist(ratios, options.specialist()) : compute(ratios);
+
+      @Override
+      public double[] join(double[][] ratios) {
+        return options.specialist() >= 0 ? computeSpecialist(ratios, options.specialist()) : compute(ratios);
+      }
     };
   }
 

@@ -24,6 +24,8 @@ public final class ModelRewards implements RewardEvaluator.RewardModel {
 
   private final Reward reward;
   private final Reward.Computation computation;
+  /** The same reward by dataset, for a pool of evaluators; null when it does not divide. */
+  private final Reward.Divided divided;
   private final int threads;
   private final LanguageModel replica;
   private final ModelInputs inputs;
@@ -34,6 +36,7 @@ public final class ModelRewards implements RewardEvaluator.RewardModel {
       java.util.function.LongToDoubleFunction lrAt) {
     this.reward = work.reward();
     this.computation = work.start();
+    this.divided = work.reward().divided(work.context());
     this.threads = threads;
     this.replica = replica;
     this.inputs = inputs;
@@ -101,6 +104,28 @@ public final class ModelRewards implements RewardEvaluator.RewardModel {
     replica.importWeights(snapshot.weights());
     return computation.rewards(new Reward.Models(replica, start, inputs, snapshot.version(),
         lrAt.applyAsDouble(snapshot.version())), batches);
+  }
+
+  /**
+   * The parts of datasets {@code datasets} on parameters {@code snapshot}, for a pool of evaluators
+   * ({@link Reward#divided}): what {@link #rewards} computes for them before its join.
+   *
+   * @throws IllegalStateException if the reward does not divide
+   */
+  public double[][] parts(ParameterSnapshot snapshot, RewardEvaluator.RewardBatches batches, int[] datasets) {
+    if (divided == null) {
+      throw new IllegalStateException("the " + reward.name() + " reward does not divide by dataset");
+    }
+    TorchThreads.pin(threads);
+    GradMode.disableOnThisThread();
+    replica.importWeights(snapshot.weights());
+    Reward.Models models = new Reward.Models(replica, start, inputs, snapshot.version(),
+        lrAt.applyAsDouble(snapshot.version()));
+    double[][] parts = new double[datasets.length][];
+    for (int k = 0; k < datasets.length; k++) {
+      parts[k] = divided.part(models, batches, datasets[k]);
+    }
+    return parts;
   }
 
   @Override

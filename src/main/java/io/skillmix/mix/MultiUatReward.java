@@ -34,20 +34,39 @@ public final class MultiUatReward implements Reward {
 
   @Override
   public Computation start(Context options) {
+    return Divided.whole(divided(options));
+  }
+
+  /**
+   * A dataset's part is its reward. Its dropout masks come from a generator seeded by the run's
+   * seed, the snapshot ({@link Models#step()}) and the dataset, so they do not depend on which
+   * evaluator of a pool computes it or on the datasets computed before it, and a resumed run draws
+   * what the straight run drew.
+   */
+  @Override
+  public Divided divided(Context options) {
     int passCount = options.settings().positiveInt("passes");
     float rate = (float) options.settings().fraction("dropout");
     UncertaintyMeasure measure = UncertaintyMeasure.parse(options.settings().key("variant"),
         options.settings().string("variant"));
-    Rng dropoutRng = new Rng(options.seed());
-    CausalLM.Dropout dropout = (like, shape) -> keepMask(like, shape, rate, dropoutRng);
-    return (models, batches) -> {
-      List<List<TokenizedExample>> heldOut = batches.heldOut();
-      double[] rewards = new double[heldOut.size()];
-      for (int i = 0; i < heldOut.size(); i++) {
-        rewards[i] = measure.of(passes(models.theta(), models.inputs(), heldOut.get(i), passCount,
-            dropout));
+    return new Divided() {
+      @Override
+      public double[] part(Models models, RewardEvaluator.RewardBatches batches, int dataset) {
+        Rng rng = new Rng(new Rng(options.seed() ^ (models.step() * 0x9E3779B97F4A7C15L)
+            ^ ((dataset + 1L) * 0xC2B2AE3D27D4EB4FL)).nextLong());
+        CausalLM.Dropout dropout = (like, shape) -> keepMask(like, shape, rate, rng);
+        return new double[] {measure.of(passes(models.theta(), models.inputs(), batches.heldOut().get(dataset),
+            passCount, dropout))};
       }
-      return rewards;
+
+      @Override
+      public double[] join(double[][] parts) {
+        double[] rewards = new double[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+          rewards[i] = parts[i][0];
+        }
+        return rewards;
+      }
     };
   }
 

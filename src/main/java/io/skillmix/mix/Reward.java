@@ -85,6 +85,41 @@ public interface Reward {
     }
   }
 
+  /**
+   * The same reward divided by dataset, for a pool of evaluators (cluster: each node computes the
+   * parts of some datasets, one joins them), or null when it does not divide (its computation
+   * needs every dataset at once). A reward that divides computes alone as {@link Divided#whole}
+   * does, so a pool and one evaluator give the same rewards for the same seeds.
+   */
+  default Divided divided(Context context) {
+    return null;
+  }
+
+  /** A reward as parts per dataset and their join. */
+  interface Divided {
+
+    /**
+     * Dataset {@code dataset}'s part: plain numbers from its own batches alone (and the seeds and
+     * {@link Models#step()}), whichever evaluator computes it.
+     */
+    double[] part(Models models, RewardEvaluator.RewardBatches batches, int dataset);
+
+    /** One reward per dataset from every dataset's part, in dataset order. */
+    double[] join(double[][] parts);
+
+    /** The whole computation: every part in dataset order, then the join. */
+    static Computation whole(Divided divided) {
+      return (models, batches) -> {
+        int n = Math.max(batches.train().size(), batches.heldOut().size());
+        double[][] parts = new double[n][];
+        for (int i = 0; i < n; i++) {
+          parts[i] = divided.part(models, batches, i);
+        }
+        return divided.join(parts);
+      };
+    }
+  }
+
   /** One run's computation: stateful where the reward draws (MultiUAT's dropout masks). */
   @FunctionalInterface
   interface Computation {

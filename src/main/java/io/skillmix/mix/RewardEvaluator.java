@@ -59,6 +59,16 @@ public final class RewardEvaluator extends AbstractBehavior<RewardEvaluator.Comm
   /** Reward batches of every dataset, in dataset order, per stream the reward reads. */
   public record RewardBatches(List<List<TokenizedExample>> train, List<List<TokenizedExample>> heldOut) {}
 
+  /**
+   * Thrown by a reward model that has nowhere to compute (a cluster's evaluator nodes are all
+   * gone): the update is skipped at once with this line, and the model is kept, not restarted.
+   */
+  public static final class Unavailable extends RuntimeException {
+    public Unavailable(String message) {
+      super(message);
+    }
+  }
+
   /** What the evaluator computes with: the model side of a reward. */
   public interface RewardModel extends AutoCloseable {
     void setReference(ParameterSnapshot theta0);
@@ -203,6 +213,9 @@ public final class RewardEvaluator extends AbstractBehavior<RewardEvaluator.Comm
     }
     if (computed.error() == null) {
       scorer.tell(new MixtureScorer.Rewards(computed.version(), computed.rewards(), computed.seconds()));
+    } else if (computed.error() instanceof Unavailable unavailable) {
+      getContext().getLog().warn("no rewards for snapshot {}: {}", computed.version(), unavailable.getMessage());
+      scorer.tell(new MixtureScorer.RewardsFailed(computed.version(), unavailable.getMessage()));
     } else {
       getContext().getLog().error("rewards for snapshot {} failed; restarting the reward model",
           computed.version(), computed.error());

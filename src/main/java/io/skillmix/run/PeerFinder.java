@@ -10,7 +10,7 @@ import org.apache.pekko.actor.typed.Behavior;
 
 /**
  * How a learner node finds the actors of its run on other nodes (the cluster package implements
- * it: {@code io.skillmix.cluster.node.ClusterPeers}). The run spawns the finder's behaviour and
+ * it: {@code io.skillmix.node.ClusterPeers}). The run spawns the finder's behaviour and
  * waits for its one answer; everything else about a run is the same on one JVM or many.
  */
 public interface PeerFinder {
@@ -35,8 +35,9 @@ public interface PeerFinder {
   /**
    * A behaviour that looks for the peers of {@code prepared}'s run and answers {@code replyTo} once;
    * {@code failNow} ends the run at once from outside an actor (the cluster refused this node while
-   * it is shutting down).
+   * it is shutting down); {@code requestStop} asks the run to checkpoint and stop (a serving node of
+   * the run is stopping), as a signal to this JVM does.
    */
   Behavior<?> find(RunPreparation.Prepared prepared, Config config, ActorRef<Answer> replyTo,
-      java.util.function.Consumer<RuntimeException> failNow);
+      java.util.function.Consumer<RuntimeException> failNow, Runnable requestStop);
 }

@@ -248,7 +248,8 @@ final class RunGuardian extends AbstractBehavior<Command> {
     }
     result.completeExceptionally(new RunFailure(cluster
         ? "dataset " + dataset + " is gone: its data node stopped or was removed from the cluster"
-            + " as unreachable; the run stops (resume it from its last checkpoint once the data node is back)"
+            + " as unreachable; the run stops (resume it from its last checkpoint once the data node is back: "
+            + resumeCommand() + ")"
         : "dataset " + dataset + " failed more than " + RunActors.DATASET_RESTARTS
             + " times in a minute; see the log above for its error"));
     return end();
@@ -305,9 +306,15 @@ final class RunGuardian extends AbstractBehavior<Command> {
     }
     java.util.Optional<Path> last = new Checkpoints(settings.runDir(), settings.checkpointing().keep()).latest();
     result.completeExceptionally(new RunFailure(who + " stopped" + how + "; "
-        + last.map(p -> "the last complete checkpoint is " + p + "; resume with: scripts/skillmix train --resume "
-            + settings.runDir()).orElse("no checkpoint was written yet")));
+        + last.map(p -> "the last complete checkpoint is " + p + "; resume with: " + resumeCommand())
+            .orElse("no checkpoint was written yet")));
     return end();
+  }
+
+  /** The command that resumes this run: every node of a cluster run resumes from the run folder. */
+  private String resumeCommand() {
+    return cluster ? "scripts/cluster-local --resume " + settings.runDir() : "scripts/skillmix train --resume "
+        + settings.runDir();
   }
 
   private Behavior<Command> onHistory(HistoryReady ready) {

@@ -83,6 +83,34 @@ public final class RunPreparation {
   }
 
   /**
+   * The config a resume of the run in {@code runDir} runs with: its recorded config, the keys it
+   * was recorded without, then {@code overrides} (less run.dir: a resumed run stays where it is).
+   * Read only: the serving nodes of a cluster run derive from it what its learner node resumes with.
+   */
+  public static Config resumedConfig(Path runDir, List<String> overrides, List<String> notices) {
+    Path configFile = runDir.resolve(RunFolder.CONFIG);
+    if (!Files.isRegularFile(configFile)) {
+      throw new UserError(runDir + ": not a run folder (no " + RunFolder.CONFIG + "); give the folder of a run to resume");
+    }
+    List<String> taken = new ArrayList<>();
+    for (String override : overrides) {
+      if (override.trim().startsWith("run.dir=") || override.trim().startsWith("run.dir =")) {
+        notices.add("resume: ignored " + override.trim() + " (a resumed run stays in " + runDir + ")");
+      } else {
+        taken.add(override);
+      }
+    }
+    List<String> kept = ResumeChecks.keptFromBefore(configFile);
+    for (String setting : kept) {
+      notices.add("resume: " + setting + " (the run was recorded before that key existed)");
+    }
+    List<String> all = new ArrayList<>(kept);
+    all.addAll(taken);
+    all.add("run.dir=" + ConfigUtil.quoteString(runDir.toString()));
+    return ConfigLoader.load(configFile, all);
+  }
+
+  /**
    * A resume of the run in {@code runDir}: locks it first, checks the overrides against the run's
    * own config (what changes the run's meaning is refused), the checkpoint against the model and
    * the data (by content), and only then trims the logs to the checkpoint and writes the config.
@@ -98,26 +126,8 @@ public final class RunPreparation {
     RunLock lock = RunLock.acquire(runDir);
     try {
       List<String> notices = new ArrayList<>();
-      List<String> taken = new ArrayList<>();
-      for (String override : overrides) {
-        if (override.trim().startsWith("run.dir=") || override.trim().startsWith("run.dir =")) {
-          notices.add("resume: ignored " + override.trim() + " (a resumed run stays in " + runDir + ")");
-        } else {
-          taken.add(override);
-        }
-      }
-      String here = "run.dir=" + ConfigUtil.quoteString(runDir.toString());
-      List<String> kept = ResumeChecks.keptFromBefore(configFile);
-      for (String setting : kept) {
-        notices.add("resume: " + setting + " (the run was recorded before that key existed)");
-      }
-      List<String> base = new ArrayList<>(kept);
-      base.add(here);
-      Config recorded = ConfigLoader.load(configFile, base);
-      List<String> all = new ArrayList<>(kept);
-      all.addAll(taken);
-      all.add(here);
-      Config config = ConfigLoader.load(configFile, all);
+      Config recorded = resumedConfig(runDir, List.of(), new ArrayList<>());
+      Config config = resumedConfig(runDir, overrides, notices);
       checkRunsHere(config);
       List<String> changed = ResumeChecks.changedKeys(recorded, config);
       Prepared parts = parts(RunSettings.from(config));
@@ -266,7 +276,9 @@ public final class RunPreparation {
     }
     if (role == Role.LEARNER && !"cluster".equals(config.getString("pekko.actor.provider"))) {
       throw new UserError("cluster.role = learner needs pekko.actor.provider = cluster; give the node a"
-          + " cluster config such as --config cluster-conf/learner.conf");
+          + " cluster config such as --config cluster-conf/learner.conf (a cluster run resumes with"
+          + " scripts/cluster-local --resume RUN_DIR, or `skillmix node --role ROLE --resume RUN_DIR` on every"
+          + " node; cluster.role=all resumes it in one JVM)");
     }
   }
 

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -156,7 +157,7 @@ public final class TrainingRun {
 
   private static PeerFinder requireFinder(PeerFinder finder) {
     if (finder == null) {
-      throw new IllegalStateException("a learner node needs a peer finder (io.skillmix.cluster.node.ClusterPeers)");
+      throw new IllegalStateException("a learner node needs a peer finder (io.skillmix.node.ClusterPeers)");
     }
     return finder;
   }
@@ -215,8 +216,9 @@ public final class TrainingRun {
   private static Behavior<Command> findingPeers(Prepared prepared, Config config, CompletableFuture<Outcome> result,
       ActorHooks hooks, PeerFinder finder, java.util.concurrent.atomic.AtomicBoolean stop) {
     return Behaviors.setup(context -> {
+      ActorRef<Command> self = context.getSelf();
       context.spawn(finder.find(prepared, config, context.messageAdapter(PeerFinder.Answer.class, PeersAnswered::new),
-          result::completeExceptionally), "peers");
+          result::completeExceptionally, () -> self.tell(StopRequested.INSTANCE)), "peers");
       return Behaviors.receive(Command.class)
           .onMessage(PeersAnswered.class, answered -> {
             if (answered.answer() instanceof PeerFinder.Found found) {

@@ -30,9 +30,6 @@ import java.util.stream.Stream;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.stream.SourceRef;
-import org.apache.pekko.stream.javadsl.Source;
-import org.apache.pekko.stream.javadsl.StreamRefs;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -52,7 +49,7 @@ class KryoRegistryTest {
   /** The sealed protocols of the actors whose messages may cross nodes. */
   static final List<Class<?>> PROTOCOLS = List.of(DatasetActor.Command.class, Learner.Command.class,
       Learner.Outcome.class, RewardEvaluator.Command.class, MixtureScorer.Command.class,
-      MetricsSink.Command.class, io.skillmix.cluster.EvaluatorHost.Command.class, RemoteEvaluator.Command.class);
+      MetricsSink.Command.class, RewardShare.Command.class, RewardShare.Answer.class, NodeClaim.Answer.class);
 
   /** Id blocks by package, as {@link KryoRegistry} documents them. */
   private static final Map<String, Integer> BLOCKS = Map.of("io.skillmix.data", 100,
@@ -94,7 +91,6 @@ class KryoRegistryTest {
     all.add(new RewardEvaluator.Reference(new ParameterSnapshot(0, weights)));
     all.add(new RewardEvaluator.Evaluate(snapshot));
     all.add(new RewardEvaluator.Abandon(100));
-    all.add(new RemoteEvaluator.Abandon(100));
     all.add(new MixtureScorer.Rewards(100, new double[] {0.1, -0.3}, 1.5));
     all.add(new MixtureScorer.Subscribe(ref.narrow()));
     all.add(new MixtureScorer.GetState(ref.narrow()));
@@ -119,16 +115,20 @@ class KryoRegistryTest {
     all.add(new MetricsSink.Finish(ref.narrow()));
     all.add(new MetricsSink.Mark(ref.narrow()));
     all.add(new MetricsSink.Evaluated(100, Map.of("math", 1.5), Map.of("math", 12.5, "overall", 20.0), 3.0));
-    SnapshotChunks chunks = SnapshotChunks.of(snapshot, 64);
-    all.add(chunks.iterator().next());
-    SourceRef<SnapshotChunk> sourceRef = Source.<SnapshotChunk>empty()
-        .runWith(StreamRefs.sourceRef(), testKit.system());
-    all.add(new SnapshotOffer(200, chunks.count(), chunks.chunkBytes(), chunks.totalBytes(), chunks.sha256(),
-        sourceRef));
-    all.add(new RemoteEvaluator.Offered(true, new SnapshotOffer(0, chunks.count(), chunks.chunkBytes(),
-        chunks.totalBytes(), chunks.sha256(), sourceRef)));
-    all.add(new io.skillmix.cluster.EvaluatorHost.Start(ref.narrow(), Map.of("math", ref.narrow()), ref.narrow()));
-    all.add(new io.skillmix.cluster.EvaluatorHost.Ready(ref.narrow()));
+    SnapshotOffer offer = new SnapshotOffer(200, "127.0.0.1", 25530, "00112233445566778899aabbccddeeff", 4,
+        SnapshotDtype.BF16, true);
+    all.add(offer);
+    all.add(SnapshotDtype.F32);
+    all.add(new RewardShare.Reference(offer));
+    all.add(new RewardShare.Compute(offer, new int[] {0, 2}, 3, List.of(List.of(example), List.of(example)),
+        List.of(), false, ref.narrow()));
+    all.add(new RewardShare.Abandon(200));
+    all.add(new RewardShare.Parts(200, new int[] {0, 2}, new double[][] {{0.5, 1.5}, {2.0}}, "pekko://skillmix@127.0.0.1:25521"));
+    all.add(new RewardShare.Failed(200, new int[] {1}, "snapshot transfer failed", "pekko://skillmix@127.0.0.1:25521"));
+    all.add(new NodeClaim.Claim("pekko://skillmix@127.0.0.1:25520", ref.narrow(), ref.narrow()));
+    all.add(new NodeClaim.Granted("pekko://skillmix@127.0.0.1:25522"));
+    all.add(new NodeClaim.Refused("pekko://skillmix@127.0.0.1:25522", "pekko://skillmix@127.0.0.1:25520"));
+    all.add(new NodeClaim.StopJob("pekko://skillmix@127.0.0.1:25522"));
     Map<Class<?>, Object> samples = new LinkedHashMap<>();
     for (Object sample : all) {
       samples.put(sample.getClass(), sample);

@@ -80,6 +80,40 @@ class ClusterFaultsTest {
     }
   }
 
+  /**
+   * Issue 33, E3: with its only evaluator node dead, the learner no longer waits the whole
+   * mix.update-timeout (10 min here) at every later update; it skips each at once and trains on.
+   * (Before, 22 such updates took 447 s at a 20 s timeout.) The bound below is for a stuck run only.
+   */
+  @Test
+  void aDeadEvaluatorNoLongerCostsTheUpdateTimeoutAtEveryUpdate() throws Exception {
+    int[] ports = ClusterNodes.freePorts(3);
+    List<String> config = config(ports[0], "train.steps=48", "mix.apply=sync", "mix.update-timeout=10m");
+    Path log = dir.resolve("learner.log");
+    Process data = ClusterNodes.node("data", ports[2], config, dir.resolve("data.log"));
+    Process evaluator = ClusterNodes.node("evaluator", ports[1], config, dir.resolve("evaluator.log"));
+    Process learner = ClusterNodes.node("learner", ports[0], config, log);
+    try {
+      Path weights = dir.resolve("run/weights.jsonl");
+      ClusterNodes.awaitLines(weights, lines -> lines.size() >= 2, learner, log, Duration.ofMinutes(5));
+      evaluator.destroyForcibly();
+      assertTrue(learner.waitFor(4, TimeUnit.MINUTES), "the learner waited on a dead evaluator: "
+          + ClusterNodes.tail(log));
+      String output = Files.readString(log);
+      assertEquals(0, learner.exitValue(), output);
+      assertTrue(output.contains("done: 48 steps"), output);
+      List<String> skipped = Files.readAllLines(dir.resolve("run/metrics.jsonl")).stream()
+          .filter(line -> line.contains("skipped_update")).toList();
+      assertTrue(skipped.size() >= 3, "later updates are skipped: " + skipped);
+      assertTrue(skipped.stream().anyMatch(line -> line.contains("no evaluator node of this run is reachable")),
+          skipped.toString());
+    } finally {
+      learner.destroyForcibly();
+      evaluator.destroyForcibly();
+      data.destroyForcibly();
+    }
+  }
+
   @Test
   void aDeadDataNodeStopsTheLearnerWithOneClearLine() throws Exception {
     int[] ports = ClusterNodes.freePorts(3);

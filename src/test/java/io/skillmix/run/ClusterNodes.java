@@ -33,17 +33,29 @@ final class ClusterNodes {
 
   /** A {@code skillmix node} JVM on the test's class path, DJL offline, output to {@code log}. */
   static Process node(String role, int port, List<String> config, Path log) throws IOException {
+    return node(role, port, config, log, java.util.Map.of());
+  }
+
+  /** As above, with {@code env} added to the JVM's environment (a TLS node's keystore). */
+  static Process node(String role, int port, List<String> config, Path log, java.util.Map<String, String> env)
+      throws IOException {
     List<String> args = new ArrayList<>(List.of("node", "--role", role));
     args.addAll(config);
     args.add("pekko.remote.artery.canonical.port=" + port);
-    return skillmix(args, log);
+    return skillmix(args, log, env);
   }
 
   /** {@code skillmix ARGS} in a JVM of its own, as scripts/skillmix starts it; output to {@code log}. */
   static Process skillmix(List<String> args, Path log) throws IOException {
+    return skillmix(args, log, java.util.Map.of());
+  }
+
+  static Process skillmix(List<String> args, Path log, java.util.Map<String, String> env) throws IOException {
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx1g", "-Dai.djl.offline=true", "-Djava.awt.headless=true",
+        // The node's own logging (warnings to the console), not the tests' capturing appender.
+        "-Dlogback.configurationFile=" + ClassLoader.getSystemResource("logback.xml"),
         "-Dai.djl.pytorch.num_threads=" + System.getProperty("ai.djl.pytorch.num_threads", "1"),
         "-Dai.djl.pytorch.num_interop_threads=1",
         "-cp", classPath(), "io.skillmix.cli.Main"));
@@ -51,6 +63,7 @@ final class ClusterNodes {
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(log.toFile());
     builder.environment().put("OPT_OUT_TRACKING", "true");
+    builder.environment().putAll(env);
     return builder.start();
   }
 
@@ -67,10 +80,16 @@ final class ClusterNodes {
    */
   static void awaitLines(Path file, Predicate<List<String>> ready, Process writer, Path log, Duration limit)
       throws IOException, InterruptedException {
+    awaitLines(file, ready, writer.onExit(), () -> "exit " + writer.exitValue(), log, limit);
+  }
+
+  /** As above, for a writer in this JVM whose end completes {@code ended}. */
+  static void awaitLines(Path file, Predicate<List<String>> ready, java.util.concurrent.CompletableFuture<?> ended,
+      java.util.function.Supplier<String> how, Path log, Duration limit) throws IOException, InterruptedException {
     long deadline = System.nanoTime() + limit.toNanos();
     try (WatchService watcher = file.getFileSystem().newWatchService()) {
-      // The process ending wakes the wait too: a closed watcher throws out of register and poll.
-      writer.onExit().thenRun(() -> closeQuietly(watcher));
+      // The writer ending wakes the wait too: a closed watcher throws out of register and poll.
+      ended.whenComplete((done, error) -> closeQuietly(watcher));
       Set<Path> watched = new HashSet<>();
       while (true) {
         // The folder itself, or while it does not exist yet, the nearest folder above it.
@@ -97,17 +116,21 @@ final class ClusterNodes {
           key.reset();
         }
       }
-    } catch (ClosedWatchServiceException ended) {
-      writer.waitFor();
+    } catch (ClosedWatchServiceException closed) {
+      try {
+        ended.get();
+      } catch (java.util.concurrent.ExecutionException e) {
+        // said below
+      }
       if (ready.test(lines(file))) {
         return;
       }
-      throw new AssertionError("the process ended (exit " + writer.exitValue() + ") before " + file
+      throw new AssertionError("the writer ended (" + how.get() + ") before " + file
           + " got that far: " + lines(file) + "\nits log ends: " + tail(log));
     }
   }
 
-  private static String tail(Path log) throws IOException {
+  static String tail(Path log) throws IOException {
     String text = Files.exists(log) ? Files.readString(log) : "(no log)";
     return text.substring(Math.max(0, text.length() - 3000));
   }

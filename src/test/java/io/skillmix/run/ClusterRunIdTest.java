@@ -46,10 +46,10 @@ class ClusterRunIdTest {
     return Behaviors.setup(context -> {
       for (String name : List.of("add", "echo", "talk")) {
         ActorRef<DatasetActor.Command> dataset = context.spawn(Behaviors.<DatasetActor.Command>ignore(), name);
-        context.getSystem().receptionist().tell(Receptionist.register(io.skillmix.cluster.EvaluatorHost.datasetKey("other-run", name), dataset));
+        context.getSystem().receptionist().tell(Receptionist.register(io.skillmix.cluster.RunKeys.dataset("other-run", name), dataset));
       }
-      ActorRef<io.skillmix.cluster.EvaluatorHost.Command> host = context.spawn(Behaviors.<io.skillmix.cluster.EvaluatorHost.Command>ignore(), "host");
-      context.getSystem().receptionist().tell(Receptionist.register(io.skillmix.cluster.EvaluatorHost.key("other-run"), host));
+      ActorRef<io.skillmix.cluster.RewardShare.Command> host = context.spawn(Behaviors.<io.skillmix.cluster.RewardShare.Command>ignore(), "host");
+      context.getSystem().receptionist().tell(Receptionist.register(io.skillmix.cluster.RunKeys.evaluator("other-run"), host));
       return Behaviors.empty();
     });
   }
@@ -98,7 +98,7 @@ class ClusterRunIdTest {
   void aServingNodeOfAnotherRunIsRefusedToo() {
     Config data = RunFixtures.config(dir, "data-node", "cluster.role=data", "pekko.actor.provider=cluster",
         "pekko.remote.artery.canonical.port=0", "pekko.cluster.seed-nodes=[\"" + otherAddress + "\"]");
-    UserError error = assertThrows(UserError.class, () -> io.skillmix.cluster.node.ServingNode.serve(data));
+    UserError error = assertThrows(UserError.class, () -> io.skillmix.node.ServingNode.serve(data));
     assertTrue(error.getMessage().contains("refused this node: they belong to another run"), error.getMessage());
   }
 
@@ -116,6 +116,6 @@ class ClusterRunIdTest {
 
   /** A learner-node run, with the cluster's peer finder, as the command line starts it. */
   private static TrainingRun.Outcome runLearner(com.typesafe.config.Config config) {
-    return TrainingRun.start(config, ActorHooks.NONE, io.skillmix.cluster.node.ClusterPeers.FINDER).await();
+    return TrainingRun.start(config, ActorHooks.NONE, io.skillmix.node.ClusterPeers.FINDER).await();
   }
 }

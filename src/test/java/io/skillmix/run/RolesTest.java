@@ -44,6 +44,6 @@ class RolesTest {
 
   /** A learner-node run, with the cluster's peer finder, as the command line starts it. */
   private static TrainingRun.Outcome runLearner(com.typesafe.config.Config config) {
-    return TrainingRun.start(config, ActorHooks.NONE, io.skillmix.cluster.node.ClusterPeers.FINDER).await();
+    return TrainingRun.start(config, ActorHooks.NONE, io.skillmix.node.ClusterPeers.FINDER).await();
   }
 }
