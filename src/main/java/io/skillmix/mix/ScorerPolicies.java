@@ -19,7 +19,7 @@ public final class ScorerPolicies {
   private abstract static class ScorerPolicy implements MixturePolicy {
 
     /** The reward this policy learns from. */
-    abstract Reward reward(ConfigSection own);
+    abstract Reward reward(Setup setup, ConfigSection own);
 
     /** MoSpec's target (mos only), or -1. */
     int specialist(Setup setup, ConfigSection own) {
@@ -42,7 +42,7 @@ public final class ScorerPolicies {
         throw new io.skillmix.UserError(own.key("ema-alpha") + " = 0 leaves no weight to the new reward; use (0, 1]"
             + " (0.9 in the paper)");
       }
-      Reward reward = reward(own);
+      Reward reward = reward(setup, own);
       EvaluatorWork work = EvaluatorWork.of(reward, setup.mix(), specialist(setup, own), setup.seed());
       int every = setup.updateEvery(setup.paperUpdateEvery());
       PolicyTiming timing = PolicyTiming.every(every);
@@ -146,9 +146,16 @@ public final class ScorerPolicies {
       return "mos";
     }
 
+    /** auto: cossim, the paper's transferability, on the user's data; builtin-reward on the built-in mix. */
     @Override
-    Reward reward(ConfigSection own) {
-      return Rewards.parse(own.key("reward"), own.string("reward"));
+    Reward reward(Setup setup, ConfigSection own) {
+      String key = own.key("reward");
+      String name = own.string("reward");
+      if (name.equals("auto")) {
+        key = setup.builtin() ? own.key("builtin-reward") : key;
+        name = setup.builtin() ? own.string("builtin-reward") : "cossim";
+      }
+      return Rewards.parse(key, name);
     }
 
     @Override
@@ -166,7 +173,7 @@ public final class ScorerPolicies {
     }
 
     @Override
-    Reward reward(ConfigSection own) {
+    Reward reward(Setup setup, ConfigSection own) {
       return Rewards.named("multidds");
     }
   }
@@ -179,7 +186,7 @@ public final class ScorerPolicies {
     }
 
     @Override
-    Reward reward(ConfigSection own) {
+    Reward reward(Setup setup, ConfigSection own) {
       return Rewards.named("multiuat");
     }
   }

@@ -53,7 +53,8 @@ public final class Presets {
           10000.0, 1e-5, false, false, 1, 32000,
           new Variant(Variant.SILU, false, false, 0, 0, 0, 2047, 1, 0, null, true));
       default -> throw new UserError("model.preset '" + name + "' is unknown; use one of " + NAMES
-          + ", or set model.path");
+          + (PretrainedPresets.isPretrained(name) ? "" : " (from scratch), " + PretrainedPresets.TINY_ENGLISH
+              + " (pretrained, to fine-tune)") + ", or set model.path");
     };
   }
 }

@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import io.skillmix.UserError;
 import io.skillmix.model.ModelConfig;
 import io.skillmix.model.ModelFolder;
+import io.skillmix.model.PretrainedPresets;
 import io.skillmix.output.OutputMarker;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,6 +58,12 @@ public final class AutoTraining {
     }
     String path = c.getString("model.path");
     boolean lora = c.hasPath("model.lora.rank") && ConfigValues.nonNegativeInt(c, "model.lora.rank") > 0;
+    if (path.isEmpty() && PretrainedPresets.isPretrained(c.getString("model.preset"))) {
+      return lora
+          ? new LearningRate(LORA_LR, "LoRA on the shipped " + c.getString("model.preset") + " base: the QLoRA paper's and TRL's PEFT rate")
+          : new LearningRate(PretrainedPresets.TINY_ENGLISH_LR, "the shipped " + c.getString("model.preset")
+              + " base, fine-tuned at the rate it was pretrained at, as the benchmark does (docs/RESULTS.md)");
+    }
     if (!path.isEmpty() && !fromScratch(Path.of(path))) {
       return lora
           ? new LearningRate(LORA_LR, "LoRA on a loaded model: the QLoRA paper's and TRL's PEFT rate")

@@ -23,6 +23,14 @@ final class Report {
 
   private Report() {}
 
+  private static String model(RunSettings settings) {
+    if (settings.modelPath() == null) {
+      return "preset `" + settings.preset() + "` from scratch";
+    }
+    boolean shipped = settings.config().getString("model.path").isEmpty();
+    return (shipped ? "preset `" + settings.preset() + "` (the shipped pretrained base) at " : "") + "`" + settings.modelPath() + "`";
+  }
+
   /** Full fine-tuning or LoRA, and what each update sent the evaluator (the learner's snapshot_size note). */
   private static String training(RunSettings settings, RunHistory history) {
     LoraSettings lora = settings.lora();
@@ -48,9 +56,10 @@ final class Report {
 
     StringBuilder md = new StringBuilder();
     md.append("# skillmix run report\n\n");
+    md.append(ReportOpening.sentences(ReportOpening.of(settings, history, finished.probabilities(), finished.steps())))
+        .append('\n');
     md.append(String.format(Locale.ROOT, "- run folder: `%s`%n", dir));
-    md.append(String.format(Locale.ROOT, "- model: %s%n",
-        settings.modelPath() == null ? "preset `" + settings.preset() + "` from scratch" : "`" + settings.modelPath() + "`"));
+    md.append(String.format(Locale.ROOT, "- model: %s%n", model(settings)));
     md.append(training(settings, history));
     md.append(String.format(Locale.ROOT, "- mixture: %s, applied `%s`%n", settings.mix().plan().describe(),
         settings.mix().apply().name().toLowerCase(Locale.ROOT)));

@@ -20,6 +20,7 @@ import io.skillmix.mix.ApplyMode;
 import io.skillmix.mix.MixSettings;
 import io.skillmix.model.Devices;
 import io.skillmix.model.LoraSettings;
+import io.skillmix.model.PretrainedPresets;
 import io.skillmix.model.TorchThreads;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -84,7 +85,7 @@ public record RunSettings(
     Path runDir = dir.isEmpty()
         ? Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")))
         : Path.of(dir);
-    String modelPath = c.getString("model.path");
+    String modelPath = modelPath(c);
     int batchSize = positiveInt(c, "train.batch-size");
     TrainSettings train = new TrainSettings(
         positiveLong(c, "train.steps"),
@@ -135,6 +136,13 @@ public record RunSettings(
         c.getString("devices.learner"), c.getString("devices.evaluator"), train, data, mix,
         new Checkpointing(train.checkpointEvery(), positiveInt(c, "train.keep-checkpoints"),
             positiveInt(c, "train.max-bad-steps"), positiveDuration(c, "train.checkpoint-timeout")), c);
+  }
+
+  /** model.path, or the shipped folder of a pretrained model.preset (tiny-english) when it is empty. */
+  static String modelPath(Config c) {
+    String path = c.getString("model.path");
+    String preset = c.getString("model.preset");
+    return path.isEmpty() && PretrainedPresets.isPretrained(preset) ? PretrainedPresets.folder(preset).toString() : path;
   }
 
   private static double devFraction(Config c) {

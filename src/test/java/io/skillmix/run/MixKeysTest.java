@@ -11,6 +11,7 @@ import io.skillmix.UserError;
 import io.skillmix.config.ConfigLoader;
 import io.skillmix.mix.Prior;
 import io.skillmix.mix.MixSettings;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -86,6 +87,16 @@ class MixKeysTest {
   }
 
   @Test
+  void mosRewardAutoIsDiffOnTheBuiltInMixAndCosSimOnYourOwnData() {
+    assertTrue(mix().plan().describe().startsWith("mos (reward diff + EMA"), mix().plan().describe());
+    assertTrue(mix(OWN_DATA).plan().describe().startsWith("mos (reward cossim + EMA"), mix(OWN_DATA).plan().describe());
+    assertTrue(mix("mix.mos.reward=cossim").plan().describe().startsWith("mos (reward cossim"), "an explicit reward wins");
+    assertTrue(mix("mix.mos.builtin-reward=multiuat").plan().describe().startsWith("mos (reward multiuat"));
+    assertTrue(refusal("mix.mos.builtin-reward=often").startsWith("mix.mos.builtin-reward"),
+        refusal("mix.mos.builtin-reward=often"));
+  }
+
+  @Test
   void diffCountsResponseTokensUnlessToldSequence() {
     assertEquals("mix.diff.tokens = 'all' is not one of response, sequence",
         refusal("mix.mos.reward=diff", "mix.diff.tokens=all"));
@@ -93,13 +104,21 @@ class MixKeysTest {
   }
 
   @Test
-  void theBuiltInMixUpdatesAboutAsOftenAsThePaperAndOwnDataKeepsS100() {
+  void theBuiltInMixUpdatesOftenAndOwnDataKeepsS100() {
     MixSettings builtin = mix();
     assertEquals(10, builtin.updateEvery());
     assertEquals(5, builtin.lagSteps(), "half of S");
     long steps = RunSettings.from(ConfigLoader.load(null, List.of())).train().steps();
     long updates = (steps - 1) / builtin.updateEvery(); // after steps S, 2S, ... below train.steps
-    assertTrue(updates >= 45 && updates <= 51, "the paper's ~48 updates, not " + updates);
+    assertEquals(29, updates, "the default run: enough updates for the mixture to move visibly");
+    // conf/paper.conf keeps the paper's schedule: about 48 updates, CosSim, the tiny preset from scratch.
+    Config paper = ConfigLoader.load(Path.of("conf/paper.conf"), List.of());
+    RunSettings paperRun = RunSettings.from(paper);
+    long paperUpdates = (paperRun.train().steps() - 1) / paperRun.mix().updateEvery();
+    assertEquals(47, paperUpdates);
+    assertTrue(paperRun.mix().plan().describe().contains("reward cossim"), paperRun.mix().plan().describe());
+    assertEquals(null, paperRun.modelPath());
+    assertEquals(0.0, paperRun.data().builtinNoise());
     MixSettings own = mix(OWN_DATA);
     assertEquals(100, own.updateEvery());
     assertEquals(50, own.lagSteps());
