@@ -175,10 +175,12 @@ class ArmTest {
 
   @Test
   void theSweepIsTheStaticMixturesAndACornerPerDatasetOfTheMix() {
-    // The built-in mix: its datasets as the run reads them.
+    // The built-in mix: its datasets as the run reads them, the noise set last (data.builtin.noise = 0.3).
     RunSettings builtin = RunSettings.from(ConfigLoader.load(null, List.of()));
     List<String> names = builtin.datasetNames();
-    assertEquals(List.copyOf(io.skillmix.data.builtin.BuiltinMix.SHARES.keySet()), names);
+    List<String> sets = new java.util.ArrayList<>(io.skillmix.data.builtin.BuiltinMix.SHARES.keySet());
+    sets.add(io.skillmix.data.builtin.BuiltinMix.NOISE);
+    assertEquals(sets, names);
     List<Arm> sweep = Presets.table("sweep", builtin);
     List<String> expected = new java.util.ArrayList<>(List.of("prop", "temp-2", "temp-10", "uni"));
     names.forEach(n -> expected.add("corner-" + n));

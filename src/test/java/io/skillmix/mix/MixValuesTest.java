@@ -57,7 +57,10 @@ class MixValuesTest {
     assertEquals(0.5, both.config().getDouble("mix.scorer.lr"), "the new name wins");
     RunSettings auto = RunSettings.from(ConfigLoader.load(null, List.of("mix.ema=auto", "mix.reward-batch-size=0")));
     assertTrue(auto.config().getBoolean("mix.mos.ema"));
-    assertEquals(64, auto.mix().plan().evaluator().batchSize(), "0 meant the reward's own, cossim's 64");
+    // The built-in mix's reward of auto is diff.
+    assertEquals(16, auto.mix().plan().evaluator().batchSize(), "0 meant the reward's own, diff's 16");
+    RunSettings cossim = RunSettings.from(ConfigLoader.load(null, List.of("mix.reward=cossim", "mix.reward-batch-size=0")));
+    assertEquals(64, cossim.mix().plan().evaluator().batchSize(), "0 meant the reward's own, cossim's 64");
   }
 
   @Test
