@@ -12,10 +12,6 @@ public final class EngineFaults {
 
   private EngineFaults() {}
 
-  /**
-   * Whether {@code e} is a failure the user acts on from its message alone (a {@link UserError}, a
-   * file that cannot be written: a full disk, a failed checkpoint), so no stack trace goes before it.
-   */
   /** Logs a failed step: with its trace when unexpected, else at debug (the command line prints its one line). */
   static void log(org.slf4j.Logger log, long step, RuntimeException e) {
     if (userFacing(e)) {
@@ -25,6 +21,10 @@ public final class EngineFaults {
     }
   }
 
+  /**
+   * Whether {@code e} is a failure the user acts on from its message alone (a {@link UserError}, a
+   * file that cannot be written: a full disk, a failed checkpoint), so no stack trace goes before it.
+   */
   public static boolean userFacing(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof io.skillmix.UserError || t instanceof java.io.IOException

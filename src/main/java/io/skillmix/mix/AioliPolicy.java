@@ -60,37 +60,8 @@ public final class AioliPolicy implements MixturePolicy {
     String described = String.format(Locale.ROOT, "aioli (rounds of %d steps, LearnParams %d × %d steps × %d datasets"
         + " at ohf %s; η = %s, %s; held-out loss on %s)", every, rounds, blockSteps, k, ohf, eta,
         ema ? "EMA γ = " + gamma : "cumulative", evalExamples == 0 ? "every held-out example" : evalExamples + " examples");
-    return new Plan() {
-      @Override
-      public int updateEvery() {
-        return every;
-      }
-
-      @Override
-      public PolicyTiming.Point after(long stepsDone) {
-        return schedule.after(stepsDone);
-      }
-
-      @Override
-      public double[] dictated(long step) {
-        return schedule.dictated(step);
-      }
-
-      @Override
-      public EvaluatorWork evaluator() {
-        return work;
-      }
-
-      @Override
-      public String describe() {
-        return described;
-      }
-
-      @Override
-      public Agent start(long[] sizes) {
-        return new LearnParams(schedule, Prior.uniform(sizes.length), eta, gamma, ema);
-      }
-    };
+    return new LearnedPlan(every, schedule, work, false, described,
+        sizes -> new LearnParams(schedule, Prior.uniform(sizes.length), eta, gamma, ema), LearnedPlan.ANY_STATE);
   }
 
   /** The agent: LearnParams' measurements of the round, Ā and p. */

@@ -5,7 +5,7 @@ package io.skillmix.mix;
  * are LearnParams' blocks and on which smoothed one-hot mixture each trains, where its held-out
  * evaluations fall, and the solve of its interaction matrix.
  */
-final class AioliRounds {
+final class AioliRounds implements PolicyTiming {
 
   private final int k;
   private final int rounds;
@@ -30,7 +30,8 @@ final class AioliRounds {
   }
 
   /** Held-out losses before LearnParams and after each block; the update after the last block. */
-  PolicyTiming.Point after(long stepsDone) {
+  @Override
+  public PolicyTiming.Point after(long stepsDone) {
     long r = inRound(stepsDone);
     if (r == learnSteps) {
       return PolicyTiming.Point.UPDATE;
@@ -50,7 +51,8 @@ final class AioliRounds {
   }
 
   /** The mixture a LearnParams step trains on, or null after LearnParams. */
-  double[] dictated(long step) {
+  @Override
+  public double[] dictated(long step) {
     int j = block(step);
     return j < 0 ? null : weights(j);
   }

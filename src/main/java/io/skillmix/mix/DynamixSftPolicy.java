@@ -34,36 +34,11 @@ public final class DynamixSftPolicy implements MixturePolicy {
     EvaluatorWork work = EvaluatorWork.checked(new EvaluatorWork(new LookaheadReward(lr),
         new Reward.Context(own, -1, setup.seed()), batch));
     int every = setup.updateEvery(50); // the paper's T
-    PolicyTiming timing = PolicyTiming.every(every);
     String described = String.format(Locale.ROOT, "dynamixsft (γ = %s, α = %s, β = %s, from the prior at τ = %s;"
         + " look-ahead: one SGD step at %s on %d examples per dataset, updated every %d steps)", gamma, alpha, beta,
         Prior.tau(tau), Double.isNaN(lr) ? "the learner's rate" : "lr " + lr, batch, every);
-    return new Plan() {
-      @Override
-      public int updateEvery() {
-        return every;
-      }
-
-      @Override
-      public PolicyTiming.Point after(long stepsDone) {
-        return timing.after(stepsDone);
-      }
-
-      @Override
-      public EvaluatorWork evaluator() {
-        return work;
-      }
-
-      @Override
-      public String describe() {
-        return described;
-      }
-
-      @Override
-      public Agent start(long[] sizes) {
-        return new Anchored(Prior.temperature(sizes, tau), gamma, alpha, beta);
-      }
-    };
+    return new LearnedPlan(every, PolicyTiming.every(every), work, false, described,
+        sizes -> new Anchored(Prior.temperature(sizes, tau), gamma, alpha, beta), LearnedPlan.ANY_STATE);
   }
 
   /** Q and the prior it is anchored to. */

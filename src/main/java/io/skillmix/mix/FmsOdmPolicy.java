@@ -56,41 +56,11 @@ public final class FmsOdmPolicy implements MixturePolicy {
     EvaluatorWork work = fromTraining ? null : EvaluatorWork.checked(new EvaluatorWork(new FmsRewards(reward, vocab),
         new Reward.Context(own, -1, setup.seed()), evalExamples == 0 ? EvaluatorWork.ALL_HELD_OUT : evalExamples));
     int every = setup.updateEvery(1); // the plugin's update_interval
-    PolicyTiming timing = PolicyTiming.every(every);
     String described = String.format(Locale.ROOT, "fms-odm (EXP3, reward %s, γ = %s, η = %s, from the prior at τ = %s,"
         + " updated every %d step%s%s)", reward, gamma, eta, Prior.tau(tau), every, every == 1 ? "" : "s",
         fromTraining ? "" : evalExamples == 0 ? "; every held-out example" : "; " + evalExamples + " held-out examples");
-    return new Plan() {
-      @Override
-      public int updateEvery() {
-        return every;
-      }
-
-      @Override
-      public PolicyTiming.Point after(long stepsDone) {
-        return timing.after(stepsDone);
-      }
-
-      @Override
-      public boolean readsTrainingLosses() {
-        return fromTraining;
-      }
-
-      @Override
-      public EvaluatorWork evaluator() {
-        return work;
-      }
-
-      @Override
-      public String describe() {
-        return described;
-      }
-
-      @Override
-      public Agent start(long[] sizes) {
-        return new Exp3(Prior.temperature(sizes, tau), reward, gamma, eta);
-      }
-    };
+    return new LearnedPlan(every, PolicyTiming.every(every), work, fromTraining, described,
+        sizes -> new Exp3(Prior.temperature(sizes, tau), reward, gamma, eta), LearnedPlan.ANY_STATE);
   }
 
   /** EXP3 on log-weights with the code's reward buffers: all its state. */

@@ -48,36 +48,11 @@ public final class OdmPolicy implements MixturePolicy {
     }
     double tau = own.temperature("prior-temperature");
     int every = setup.updateEvery(1); // the code updates after every step
-    PolicyTiming timing = PolicyTiming.every(every);
     String described = String.format(Locale.ROOT, "odm (%s%s, warm-up %d steps, from the prior at τ = %s;"
         + " the training losses of every step, updated every %d step%s)", exp3 ? "exp3" : "smoothed mean, α = ",
         exp3 ? "" : String.valueOf(alpha), warmup, Prior.tau(tau), every, every == 1 ? "" : "s");
-    return new Plan() {
-      @Override
-      public int updateEvery() {
-        return every;
-      }
-
-      @Override
-      public PolicyTiming.Point after(long stepsDone) {
-        return timing.after(stepsDone);
-      }
-
-      @Override
-      public boolean readsTrainingLosses() {
-        return true;
-      }
-
-      @Override
-      public String describe() {
-        return described;
-      }
-
-      @Override
-      public Agent start(long[] sizes) {
-        return new Bandit(Prior.temperature(sizes, tau), exp3, alpha, warmup);
-      }
-    };
+    return new LearnedPlan(every, PolicyTiming.every(every), null, true, described,
+        sizes -> new Bandit(Prior.temperature(sizes, tau), exp3, alpha, warmup), LearnedPlan.ANY_STATE);
   }
 
   /** ODM's bandit: its estimates, probabilities and ε; all its state. */

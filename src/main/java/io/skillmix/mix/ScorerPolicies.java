@@ -45,54 +45,27 @@ public final class ScorerPolicies {
       Reward reward = reward(setup, own);
       EvaluatorWork work = EvaluatorWork.of(reward, setup.mix(), specialist(setup, own), setup.seed());
       int every = setup.updateEvery(setup.paperUpdateEvery());
-      PolicyTiming timing = PolicyTiming.every(every);
       String described = String.format(Locale.ROOT, "%s (reward %s%s; scorer %s warm-started (%s) to the prior at"
           + " τ = %s, %d %s steps at lr %s per update, updated every %d steps)", name(), reward.name(),
           ema ? " + EMA α = " + alpha : "", kind, official ? "official" : "exact", Prior.tau(tau), steps,
           rule.toString().toLowerCase(Locale.ROOT), lr, every);
       long seed = setup.seed();
-      return new Plan() {
-        @Override
-        public int updateEvery() {
-          return every;
+      return new LearnedPlan(every, PolicyTiming.every(every), work, false, described, sizes -> {
+        Scorer s = Scorer.create(kind, sizes.length, lr, seed);
+        double[] prior = Prior.temperature(sizes, tau);
+        if (official) {
+          s.warmStartOfficial(prior);
+        } else {
+          s.warmStart(prior);
         }
-
-        @Override
-        public PolicyTiming.Point after(long stepsDone) {
-          return timing.after(stepsDone);
+        return new ScorerAgent(s, new RewardEma(sizes.length, alpha, ema), steps, rule);
+      }, (agentState, checkpoint) -> {
+        String saved = StateJson.read(agentState, ScorerAgent.State.class, "the scorer").scorer().kind();
+        if (!saved.equals(kind.toString())) {
+          throw new io.skillmix.UserError(checkpoint + ": the checkpoint's scorer is " + saved + " but "
+              + scorer.key("kind") + " = " + kind + "; resume with the run's own " + scorer.key("kind"));
         }
-
-        @Override
-        public EvaluatorWork evaluator() {
-          return work;
-        }
-
-        @Override
-        public String describe() {
-          return described;
-        }
-
-        @Override
-        public Agent start(long[] sizes) {
-          Scorer s = Scorer.create(kind, sizes.length, lr, seed);
-          double[] prior = Prior.temperature(sizes, tau);
-          if (official) {
-            s.warmStartOfficial(prior);
-          } else {
-            s.warmStart(prior);
-          }
-          return new ScorerAgent(s, new RewardEma(sizes.length, alpha, ema), steps, rule);
-        }
-
-        @Override
-        public void checkResumable(String agentState, String checkpoint) {
-          String saved = StateJson.read(agentState, ScorerAgent.State.class, "the scorer").scorer().kind();
-          if (!saved.equals(kind.toString())) {
-            throw new io.skillmix.UserError(checkpoint + ": the checkpoint's scorer is " + saved + " but "
-                + scorer.key("kind") + " = " + kind + "; resume with the run's own " + scorer.key("kind"));
-          }
-        }
-      };
+      });
     }
   }
 

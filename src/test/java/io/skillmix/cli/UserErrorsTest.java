@@ -1,6 +1,7 @@
 package io.skillmix.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -49,6 +50,19 @@ class UserErrorsTest {
     Result type = run("train", "train.steps=many");
     assertEquals(2, type.code());
     assertTrue(type.err().contains("train.steps"), type.err());
+  }
+
+  /**
+   * Issue 33 E12: a value a config takes from the environment ({@code seed = ${KEYSTORE_PASSWORD}})
+   * is masked in the error line the command prints; before, the line quoted it.
+   */
+  @Test
+  void aValueFromTheEnvironmentIsNotPrintedInTheErrorLine() {
+    String path = System.getenv("PATH");
+    Result r = run("train", "seed=${PATH}");
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().startsWith("skillmix: seed = '***' is not a whole number"), r.err());
+    assertFalse(r.err().contains(path), r.err());
   }
 
   @Test

@@ -3,8 +3,13 @@ package io.skillmix.learn;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.skillmix.data.DatasetActor;
 import io.skillmix.data.TokenizedExample;
 import io.skillmix.data.tokenizer.ByteTokenizer;
@@ -15,6 +20,9 @@ import io.skillmix.metrics.MetricsSink;
 import io.skillmix.metrics.WeightUpdate;
 import io.skillmix.mix.MixtureScorer;
 import io.skillmix.testkit.ManualClock;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +34,8 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 @ExtendWith(LogCapturingExtension.class)
 class LearnerTest {
@@ -172,6 +182,32 @@ class LearnerTest {
     assertEquals(8, end.steps());
     assertEquals(0, end.skippedUpdates(), "nothing waited for a deadline");
     assertArrayEquals(p, end.probabilities());
+  }
+
+  @Test
+  void aFinalModelTheDiskRefusesEndsInItsOneLineWithoutATrace(@TempDir Path dir) throws IOException {
+    // The OS refuses the final/ write as it refuses one on a full disk: the write's IOException.
+    // Here final/'s parent is a file ("Not a directory"), which even root cannot write into.
+    Path notAFolder = Files.writeString(dir.resolve("not-a-folder"), "");
+    LearnerSettings settings = new LearnerSettings(2, 2, 4, 0, ApplyMode.FREE, Duration.ofMinutes(1),
+        notAFolder.resolve("final"), null);
+    Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    ListAppender<ILoggingEvent> log = new ListAppender<>();
+    log.start();
+    root.addAppender(log);
+    try {
+      Started run = start(settings, datasets());
+      Learner.Failed failed = assertInstanceOf(Learner.Failed.class, run.outcome().receiveMessage());
+      assertTrue(failed.error().getMessage().contains("final"), failed.error().getMessage());
+      assertTrue(EngineFaults.userFacing(failed.error()), "the command line prints it as one line: " + failed.error());
+      for (ILoggingEvent event : List.copyOf(log.list)) {
+        if (event.getLevel().isGreaterOrEqual(Level.WARN)) {
+          assertNull(event.getThrowableProxy(), "a trace before the line: " + event.getFormattedMessage());
+        }
+      }
+    } finally {
+      root.detachAppender(log);
+    }
   }
 
   /** The scorer's answer for snapshot {@code version}, as the learner's subscription delivers it. */

@@ -78,4 +78,41 @@ class PeriodicEvaluationTest {
       kit.shutdownTestKit();
     }
   }
+
+  @Test
+  void aStopRequestWhileOneTaskRunsEndsThatTaskBetweenItsChunks() {
+    org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit kit =
+        org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit.create();
+    try {
+      org.apache.pekko.actor.testkit.typed.javadsl.TestProbe<MetricsSink.Command> sink = kit.createTestProbe();
+      java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+      // One multiple-choice task of 300 questions: two chunks for its scorer (256 questions, then 44).
+      List<io.skillmix.eval.MultipleChoice.Question> questions = new ArrayList<>();
+      for (int q = 0; q < 300; q++) {
+        questions.add(new io.skillmix.eval.MultipleChoice.Question("q" + q + "?", List.of("yes", "no"), 0, ""));
+      }
+      List<Integer> scored = new ArrayList<>();
+      io.skillmix.eval.MultipleChoice.Scorer scorer = examples -> {
+        scored.add(examples.size());
+        stop.set(true); // SIGTERM arrives while the first chunk is scored
+        return new io.skillmix.eval.LogLikelihood.Scores(new double[examples.size()], new int[examples.size()]);
+      };
+      io.skillmix.data.tokenizer.ExampleEncoder encoder = new io.skillmix.data.tokenizer.ExampleEncoder(
+          io.skillmix.data.tokenizer.ChatTemplate.VICUNA, new io.skillmix.data.tokenizer.ByteTokenizer(), 4096,
+          io.skillmix.data.tokenizer.ExampleEncoder.Overlength.TRUNCATE);
+      io.skillmix.eval.EvaluationTasks tasks = io.skillmix.eval.EvaluationTasks.of(List.of(
+          new io.skillmix.eval.EvaluationTasks.Task("mc", questions.size(), lm -> {
+            io.skillmix.eval.MultipleChoice.evaluate(scorer, encoder, questions,
+                new io.skillmix.eval.MultipleChoice.Settings(io.skillmix.eval.MultipleChoice.AnswerForm.TEXT,
+                    io.skillmix.eval.MultipleChoice.Normalisation.SUM, 8));
+            return List.of(new EvalReport.Row("mc", "accuracy", 1.0, questions.size()));
+          })), false);
+      new PeriodicEvaluation(new PeriodicEvaluation.Plan(5, 100, tasks, 1, stop::get), sink.ref()).after(5, null);
+      assertEquals(List.of(256 * 2), scored, "the first chunk's candidates only");
+      MetricsSink.Note note = sink.expectMessageClass(MetricsSink.Note.class);
+      assertEquals("eval_stopped", note.event());
+    } finally {
+      kit.shutdownTestKit();
+    }
+  }
 }
