@@ -145,8 +145,13 @@ class DataCommandTest {
     Result r = run("data", "stats", "data.builtin.total=4000", "seed=5");
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("seed 5, total 4000"), r.out());
-    assertTrue(r.out().lines().anyMatch(l -> l.matches("math \\(train\\)\\s+950\\s+1900\\s+2\\.00.*")), r.out());
+    // The default mix gives 30% of the examples to the noise set (data.builtin.noise = 0.3).
+    assertTrue(r.out().lines().anyMatch(l -> l.matches("math \\(train\\)\\s+650\\s+1300\\s+2\\.00.*")), r.out());
+    assertTrue(r.out().lines().anyMatch(l -> l.matches("noise \\(train\\)\\s+1140\\s+2280\\s+2\\.00.*")), r.out());
     assertTrue(r.out().lines().anyMatch(l -> l.matches("all\\s+4000\\s+8000\\s+2\\.00.*")), r.out());
+    Result skills = run("data", "stats", "data.builtin.total=4000", "seed=5", "data.builtin.noise=0");
+    assertTrue(skills.out().lines().anyMatch(l -> l.matches("math \\(train\\)\\s+950\\s+1900\\s+2\\.00.*")), skills.out());
+    assertTrue(skills.out().lines().noneMatch(l -> l.startsWith("noise")), skills.out());
     Result bad = run("data", "stats", "data.builtin.total=10");
     assertEquals(2, bad.code());
     assertTrue(bad.err().startsWith("skillmix: data.builtin.total = 10 is too small"), bad.err());
