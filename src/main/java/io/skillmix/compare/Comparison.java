@@ -34,6 +34,9 @@ import java.util.concurrent.Future;
  */
 public final class Comparison {
 
+  /** The line before an included file's text in {@code compare.conf}. */
+  static final String INCLUDED = "# included file: ";
+
   /**
    * @param configFile the user's config, or null for the defaults
    * @param overrides {@code key=value} on top of it, shared by every arm
@@ -177,26 +180,41 @@ public final class Comparison {
   private void checkSameSettings(String resolved) {
     Path file = plan.dir().resolve("compare.conf");
     try {
-      StringBuilder inputs = new StringBuilder("# what this comparison was started with\n");
-      inputs.append("# config file: ").append(plan.configFile() == null ? "(none)" : plan.configFile()).append('\n');
-      if (plan.configFile() != null) {
-        inputs.append(Files.readString(plan.configFile())).append('\n');
-      }
-      inputs.append("# overrides\n");
-      plan.overrides().forEach(o -> inputs.append(o).append('\n'));
+      String inputs = startedWith(plan.configFile(), plan.overrides());
       if (Files.exists(file)) {
-        if (!Files.readString(file).equals(inputs.toString())) {
+        if (!Files.readString(file).equals(inputs)) {
           throw new UserError(file + ": this comparison was started with other settings; give the same config "
               + "and overrides to continue it, or a new --out");
         }
         return;
       }
       Files.createDirectories(plan.dir());
-      writeAtomically(file, inputs.toString());
+      writeAtomically(file, inputs);
       writeAtomically(plan.dir().resolve("resolved.conf"), resolved);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * What {@code compare.conf} records: the config file's text, the text of every file it includes
+   * (each after a line naming it relative to the config's folder: a changed included file is a
+   * changed setting, and {@code results tables} writes them back), and the overrides.
+   */
+  static String startedWith(Path configFile, List<String> overrides) throws IOException {
+    StringBuilder inputs = new StringBuilder("# what this comparison was started with\n");
+    inputs.append("# config file: ").append(configFile == null ? "(none)" : configFile).append('\n');
+    if (configFile != null) {
+      inputs.append(Files.readString(configFile)).append('\n');
+      Path folder = configFile.toAbsolutePath().normalize().getParent();
+      for (Path included : ConfigLoader.includedFiles(configFile)) {
+        inputs.append(INCLUDED).append(folder.relativize(included)).append('\n');
+        inputs.append(Files.readString(included)).append('\n');
+      }
+    }
+    inputs.append("# overrides\n");
+    overrides.forEach(o -> inputs.append(o).append('\n'));
+    return inputs.toString();
   }
 
   public Result run() {

@@ -150,16 +150,51 @@ public final class RecomputedTables {
       if (name.equals("(none)")) {
         return new StartedWith(null, overrides);
       }
-      // Comparison writes the file's text and then a newline: take that newline off again.
-      String text = String.join("\n", lines.subList(2, overridesAt));
-      Path file = configDir.resolve(Path.of(name).getFileName());
+      // The config's text, then each included file's after its line; Comparison writes each text
+      // and then a newline: take that newline off again.
+      List<Integer> starts = new ArrayList<>();
+      for (int i = 2; i < overridesAt; i++) {
+        if (lines.get(i).startsWith(Comparison.INCLUDED)) {
+          starts.add(i);
+        }
+      }
+      starts.add(overridesAt);
+      // An include may climb out of the config's folder (../base.conf): the config goes as many
+      // folders below configDir as the deepest climb, so every file lands inside configDir.
+      int climb = 0;
+      for (int k = 0; k + 1 < starts.size(); k++) {
+        Path included = Path.of(lines.get(starts.get(k)).substring(Comparison.INCLUDED.length()).trim()).normalize();
+        int up = 0;
+        while (up < included.getNameCount() && included.getName(up).toString().equals("..")) {
+          up++;
+        }
+        climb = Math.max(climb, up);
+      }
+      Path home = configDir;
+      for (int i = 0; i < climb; i++) {
+        home = home.resolve("in");
+      }
+      Path file = home.resolve(Path.of(name).getFileName());
+      write(file, lines.subList(2, starts.get(0)));
+      for (int k = 0; k + 1 < starts.size(); k++) {
+        String included = lines.get(starts.get(k)).substring(Comparison.INCLUDED.length()).trim();
+        Path target = home.resolve(included).normalize();
+        if (!target.startsWith(configDir.normalize()) || target.equals(file.normalize())) {
+          throw new UserError(compareConf + ": included file '" + included + "' lies outside the comparison's"
+              + " config folder; its compare.conf is damaged");
+        }
+        write(target, lines.subList(starts.get(k) + 1, starts.get(k + 1)));
+      }
+      return new StartedWith(file, overrides);
+    }
+
+    private static void write(Path file, List<String> lines) {
       try {
-        Files.createDirectories(configDir);
-        Files.writeString(file, text);
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, String.join("\n", lines));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
-      return new StartedWith(file, overrides);
     }
   }
 }

@@ -20,6 +20,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 
 /**
  * Reading one config file, HOCON or YAML, as untrusted input: a regular file of bounded size (not
@@ -52,11 +55,37 @@ final class ConfigFiles {
     }
   }
 
+  /**
+   * The files a config file includes, directly or through another included file, in the order
+   * they are read, each once (absolute paths); none for YAML.
+   */
+  static List<Path> includes(Path file) {
+    requireReadable(file);
+    if (YamlConfig.isYaml(file)) {
+      return List.of();
+    }
+    checkHoconDepth(file);
+    Set<Path> seen = new LinkedHashSet<>();
+    try {
+      ConfigFactory.parseFile(file.toFile(), options(file, seen));
+    } catch (ConfigException e) {
+      throw new UserError(ConfigLoader.describe(e));
+    } catch (StackOverflowError e) {
+      throw new UserError(file + ": nested too deeply to read; a config needs a few levels");
+    }
+    return List.copyOf(seen);
+  }
+
   /** How {@code file} is parsed: its includes are relative to its folder. */
   private static ConfigParseOptions options(Path file) {
+    return options(file, new LinkedHashSet<>());
+  }
+
+  /** As {@link #options(Path)}, adding every file an include reads to {@code seen}. */
+  private static ConfigParseOptions options(Path file, Set<Path> seen) {
     Path folder = file.toAbsolutePath().getParent();
     return ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF).setAllowMissing(false)
-        .setIncluder(new StrictIncluder(folder));
+        .setIncluder(new StrictIncluder(folder, seen));
   }
 
   private static void requireReadable(Path file) {
@@ -143,9 +172,11 @@ final class ConfigFiles {
       implements ConfigIncluder, ConfigIncluderFile, ConfigIncluderURL, ConfigIncluderClasspath {
 
     private final Path folder;
+    private final Set<Path> seen;
 
-    StrictIncluder(Path folder) {
+    StrictIncluder(Path folder, Set<Path> seen) {
       this.folder = folder;
+      this.seen = seen;
     }
 
     @Override
@@ -165,12 +196,13 @@ final class ConfigFiles {
         throw missing(what.toString());
       }
       requireReadable(file);
+      seen.add(file.toAbsolutePath().normalize());
       if (YamlConfig.isYaml(file)) {
         return YamlConfig.parse(file).root();
       }
       checkHoconDepth(file);
       try {
-        return ConfigFactory.parseFile(what, options(file)).root();
+        return ConfigFactory.parseFile(what, options(file, seen)).root();
       } catch (StackOverflowError e) {
         throw new UserError(file + ": nested too deeply to read; a config needs a few levels");
       }

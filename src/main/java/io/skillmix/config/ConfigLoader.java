@@ -34,6 +34,14 @@ public final class ConfigLoader {
   }
 
   /**
+   * The files {@code file} includes, directly or not, in the order they are read (absolute paths):
+   * with the file itself, everything its settings come from.
+   */
+  public static List<Path> includedFiles(Path file) {
+    return ConfigFiles.includes(file);
+  }
+
+  /**
    * @param file the user's config file (HOCON; YAML when it ends in .yaml or .yml), or {@code null}
    *     for the defaults alone
    * @param overrides {@code key=value} strings, applied in order, later ones winning
