@@ -161,9 +161,11 @@ public final class RecomputedTables {
       starts.add(overridesAt);
       // An include may climb out of the config's folder (../base.conf): the config goes as many
       // folders below configDir as the deepest climb, so every file lands inside configDir.
+      List<String> includedNames = new ArrayList<>();
       int climb = 0;
       for (int k = 0; k + 1 < starts.size(); k++) {
-        Path included = Path.of(lines.get(starts.get(k)).substring(Comparison.INCLUDED.length()).trim()).normalize();
+        includedNames.add(lines.get(starts.get(k)).substring(Comparison.INCLUDED.length()).trim());
+        Path included = Path.of(includedNames.get(k)).normalize();
         int up = 0;
         while (up < included.getNameCount() && included.getName(up).toString().equals("..")) {
           up++;
@@ -177,7 +179,7 @@ public final class RecomputedTables {
       Path file = home.resolve(Path.of(name).getFileName());
       write(file, lines.subList(2, starts.get(0)));
       for (int k = 0; k + 1 < starts.size(); k++) {
-        String included = lines.get(starts.get(k)).substring(Comparison.INCLUDED.length()).trim();
+        String included = includedNames.get(k);
         Path target = home.resolve(included).normalize();
         if (!target.startsWith(configDir.normalize()) || target.equals(file.normalize())) {
           throw new UserError(compareConf + ": included file '" + included + "' lies outside the comparison's"

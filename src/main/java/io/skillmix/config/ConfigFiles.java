@@ -41,13 +41,18 @@ final class ConfigFiles {
   private ConfigFiles() {}
 
   static Config parse(Path file) {
+    return parse(file, new LinkedHashSet<>());
+  }
+
+  /** As {@link #parse(Path)}, adding every file an include reads to {@code seen}. */
+  private static Config parse(Path file, Set<Path> seen) {
     requireReadable(file);
     if (YamlConfig.isYaml(file)) {
       return YamlConfig.parse(file);
     }
     checkHoconDepth(file);
     try {
-      return ConfigFactory.parseFile(file.toFile(), options(file));
+      return ConfigFactory.parseFile(file.toFile(), options(file, seen));
     } catch (ConfigException e) {
       throw new UserError(ConfigLoader.describe(e));
     } catch (StackOverflowError e) {
@@ -60,28 +65,12 @@ final class ConfigFiles {
    * they are read, each once (absolute paths); none for YAML.
    */
   static List<Path> includes(Path file) {
-    requireReadable(file);
-    if (YamlConfig.isYaml(file)) {
-      return List.of();
-    }
-    checkHoconDepth(file);
     Set<Path> seen = new LinkedHashSet<>();
-    try {
-      ConfigFactory.parseFile(file.toFile(), options(file, seen));
-    } catch (ConfigException e) {
-      throw new UserError(ConfigLoader.describe(e));
-    } catch (StackOverflowError e) {
-      throw new UserError(file + ": nested too deeply to read; a config needs a few levels");
-    }
+    parse(file, seen);
     return List.copyOf(seen);
   }
 
-  /** How {@code file} is parsed: its includes are relative to its folder. */
-  private static ConfigParseOptions options(Path file) {
-    return options(file, new LinkedHashSet<>());
-  }
-
-  /** As {@link #options(Path)}, adding every file an include reads to {@code seen}. */
+  /** How {@code file} is parsed: its includes are relative to its folder and added to {@code seen}. */
   private static ConfigParseOptions options(Path file, Set<Path> seen) {
     Path folder = file.toAbsolutePath().getParent();
     return ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF).setAllowMissing(false)
